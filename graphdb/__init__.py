@@ -1,0 +1,60 @@
+"""The graph store: one interface (:class:`graphdb.base.Store`), two backends.
+
+``connect(uri)`` picks the backend from the URI: ``bolt://``, ``bolt+s://``, ``neo4j://``,
+``neo4j+s://`` … go to a Neo4j 5 server (credentials from ``NEO4J_USER`` /
+``NEO4J_PASSWORD``); anything else is the path of an embedded LadybugDB database.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from graphdb.base import EdgeTable, LoadCounts, NodeTable, Store
+from graphdb.errors import ConnectionFailed, GraphDBError, ValidationFailed
+
+__all__ = [
+    "connect",
+    "is_server_uri",
+    "Store",
+    "NodeTable",
+    "EdgeTable",
+    "LoadCounts",
+    "GraphDBError",
+    "ConnectionFailed",
+    "ValidationFailed",
+]
+
+_SERVER_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+DEFAULT_DB = "./beautygraph.lbdb"
+
+
+def is_server_uri(uri: str) -> bool:
+    return uri.lower().startswith(_SERVER_SCHEMES)
+
+
+def connect(uri: str | os.PathLike | None = None, read_only: bool = False, init: bool = True) -> Store:
+    """Open the store at ``uri`` (default ``$BEAUTYGRAPH_DB`` or ``./beautygraph.lbdb``).
+
+    With ``init`` (default) the schema is created if missing; ``read_only`` opens an
+    embedded database read-only (it must exist).
+    """
+    uri = str(uri if uri is not None else os.environ.get("BEAUTYGRAPH_DB", DEFAULT_DB))
+    if is_server_uri(uri):
+        from graphdb.neo4j_store import Neo4jStore
+
+        store: Store = Neo4jStore(uri)
+    else:
+        if "://" in uri:
+            raise ConnectionFailed(
+                f"unsupported database URI {uri!r}: use a file path or bolt:// / neo4j://"
+            )
+        from graphdb.ladybug_store import LadybugStore
+
+        path = Path(uri)
+        if path.exists() and path.is_dir() and not any(path.iterdir()):
+            path.rmdir()  # an empty directory is treated as "no database yet"
+        store = LadybugStore(path, read_only=read_only)
+    if init and not read_only:
+        store.init_schema()
+    return store

@@ -1,0 +1,246 @@
+"""Reading and validating an input folder before anything is written.
+
+Every problem is reported as ``file:line: column: problem (value)``; line numbers count
+the header as line 1 (one line per record).  Validation is vectorised (pandas), so it
+adds little to a bulk load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from graphdb.errors import ValidationFailed
+
+#: problems listed in full before "… and N more"
+MAX_SHOWN = 20
+
+INTEREST_SOURCES = ("declared", "bio", "tags", "images", "propagated")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """Columns of one input table: required ones must exist, optional ones may."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    id_column: str | None = None
+
+
+SPECS: dict[str, TableSpec] = {
+    s.name: s
+    for s in (
+        TableSpec("users", ("user_id",), ("joined_at", "bio"), id_column="user_id"),
+        TableSpec("topics", ("topic_id", "name"), ("aliases", "domain"), id_column="topic_id"),
+        TableSpec(
+            "photos", ("photo_id", "owner"), ("uploaded_at", "path", "tags", "beauty"),
+            id_column="photo_id",
+        ),
+        TableSpec("follows", ("src", "dst"), ("created_at",)),
+        TableSpec("favorites", ("user_id", "photo_id"), ("created_at",)),
+        TableSpec("interests", ("user_id", "topic_id"), ("source", "score")),
+        TableSpec("groups", ("user_id", "group_id"), ("joined_at",)),
+    )
+}
+MANDATORY = ("users",)
+
+
+@dataclass
+class Problems:
+    """Collects ``file:line: column: problem (value)`` messages."""
+
+    items: list[str] = field(default_factory=list)
+
+    def add(self, file: str, line: int | str, column: str, problem: str, value=None) -> None:
+        val = "" if value is None else f" ({_show(value)})"
+        self.items.append(f"{file}:{line}: {column}: {problem}{val}")
+
+    def add_rows(
+        self, file: str, frame: pd.DataFrame, mask: np.ndarray, column: str, problem: str,
+        values: Iterable | None = None,
+    ) -> None:
+        """One message per row where ``mask`` is true (line = row index + 2)."""
+        idx = np.flatnonzero(np.asarray(mask))
+        if len(idx) == 0:
+            return
+        vals = frame[column].to_numpy() if values is None else np.asarray(list(values), dtype=object)
+        # keep memory bounded: only materialise what can be shown plus a count
+        for i in idx[: MAX_SHOWN * 5]:
+            self.add(file, int(i) + 2, column, problem, vals[i] if values is None else vals[i])
+        for _ in idx[MAX_SHOWN * 5 :]:
+            self.items.append(f"{file}: {column}: {problem}")
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise ValidationFailed(self.items, shown=MAX_SHOWN)
+
+
+def _show(value) -> str:
+    text = repr(value) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "…'"
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+def find_table_files(folder: Path, problems: Problems) -> dict[str, Path]:
+    """The CSV or Parquet file of each known table present in ``folder``."""
+    found: dict[str, Path] = {}
+    for name in SPECS:
+        csv, parquet = folder / f"{name}.csv", folder / f"{name}.parquet"
+        if csv.exists() and parquet.exists():
+            problems.add(f"{name}.csv", 0, "-", f"both {name}.csv and {name}.parquet exist; keep one")
+        elif csv.exists():
+            found[name] = csv
+        elif parquet.exists():
+            found[name] = parquet
+    for name in MANDATORY:
+        if name not in found and not any(p.startswith(f"{name}.csv") for p in problems.items):
+            problems.add(f"{name}.csv", 0, "-", "missing: this file is mandatory")
+    return found
+
+
+def read_table(path: Path, problems: Problems) -> pd.DataFrame | None:
+    """Read one table with every column as text (Parquet keeps its types); None on error."""
+    if path.suffix == ".parquet":
+        try:
+            df = pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises many types for a corrupt file
+            problems.add(path.name, 0, "-", f"unreadable Parquet file: {exc}")
+            return None
+        for c in df.columns:
+            if df[c].dtype == object or pd.api.types.is_string_dtype(df[c]):
+                df[c] = df[c].astype(object).where(df[c].notna(), "")
+        return df
+    raw = path.read_bytes()
+    if not raw.strip():
+        problems.add(path.name, 1, "-", "empty file (no header line)")
+        return None
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        problems.add(path.name, line, "-", "not valid UTF-8 text", raw[exc.start : exc.start + 4])
+        return None
+    import io
+
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    header = pd.read_csv(io.BytesIO(raw), nrows=0).columns
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(raw),
+            read_options=pacsv.ReadOptions(use_threads=True),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in header},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        problems.add(path.name, "?", "-", f"malformed CSV: {str(exc).splitlines()[0]}")
+        return None
+    df = table.to_pandas()
+    return df.astype(object).where(df.notna(), "")
+
+
+# -- column checks -----------------------------------------------------------------------
+
+
+def check_columns(file: str, df: pd.DataFrame, spec: TableSpec, problems: Problems) -> bool:
+    missing = [c for c in spec.required if c not in df.columns]
+    for c in missing:
+        problems.add(file, 1, c, "required column missing", list(df.columns))
+    return not missing
+
+
+def check_ids(file: str, df: pd.DataFrame, column: str, problems: Problems) -> None:
+    """Ids must be non-empty; within a file each id appears once."""
+    s = df[column].astype(str)
+    problems.add_rows(file, df, (s.str.strip() == "").to_numpy(), column, "empty id")
+    dup = s.duplicated(keep="first").to_numpy() & (s.str.strip() != "").to_numpy()
+    if dup.any():
+        first = s.drop_duplicates(keep="first")
+        first_line = pd.Series(first.index + 2, index=first.to_numpy())
+        values = [f"{v}, first at line {first_line[v]}" for v in s]
+        problems.add_rows(file, df, dup, column, "duplicate id", values)
+
+
+def parse_times(file: str, df: pd.DataFrame, column: str, problems: Problems) -> pd.Series:
+    """ISO 8601 dates/date-times → UTC timestamps; empty cells are missing (NaT)."""
+    if column not in df.columns:
+        return pd.Series(pd.NaT, index=df.index, dtype="datetime64[us, UTC]")
+    s = df[column]
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return pd.to_datetime(s, utc=True)
+    text = s.astype(str).str.strip()
+    empty = (text == "").to_numpy()
+    parsed = pd.to_datetime(text.where(~empty, None), format="ISO8601", utc=True, errors="coerce")
+    bad = parsed.isna().to_numpy() & ~empty
+    problems.add_rows(file, df, bad, column, "unparsable date (expected ISO 8601)")
+    return parsed
+
+
+def parse_unit_float(file: str, df: pd.DataFrame, column: str, problems: Problems) -> pd.Series:
+    """Numbers in [0, 1]; empty cells are missing (NaN)."""
+    if column not in df.columns:
+        return pd.Series(np.nan, index=df.index, dtype=float)
+    s = df[column]
+    text = s.astype(str).str.strip()
+    empty = (text == "") | s.isna()
+    num = pd.to_numeric(text.where(~empty, None), errors="coerce")
+    bad_num = (num.isna() & ~empty).to_numpy()
+    problems.add_rows(file, df, bad_num, column, "not a number")
+    out_of_range = ((num < 0) | (num > 1)).fillna(False).to_numpy()
+    problems.add_rows(file, df, out_of_range, column, "outside [0, 1]")
+    return num.astype(float)
+
+
+def parse_float(file: str, df: pd.DataFrame, column: str, problems: Problems) -> pd.Series:
+    if column not in df.columns:
+        return pd.Series(np.nan, index=df.index, dtype=float)
+    text = df[column].astype(str).str.strip()
+    empty = text == ""
+    num = pd.to_numeric(text.where(~empty, None), errors="coerce")
+    problems.add_rows(file, df, (num.isna() & ~empty).to_numpy(), column, "not a number")
+    return num.astype(float)
+
+
+def check_refs(
+    file: str, df: pd.DataFrame, column: str, known: pd.Index, what: str, problems: Problems
+) -> None:
+    """Every value of ``column`` must be a known id (in the folder or the database)."""
+    s = df[column].astype(str)
+    bad = ~s.isin(known).to_numpy() & (s.str.strip() != "").to_numpy()
+    problems.add_rows(file, df, bad, column, f"unknown {what}")
+    problems.add_rows(file, df, (s.str.strip() == "").to_numpy(), column, "empty id")
+
+
+def check_duplicate_pairs(
+    file: str, df: pd.DataFrame, cols: list[str], problems: Problems
+) -> None:
+    dup = df.duplicated(subset=cols, keep="first").to_numpy()
+    if dup.any():
+        values = (df[cols[0]].astype(str) + " -> " + df[cols[1]].astype(str)).tolist()
+        problems.add_rows(file, df, dup, cols[0], "duplicate row", values)
+
+
+def check_choice(
+    file: str, df: pd.DataFrame, column: str, allowed: Iterable[str], problems: Problems,
+    allow_empty: bool = True,
+) -> None:
+    if column not in df.columns:
+        return
+    s = df[column].astype(str)
+    allowed = set(allowed)
+    bad = ~s.isin(allowed).to_numpy()
+    if allow_empty:
+        bad &= (s.str.strip() != "").to_numpy()
+    problems.add_rows(file, df, bad, column, f"not one of the allowed values ({len(allowed)})")
