@@ -8,7 +8,7 @@ appear in these files: they are ``$parameters``.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 DIR = Path(__file__).resolve().parent
@@ -34,7 +34,7 @@ def names() -> list[str]:
     return sorted(out)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str, dialect: str = "") -> str:
     """Text of statement ``name`` for ``dialect`` (comments stripped)."""
     if "/" in name or "\\" in name or name.startswith("."):

@@ -218,8 +218,7 @@ def _complete(frame: pd.DataFrame, owner: str, cols: list[str]):
             if t == "TIMESTAMP":
                 s = pd.to_datetime(s, utc=True).dt.tz_localize(None).astype("datetime64[us]")
             elif t == "STRING":
-                s = s.astype(object).where(s.notna(), None)
-                s = s.map(lambda v: v if v is None else str(v))
+                s = s.astype("str")  # arrow-backed: converts without per-value Python work
             elif t == "DOUBLE":
                 s = pd.to_numeric(s, errors="coerce").astype("float64")
             elif t == "INT64":

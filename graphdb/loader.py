@@ -124,11 +124,10 @@ def read_folder(folder: str | Path, store: Store | None = None) -> dict[str, pd.
     if "follows" in raw:
         fo = raw["follows"]
         f = fname("follows")
-        v.check_refs(f, fo, "src", known_users, "user", problems)
-        v.check_refs(f, fo, "dst", known_users, "user", problems)
-        self_loop = (fo["src"].astype(str) == fo["dst"].astype(str)).to_numpy()
-        problems.add_rows(f, fo, self_loop, "dst", "self-follow")
-        v.check_duplicate_pairs(f, fo, ["src", "dst"], problems)
+        src = v.check_refs(f, fo, "src", known_users, "user", problems)
+        dst = v.check_refs(f, fo, "dst", known_users, "user", problems)
+        problems.add_rows(f, fo, (src == dst) & (src >= 0), "dst", "self-follow")
+        v.check_duplicate_codes(f, fo, ["src", "dst"], [src, dst], len(known_users), problems)
         out["FOLLOWS"] = pd.DataFrame({
             "src": fo["src"].astype(str),
             "dst": fo["dst"].astype(str),
@@ -139,9 +138,10 @@ def read_folder(folder: str | Path, store: Store | None = None) -> dict[str, pd.
     if "favorites" in raw:
         fa = raw["favorites"]
         f = fname("favorites")
-        v.check_refs(f, fa, "user_id", known_users, "user", problems)
-        v.check_refs(f, fa, "photo_id", known_photos, "photo", problems)
-        v.check_duplicate_pairs(f, fa, ["user_id", "photo_id"], problems)
+        who = v.check_refs(f, fa, "user_id", known_users, "user", problems)
+        what = v.check_refs(f, fa, "photo_id", known_photos, "photo", problems)
+        v.check_duplicate_codes(f, fa, ["user_id", "photo_id"], [who, what], len(known_photos),
+                                problems)
         out["FAVORITED"] = pd.DataFrame({
             "src": fa["user_id"].astype(str),
             "dst": fa["photo_id"].astype(str),

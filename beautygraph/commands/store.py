@@ -1,0 +1,146 @@
+"""Store commands: ``init``, ``load``, ``stats``, ``query`` and ``demo``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from beautygraph.clikit import echo_json, main, pass_app, show_progress
+from beautygraph.errors import UserError
+
+
+@main.command()
+@click.option("--force", is_flag=True, help="Delete every node and relationship first.")
+@pass_app
+def init(app, force: bool) -> None:
+    """Create the schema (tables or constraints and indexes); idempotent."""
+    store = app.store()
+    if force:
+        store.clear()
+    click.echo(f"schema ready in {app.db}")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--json", "json_mode", is_flag=True, help="Print the counts as JSON.")
+@pass_app
+def load(app, folder: Path, json_mode: bool) -> None:
+    """Validate FOLDER completely, then load its new rows (CSV or Parquet files)."""
+    from beautygraph.pipelines.load import load_with_progress
+
+    result = load_with_progress(app.store(), folder, show_progress(json_mode, app.quiet))
+    if json_mode:
+        echo_json(result)
+        return
+    added = result["added"]
+    click.echo(f"loaded {folder} into {app.db}")
+    for kind in ("nodes", "relationships"):
+        for name, n in result["totals"][kind].items():
+            new = added[kind].get(name, 0)
+            if n or new:
+                click.echo(f"  {name:<14} {n:>10,}  (+{new:,})")
+
+
+@main.command()
+@click.option("--json", "json_mode", is_flag=True, help="Print the counts as JSON.")
+@pass_app
+def stats(app, json_mode: bool) -> None:
+    """Counts of nodes per label and relationships per type."""
+    counts = app.store(read_only=True).counts()
+    if json_mode:
+        echo_json(counts)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"beautygraph store {app.db}")
+    table.add_column("kind")
+    table.add_column("name")
+    table.add_column("count", justify="right")
+    for kind in ("nodes", "relationships"):
+        for name, n in counts[kind].items():
+            table.add_row(kind, name, f"{n:,}")
+    Console().print(table)
+
+
+def _parse_param(text: str) -> tuple[str, object]:
+    if "=" not in text:
+        raise click.BadParameter(f"expected k=v, got {text!r}", param_hint="--param")
+    key, value = text.split("=", 1)
+    if not key.isidentifier():
+        raise click.BadParameter(f"invalid parameter name {key!r}", param_hint="--param")
+    try:
+        return key, json.loads(value)
+    except json.JSONDecodeError:
+        return key, value
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, help="k=v (v parsed as JSON if it can be).")
+@click.option("--list", "list_names", is_flag=True, help="List the named statements.")
+@click.option("--json", "json_mode", is_flag=True, help="Print rows as JSON.")
+@pass_app
+def query(app, name: str | None, params: tuple[str, ...], list_names: bool, json_mode: bool) -> None:
+    """Run the named Cypher statement cypher/NAME.cypher with parameters."""
+    import cypher
+
+    if list_names or not name:
+        names = cypher.names()
+        if json_mode:
+            echo_json(names)
+        else:
+            click.echo("\n".join(names))
+        return
+    values = dict(_parse_param(p) for p in params)
+    try:
+        text = cypher.load(name, app.store().dialect)
+    except cypher.UnknownStatement as exc:
+        raise UserError(str(exc)) from None
+    rows = app.store().query(text, values)
+    if json_mode:
+        echo_json(rows)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=name)
+    keys = list(rows[0]) if rows else []
+    for k in keys:
+        table.add_column(k)
+    for r in rows:
+        table.add_row(*(str(r[k]) for k in keys))
+    Console().print(table)
+    click.echo(f"{len(rows)} row(s)")
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("demo-out"),
+              show_default=True, help="Folder for the data, database, figures and report.")
+@click.option("--users", "n_users", type=click.IntRange(min=20), default=5000, show_default=True,
+              help="Size of the generated community.")
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.option("--image-sample", type=click.IntRange(min=0), default=None,
+              help="How many photos get rendered images (default: scales with --users).")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+              help="Use this input folder instead of generating one.")
+@click.option("--json", "json_mode", is_flag=True, help="Print one object: a key per report section.")
+@pass_app
+def demo(app, out_dir: Path, n_users: int, seed: int, image_sample: int | None,
+         data_dir: Path | None, json_mode: bool) -> None:
+    """Run the whole pipeline on the embedded store and write OUT/report.html."""
+    from beautygraph.pipelines.demo import run_demo
+
+    result = run_demo(out_dir, n_users=n_users, seed=seed, image_sample=image_sample,
+                      data_dir=data_dir, progress=show_progress(json_mode, app.quiet),
+                      json_mode=json_mode)
+    if json_mode:
+        echo_json(result.headline)
+    else:
+        click.echo(f"report written to {result.report_path}")
+        for key, err in result.failed.items():
+            click.echo(f"  section {key!r} failed: {err}", err=True)
+    if result.failed:
+        raise SystemExit(1)

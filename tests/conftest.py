@@ -1,0 +1,56 @@
+"""Shared fixtures.
+
+``store`` is parametrized over the backends: LadybugDB always, Neo4j 5 when ``NEO4J_URI``
+is set (credentials from ``NEO4J_USER`` / ``NEO4J_PASSWORD``); a Neo4j store is cleared
+before and after each test.  Tests written against ``store`` run unchanged on both.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import graphdb
+from graphdb.loader import load_folder
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ROOT / "examples" / "tiny"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+BACKENDS = ["ladybug"] + (["neo4j"] if os.environ.get("NEO4J_URI") else [])
+
+
+def open_store(backend: str, tmp_path: Path):
+    if backend == "ladybug":
+        return graphdb.connect(tmp_path / "test.lbdb")
+    store = graphdb.connect(os.environ["NEO4J_URI"])
+    store.clear()
+    return store
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path):
+    """An empty store with the schema, on each available backend."""
+    s = open_store(request.param, tmp_path)
+    yield s
+    if request.param == "neo4j":
+        s.clear()
+    s.close()
+
+
+@pytest.fixture
+def tiny_dir(tmp_path) -> Path:
+    """A private copy of examples/tiny that a test may modify."""
+    dst = tmp_path / "tiny"
+    shutil.copytree(TINY, dst)
+    return dst
+
+
+@pytest.fixture
+def tiny_store(store):
+    """``store`` with examples/tiny loaded."""
+    load_folder(store, TINY)
+    return store
