@@ -12,6 +12,13 @@ from beautygraph.clikit import main as _root
 #: command modules in beautygraph/commands/ (each attaches its commands to the groups).
 COMMAND_MODULES = [
     "store",
+    "recommend",
+    "analyze_network",
+    "analyze_matching",
+    "score",
+    "generate",
+    "authorities",
+    "interests",
 ]
 
 for _name in COMMAND_MODULES:

@@ -96,7 +96,9 @@ class Neo4jStore(Store):
 
         try:
             with self._session() as session:
-                return session.execute_read(work)
+                # write access mode: named statements may write, and a single server or the
+                # cluster leader serves both kinds
+                return session.execute_write(work)
         except nx.Neo4jError as exc:
             raise GraphDBError(f"query failed: {_first_line(exc)}") from exc
 

@@ -1,0 +1,39 @@
+"""ALF — the Authority Learning Framework of Pal et al., WWW 2016
+(``papers/topical-authorities-instagram-alf.txt``).
+
+* :mod:`analysis.alf.propagation` — Algorithm 1 and the general solution of Theorem 1
+  (§4.2, appendix);
+* :mod:`analysis.alf.authorities` — log-normal z-scores, wzf, one topic per user and the
+  two false-positive filters (§4.3, Eq. 2, 6, 8, 9);
+* :mod:`analysis.alf.recommend` — the authority-based recommender (§5, Algorithm 2, Eq. 10);
+* :mod:`analysis.alf.evaluation` — precision/recall@k and the PageRank / "No weighting"
+  baselines (§6.3, Table 6).
+
+Orientation: the paper writes score matrices as topics × users (``S``, ``F`` are
+``|T| × |V|``).  Here every matrix is its transpose, users × topics, so that row ``u`` is
+user ``u`` of an exported :class:`graphdb.base.NodeTable`.
+"""
+
+from analysis.alf.authorities import AuthorityResult, find_authorities, zscores
+from analysis.alf.propagation import (
+    GeneralSolution,
+    Propagation,
+    algorithm1,
+    closed_form,
+    corollary1,
+    follow_matrix,
+    general_solution,
+)
+
+__all__ = [
+    "AuthorityResult",
+    "GeneralSolution",
+    "Propagation",
+    "algorithm1",
+    "closed_form",
+    "corollary1",
+    "find_authorities",
+    "follow_matrix",
+    "general_solution",
+    "zscores",
+]

@@ -1,0 +1,122 @@
+"""ALF commands: ``beautygraph authorities`` and ``beautygraph analyze authorities``
+(topical-authorities-instagram-alf.txt §4–6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from beautygraph.clikit import analyze, echo_json, main, pass_app, show_progress
+from beautygraph.errors import UserError
+
+
+def _sources(ctx, param, value: str) -> tuple[str, ...]:
+    from beautygraph.pipelines.alf import INTEREST_SOURCES
+
+    items = tuple(s.strip() for s in value.split(",") if s.strip())
+    bad = [s for s in items if s not in INTEREST_SOURCES]
+    if not items or bad:
+        raise click.BadParameter(
+            f"{value!r}: use a comma-separated subset of {','.join(INTEREST_SOURCES)}")
+    return items
+
+
+def _run_with_progress(fn, enabled: bool, **kwargs):
+    if not enabled:
+        return fn(**kwargs)
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("ALF", total=5)
+
+        def step(what: str, done: int, total: int) -> None:
+            bar.update(task, description=what, completed=done, total=total)
+
+        return fn(progress=step, **kwargs)
+
+
+@main.command()
+@click.option("--alpha", type=float, default=None,
+              help="Theorem 1 alpha (> 0). Leave alpha/beta/gamma out for Algorithm 1.")
+@click.option("--beta", type=float, default=None, help="Theorem 1 beta (>= 0).")
+@click.option("--gamma", type=float, default=None, help="Theorem 1 gamma (>= 0).")
+@click.option("--interest-source", "sources", default="bio", show_default=True,
+              callback=_sources,
+              help="INTERESTED_IN sources that seed the propagation: bio,tags,images,declared.")
+@click.option("--json", "json_mode", is_flag=True, help="Print the summary as JSON.")
+@pass_app
+def authorities(app, alpha, beta, gamma, sources, json_mode: bool) -> None:
+    """Find topical authorities (ALF): bio interests, propagation, wzf, filters, write-back."""
+    from beautygraph.pipelines.alf import run_authorities
+
+    run = _run_with_progress(
+        run_authorities, show_progress(json_mode, app.quiet), store=app.store(), alpha=alpha,
+        beta=beta, gamma=gamma, interest_sources=sources)
+    summary = run.to_dict()
+    if json_mode:
+        echo_json(summary)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    c = Console()
+    c.print(f"ALF ({summary['method']}) on {summary['users']:,} users, "
+            f"{summary['follows']:,} follows, {summary['topics']} topics; interests from "
+            f"{', '.join(summary['interest_sources'])}: {summary['users_with_interests']:,} users")
+    c.print(f"assigned {summary['assigned']:,}, removed FP1 {summary['fp1_removed']:,} / FP2 "
+            f"{summary['fp2_removed']:,}; {summary['authorities']:,} authorities written")
+    table = Table(title="top authorities per topic")
+    table.add_column("topic")
+    table.add_column("authorities (best first)")
+    for topic, ids in summary["top"].items():
+        table.add_row(topic, ", ".join(ids))
+    c.print(table)
+
+
+def _default_truth(db: str) -> Path:
+    """``truth.json`` beside an embedded database (or in its ``data/`` sibling folder)."""
+    import graphdb
+
+    if not graphdb.is_server_uri(db):
+        base = Path(db).resolve().parent
+        for cand in (base / "truth.json", base / "data" / "truth.json"):
+            if cand.is_file():
+                return cand
+    raise UserError(
+        "no ground truth: pass --truth truth.json (the generator's truth file; none was "
+        f"found beside the database {db!r})")
+
+
+@analyze.command("authorities")
+@click.option("--k", "k", type=click.IntRange(min=1), default=200, show_default=True,
+              help="Authorities per topic compared (A^k_t of §6.3).")
+@click.option("--truth", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="truth.json with 'authorities' {topic: [user]} (default: beside the data).")
+@click.option("--interest-source", "sources", default="bio", show_default=True,
+              callback=_sources, help="INTERESTED_IN sources that seed the propagation.")
+@click.option("--json", "json_mode", is_flag=True, help="Print the table as JSON.")
+@pass_app
+def analyze_authorities(app, k: int, truth: Path | None, sources, json_mode: bool) -> None:
+    """Precision/recall@k of ALF, topic PageRank and "No weighting" (Table 6)."""
+    from beautygraph.pipelines.alf import evaluate_authorities
+
+    truth_path = truth if truth is not None else _default_truth(app.db)
+    table = evaluate_authorities(app.store(), truth_path, k=k, interest_sources=sources)
+    out = {m: {"precision": s.precision, "recall": s.recall, "f1": s.f1}
+           for m, s in table.scores.items()}
+    if json_mode:
+        echo_json(out)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"precision / recall @ k={k} (paper Table 6 in brackets)")
+    for col in ("method", "precision", "recall", "f1"):
+        t.add_column(col)
+    for _, row in table.to_frame().iterrows():
+        t.add_row(row["method"],
+                  f"{row['precision']:.3f} ({row['paper_precision']:.2f})",
+                  f"{row['recall']:.3f} ({row['paper_recall']:.2f})",
+                  f"{row['f1']:.3f} ({row['paper_f1']:.2f})")
+    Console().print(t)

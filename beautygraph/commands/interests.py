@@ -1,0 +1,165 @@
+"""``beautygraph score interests`` and ``beautygraph analyze interests``: interest profiles
+from pictures and tags (``interest-profiling-from-pictures.txt``; parse, delegate to
+``beautygraph.pipelines.interests``).
+
+``score interests`` labels the favourited photos with an ImageNet CNN (``Photo.label``),
+then builds, compares and writes the profiles; it exits 3 when it finished but skipped
+unreadable images.  ``analyze interests`` profiles from the labels already in the store.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from beautygraph.clikit import analyze, echo_json, pass_app, score, show_progress
+
+_DEVICE = click.Choice(["auto", "cpu", "cuda"], case_sensitive=False)
+_TOPIC_MODE = click.Choice(["auto", "existing", "domain"])
+_MAPPING = click.Choice(["class", "lemma"])
+
+
+def _k(ctx, param, value):
+    if not 1 <= value <= 34:
+        raise click.BadParameter(f"must be between 1 and 34 (got {value})")
+    return value
+
+
+def _positive(ctx, param, value):
+    if value < 1:
+        raise click.BadParameter(f"must be >= 1 (got {value})")
+    return value
+
+
+def _model(ctx, param, value):
+    from scoring.backbones import list_backbones
+
+    key = value.strip().lower().replace("-", "_")
+    if key not in list_backbones():
+        raise click.BadParameter(f"{value!r} is not one of {', '.join(list_backbones())}")
+    return key
+
+
+def _lexicon(babelnet_key: str | None):
+    from scoring.lexicon import make_lexicon
+
+    return make_lexicon(babelnet_key)
+
+
+def _print_table(res) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from beautygraph.pipelines.interests import paper_table_frame
+
+    frame = paper_table_frame(res)
+    table = Table(title="Table 1: users by |A ∩ B| (paper networks n/N vs measured)")
+    for col in frame.columns:
+        table.add_column(str(col), justify="right")
+    for row in frame.itertuples(index=False):
+        table.add_row(*[str(v) for v in row])
+    console = Console()
+    console.print(table)
+    h = res.headline()
+    console.print(f"mean F1 {h['mean_f1']:.4f} (random-domain baseline "
+                  f"{h['random_baseline_f1']:.4f}, popular-domain baseline "
+                  f"{h['popular_baseline_f1']:.4f}) over {h['n_users']} users; "
+                  f"INTERESTED_IN written: {h['written']} ({res.topic_mode} topics)")
+
+
+def _common_options(fn):
+    fn = click.option("--json", "json_mode", is_flag=True)(fn)
+    fn = click.option("--babelnet-key", envvar="BABELNET_KEY", default=None,
+                      help="Use BabelNet's HTTP API (key from babelnet.org; env BABELNET_KEY) "
+                           "instead of the offline WordNet lexicon.")(fn)
+    fn = click.option("--label-mapping", type=_MAPPING, default="class", show_default=True,
+                      help="class: label → its ImageNet synset's domain; lemma: look the "
+                           "label word up like a tag (the paper's way).")(fn)
+    fn = click.option("--topic-mode", type=_TOPIC_MODE, default="auto", show_default=True,
+                      help="How domain interests become INTERESTED_IN edges: to every topic "
+                           "of the domain (existing) or to one Topic per domain (domain).")(fn)
+    fn = click.option("--seed", default=0, show_default=True, type=int,
+                      help="Seed of the random-domain baseline.")(fn)
+    fn = click.option("--k", default=5, show_default=True, type=int, callback=_k,
+                      help="Profile length (top-k domains).")(fn)
+    return fn
+
+
+@score.command("interests")
+@click.option("--model", default="efficientnet_lite0", show_default=True, callback=_model,
+              help="ImageNet CNN: alexnet, vgg16, vgg19, googlenet, resnet50 (torchvision "
+                   "weights must be cached) or efficientnet_lite0 (offline).")
+@click.option("--weights", default="DEFAULT", show_default=True,
+              help="DEFAULT (pretrained ImageNet weights) or a local .pth state dict.")
+@click.option("--data-dir", type=click.Path(path_type=Path),
+              help="Folder that Photo.path is relative to (the loaded folder; default: cwd).")
+@click.option("--device", default="auto", show_default=True, type=_DEVICE)
+@click.option("--batch", default=32, show_default=True, type=int, callback=_positive)
+@click.option("--workers", default=0, show_default=True, type=click.IntRange(min=0),
+              help="DataLoader worker processes decoding images.")
+@click.option("--all-photos", is_flag=True, help="Label every photo, not only favourited ones.")
+@click.option("--overwrite", is_flag=True, help="Re-label photos that already have a label.")
+@_common_options
+@pass_app
+def score_interests_cmd(app, model, weights, data_dir, device, batch, workers, all_photos,
+                        overwrite, k, seed, topic_mode, label_mapping, babelnet_key, json_mode):
+    """Label favourited photos with an ImageNet CNN, then profile interests (tags vs images)."""
+    from beautygraph.pipelines.interests import label_photos, profile_interests
+
+    store = app.store()
+    lab = label_photos(store, model, data_dir=data_dir, weights=weights, batch_size=batch,
+                       workers=workers, device=device, all_photos=all_photos,
+                       overwrite=overwrite, show_progress=show_progress(json_mode, app.quiet))
+    res = profile_interests(store, k=k, lexicon=_lexicon(babelnet_key), seed=seed,
+                            topic_mode=topic_mode, label_mapping=label_mapping)
+    if json_mode:
+        echo_json({"labelling": lab.to_dict(), **res.to_dict()})
+    else:
+        click.echo(f"labelled {lab.n_labelled} photos with {lab.model} in {lab.seconds:.1f}s "
+                   f"({lab.images_per_s:.1f} images/s); already labelled {lab.n_already}, "
+                   f"without image file {lab.n_no_file}, unreadable {lab.n_unreadable}")
+        _print_table(res)
+        for line in lab.skipped[:20]:
+            click.echo(f"  skipped {line}", err=True)
+    if lab.n_unreadable:
+        app.close()
+        sys.exit(3)
+
+
+@analyze.command("interests")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Folder for table1.csv, interest_users.csv and the PNG figures.")
+@_common_options
+@pass_app
+def analyze_interests_cmd(app, out, k, seed, topic_mode, label_mapping, babelnet_key, json_mode):
+    """Tag vs image interest profiles from the labels in the store (Table 1, Figure 4)."""
+    from analysis.interest_profiles import PAPER_TABLE1
+    from analysis.plots.interests import plot_domain_frequencies, plot_match_distribution
+    from beautygraph.pipelines.interests import paper_table_frame, profile_interests
+    from beautygraph.report import Figure
+
+    res = profile_interests(app.store(), k=k, lexicon=_lexicon(babelnet_key), seed=seed,
+                            topic_mode=topic_mode, label_mapping=label_mapping)
+    files = []
+    if out is not None:
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        paper_table_frame(res).to_csv(out / "interests_table1.csv", index=False)
+        res.to_frame().to_csv(out / "interests_matches.csv", index=False)
+        res.users_frame().to_csv(out / "interest_users.csv", index=False)
+        files = [out / "interests_table1.csv", out / "interests_matches.csv",
+                 out / "interest_users.csv"]
+        for fig, name in ((plot_match_distribution(res.comparison, PAPER_TABLE1),
+                           "interests_matches"),
+                          (plot_domain_frequencies(res.comparison), "interests_domains")):
+            files.append(Figure.from_matplotlib(fig, name).save(out))
+    if json_mode:
+        d = res.to_dict()
+        d["files"] = [str(f) for f in files]
+        echo_json(d)
+    else:
+        _print_table(res)
+        for f in files:
+            click.echo(f"wrote {f}")

@@ -1,0 +1,167 @@
+"""``generate(config, out_dir) -> truth``: the whole synthetic community, end to end."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from beautygraph.generate.config import GeneratorConfig
+from beautygraph.generate.favorites import make_favorites
+from beautygraph.generate.graph import KINDS, make_edges
+from beautygraph.generate.population import make_population
+from beautygraph.generate.text import make_bios, make_tags
+from beautygraph.generate.timeline import WEEK_S, simulate
+from beautygraph.generate.vocab import TOPICS, check_vocabulary
+from beautygraph.generate.writer import id_array, iso_times, write_csv, write_truth
+
+#: independent random streams per stage: adding images never changes the CSVs.
+STAGES = {"population": 1, "graph": 2, "timeline": 3, "times": 4, "favorites": 5, "text": 6, "images": 7}
+
+Progress = Callable[[str, int, int], None]
+
+
+def stage_rng(seed: int, stage: str) -> np.random.Generator:
+    """The numpy Generator of one stage, derived from ``seed`` only."""
+    return np.random.default_rng([int(seed), STAGES[stage]])
+
+
+def generate(config: GeneratorConfig, out_dir: str | Path, progress: Progress | None = None) -> dict[str, Any]:
+    """Generate a community into ``out_dir`` and return the truth dict (also truth.json).
+
+    Parameters
+    ----------
+    config : all parameters; see :class:`GeneratorConfig`.
+    out_dir : folder to write (created; existing files of the same names are overwritten).
+    progress : optional ``progress(stage, done, total)`` callback.
+    """
+    cfg = config.validate()
+    check_vocabulary()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    step = progress or (lambda stage, done, total: None)
+    n, weeks, n_topics = int(cfg.n_users), int(cfg.weeks), len(TOPICS)
+    total_steps = weeks + 6
+
+    step("users", 0, total_steps)
+    pop = make_population(cfg, n_topics, stage_rng(cfg.seed, "population"))
+    step("follows", 1, total_steps)
+    edges = make_edges(cfg, pop, n_topics, stage_rng(cfg.seed, "graph"))
+    photos, stats = simulate(cfg, pop, edges, stage_rng(cfg.seed, "timeline"),
+                             progress=lambda w: step("weeks", 2 + w, total_steps))
+
+    # -- second-level timestamps inside the weeks, never before the user joined
+    rt = stage_rng(cfg.seed, "times")
+    join_t = pop.join_week * WEEK_S + pop.join_offset
+    lo_p = np.where(photos.week == pop.join_week[photos.owner], pop.join_offset[photos.owner] + 60, 0)
+    photo_t = photos.week * WEEK_S + lo_p + (rt.random(len(photos)) * (WEEK_S - lo_p)).astype(np.int64)
+    lo_e = np.maximum(np.where(edges.week == pop.join_week[edges.src], pop.join_offset[edges.src] + 60, 0),
+                      np.where(edges.week == pop.join_week[edges.dst], pop.join_offset[edges.dst] + 60, 0))
+    edge_t = edges.week * WEEK_S + lo_e + (rt.random(len(edges)) * (WEEK_S - lo_e)).astype(np.int64)
+    p_order = np.lexsort((photos.owner, photo_t))
+    p_owner, p_t, p_beauty = photos.owner[p_order], photo_t[p_order], photos.beauty[p_order]
+    p_week, p_boost = photos.week[p_order], photos.boost[p_order]
+    e_order = np.lexsort((edges.dst, edges.src, edge_t))
+
+    step("favorites", weeks + 2, total_steps)
+    favs = make_favorites(cfg, pop, edges, p_owner, p_beauty, p_t, join_t, stage_rng(cfg.seed, "favorites"))
+    step("text", weeks + 3, total_steps)
+    rtext = stage_rng(cfg.seed, "text")
+    bios, mentioned = make_bios(cfg, pop, rtext)
+    tags, p_topic = make_tags(cfg, pop, p_owner, rtext)
+
+    step("write", weeks + 4, total_steps)
+    uid = id_array("u", n, 6)
+    pid = id_array("p", len(p_owner), 7)
+    tid = np.array([t.id for t in TOPICS], dtype=object)
+    paths = np.array([f"images/{p}.jpg" for p in pid], dtype=object)
+    write_csv(pd.DataFrame({"user_id": uid, "joined_at": iso_times(cfg.start, join_t), "bio": bios}),
+              out / "users.csv")
+    write_csv(pd.DataFrame({"src": uid[edges.src[e_order]], "dst": uid[edges.dst[e_order]],
+                            "created_at": iso_times(cfg.start, edge_t[e_order])}), out / "follows.csv")
+    write_csv(pd.DataFrame({"photo_id": pid, "owner": uid[p_owner], "uploaded_at": iso_times(cfg.start, p_t),
+                            "path": paths, "tags": tags, "beauty": np.round(p_beauty, 6)}), out / "photos.csv")
+    write_csv(pd.DataFrame({"user_id": uid[favs.user], "photo_id": pid[favs.photo],
+                            "created_at": iso_times(cfg.start, favs.t)}), out / "favorites.csv")
+    write_csv(pd.DataFrame({"topic_id": tid, "name": [t.name for t in TOPICS],
+                            "aliases": [";".join(t.aliases) for t in TOPICS],
+                            "domain": [t.domain for t in TOPICS]}), out / "topics.csv")
+
+    truth = _truth(cfg, pop, edges, stats, uid, tid, mentioned, p_week, p_boost)
+    truth["params"]["counts"] = {"users": n, "follows": len(edges), "photos": int(len(pid)),
+                                 "favorites": len(favs), "topics": n_topics,
+                                 "bios": int(sum(1 for b in bios if b))}
+    if cfg.images:
+        from beautygraph.generate.images import render_images
+
+        step("images", weeks + 5, total_steps)
+        truth["images"] = render_images(cfg, out, pid, p_beauty, p_topic, stage_rng(cfg.seed, "images"))
+    write_truth(truth, out / "truth.json")
+    step("done", total_steps, total_steps)
+    return truth
+
+
+def _truth(cfg: GeneratorConfig, pop, edges, stats, uid: np.ndarray, tid: np.ndarray,
+           mentioned: dict[int, list[int]], p_week: np.ndarray, p_boost: np.ndarray) -> dict[str, Any]:
+    inf, ch = cfg.planted_influence, cfg.planted_churn
+    r = inf.returns_ratio
+    kinds = np.bincount(edges.kind, minlength=len(KINDS))
+    params: dict[str, Any] = {
+        "config": cfg.to_dict(),
+        "week_seconds": WEEK_S,
+        "influence": {
+            "enabled": bool(cfg.influence),
+            "effect": inf.effect if cfg.influence else 0.0,
+            "configured_effect": inf.effect,
+            "definition": "user i creates in week w k>=1 follows to j with bbar_w(j) > bbar_w(i); "
+                          "photos of i in week w+1 are multiplied by (1 + e_i), "
+                          "e_i = effect * g(k) * h(alpha) / mean over the week's treated users",
+            "beauty_reference": "bbar_w = mean beauty of the user's photos uploaded in weeks <= w",
+            "g": {str(k): (1 - r**k) / (1 - r) for k in (1, 2, 3)},
+            "h": f"min(alpha, {inf.alpha_cap}) ** {inf.gap_exponent}, alpha = mean bbar_w(j)/bbar_w(i) - 1",
+            "persistence": "transient: only week w+1 photos are boosted (they do enter later bbar)",
+            "treated_units": stats.treated_units,
+            "treated_units_uploading_next_week": stats.treated_units_uploading_next,
+            "realized_mean_effect": stats.mean_effect_treated,
+            "realized_mean_effect_uploading_next_week": stats.mean_effect_treated_uploading_next,
+            "realized_by_links": stats.by_links,
+            "boosted_photos": int(np.count_nonzero(p_boost > 0)),
+        },
+        "churn": {
+            "enabled": bool(cfg.churn),
+            "threshold": ch.threshold,
+            "control_band": ch.control_band,
+            "definition": "delta_i(w) = (mean bbar_w over followees - bbar_w(i)) / bbar_w(i) at the end "
+                          "of week w; delta >= threshold multiplies the user's upload probability in "
+                          "week w+1 by (1 - reduction)",
+            "reduction": ch.reduction if cfg.churn else 0.0,
+            "configured_reduction": ch.reduction,
+            "natural_hazard": cfg.activity.dormancy_hazard,
+            "natural_spell_mean_weeks": cfg.activity.dormancy_mean_weeks,
+            "target_inactivity_ratio": {"1": ch.target_ratio_first if cfg.churn else 1.0,
+                                        str(ch.target_weeks): ch.target_ratio_last if cfg.churn else 1.0},
+            "imbalanced_user_weeks": stats.imbalanced_user_weeks,
+            "skipped_upload_weeks": stats.churn_skips,
+            "natural_spells": stats.natural_spells,
+        },
+        "graph": {"edges": len(edges), "by_mechanism": {k: int(v) for k, v in zip(KINDS, kinds, strict=True)}},
+    }
+    return {
+        "seed": int(cfg.seed),
+        "n_users": int(cfg.n_users),
+        "weeks": int(cfg.weeks),
+        "start": cfg.start,
+        "params": params,
+        "talent": {u: round(float(t), 6) for u, t in zip(uid.tolist(), pop.talent.tolist(), strict=True)},
+        "interests": {uid[i]: [tid[t] for t in pop.interests[i, : pop.n_interests[i]].tolist()]
+                      for i in range(pop.n)},
+        "authorities": {tid[t]: [uid[u] for u in a.tolist()] for t, a in enumerate(pop.authorities)},
+        "celebrities": [uid[u] for u in pop.celebrities.tolist()],
+        "tail_accounts": {tid[t]: [uid[u] for u in a.tolist()] for t, a in enumerate(pop.tails)},
+        "forlorn": [uid[u] for u in pop.forlorn.tolist()],
+        "superstars": [uid[u] for u in pop.superstars.tolist()],
+        "bio_topics": {uid[u]: [tid[t] for t in ts] for u, ts in sorted(mentioned.items())},
+    }

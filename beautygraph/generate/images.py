@@ -1,0 +1,123 @@
+"""``--images``: small JPEGs made from the real photos shipped with ``skimage.data``.
+
+The source is chosen by the photo's topic where one fits (cats → chelsea/cat, astronomy →
+hubble_deep_field/moon, coins → coins …), otherwise from generic photos. The photo's beauty
+b sets a badness x = clip((0.8 - b) / 0.8, 0, 1) and every degradation grows with x: a
+smaller, off-centre crop, Gaussian blur, sensor noise, an exposure error (gamma), a loss of
+contrast and a lower JPEG quality — so lower beauty means a visibly worse image, and the
+scoring issues get images of known quality. Each photo's source and degradation parameters
+are returned for truth["images"].
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from beautygraph.generate.config import GeneratorConfig
+from beautygraph.generate.vocab import TOPICS
+
+#: skimage.data images that ship with scikit-image (no download needed).
+GENERIC = ("astronaut", "chelsea", "coffee", "rocket", "stereo_motorcycle", "camera", "cat")
+BY_TOPIC: dict[str, tuple[str, ...]] = {
+    "cats": ("chelsea", "cat"), "coffee": ("coffee",), "cooking": ("coffee",), "baking": ("coffee",),
+    "vegan": ("coffee",), "wine": ("coffee",), "astronomy": ("hubble_deep_field", "moon"),
+    "aviation": ("rocket",), "engineering": ("rocket", "stereo_motorcycle"),
+    "cars": ("stereo_motorcycle",), "cycling": ("stereo_motorcycle",), "photography": ("camera", "astronaut"),
+    "coins": ("coins",), "finance": ("coins",), "architecture": ("brick",), "streetart": ("brick",),
+    "urbex": ("brick", "gravel"), "gardening": ("grass",), "hiking": ("grass", "gravel"),
+    "geology": ("gravel",), "biology": ("immunohistochemistry", "cell"), "medicine": ("retina",),
+    "chemistry": ("immunohistochemistry",), "books": ("page", "text"), "poetry": ("page", "text"),
+    "languages": ("text", "page"), "education": ("page", "text"), "history": ("clock",),
+}
+
+
+@cache
+def load_source(name: str) -> np.ndarray:
+    """A ``skimage.data`` image as float RGB in [0, 1]."""
+    import skimage.data
+
+    img = getattr(skimage.data, name)()
+    if isinstance(img, tuple):  # stereo_motorcycle: (left, right, disparity)
+        img = img[0]
+    img = np.asarray(img)
+    if img.dtype == bool:
+        img = img.astype(np.uint8) * 255
+    img = img.astype(np.float64)
+    if img.max() > 1.0:
+        img /= 255.0
+    if img.ndim == 2:
+        img = np.repeat(img[:, :, None], 3, axis=2)
+    return np.ascontiguousarray(img[:, :, :3])
+
+
+def degradation_params(beauty: float, rng: np.random.Generator) -> dict[str, Any]:
+    """Degradation strengths for a photo of this beauty (monotone in the badness x)."""
+    x = float(np.clip((0.8 - beauty) / 0.8, 0.0, 1.0))
+    sign = 1.0 if rng.random() < 0.5 else -1.0
+    return {
+        "badness": round(x, 4),
+        "crop_fraction": round(0.9 - 0.45 * x, 4),
+        "crop_offset": round(0.1 + 0.9 * x, 4),  # 0: centred, 1: anywhere
+        "blur_sigma": round(2.5 * x**1.5, 4),
+        "noise_sd": round(0.10 * x, 4),
+        "gamma": round(float(np.exp(sign * 0.9 * x)), 4),
+        "contrast": round(1.0 - 0.55 * x, 4),
+        "jpeg_quality": int(round(92 - 50 * x)),
+    }
+
+
+def render(source: np.ndarray, params: dict[str, Any], size: int, rng: np.random.Generator) -> bytes:
+    """Crop, resize and degrade ``source`` as ``params`` say; returns JPEG bytes."""
+    from PIL import Image, ImageFilter
+
+    h, w = source.shape[:2]
+    side = int(min(h, w) * params["crop_fraction"])
+    cy, cx = (h - side) / 2, (w - side) / 2
+    y0 = int(np.clip(cy + (rng.random() * 2 - 1) * params["crop_offset"] * cy, 0, h - side))
+    x0 = int(np.clip(cx + (rng.random() * 2 - 1) * params["crop_offset"] * cx, 0, w - side))
+    params["crop"] = [y0, x0, side, side]
+    crop = (source[y0 : y0 + side, x0 : x0 + side] * 255).astype(np.uint8)
+    img = Image.fromarray(crop).resize((size, size), Image.Resampling.LANCZOS)
+    if params["blur_sigma"] > 0:
+        img = img.filter(ImageFilter.GaussianBlur(radius=params["blur_sigma"]))
+    a = np.asarray(img, dtype=np.float64) / 255.0
+    a = np.clip(a, 0.0, 1.0) ** params["gamma"]
+    a = a.mean() + (a - a.mean()) * params["contrast"]
+    a = a + rng.normal(0.0, params["noise_sd"], size=a.shape) if params["noise_sd"] > 0 else a
+    out = Image.fromarray((np.clip(a, 0.0, 1.0) * 255 + 0.5).astype(np.uint8))
+    buf = io.BytesIO()
+    out.save(buf, format="JPEG", quality=params["jpeg_quality"])
+    return buf.getvalue()
+
+
+def pick_source(topic: int, rng: np.random.Generator) -> str:
+    """A source image for a topic index (-1: none), generic when no topic fits."""
+    names = BY_TOPIC.get(TOPICS[topic].id) if topic >= 0 else None
+    names = names or GENERIC
+    return names[int(rng.integers(len(names)))]
+
+
+def render_images(cfg: GeneratorConfig, out: Path, photo_ids: np.ndarray, beauty: np.ndarray,
+                  topic: np.ndarray, rng: np.random.Generator) -> dict[str, dict[str, Any]]:
+    """Write ``images/<photo_id>.jpg`` for all photos or ``image_sample`` of them."""
+    n = len(photo_ids)
+    if cfg.image_sample is None or int(cfg.image_sample) >= n:
+        chosen = np.arange(n)
+    else:
+        chosen = np.sort(rng.choice(n, size=int(cfg.image_sample), replace=False))
+    folder = out / "images"
+    folder.mkdir(parents=True, exist_ok=True)
+    record: dict[str, dict[str, Any]] = {}
+    for i in chosen.tolist():
+        source = pick_source(int(topic[i]), rng)
+        params = degradation_params(float(beauty[i]), rng)
+        data = render(load_source(source), params, int(cfg.rendering.size), rng)
+        (folder / f"{photo_ids[i]}.jpg").write_bytes(data)
+        record[str(photo_ids[i])] = {"source": source, "beauty": round(float(beauty[i]), 6),
+                                     "degradations": params}
+    return record

@@ -1,0 +1,480 @@
+"""ALF pipeline: biographies → interests → propagation → authorities → graph (and back).
+
+Implements the topical-authorities paper (``papers/topical-authorities-instagram-alf.txt``)
+on the store:
+
+* :func:`extract_bio_interests` — §4.1: match every ``User.bio`` against the ``Topic``
+  vocabulary and write ``(u)-[:INTERESTED_IN {source:'bio', score}]->(t)``;
+* :func:`run_authorities` — §4.2–4.3: export FOLLOWS and INTERESTED_IN (chosen sources),
+  propagate (Algorithm 1, or Theorem 1 when α, β, γ are given), score and filter, write
+  ``(u)-[:AUTHORITY_ON {score, wzf, rank}]->(t)`` and ``User.authority_topic`` /
+  ``User.authority_score``;
+* :func:`recommend_authorities` — §5, Algorithm 2 in Cypher (``recommend_authority``);
+* :func:`evaluate_authorities` — §6.3, Table 6: ALF vs. topic PageRank vs. "No weighting";
+* :func:`alf_section` — the ``alf`` report section (order 70).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from analysis.alf import algorithm1, find_authorities, general_solution
+from analysis.alf.authorities import AuthorityResult
+from analysis.alf.evaluation import (
+    PAPER_TABLE6,
+    Table6,
+    pagerank_authorities,
+    precision_recall_at_k,
+)
+from analysis.bio_interests import TopicVocabulary, evaluate_matches, extract_interests
+from beautygraph.errors import UserError
+from beautygraph.report import Comparison, Figure, Section, frame_to_html, register_section
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "INTEREST_SOURCES",
+    "AuthorityRun",
+    "BioExtraction",
+    "alf_section",
+    "evaluate_authorities",
+    "explain_authority",
+    "extract_bio_interests",
+    "recommend_authorities",
+    "run_authorities",
+]
+
+#: sources an INTERESTED_IN relationship may have that can seed the propagation
+INTEREST_SOURCES = ("bio", "tags", "images", "declared")
+#: Theorem 1 defaults for a parameter left out when another one is given (Corollary 1 regime)
+DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_GAMMA = 0.1, 0.01, 1.0
+
+Progress = Callable[[str, int, int], None]
+
+
+def _tick(progress: Progress | None, what: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(what, done, total)
+
+
+# -- §4.1 interests from biographies ------------------------------------------------------
+
+
+@dataclass
+class BioExtraction:
+    """What :func:`extract_bio_interests` found and wrote."""
+
+    frame: pd.DataFrame  # user, topic, score
+    n_users: int
+    n_with_bio: int
+    n_with_interests: int
+    written: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"users": self.n_users, "users_with_bio": self.n_with_bio,
+                "users_with_interests": self.n_with_interests, "interests": len(self.frame),
+                "written": self.written}
+
+
+def topic_vocabulary(store) -> TopicVocabulary:
+    """The store's ``Topic`` names and aliases as a matcher vocabulary."""
+    topics = store.export_nodes("Topic", ["name", "aliases"])
+    if len(topics) == 0:
+        raise UserError("the store has no Topic nodes: load a folder with topics.csv first")
+    return TopicVocabulary.from_records(
+        zip(topics.ids, topics.props["name"], topics.props["aliases"], strict=True))
+
+
+def match_bios(store) -> tuple[pd.DataFrame, int, int]:
+    """(user, topic, score) rows from every User.bio, users, users with a bio — no writes."""
+    vocab = topic_vocabulary(store)
+    users = store.export_nodes("User", ["bio"])
+    bios = users.props["bio"]
+    frame = extract_interests(users.ids, bios, vocab)
+    n_bio = int(sum(1 for b in bios if isinstance(b, str) and b.strip()))
+    return frame, len(users), n_bio
+
+
+def extract_bio_interests(store, progress: Progress | None = None) -> BioExtraction:
+    """Match biographies and (re)write ``INTERESTED_IN {source:'bio', score}`` (§4.1).
+
+    Idempotent: the old ``bio`` interests are replaced, other sources are left alone.
+    """
+    _tick(progress, "matching biographies", 0, 2)
+    frame, n_users, n_bio = match_bios(store)
+    _tick(progress, "writing bio interests", 1, 2)
+    rels = pd.DataFrame({"src": frame["user"].astype(str), "dst": frame["topic"].astype(str),
+                         "source": "bio", "score": frame["score"].astype(float)})
+    written = store.replace_rels("INTERESTED_IN", rels, where={"source": "bio"})
+    _tick(progress, "bio interests written", 2, 2)
+    return BioExtraction(frame=frame, n_users=n_users, n_with_bio=n_bio,
+                         n_with_interests=int(frame["user"].nunique()) if len(frame) else 0,
+                         written=int(written))
+
+
+# -- export ---------------------------------------------------------------------------------
+
+
+@dataclass
+class AlfGraph:
+    """Arrays exported for ALF: users, topics, ``A`` (V×V) and ``S_c`` (V×T)."""
+
+    user_ids: np.ndarray
+    topic_ids: np.ndarray
+    A: sp.csr_matrix
+    S_c: sp.csr_matrix
+    sources: tuple[str, ...]
+
+
+def _check_sources(sources: Sequence[str]) -> tuple[str, ...]:
+    sources = tuple(dict.fromkeys(str(s).strip() for s in sources if str(s).strip()))
+    bad = [s for s in sources if s not in INTEREST_SOURCES]
+    if not sources or bad:
+        raise UserError(
+            f"interest sources {list(bad) or list(sources)} not valid; choose from "
+            f"{', '.join(INTEREST_SOURCES)}")
+    return sources
+
+
+def export_alf_graph(store, sources: Sequence[str] = ("bio",)) -> AlfGraph:
+    """Export FOLLOWS and the INTERESTED_IN relationships of ``sources`` as sparse matrices."""
+    from analysis.alf import follow_matrix
+
+    sources = _check_sources(sources)
+    users = store.export_nodes("User")
+    topics = store.export_nodes("Topic")
+    follows = store.export_edges("FOLLOWS", src_nodes=users, dst_nodes=users)
+    inter = store.export_edges("INTERESTED_IN", ["source"], src_nodes=users, dst_nodes=topics)
+    keep = np.isin(inter.props["source"].astype(str), np.array(sources, dtype=object))
+    V, T = len(users), len(topics)
+    A = follow_matrix(follows.src, follows.dst, V)
+    S = sp.csr_matrix((np.ones(int(keep.sum())), (inter.src[keep], inter.dst[keep])),
+                      shape=(V, T))
+    S.sum_duplicates()
+    S.data[:] = 1.0
+    return AlfGraph(user_ids=np.asarray(users.ids), topic_ids=np.asarray(topics.ids), A=A,
+                    S_c=S, sources=sources)
+
+
+# -- §4.2–4.3 authorities ---------------------------------------------------------------------
+
+
+@dataclass
+class AuthorityRun:
+    """Result of :func:`run_authorities` (what the CLI prints)."""
+
+    graph: AlfGraph
+    result: AuthorityResult
+    method: str
+    params: dict[str, Any]
+    bio: BioExtraction | None
+    seconds: dict[str, float] = field(default_factory=dict)
+    written: int = 0
+
+    def ranked_ids(self) -> dict[str, list[str]]:
+        """topic id -> authority user ids, best first."""
+        return {str(self.graph.topic_ids[t]): [str(u) for u in self.graph.user_ids[users]]
+                for t, users in enumerate(self.result.ranked)}
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.result.to_frame(self.graph.user_ids, self.graph.topic_ids)
+
+    def to_dict(self, top: int = 5) -> dict[str, Any]:
+        r = self.result
+        return {
+            "method": self.method,
+            "params": self.params,
+            "interest_sources": list(self.graph.sources),
+            "users": len(self.graph.user_ids),
+            "topics": len(self.graph.topic_ids),
+            "follows": int(self.graph.A.nnz),
+            "users_with_interests": int((self.graph.S_c.getnnz(axis=1) > 0).sum()),
+            "assigned": int((r.assigned >= 0).sum()),
+            "fp1_removed": int(r.fp1_removed.sum()),
+            "fp2_removed": int(r.fp2_removed.sum()),
+            "authorities": int((r.topic >= 0).sum()),
+            "written": self.written,
+            "bio": self.bio.to_dict() if self.bio else None,
+            "top": {t: ids[:top] for t, ids in self.ranked_ids().items() if ids},
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+        }
+
+
+def _params(alpha, beta, gamma) -> tuple[str, dict[str, Any]]:
+    if alpha is None and beta is None and gamma is None:
+        return "algorithm1", {}
+    a = DEFAULT_ALPHA if alpha is None else float(alpha)
+    b = DEFAULT_BETA if beta is None else float(beta)
+    g = DEFAULT_GAMMA if gamma is None else float(gamma)
+    if a <= 0 or b < 0 or g < 0 or not all(np.isfinite([a, b, g])):
+        raise UserError(f"need alpha > 0, beta >= 0, gamma >= 0; got alpha={a}, beta={b}, "
+                        f"gamma={g}")
+    return "theorem1", {"alpha": a, "beta": b, "gamma": g}
+
+
+def propagate(graph: AlfGraph, method: str, params: Mapping[str, float]) -> np.ndarray:
+    """Label scores F (users × topics) by Algorithm 1 or Theorem 1."""
+    if method == "algorithm1":
+        return algorithm1(graph.A, graph.S_c).F
+    try:
+        return general_solution(graph.A, graph.S_c, params["alpha"], params["beta"],
+                                params["gamma"]).F
+    except ValueError as exc:
+        raise UserError(f"propagation failed: {exc}") from exc
+
+
+def compute_authorities(store, alpha: float | None = None, beta: float | None = None,
+                        gamma: float | None = None, interest_sources: Sequence[str] = ("bio",),
+                        weighting: str = "wzf") -> tuple[AlfGraph, AuthorityResult, str, dict]:
+    """Export, propagate and score without writing anything."""
+    method, params = _params(alpha, beta, gamma)
+    graph = export_alf_graph(store, interest_sources)
+    if graph.S_c.nnz == 0:
+        raise UserError(
+            f"no INTERESTED_IN relationships with source in {list(graph.sources)}: run "
+            "`beautygraph authorities` (it extracts bio interests) or load interests first")
+    F = propagate(graph, method, params)
+    n_in = np.asarray(graph.A.sum(axis=0)).ravel()
+    return graph, find_authorities(F, n_in, weighting=weighting), method, params
+
+
+def run_authorities(store, alpha: float | None = None, beta: float | None = None,
+                    gamma: float | None = None, interest_sources: Sequence[str] = ("bio",),
+                    progress: Progress | None = None, extract_bio: bool = True) -> AuthorityRun:
+    """The whole of ALF on the store, with write-back (§4).
+
+    1. (``extract_bio`` and ``'bio'`` among the sources) :func:`extract_bio_interests`;
+    2. export FOLLOWS + INTERESTED_IN of ``interest_sources``;
+    3. propagate: Algorithm 1 when ``alpha``, ``beta``, ``gamma`` are all None, otherwise
+       Theorem 1 (a missing one defaults to α=0.1, β=0.01, γ=1);
+    4. ZF, wzf, one topic per user, FP1 and FP2 (:func:`analysis.alf.find_authorities`);
+    5. replace every ``AUTHORITY_ON`` with ``{score: F_tu, wzf, rank}`` and set
+       ``User.authority_topic`` / ``authority_score`` (wzf; cleared for non-authorities).
+    """
+    sources = _check_sources(interest_sources)
+    method, params = _params(alpha, beta, gamma)
+    seconds: dict[str, float] = {}
+    steps = 5
+    bio = None
+    t0 = time.perf_counter()
+    if extract_bio and "bio" in sources:
+        _tick(progress, "interests from biographies", 0, steps)
+        bio = extract_bio_interests(store)
+    seconds["bio"] = time.perf_counter() - t0
+    _tick(progress, "exporting the follower graph", 1, steps)
+    t0 = time.perf_counter()
+    graph = export_alf_graph(store, sources)
+    seconds["export"] = time.perf_counter() - t0
+    if graph.S_c.nnz == 0:
+        raise UserError(
+            f"no user has interests from {list(sources)}: nothing to propagate (bios matched "
+            "no topic name or alias, or that source was never written)")
+    _tick(progress, f"propagating ({method})", 2, steps)
+    t0 = time.perf_counter()
+    F = propagate(graph, method, params)
+    seconds["propagate"] = time.perf_counter() - t0
+    _tick(progress, "authority scores and filters", 3, steps)
+    t0 = time.perf_counter()
+    n_in = np.asarray(graph.A.sum(axis=0)).ravel()
+    result = find_authorities(F, n_in)
+    seconds["score"] = time.perf_counter() - t0
+    _tick(progress, "writing authorities", 4, steps)
+    t0 = time.perf_counter()
+    written = write_authorities(store, graph, result)
+    seconds["write"] = time.perf_counter() - t0
+    _tick(progress, "done", 5, steps)
+    return AuthorityRun(graph=graph, result=result, method=method, params=params, bio=bio,
+                        seconds=seconds, written=written)
+
+
+def write_authorities(store, graph: AlfGraph, result: AuthorityResult) -> int:
+    """Replace AUTHORITY_ON and set User.authority_topic / authority_score."""
+    df = result.to_frame(graph.user_ids, graph.topic_ids)
+    rels = pd.DataFrame({"src": df["user"].astype(str), "dst": df["topic"].astype(str),
+                         "score": df["F"].astype(float), "wzf": df["wzf"].astype(float),
+                         "rank": df["rank"].astype(np.int64)})
+    written = store.replace_rels("AUTHORITY_ON", rels)
+    is_auth = result.topic >= 0
+    topic = np.array([str(graph.topic_ids[t]) if t >= 0 else None for t in result.topic],
+                     dtype=object)
+    score = np.where(is_auth, result.score, np.nan)
+    store.write_node_props("User", pd.DataFrame({
+        "id": graph.user_ids.astype(str), "authority_topic": topic, "authority_score": score}))
+    return int(written)
+
+
+# -- §5 recommender ---------------------------------------------------------------------------
+
+
+def recommend_authorities(store, user_id: str, k: int = 10, a_hat: int = 0,
+                          b_hat: int | None = None) -> list[dict[str, Any]]:
+    """Algorithm 2 for one user, in Cypher (``cypher/recommend_authority.cypher``).
+
+    For each topic whose enthusiasm ``a_tu`` (authorities on ``t`` the user follows, Eq. 10)
+    exceeds ``a_hat``, the first ``b_hat`` (default ``k``) authorities of ``t`` not yet
+    followed; the union, most enthusiastic topics first, cut to ``k``.  Returns dicts with
+    ``user_id, rank, score`` (the authority's wzf), ``topic_id``, ``enthusiasm``,
+    ``topic_rank``, ``authority_rank``.
+    """
+    if k < 1:
+        raise UserError(f"k={k} must be >= 1")
+    b_hat = k if b_hat is None else int(b_hat)
+    if a_hat < 0 or b_hat < 1:
+        raise UserError(f"need a_hat={a_hat} >= 0 and b_hat={b_hat} >= 1")
+    if not store.query("MATCH (u:User) WHERE u.id = $id RETURN u.id AS id", {"id": user_id}):
+        raise UserError(f"unknown user {user_id!r}: no User with that id in the store")
+    if not store.query("MATCH (:User)-[r:AUTHORITY_ON]->(:Topic) RETURN r.rank AS r LIMIT 1"):
+        raise UserError("no AUTHORITY_ON relationships yet: run `beautygraph authorities` first")
+    rows = store.run("recommend_authority", user_id=str(user_id), a_hat=int(a_hat),
+                     b_hat=int(b_hat))
+    out = []
+    for i, r in enumerate(rows[:k], start=1):
+        out.append({"user_id": str(r["user_id"]), "rank": i, "score": float(r["score"]),
+                    "topic_id": str(r["topic_id"]), "enthusiasm": int(r["enthusiasm"]),
+                    "topic_rank": int(r["topic_rank"]),
+                    "authority_rank": int(r["authority_rank"])})
+    return out
+
+
+def explain_authority(store, user_id: str, topic_id: str = "",
+                      sources: Sequence[str] = ("bio",)) -> pd.DataFrame:
+    """Pass 1 in Cypher: the share of ``user_id``'s followers with interests who are
+    interested in each topic (``cypher/alf_pass1.cypher``) — why is v an authority on t?"""
+    return store.run_df("alf_pass1", user_id=str(user_id), topic_id=str(topic_id or ""),
+                        sources=list(_check_sources(sources)))
+
+
+# -- §6.3 evaluation ---------------------------------------------------------------------------
+
+
+def load_truth(truth: Mapping | str | Path) -> dict:
+    """A truth dict, or the path of a generator ``truth.json``."""
+    if isinstance(truth, Mapping):
+        return dict(truth)
+    path = Path(truth)
+    if not path.is_file():
+        raise UserError(f"truth file {str(path)!r} does not exist")
+    try:
+        return json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise UserError(f"truth file {str(path)!r} is not valid JSON: {exc}") from exc
+
+
+def evaluate_authorities(store, truth: Mapping | str | Path, k: int = 200,
+                         interest_sources: Sequence[str] = ("bio",),
+                         alpha: float | None = None, beta: float | None = None,
+                         gamma: float | None = None) -> Table6:
+    """Precision/recall@k (§6.3) of ALF, topic-seeded PageRank and "No weighting" against
+    ``truth["authorities"]`` ({topic_id: [user_id]}).
+
+    Nothing is written.  When the store holds no interests of ``interest_sources`` and
+    ``'bio'`` is one of them, biographies are matched in memory first.
+    """
+    if k < 1:
+        raise UserError(f"k={k} must be >= 1")
+    truth = load_truth(truth)
+    auth_truth = truth.get("authorities")
+    if not isinstance(auth_truth, Mapping) or not auth_truth:
+        raise UserError("truth has no 'authorities' {topic_id: [user_id, ...]} to compare with")
+    sources = _check_sources(interest_sources)
+    graph = export_alf_graph(store, sources)
+    if graph.S_c.nnz == 0 and "bio" in sources:
+        frame, _, _ = match_bios(store)
+        u = pd.Index(graph.user_ids).get_indexer(frame["user"])
+        t = pd.Index(graph.topic_ids).get_indexer(frame["topic"])
+        graph.S_c = sp.csr_matrix((np.ones(len(u)), (u, t)), shape=graph.S_c.shape)
+    if graph.S_c.nnz == 0:
+        raise UserError(f"no interests from {list(sources)} to propagate")
+    method, params = _params(alpha, beta, gamma)
+    F = propagate(graph, method, params)
+    n_in = np.asarray(graph.A.sum(axis=0)).ravel()
+    ranked = {
+        "alf": find_authorities(F, n_in).ranked,
+        "pagerank": pagerank_authorities(graph.A, graph.S_c),
+        "no_weighting": find_authorities(F, n_in, weighting="zf").ranked,
+    }
+    scores = {}
+    for name, lists in ranked.items():
+        found = {str(graph.topic_ids[t]): [str(x) for x in graph.user_ids[users]]
+                 for t, users in enumerate(lists)}
+        scores[name] = precision_recall_at_k(found, auth_truth, k)
+    return Table6(scores=scores, k=k)
+
+
+# -- report -------------------------------------------------------------------------------------
+
+
+def _fmt(x: float) -> str:
+    return "n/a" if x is None or not np.isfinite(x) else f"{x:.2f}"
+
+
+@register_section("alf", order=70)
+def alf_section(ctx) -> Section | None:
+    """Report section: bio matcher quality, authorities, Table 6 beside the paper."""
+    from analysis.plots.alf import plot_log_f_qq, plot_table6, plot_topical_fractions
+
+    try:
+        run = run_authorities(ctx.store)
+    except UserError as exc:  # no topics, or no bio mentions a topic: nothing to report
+        log.warning("ALF section skipped: %s", exc)
+        return None
+    ctx.results["alf"] = run
+    headline: dict[str, Any] = {
+        "users_with_bio_interests": run.bio.n_with_interests if run.bio else 0,
+        "authorities": int((run.result.topic >= 0).sum()),
+        "topics_with_authorities": int(sum(1 for r in run.result.ranked if len(r))),
+        "fp1_removed": int(run.result.fp1_removed.sum()),
+        "fp2_removed": int(run.result.fp2_removed.sum()),
+    }
+    comparisons: list[Comparison] = []
+    figures: list[Figure] = []
+    parts: list[str] = []
+    truth = ctx.truth
+    if truth and run.bio is not None and isinstance(truth.get("interests"), Mapping):
+        ms = evaluate_matches(run.bio.frame, truth["interests"],
+                              users=[u for u in truth["interests"]])
+        headline["bio_precision"] = ms.precision
+        headline["bio_recall"] = ms.recall
+        comparisons.append(Comparison("bio interests: precision", "high (§4.1)",
+                                      _fmt(ms.precision), "matcher vs. generator truth"))
+    if truth and isinstance(truth.get("authorities"), Mapping) and truth["authorities"]:
+        k = 200
+        table = evaluate_authorities(ctx.store, truth, k=k)
+        ctx.results["alf_table6"] = table
+        names = {"alf": "ALF", "no_weighting": "No weighting", "pagerank": "PageRank"}
+        for m, s in table.scores.items():
+            pp = PAPER_TABLE6[names[m]]
+            headline[m] = {"precision": s.precision, "recall": s.recall, "f1": s.f1}
+            comparisons.append(Comparison(f"{names[m]} precision@{k}", f"{pp[0]:.2f}",
+                                          _fmt(s.precision)))
+            comparisons.append(Comparison(f"{names[m]} recall@{k}", f"{pp[1]:.2f}",
+                                          _fmt(s.recall)))
+        parts.append(frame_to_html(table.to_frame()))
+        figures.append(Figure.from_matplotlib(plot_table6(table), "alf_table6",
+                                              "Precision and recall@k (Table 6)"))
+    best_t = int(np.argmax([len(r) for r in run.result.ranked])) if run.result.ranked else -1
+    if best_t >= 0 and len(run.result.ranked[best_t]):
+        tname = str(run.graph.topic_ids[best_t])
+        figures.append(Figure.from_matplotlib(
+            plot_log_f_qq(run.result.F[:, best_t], topic=tname), "alf_logF_qq",
+            f"Quantile plot of log F for topic {tname} (Fig. 4, Observation 2)"))
+        top_user = int(run.result.ranked[best_t][0])
+        figures.append(Figure.from_matplotlib(
+            plot_topical_fractions(run.result.F[top_user], run.graph.topic_ids,
+                                   title=f"{run.graph.user_ids[top_user]}"),
+            "alf_topical_fractions",
+            "Topical follower fractions of the top authority (Fig. 2)"))
+    summary = run.result.summary_frame(run.graph.topic_ids)
+    parts.append(frame_to_html(summary.head(30)))
+    return Section(key="alf", title="Topical authorities (ALF)", headline=headline,
+                   html="\n".join(parts), figures=figures, comparisons=comparisons)

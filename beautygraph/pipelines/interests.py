@@ -1,0 +1,467 @@
+"""Interest profiles from pictures and tags (``interest-profiling-from-pictures.txt``).
+
+Wires the store to the scoring and analysis layers:
+
+* :func:`label_photos` — §3 "object recognition": the top-1 ImageNet label of each
+  (favourited) photo from a chosen CNN, written to ``Photo.label``;
+* :func:`profile_interests` — §3 profiles: per user, the tags and the labels of the
+  favourite photos are cleaned, mapped to the 34 BabelNet domains (``scoring.lexicon``),
+  ranked, cut to the top ``k``; F1 per user, mean F1 and Table 1 (§4); the two profiles
+  are written back as ``(u)-[:INTERESTED_IN {source:'tags'|'images', score}]->(t)``.
+
+**Domains in the graph.**  Profiles are over domains, the graph's interests are over
+``Topic`` nodes (each with a ``domain``).  With ``topic_mode="existing"`` a user's
+interest in a domain becomes one relationship to *every* topic of that domain (score =
+the domain's share of the user's domain occurrences), so ALF's
+``--interest-source tags,images`` seeds each topic of the domain; domains without topics
+are not written (counted in ``unlinked``).  With ``topic_mode="domain"`` one Topic node
+per domain, id ``domain:<slug>`` (name = domain, domain = domain), is created when
+missing and linked instead.  ``"auto"`` (default) uses ``existing`` when the store has
+topics with a domain and ``domain`` otherwise.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.interest_profiles import (
+    CAMERA_WORDS,
+    COLOUR_WORDS,
+    PAPER_N,
+    PAPER_TABLE1,
+    STOP_WORDS,
+    TECHNICAL_WORDS,
+    InterestComparison,
+    clean_tags,
+    compare_profiles,
+    domain_counts,
+    split_tags,
+)
+from beautygraph.errors import UserError
+from beautygraph.report import Comparison, Figure, Section, frame_to_html, register_section
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "InterestsResult",
+    "LabelPhotosResult",
+    "domain_topic_id",
+    "label_photos",
+    "profile_interests",
+]
+
+SOURCES = ("tags", "images")
+TOPIC_MODES = ("auto", "existing", "domain")
+LABEL_MAPPINGS = ("class", "lemma")
+
+
+# -- labelling ----------------------------------------------------------------------------
+
+
+@dataclass
+class LabelPhotosResult:
+    """What :func:`label_photos` did."""
+
+    model: str
+    weights: str
+    n_photos: int  # photos considered (favourited ones unless all_photos)
+    n_already: int  # skipped because already labelled
+    n_no_file: int  # no path, or no file at the path
+    n_labelled: int
+    n_unreadable: int
+    seconds: float
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def images_per_s(self) -> float:
+        return self.n_labelled / self.seconds if self.seconds > 0 else float("nan")
+
+    def to_dict(self) -> dict:
+        return {"model": self.model, "weights": self.weights, "photos": self.n_photos,
+                "already_labelled": self.n_already, "missing_files": self.n_no_file,
+                "labelled": self.n_labelled, "unreadable": self.n_unreadable,
+                "seconds": round(self.seconds, 3), "images_per_s": self.images_per_s,
+                "skipped": self.skipped[:20]}
+
+    def to_frame(self) -> pd.DataFrame:
+        d = self.to_dict()
+        d.pop("skipped")
+        return pd.DataFrame({"quantity": list(d), "value": [str(v) for v in d.values()]})
+
+
+def _favourited(store, photos) -> np.ndarray:
+    """Boolean mask over ``photos``: has at least one FAVORITED relationship."""
+    fav = store.export_edges("FAVORITED", dst_nodes=photos)
+    mask = np.zeros(len(photos), dtype=bool)
+    mask[np.asarray(fav.dst, dtype=np.int64)] = True
+    return mask
+
+
+def label_photos(
+    store,
+    model: str = "efficientnet_lite0",
+    *,
+    data_dir: str | os.PathLike | None = None,
+    weights: str | os.PathLike | None = "DEFAULT",
+    batch_size: int = 32,
+    workers: int = 0,
+    device: str = "auto",
+    all_photos: bool = False,
+    overwrite: bool = False,
+    write_every: int = 2048,
+    show_progress: bool = False,
+    classifier=None,
+) -> LabelPhotosResult:
+    """Write the top-1 ImageNet label of each favourited photo to ``Photo.label`` (§3).
+
+    Photo paths are relative to ``data_dir`` (the loaded folder; default the working
+    directory) or absolute.  Photos without a path or file are counted, not fatal;
+    unreadable files are skipped and listed.  Photos already labelled are left alone
+    unless ``overwrite`` (so an interrupted run resumes); labels are written every
+    ``write_every`` images.  ``all_photos`` labels every photo, not only favourited ones.
+    """
+    from scoring.labelling import label_images, load_classifier
+    from scoring.progress import progress
+
+    if batch_size < 1 or write_every < 1 or workers < 0:
+        raise UserError(f"batch_size={batch_size}, write_every={write_every} must be >= 1 "
+                        f"and workers={workers} >= 0")
+    t0 = time.perf_counter()
+    clf = classifier if classifier is not None else load_classifier(model, weights)
+    photos = store.export_nodes("Photo", ["path", "label"])
+    ids = np.asarray(photos.ids, dtype=object)
+    wanted = np.ones(len(ids), dtype=bool) if all_photos else _favourited(store, photos)
+    labels = photos.props["label"]
+    already = np.array([v is not None and v == v and str(v) != "" for v in labels], dtype=bool)
+    todo = wanted & (overwrite | ~already)
+    root = Path(data_dir) if data_dir is not None else Path.cwd()
+    paths = []
+    keep = []
+    n_no_file = 0
+    for i in np.flatnonzero(todo):
+        raw = photos.props["path"][i]
+        if raw is None or raw != raw or str(raw) == "":
+            n_no_file += 1
+            continue
+        p = Path(str(raw))
+        p = p if p.is_absolute() else root / p
+        if not p.is_file():
+            n_no_file += 1
+            continue
+        paths.append(str(p))
+        keep.append(i)
+    keep_idx = np.asarray(keep, dtype=np.int64)
+    n_labelled = 0
+    unreadable: list[str] = []
+    with progress(len(paths), f"labelling ({clf.name})", show_progress) as bar:
+        for start in range(0, len(paths), write_every):
+            chunk = slice(start, start + write_every)
+            res = label_images(paths[chunk], clf, batch_size=batch_size, workers=workers,
+                               device=device, on_progress=bar.advance)
+            ok = res.ok
+            frame = pd.DataFrame({"id": ids[keep_idx[chunk]][ok],
+                                  "label": [lab for lab, o in zip(res.label, ok, strict=True) if o]})
+            if len(frame):
+                store.write_node_props("Photo", frame)
+            n_labelled += int(ok.sum())
+            unreadable.extend(res.skipped.lines())
+    return LabelPhotosResult(model=clf.name, weights=clf.weights, n_photos=int(wanted.sum()),
+                             n_already=int((wanted & already).sum()) if not overwrite else 0,
+                             n_no_file=n_no_file, n_labelled=n_labelled,
+                             n_unreadable=len(unreadable), seconds=time.perf_counter() - t0,
+                             skipped=unreadable)
+
+
+# -- profiles -----------------------------------------------------------------------------
+
+
+def domain_topic_id(domain: str) -> str:
+    """Topic id of a domain-level topic: ``domain:<slug>`` (``domain:food-and-drink``)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", domain.lower()).strip("-")
+    return f"domain:{slug}"
+
+
+@dataclass
+class InterestsResult:
+    """Profiles, their comparison (Table 1) and what was written to the graph."""
+
+    comparison: InterestComparison
+    user_ids: np.ndarray
+    tag_counts: np.ndarray
+    image_counts: np.ndarray
+    lexicon_version: str
+    label_mapping: str
+    topic_mode: str
+    n_photos: int  # favourited photos used
+    cleaning: dict[str, Counter]
+    written: dict[str, int] = field(default_factory=dict)
+    unlinked: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def headline(self) -> dict:
+        h = self.comparison.headline()
+        h.update({"photos": self.n_photos, "written": dict(self.written),
+                  "lexicon": self.lexicon_version, "topic_mode": self.topic_mode})
+        return h
+
+    def to_dict(self) -> dict:
+        d = self.headline()
+        d["table1"] = self.comparison.to_frame().to_dict(orient="list")
+        d["cleaning"] = {k: dict(v) for k, v in self.cleaning.items()}
+        d["unlinked"] = dict(self.unlinked)
+        d["seconds"] = round(self.seconds, 3)
+        return d
+
+    def to_frame(self) -> pd.DataFrame:
+        """Table 1 (measured and baselines)."""
+        return self.comparison.to_frame()
+
+    def users_frame(self) -> pd.DataFrame:
+        return self.comparison.users_frame(self.user_ids)
+
+
+def _clean_label(label: str, lexicon, mapping: str) -> tuple[str, tuple[str, ...]] | None:
+    """A CNN label cleaned like a tag (§3), with its domains; None when dropped."""
+    norm = re.sub(r"[\s\-]+", "_", str(label).strip().lower())
+    if not norm or norm in STOP_WORDS or norm in CAMERA_WORDS or norm in TECHNICAL_WORDS \
+            or norm in COLOUR_WORDS:
+        return None
+    if mapping == "class":
+        try:
+            dom = lexicon.domain_of_imagenet_class(label)
+        except ValueError:  # not an ImageNet class name: treat it as a word
+            return (norm, tuple(lexicon.domains_of_lemma(norm)))
+        return (norm, (dom,) if dom else ())
+    kept = clean_tags([label], lexicon)
+    return (kept[0], tuple(lexicon.domains_of_lemma(kept[0]))) if kept else None
+
+
+def profile_interests(
+    store,
+    k: int = 5,
+    *,
+    lexicon=None,
+    seed: int = 0,
+    topic_mode: str = "auto",
+    label_mapping: str = "class",
+    same_photos: bool = True,
+    write: bool = True,
+) -> InterestsResult:
+    """Tag and image profiles of every user, compared as in §3–4 and written back.
+
+    Parameters
+    ----------
+    k : profile length (5 in the paper).
+    lexicon : a ``scoring.lexicon.DomainLexicon`` (default: the offline WordNet one).
+    seed : seed of the random-domain baseline.
+    topic_mode : ``auto``, ``existing`` or ``domain`` (see the module docstring).
+    label_mapping : ``class`` maps a label through its ImageNet synset (exact); ``lemma``
+        looks the label word up like a tag, as the paper did with BabelNet.
+    same_photos : build both profiles from the favourite photos that have a label (the
+        paper's setting: tags and labels of the same images); False uses the tags of all
+        favourite photos for the tag profile.
+    write : write ``INTERESTED_IN {source:'tags'|'images'}`` (replacing old ones).
+    """
+    from scoring.domains import BABELNET_DOMAINS
+    from scoring.lexicon import default_lexicon
+
+    if topic_mode not in TOPIC_MODES:
+        raise UserError(f"topic_mode={topic_mode!r} not one of {TOPIC_MODES}")
+    if label_mapping not in LABEL_MAPPINGS:
+        raise UserError(f"label_mapping={label_mapping!r} not one of {LABEL_MAPPINGS}")
+    if not 1 <= int(k) <= len(BABELNET_DOMAINS):
+        raise UserError(f"k={k} must be between 1 and {len(BABELNET_DOMAINS)}")
+    t0 = time.perf_counter()
+    lex = lexicon if lexicon is not None else default_lexicon()
+    users = store.export_nodes("User")
+    photos = store.export_nodes("Photo", ["tags", "label"])
+    fav = store.export_edges("FAVORITED", src_nodes=users, dst_nodes=photos)
+    src = np.asarray(fav.src, dtype=np.int64)
+    dst = np.asarray(fav.dst, dtype=np.int64)
+    labels = photos.props["label"]
+    has_label = np.array([v is not None and v == v and str(v) != "" for v in labels], dtype=bool)
+    if not has_label.any():
+        raise UserError("no photo has a label: run `beautygraph score interests --model NAME` "
+                        "(it labels the favourited photos first)")
+
+    cleaning = {"tags": Counter(), "images": Counter()}
+    tag_words: dict[int, list[str]] = {}
+    label_words: dict[int, list[str]] = {}
+    label_domains: dict[str, tuple[str, ...]] = {}
+    for p in np.unique(dst):
+        kept, why = clean_tags(split_tags(photos.props["tags"][p]), lex, return_reasons=True)
+        cleaning["tags"].update(why.values())
+        cleaning["tags"]["kept"] += len(kept)
+        tag_words[int(p)] = kept
+        if has_label[p]:
+            cl = _clean_label(labels[p], lex, label_mapping)
+            if cl is None:
+                cleaning["images"]["dropped"] += 1
+                label_words[int(p)] = []
+            else:
+                cleaning["images"]["kept"] += 1
+                label_words[int(p)] = [cl[0]]
+                label_domains[cl[0]] = cl[1]
+    all_items = [tag_words[int(p)] for p in dst]
+    img_use = has_label[dst]
+    img_owner = src[img_use]
+    img_items = [label_words.get(int(p), []) for p in dst[img_use]]
+    n_users = len(users)
+    # tags of all favourite photos (written as the 'tags' interests) and, for the
+    # comparison, of the labelled ones only when same_photos
+    tag_counts = domain_counts(src, all_items, n_users, BABELNET_DOMAINS, lexicon=lex)
+    if same_photos:
+        sel = np.flatnonzero(has_label[dst])
+        cmp_tags = domain_counts(src[sel], [all_items[j] for j in sel], n_users,
+                                 BABELNET_DOMAINS, lexicon=lex)
+    else:
+        cmp_tags = tag_counts
+    img_counts = domain_counts(img_owner, img_items, n_users, BABELNET_DOMAINS,
+                               word_domains=label_domains)
+    # users with no labelled favourite photo are not evaluated (no image profile possible)
+    has_images = np.zeros(n_users, dtype=bool)
+    has_images[img_owner] = True
+    tag_eval = np.where(has_images[:, None], cmp_tags, 0)
+    comparison = compare_profiles(tag_eval, img_counts, BABELNET_DOMAINS, k=int(k), seed=seed)
+
+    result = InterestsResult(
+        comparison=comparison, user_ids=np.asarray(users.ids, dtype=object),
+        tag_counts=tag_counts, image_counts=img_counts,
+        lexicon_version=getattr(lex, "version", ""), label_mapping=label_mapping,
+        topic_mode=topic_mode, n_photos=int(len(np.unique(dst[img_use]))), cleaning=cleaning,
+    )
+    if write:
+        _write_interests(store, result, tag_counts, img_counts, int(k), topic_mode)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _profile_rows(counts: np.ndarray, k: int, user_ids: np.ndarray, domains) -> pd.DataFrame:
+    """(user, domain, score) for the top-k domains of every user with a profile."""
+    from analysis.interest_profiles import profile_sets
+
+    sets = profile_sets(counts, k)
+    totals = counts.sum(axis=1)
+    u, d = np.nonzero(sets)
+    score = counts[u, d] / np.maximum(totals[u], 1)
+    return pd.DataFrame({"user": user_ids[u], "domain": np.asarray(domains, dtype=object)[d],
+                         "score": score.astype(float)})
+
+
+def _write_interests(store, result: InterestsResult, tag_counts, img_counts, k, topic_mode):
+    from scoring.domains import BABELNET_DOMAINS
+
+    topics = store.export_nodes("Topic", ["domain"])
+    topic_domain = pd.DataFrame({"topic": np.asarray(topics.ids, dtype=object),
+                                 "domain": topics.props["domain"]}).dropna()
+    mode = topic_mode
+    if mode == "auto":
+        mode = "existing" if len(topic_domain) else "domain"
+    result.topic_mode = mode
+    rows = {"tags": _profile_rows(tag_counts, k, result.user_ids, BABELNET_DOMAINS),
+            "images": _profile_rows(img_counts, k, result.user_ids, BABELNET_DOMAINS)}
+    if mode == "domain":
+        needed = sorted(set(rows["tags"]["domain"]) | set(rows["images"]["domain"]))
+        have = set(np.asarray(topics.ids, dtype=object))
+        new = [d for d in needed if domain_topic_id(d) not in have]
+        if new:
+            store.insert_nodes("Topic", pd.DataFrame({
+                "id": [domain_topic_id(d) for d in new], "name": new,
+                "aliases": [None] * len(new), "domain": new}))
+        topic_domain = pd.DataFrame({"topic": [domain_topic_id(d) for d in needed],
+                                     "domain": needed})
+    for source in SOURCES:
+        df = rows[source].merge(topic_domain, on="domain", how="left")
+        result.unlinked[source] = int(df["topic"].isna().sum())
+        df = df.dropna(subset=["topic"])
+        frame = pd.DataFrame({"src": df["user"].astype(str).to_numpy(),
+                              "dst": df["topic"].astype(str).to_numpy(),
+                              "source": source, "score": df["score"].astype(float).to_numpy()})
+        frame = frame.drop_duplicates(["src", "dst"]).reset_index(drop=True)
+        result.written[source] = int(store.replace_rels("INTERESTED_IN", frame,
+                                                        where={"source": source}))
+
+
+# -- report section --------------------------------------------------------------------------
+
+
+def paper_table_frame(result: InterestsResult) -> pd.DataFrame:
+    """Table 1: the paper's five networks (n/N) beside the measured distribution."""
+    meas = result.comparison.table
+    N = max(meas.n_users, 1)
+    out = {"|A ∩ B|": [str(j) for j in range(6)] + ["mean |A ∩ B|", "mean F1"]}
+    for net, row in PAPER_TABLE1.items():
+        n = list(row["n"])
+        out[f"{net} n/N"] = [f"{x / PAPER_N:.4f}" for x in n] + [f"{row['mean_matches']:.2f}",
+                                                                 f"{row['mean_f1']:.4f}"]
+    counts = list(meas.counts) + [0] * (6 - len(meas.counts))
+    out["measured n"] = [str(int(x)) for x in counts[:6]] + [f"{meas.mean_matches:.2f}",
+                                                              f"{meas.mean_f1:.4f}"]
+    out["measured n/N"] = [f"{x / N:.4f}" for x in counts[:6]] + ["", ""]
+    rnd = result.comparison.random
+    rc = list(rnd.counts) + [0] * (6 - len(rnd.counts))
+    out["random n/N"] = [f"{x / N:.4f}" for x in rc[:6]] + [f"{rnd.mean_matches:.2f}",
+                                                             f"{rnd.mean_f1:.4f}"]
+    return pd.DataFrame(out)
+
+
+@register_section("interests", order=60)
+def interests_section(ctx) -> Section | None:
+    """Demo step: label the favourited photos that have images, profile, compare, write."""
+    from analysis.plots.interests import plot_domain_frequencies, plot_match_distribution
+    from beautygraph.clikit import show_progress
+
+    model = ctx.results.get("interests_model", "efficientnet_lite0")
+    lab = label_photos(ctx.store, model, data_dir=ctx.data_dir, weights="DEFAULT",
+                       show_progress=ctx.progress and show_progress(ctx.json_mode))
+    if lab.n_labelled == 0 and lab.n_already == 0:
+        log.info("interests: no favourited photo has an image file; section skipped")
+        return None
+    res = profile_interests(ctx.store, k=5, seed=ctx.seed)
+    ctx.results["interests"] = res
+    cmp_ = res.comparison
+    head = res.headline()
+    head["model"] = lab.model
+    head["labelled_photos"] = lab.n_labelled + lab.n_already
+    head["images_per_s"] = lab.images_per_s
+    best = PAPER_TABLE1["ResNet50"]
+    comparisons = [
+        Comparison("mean F1 (tags vs images, top-5)", f"{best['mean_f1']:.4f} (ResNet50), "
+                   f"{PAPER_TABLE1['AlexNet']['mean_f1']:.4f} (AlexNet)",
+                   f"{cmp_.mean_f1:.4f} ({lab.model})",
+                   f"N={len(cmp_.user_index)} users; paper N=300 with 200 photos each"),
+        Comparison("mean |A ∩ B|", f"{best['mean_matches']:.2f} (ResNet50)",
+                   f"{cmp_.table.mean_matches:.2f}", ""),
+        Comparison("random-domain baseline F1", "not reported",
+                   f"{cmp_.random.mean_f1:.4f}", "same profile sizes, seeded"),
+        Comparison("share with |A ∩ B| = 0", "≤ 0.0167 (all networks)",
+                   f"{cmp_.table.counts[0] / max(cmp_.table.n_users, 1):.4f}", ""),
+    ]
+    figs = [
+        Figure.from_matplotlib(plot_match_distribution(cmp_, PAPER_TABLE1), "interests_matches",
+                               "Figure 4: users by number of matching domains |A ∩ B|, "
+                               "paper's networks (share) vs measured."),
+        Figure.from_matplotlib(plot_domain_frequencies(cmp_), "interests_domains",
+                               "Domains in the top-5 tag and image profiles (users)."),
+    ]
+    body = (
+        f"<p>Photos labelled with <b>{html.escape(lab.model)}</b> ({lab.n_labelled} new, "
+        f"{lab.n_already} already labelled, {lab.n_no_file} favourited photos without an "
+        f"image file). Lexicon {html.escape(res.lexicon_version)}; interests written as "
+        f"INTERESTED_IN ({html.escape(res.topic_mode)} topics): "
+        f"{html.escape(str(res.written))}.</p>"
+        + "<h3>Table 1: paper vs measured</h3>" + frame_to_html(paper_table_frame(res))
+        + "<h3>Domains in the profiles</h3>" + frame_to_html(cmp_.domain_frame().head(12))
+    )
+    return Section(key="interests", title="Interest profiles from pictures",
+                   headline=head, html=body, figures=figs, comparisons=comparisons)

@@ -1,0 +1,316 @@
+"""Matching experiments of ``beautiful-and-damned`` §6.2 wired to the store.
+
+1. export users (``joined_at``), ``FOLLOWS {created_at}``, ``POSTED``, photos
+   (``uploaded_at``, ``beauty``), ``FAVORITED {created_at}`` and, when present,
+   ``MEMBER_OF {joined_at}`` with ``store.export_nodes`` / ``store.export_edges``;
+2. turn timestamps into weeks (:mod:`analysis.weekly`) and run both experiments
+   (:func:`analysis.matching.run_matching`): Q4 "beauty inspires beauty" (Fig. 9–10) and
+   Q5 "imbalance kills" (Fig. 11), each balanced with the SB pruning of §6.2.2 (Table 1);
+3. write ``matching.json``, the tables as CSV and the figures as PNG to the output folder.
+
+:func:`matching_section` is the ``matching`` report section (order 30).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from analysis.matching import MatchingConfig, MatchingData, MatchingResult, run_matching
+from beautygraph.errors import UserError
+from beautygraph.report import Comparison, Figure, Section, dumps, frame_to_html, register_section
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "PAPER",
+    "MatchingRun",
+    "export_matching_data",
+    "analyze_matching",
+    "matching_section",
+]
+
+#: the paper's numbers (§6.2.3, Table 1, Fig. 9 and 11)
+PAPER: dict[str, Any] = {
+    "treatment_increase": 0.02,  # +2 % Δb in the treatment group
+    "control_increase": "no significant change",
+    "mean_abs_sb": 0.18,
+    "max_abs_sb": 0.25,  # every covariate under the threshold
+    "inactivity_first": 1.05,  # +5 % at n = 1
+    "inactivity_last": 1.20,  # +20 % at n = 12
+}
+
+
+@dataclass
+class MatchingRun:
+    """The result plus what the pipeline wrote."""
+
+    result: MatchingResult
+    data: MatchingData
+    seconds: dict[str, float] = field(default_factory=dict)
+    figures: list[Figure] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)
+
+    def headline(self) -> dict[str, Any]:
+        """The ``--json`` object (see :meth:`MatchingResult.to_json`)."""
+        out = self.result.to_json()
+        out["n_users"] = self.data.n_users
+        out["n_weeks"] = self.data.n_weeks
+        out["seconds"] = self.seconds
+        return out
+
+    def comparisons(self) -> list[Comparison]:
+        """Paper value beside the measured one."""
+        r = self.result
+        m, im = r.influence.main, r.imbalance
+
+        def pct(x: float) -> str:
+            return f"{100 * (x - 1):+.2f} %" if np.isfinite(x) else "n/a"
+
+        def ratio_at(n: int) -> str:
+            k = int(np.searchsorted(im.weeks, n))
+            if k >= len(im.weeks) or im.weeks[k] != n:
+                return "n/a"
+            return f"{pct(im.ratio[k])} [{pct(im.ci_low[k])}, {pct(im.ci_high[k])}]"
+
+        last = int(im.weeks[-1])
+        return [
+            Comparison("Δb treatment (links to higher beauty)", "+2 %",
+                       f"{pct(m.treatment_delta_b)} [{pct(m.treatment_ci_low)}, "
+                       f"{pct(m.treatment_ci_high)}]", f"n = {m.n_treatment:,}"),
+            Comparison("Δb control", "no significant increase",
+                       f"{pct(m.control_delta_b)} [{pct(m.control_ci_low)}, "
+                       f"{pct(m.control_ci_high)}]", f"n = {m.n_control:,} (balanced)"),
+            Comparison("Δb treatment − control (Eq. 4)", "≈ +2 %",
+                       f"{100 * m.effect:+.2f} % [{100 * m.ci_low:+.2f}, {100 * m.ci_high:+.2f}]",
+                       "95 % CI, clustered by user"),
+            Comparison("placebo-adjusted difference", "—",
+                       f"{100 * m.adjusted_effect:+.2f} % [{100 * m.adjusted_ci_low:+.2f}, "
+                       f"{100 * m.adjusted_ci_high:+.2f}]",
+                       f"minus the week-w placebo {100 * m.placebo_effect:+.2f} %"),
+            Comparison("mean |SB| after balancing", "0.18", f"{m.mean_abs_sb:.3f}",
+                       "Table 1, first experiment"),
+            Comparison("max |SB| after balancing", "< 0.25", f"{m.max_abs_sb:.3f}"),
+            Comparison("inactivity ratio, n = 1", "+5 %", ratio_at(1)),
+            Comparison(f"inactivity ratio, n = {last}", "+20 % (n = 12)", ratio_at(last)),
+        ]
+
+
+def export_matching_data(store) -> MatchingData:
+    """Export the timeline from the store (one query per node label / relationship type).
+
+    Raises
+    ------
+    UserError
+        When there are no users, no follows with ``created_at``, or no scored photos.
+    """
+    users = store.export_nodes("User", ["joined_at"])
+    if len(users) == 0:
+        raise UserError("the store holds no users: load a data folder first (beautygraph load)")
+    follows = store.export_edges("FOLLOWS", ["created_at"], src_nodes=users)
+    photos = store.export_nodes("Photo", ["uploaded_at", "beauty"])
+    posted = store.export_edges("POSTED", src_nodes=users, dst_nodes=photos)
+    faved = store.export_edges("FAVORITED", ["created_at"], src_nodes=users, dst_nodes=photos)
+    counts = store.counts()
+    group_user = group_joined = None
+    if counts["relationships"].get("MEMBER_OF", 0) > 0:
+        groups = store.export_nodes("Group")
+        member = store.export_edges("MEMBER_OF", ["joined_at"], src_nodes=users, dst_nodes=groups)
+        group_user = member.src
+        group_joined = np.asarray(member.props["joined_at"], dtype=np.int64)
+    n_photo = len(photos)
+    owner = np.full(n_photo, -1, dtype=np.int64)
+    owner[posted.dst] = posted.src
+    keep = np.flatnonzero(owner >= 0)  # a photo without an owner belongs to no timeline
+    new_index = np.full(n_photo, -1, dtype=np.int64)
+    new_index[keep] = np.arange(keep.size)
+    fav_keep = (owner[faved.dst] >= 0) if len(faved) else np.zeros(0, dtype=bool)
+    beauty = np.asarray(photos.props["beauty"], dtype=np.float64)[keep]
+    if len(follows) == 0:
+        raise UserError("the store holds no FOLLOWS relationships: the matching needs link events")
+    if keep.size == 0 or np.isnan(beauty).all():
+        raise UserError(
+            "no photo has a beauty score: give photos.csv a beauty column or run "
+            "`beautygraph score beauty` first"
+        )
+    try:
+        return MatchingData.from_epoch(
+            n_users=len(users),
+            follow_src=follows.src,
+            follow_dst=follows.dst,
+            follow_created_at=np.asarray(follows.props["created_at"], dtype=np.int64),
+            photo_owner=owner[keep],
+            photo_uploaded_at=np.asarray(photos.props["uploaded_at"], dtype=np.int64)[keep],
+            photo_beauty=beauty,
+            fav_user=faved.src[fav_keep],
+            fav_photo=new_index[faved.dst[fav_keep]],
+            fav_created_at=np.asarray(faved.props["created_at"], dtype=np.int64)[fav_keep],
+            joined_at=np.asarray(users.props["joined_at"], dtype=np.int64),
+            group_user=group_user,
+            group_joined_at=group_joined,
+        )
+    except ValueError as exc:
+        raise UserError(f"cannot build the weekly timeline: {exc}") from exc
+
+
+def _figures(result: MatchingResult) -> list[Figure]:
+    from analysis.plots import matching as mp
+
+    inf, im = result.influence, result.imbalance
+    return [
+        Figure.from_matplotlib(mp.plot_influence(inf), "matching_fig9_left",
+                               "Fig. 9 (left): Δb after a generic link creation (control) vs. "
+                               "a link to a user with higher beauty (treatment), 95 % CI."),
+        Figure.from_matplotlib(mp.plot_by_links(inf), "matching_fig9_right",
+                               "Fig. 9 (right): Δb after creating exactly n links towards "
+                               "higher-beauty users, 95 % CI."),
+        Figure.from_matplotlib(mp.plot_by_alpha(inf), "matching_fig10",
+                               "Fig. 10: Δb after links to users whose beauty is (1 + α) times "
+                               "the user's own (Eq. 5–6), 95 % CI."),
+        Figure.from_matplotlib(mp.plot_inactivity(im), "matching_fig11",
+                               "Fig. 11: increase in the probability of being inactive for n "
+                               "weeks, imbalanced (δ ≥ 0.3) vs. balanced users, 95 % CI."),
+        Figure.from_matplotlib(mp.plot_balance(inf.balance_frame(), result.config.threshold),
+                               "matching_table1_sb",
+                               "Table 1: standardised bias of each covariate before and after "
+                               "balancing (Q4), with the paper's values."),
+        Figure.from_matplotlib(mp.plot_balance(im.balance_frame(), result.config.threshold,
+                                               "Standardised bias, imbalance experiment (Q5)"),
+                               "matching_q5_sb", "SB before/after balancing for Q5."),
+    ]
+
+
+def analyze_matching(
+    store,
+    out_dir: str | Path | None,
+    config: MatchingConfig | None = None,
+    plots: bool = True,
+) -> MatchingRun:
+    """Export, run both matching experiments, write results (when ``out_dir``) and return.
+
+    Raises
+    ------
+    UserError
+        Empty/unscored store, or too few eligible units for an experiment (the message
+        says which and suggests lowering ``--min-followees`` / ``--min-active-weeks``).
+    """
+    config = config or MatchingConfig()
+    seconds: dict[str, float] = {}
+    t = time.perf_counter()
+    data = export_matching_data(store)
+    seconds["export"] = time.perf_counter() - t
+    t = time.perf_counter()
+    try:
+        result = run_matching(data, config)
+    except ValueError as exc:
+        raise UserError(f"matching: {exc}") from exc
+    seconds["analysis"] = time.perf_counter() - t
+    run = MatchingRun(result=result, data=data, seconds=seconds)
+    if plots:
+        t = time.perf_counter()
+        run.figures = _figures(result)
+        seconds["plots"] = time.perf_counter() - t
+    if out_dir is not None:
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        tables = {
+            "matching_influence.csv": result.influence.to_frame(),
+            "matching_table1.csv": result.influence.balance_frame(),
+            "matching_inactivity.csv": result.imbalance.to_frame(),
+            "matching_q5_balance.csv": result.imbalance.balance_frame(),
+        }
+        for name, frame in tables.items():
+            frame.to_csv(out / name, index=False)
+            run.files[name] = out / name
+        for fig in run.figures:
+            run.files[fig.name] = fig.save(out)
+        path = out / "matching.json"
+        path.write_text(dumps(run.headline()))
+        run.files["matching.json"] = path
+    log.info("matching done in %s", {k: round(v, 2) for k, v in seconds.items()})
+    return run
+
+
+def _truth_rows(run: MatchingRun, truth: dict) -> tuple[list[Comparison], dict]:
+    """Planted values (truth["params"]) beside the measured ones."""
+    params = truth.get("params", {}) if isinstance(truth, dict) else {}
+    rows: list[Comparison] = []
+    head: dict[str, Any] = {}
+    inf = params.get("influence") or {}
+    m = run.result.influence.main
+    if inf:
+        planted = inf.get("realized_mean_effect_uploading_next_week", inf.get("effect", 0.0))
+        planted = float(planted) if inf.get("enabled", True) else 0.0
+        covered = m.adjusted_ci_low <= planted <= m.adjusted_ci_high
+        rows.append(Comparison("planted influence (generator)", f"{100 * planted:+.2f} %",
+                               f"{100 * m.adjusted_effect:+.2f} % (adjusted), "
+                               f"{100 * m.effect:+.2f} % (Eq. 4)",
+                               "inside the adjusted CI" if covered else "outside the adjusted CI"))
+        head["influence"] = {"planted": planted, "covered_adjusted": bool(covered),
+                             "covered_eq4": bool(m.ci_low <= planted <= m.ci_high)}
+    ch = params.get("churn") or {}
+    im = run.result.imbalance
+    target = ch.get("target_inactivity_ratio") or {}
+    head_churn = {}
+    for key, val in target.items():
+        n = int(key)
+        k = int(np.searchsorted(im.weeks, n))
+        if k < len(im.weeks) and im.weeks[k] == n:
+            val = float(val) if ch.get("enabled", True) else 1.0
+            cov = bool(im.ci_low[k] <= val <= im.ci_high[k])
+            rows.append(Comparison(f"planted inactivity ratio, n = {n} (generator)",
+                                   f"{val:.2f}", f"{im.ratio[k]:.2f} [{im.ci_low[k]:.2f}, "
+                                   f"{im.ci_high[k]:.2f}]", "covered" if cov else "not covered"))
+            head_churn[str(n)] = {"planted": val, "measured": float(im.ratio[k]), "covered": cov}
+    if head_churn:
+        head["churn"] = head_churn
+    return rows, head
+
+
+@register_section("matching", order=30)
+def matching_section(ctx) -> Section | None:
+    """Report section "Matching experiments" (§6.2.3); result in ctx.results["matching"]."""
+    run = analyze_matching(ctx.store, Path(ctx.out_dir) / "matching",
+                           MatchingConfig(seed=int(ctx.seed)))
+    ctx.results["matching"] = run
+    r = run.result
+    head = run.headline()
+    headline = {
+        "influence": head["influence"],
+        "max_abs_sb": head["max_abs_sb"],
+        "mean_abs_sb": head["mean_abs_sb"],
+        "by_links": head["by_links"],
+        "inactivity_ratio": head["inactivity_ratio"],
+    }
+    comparisons = run.comparisons()
+    if ctx.truth:
+        rows, truth_head = _truth_rows(run, ctx.truth)
+        comparisons += rows
+        headline["truth"] = truth_head
+    im = r.imbalance
+    html = (
+        "<p>Units are (user, week) pairs of users with ≥ "
+        f"{r.config.min_followees} followees and uploads in ≥ {r.config.min_active_weeks} "
+        "distinct earlier weeks; covariates are measured at the start of the week and the "
+        "control group is pruned until every |SB| ≤ "
+        f"{r.config.threshold} (§6.2.2). Q4: {r.influence.n_units:,} units; Q5: "
+        f"{im.n_units:,} units ({im.n_treatment:,} imbalanced, {im.n_control:,} balanced "
+        "controls). Confidence intervals are clustered by user. The placebo compares the "
+        "groups on b_w/b̄_w, the week of the link creation, where no influence can act yet; "
+        "it measures the regression to the mean that selecting on b̄_w puts into Eq. 4.</p>"
+        "<h3>Table 1 — standardised bias (Q4)</h3>"
+        + frame_to_html(r.influence.balance_frame())
+        + "<h3>Influence experiments (Fig. 9–10)</h3>"
+        + frame_to_html(r.influence.to_frame().drop(columns=["note"]))
+        + "<h3>Inactivity (Fig. 11)</h3>"
+        + frame_to_html(im.to_frame())
+    )
+    return Section(key="matching", title="Matching experiments (beautiful-and-damned §6.2)",
+                   headline=json.loads(dumps(headline)), html=html, figures=run.figures,
+                   comparisons=comparisons)

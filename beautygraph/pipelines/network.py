@@ -1,0 +1,665 @@
+"""Beauty on the network: §5, §6.1 and the user classes of §7 of ``beautiful-and-damned``.
+
+"Cypher plus Python":
+
+1. local aggregations run as Cypher and are written into the graph —
+   ``cypher/user_beauty.cypher`` (``User.beauty``, ``User.n_photos``,
+   ``User.favs_received``) and ``cypher/neighbor_beauty.cypher``
+   (``User.neighbor_beauty``);
+2. users, follows, photos and favourites are exported as arrays (``store.export_*``) and
+   the same aggregations are recomputed in numpy as a consistency check (they must agree
+   to 1e-9);
+3. the whole-graph statistics run in ``analysis/`` (inequality, connectivity, majority
+   illusion, correlation spectrum, K-means user classes);
+4. the classes are written back as ``User.cluster`` / ``User.cluster_name``; figures
+   (PNG), tables (CSV) and ``network.json`` go to the output folder.
+
+:func:`network_section` is the ``network`` report section (order 20); it stores the
+:class:`NetworkResult` in ``ctx.results["network"]``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis.beauty import favorites_received, neighbor_beauty, user_beauty
+from analysis.classes import UserClasses, active_weeks, user_classes
+from analysis.connectivity import BinnedMean, Connectivity, connectivity, log_binned_mean
+from analysis.inequality import Inequality, inequality
+from analysis.majority import MajorityIllusion, majority_illusion
+from analysis.spectrum import CorrelationSpectrum, correlation_spectrum
+from beautygraph.errors import UserError
+from beautygraph.report import Comparison, Figure, Section, frame_to_html, register_section
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "PAPER",
+    "NetworkData",
+    "NetworkResult",
+    "aggregate_in_cypher",
+    "export_network_data",
+    "check_against_numpy",
+    "write_classes",
+    "compute_network",
+    "analyze_network",
+    "network_section",
+    "section_from_result",
+]
+
+#: the paper's numbers (beautiful-and-damned §5, §6.1, §7, Tables 2–3)
+PAPER: dict[str, Any] = {
+    "beauty_mean": 0.26,
+    "gini_beauty": 0.29,
+    "gini_favorites": 0.98,
+    "spearman": {"indegree": 0.22, "outdegree": 0.24, "favorites": 0.17, "photos": -0.03},
+    "above_mean_share": 0.43,
+    "local_majority_share": 0.65,
+    "double_share": 0.20,
+    "spectrum_spearman": 0.48,
+    "k": 4,
+    # name: (share, beauty, fav/photo, connects, photo count, weeks with uploads)
+    "classes": {
+        "Low quality": (0.412, 0.17, 0.00, 0.06, 1060.0, 104.4),
+        "Forlorn beauty": (0.281, 0.42, 0.01, 0.10, 200.4, 84.68),
+        "Regular": (0.221, 0.25, 0.01, 0.21, 1869.0, 187.0),
+        "Superstar": (0.086, 0.42, 0.15, 0.35, 822.4, 198.3),
+    },
+}
+
+#: a Cypher aggregate and its numpy twin must agree to this absolute tolerance
+CHECK_TOL = 1e-9
+
+Progress = Callable[[str], None]
+
+
+# -- data -------------------------------------------------------------------------------------
+
+
+@dataclass
+class NetworkData:
+    """Arrays exported from the store (user index ``i`` is ``user_ids[i]``).
+
+    ``beauty``, ``neighbor_beauty``, ``n_photos`` and ``favs_received`` are the values
+    the Cypher aggregations wrote; the photo/favourite arrays allow recomputing them.
+    """
+
+    user_ids: np.ndarray
+    beauty: np.ndarray
+    neighbor_beauty: np.ndarray
+    n_photos: np.ndarray
+    favs_received: np.ndarray
+    src: np.ndarray
+    dst: np.ndarray
+    photo_owner: np.ndarray
+    photo_beauty: np.ndarray
+    photo_uploaded_at: np.ndarray
+    fav_user: np.ndarray
+    fav_photo: np.ndarray
+
+    @property
+    def n_users(self) -> int:
+        return len(self.user_ids)
+
+
+@dataclass
+class NetworkResult:
+    """Everything :func:`analyze_network` measured (see the module docstring)."""
+
+    user_ids: np.ndarray
+    beauty: np.ndarray
+    neighbor_beauty: np.ndarray
+    n_photos: np.ndarray
+    favs_received: np.ndarray
+    fav_per_photo: np.ndarray
+    indegree: np.ndarray
+    outdegree: np.ndarray
+    weeks: np.ndarray
+    inequality: Inequality
+    connectivity: Connectivity
+    binned_indegree: BinnedMean
+    binned_outdegree: BinnedMean
+    majority: MajorityIllusion
+    spectrum: CorrelationSpectrum
+    classes: UserClasses
+    check: dict[str, float]
+    seed: int
+    seconds: dict[str, float] = field(default_factory=dict)
+    figures: list[Figure] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def n_users(self) -> int:
+        return len(self.user_ids)
+
+    @property
+    def forlorn(self) -> np.ndarray:
+        """Boolean mask of the users in the Forlorn-beauty class (aligned with ``user_ids``)."""
+        if "Forlorn beauty" not in self.classes.names:
+            return np.zeros(self.n_users, dtype=bool)
+        return self.classes.labels == self.classes.index_of("Forlorn beauty")
+
+    def cluster_names(self) -> np.ndarray:
+        """Class name per user (``None`` for users without beauty)."""
+        return self.classes.name_of(self.classes.labels)
+
+    def headline(self) -> dict[str, Any]:
+        """The numbers of ``analyze network --json`` and ``demo --json`` (NaN -> None)."""
+        return _finite_or_none(self._headline())
+
+    def _headline(self) -> dict[str, Any]:
+        con = self.connectivity.results
+        maj = self.majority
+        cls = self.classes
+        return {
+            "n_users": self.n_users,
+            "n_users_with_beauty": int(np.isfinite(self.beauty).sum()),
+            "n_follows": int(self.outdegree.sum()),
+            "beauty_mean": self.inequality.distribution.mean,
+            "gini_beauty": self.inequality.gini_beauty,
+            "gini_favorites": self.inequality.gini_favorites,
+            "spearman": {name: r.rho for name, r in con.items()},
+            "spearman_ci95": {name: [r.low, r.high] for name, r in con.items()},
+            "majority_illusion": {
+                "above_mean_share": maj.above_share,
+                "local_majority_share": maj.local_majority_share,
+                "double_share": maj.double_share,
+                "majority_share": maj.majority_share,
+            },
+            "spectrum_spearman": self.spectrum.spearman,
+            "null_spectrum_spearman": self.spectrum.null_spearman_mean,
+            "null_spectrum_spearman_runs": [float(v) for v in self.spectrum.null_spearman],
+            "k": cls.k,
+            "gap": None
+            if cls.gap is None
+            else {"ks": cls.gap.ks.tolist(), "gap": cls.gap.gap.tolist(), "s": cls.gap.s.tolist()},
+            "clusters": [
+                {
+                    "name": cls.names[c],
+                    "share": float(cls.share[c]),
+                    "beauty": float(cls.centroids[c, 0]),
+                    "fav_per_photo": float(cls.centroids[c, 1]),
+                    "followers": float(cls.centroids[c, 2]),
+                    "n_users": int(cls.n_users[c]),
+                    "photo_count": float(cls.mean_photos[c]),
+                    "weeks_with_uploads": float(cls.mean_weeks[c]),
+                }
+                for c in range(cls.k)
+            ],
+            "cypher_numpy_max_abs_diff": dict(self.check),
+            "seed": self.seed,
+        }
+
+    def comparisons(self) -> list[Comparison]:
+        """Rows "paper vs. measured" for the report and the CLI table."""
+        h = self._headline()
+        rows = [
+            Comparison("mean user beauty (Fig. 5)", _f(PAPER["beauty_mean"]), _f(h["beauty_mean"])),
+            Comparison("Gini of average beauty (Fig. 5)", _f(PAPER["gini_beauty"]), _f(h["gini_beauty"])),
+            Comparison("Gini of favourites per photo (Fig. 5)", _f(PAPER["gini_favorites"]),
+                       _f(h["gini_favorites"])),
+        ]
+        labels = {"indegree": "in-degree", "outdegree": "out-degree",
+                  "favorites": "favourites received", "photos": "number of photos"}
+        for name, r in self.connectivity.results.items():
+            rows.append(Comparison(
+                f"Spearman ρ beauty vs. {labels.get(name, name)} (Q1, Fig. 6)",
+                _f(PAPER["spearman"].get(name)),
+                f"{_f(r.rho)} [{_f(r.low)}, {_f(r.high)}]",
+                "95 % CI (Fisher z)",
+            ))
+        maj = h["majority_illusion"]
+        rows += [
+            Comparison("users above the mean beauty (A2)", _pct(PAPER["above_mean_share"]),
+                       _pct(maj["above_mean_share"])),
+            Comparison("users whose followees exceed that share (A2)",
+                       _pct(PAPER["local_majority_share"]), _pct(maj["local_majority_share"])),
+            Comparison("users with at least double that share (A2)", "≈ " + _pct(PAPER["double_share"]),
+                       _pct(maj["double_share"])),
+            Comparison("correlation spectrum Spearman ρ (Eq. 2, Fig. 7)",
+                       _f(PAPER["spectrum_spearman"]), _f(h["spectrum_spearman"])),
+            Comparison("… with reshuffled beauty (null model)", "trend lost",
+                       _f(h["null_spectrum_spearman"]),
+                       f"mean of {len(self.spectrum.null_spearman)} permutations"),
+            Comparison("K chosen by the gap statistic (§7)", str(PAPER["k"]), str(h["k"])),
+        ]
+        for c in h["clusters"]:
+            p = PAPER["classes"].get(c["name"])
+            paper = (f"{_pct(p[0])}; ({p[1]:.2f}, {p[2]:.2f}, {p[3]:.2f}); "
+                     f"{p[4]:g} photos; {p[5]:g} weeks") if p else "—"
+            measured = (f"{_pct(c['share'])}; ({c['beauty']:.2f}, {c['fav_per_photo']:.2f}, "
+                        f"{c['followers']:.2f}); {c['photo_count']:.4g} photos; "
+                        f"{c['weeks_with_uploads']:.4g} weeks")
+            rows.append(Comparison(f"class {c['name']} (Tables 2–3)", paper, measured,
+                                   "share; centroid (beauty, fav/photo, followers); means"))
+        return rows
+
+
+def _finite_or_none(obj):
+    """Plain JSON: numpy scalars to Python, NaN/inf to None, recursively."""
+    if isinstance(obj, dict):
+        return {k: _finite_or_none(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite_or_none(v) for v in obj]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not np.isfinite(obj):
+        return None
+    return obj
+
+
+def _f(x) -> str:
+    return "n/a" if x is None or not np.isfinite(x) else f"{x:.2f}"
+
+
+def _pct(x) -> str:
+    return "n/a" if x is None or not np.isfinite(x) else f"{100 * x:.1f} %"
+
+
+# -- steps --------------------------------------------------------------------------------------
+
+
+def aggregate_in_cypher(store) -> dict[str, int]:
+    """Run ``user_beauty`` then ``neighbor_beauty`` (writes User.beauty, n_photos,
+    favs_received, neighbor_beauty); returns how many users got a value."""
+    ub = store.run("user_beauty")
+    nb = store.run("neighbor_beauty")
+    return {
+        "users": int(ub[0]["users"]) if ub else 0,
+        "with_beauty": int(ub[0]["with_beauty"]) if ub else 0,
+        "with_neighbor_beauty": int(nb[0]["with_neighbor_beauty"]) if nb else 0,
+    }
+
+
+def export_network_data(store) -> NetworkData:
+    """Export users (with the Cypher-written aggregates), follows, photos and favourites."""
+    users = store.export_nodes("User", ["beauty", "neighbor_beauty", "n_photos", "favs_received"])
+    follows = store.export_edges("FOLLOWS", src_nodes=users)
+    photos = store.export_nodes("Photo", ["beauty", "uploaded_at"])
+    posted = store.export_edges("POSTED", src_nodes=users, dst_nodes=photos)
+    faved = store.export_edges("FAVORITED", src_nodes=users, dst_nodes=photos)
+    n_photo = len(photos)
+    owner = np.full(n_photo, -1, dtype=np.int64)
+    owner[posted.dst] = posted.src
+    has_owner = owner >= 0
+    # photos without an owner cannot belong to anybody's mean; keep owned photos only
+    keep = np.flatnonzero(has_owner)
+    new_index = np.full(n_photo, -1, dtype=np.int64)
+    new_index[keep] = np.arange(keep.size)
+    fav_keep = has_owner[faved.dst] if len(faved) else np.zeros(0, dtype=bool)
+    p = users.props
+    return NetworkData(
+        user_ids=users.ids,
+        beauty=np.asarray(p["beauty"], dtype=np.float64),
+        neighbor_beauty=np.asarray(p["neighbor_beauty"], dtype=np.float64),
+        n_photos=np.nan_to_num(np.asarray(p["n_photos"], dtype=np.float64)).astype(np.int64),
+        favs_received=np.nan_to_num(np.asarray(p["favs_received"], dtype=np.float64)).astype(np.int64),
+        src=follows.src,
+        dst=follows.dst,
+        photo_owner=owner[keep],
+        photo_beauty=np.asarray(photos.props["beauty"], dtype=np.float64)[keep],
+        photo_uploaded_at=np.asarray(photos.props["uploaded_at"], dtype=np.int64)[keep],
+        fav_user=faved.src[fav_keep],
+        fav_photo=new_index[faved.dst[fav_keep]],
+    )
+
+
+def _max_abs_diff(a: np.ndarray, b: np.ndarray) -> float:
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        return float("inf")
+    na, nb = np.isnan(a), np.isnan(b)
+    if (na != nb).any():
+        return float("inf")
+    ok = ~na
+    return float(np.max(np.abs(a[ok] - b[ok]))) if ok.any() else 0.0
+
+
+def check_against_numpy(data: NetworkData) -> dict[str, float]:
+    """Max |Cypher − numpy| of each aggregate (``inf`` where NaN patterns differ)."""
+    n = data.n_users
+    ub = user_beauty(data.photo_owner, data.photo_beauty, n)
+    nb = neighbor_beauty(data.src, data.dst, data.beauty)
+    favs = favorites_received(data.fav_user, data.fav_photo, data.photo_owner, n)
+    return {
+        "beauty": _max_abs_diff(data.beauty, ub.beauty),
+        "neighbor_beauty": _max_abs_diff(data.neighbor_beauty, nb.neighbor_beauty),
+        "n_photos": _max_abs_diff(data.n_photos, ub.n_photos),
+        "favs_received": _max_abs_diff(data.favs_received, favs),
+    }
+
+
+def compute_network(
+    data: NetworkData,
+    seed: int = 0,
+    n_null: int = 10,
+    k: int | None = None,
+    gap_refs: int = 10,
+    gap_sample: int | None = 20_000,
+    bins: int = 100,
+    progress: Progress | None = None,
+) -> NetworkResult:
+    """All analyses of §5, §6.1 and §7 on exported arrays (no store, no plotting)."""
+    say = progress or (lambda _msg: None)
+    seconds: dict[str, float] = {}
+    n = data.n_users
+    beauty = data.beauty
+    scored = np.isfinite(beauty)
+    if not scored.any():
+        raise UserError(
+            "no user has a beauty: photos need a beauty score (photos.csv column `beauty`, "
+            "or `beautygraph score beauty`) before `beautygraph analyze network`"
+        )
+
+    t = time.perf_counter()
+    say("checking the Cypher aggregates against numpy")
+    check = check_against_numpy(data)
+    bad = {k_: v for k_, v in check.items() if not v <= CHECK_TOL}
+    if bad:
+        log.warning("Cypher and numpy aggregates differ: %s", bad)
+    indeg = np.bincount(data.dst, minlength=n).astype(np.int64)
+    outdeg = np.bincount(data.src, minlength=n).astype(np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        favpp = np.where(data.n_photos > 0, data.favs_received / np.maximum(data.n_photos, 1), np.nan)
+    favpp = np.where(scored, favpp, np.nan)
+    weeks = active_weeks(data.photo_owner, data.photo_uploaded_at, n)
+    seconds["prepare"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    say("inequality (Fig. 5)")
+    ineq = inequality(beauty, favpp)
+    seconds["inequality"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    say("connectivity (Q1, Fig. 6)")
+    con = connectivity(
+        beauty,
+        {"indegree": indeg, "outdegree": outdeg, "favorites": data.favs_received,
+         "photos": data.n_photos},
+    )
+    b_in = log_binned_mean(indeg, beauty, min_count=5)
+    b_out = log_binned_mean(outdeg, beauty, min_count=5)
+    seconds["connectivity"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    say("majority illusion (Q2)")
+    maj = majority_illusion(data.src, data.dst, beauty)
+    seconds["majority"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    say(f"correlation spectrum with {n_null} null permutations (Eq. 2, Fig. 7)")
+    spec = correlation_spectrum(data.src, data.dst, beauty, bins=bins, n_null=n_null, seed=seed)
+    seconds["spectrum"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    say("user classes: K-means and the gap statistic (§7)")
+    n_scored = int(scored.sum())
+    if k is not None and k > n_scored:
+        raise UserError(f"--k {k} is larger than the number of users with beauty ({n_scored})")
+    ks = [v for v in range(2, 11) if v <= n_scored]
+    if k is None and len(ks) < 2:
+        raise UserError(
+            f"only {n_scored} users have a beauty: too few to choose K by the gap statistic"
+        )
+    cls = user_classes(
+        beauty, favpp, indeg.astype(np.float64), n_photos=data.n_photos, weeks=weeks,
+        k=k, ks=ks, n_refs=gap_refs, gap_sample=gap_sample, seed=seed,
+    )
+    seconds["classes"] = time.perf_counter() - t
+
+    return NetworkResult(
+        user_ids=data.user_ids,
+        beauty=beauty,
+        neighbor_beauty=data.neighbor_beauty,
+        n_photos=data.n_photos,
+        favs_received=data.favs_received,
+        fav_per_photo=favpp,
+        indegree=indeg,
+        outdegree=outdeg,
+        weeks=weeks,
+        inequality=ineq,
+        connectivity=con,
+        binned_indegree=b_in,
+        binned_outdegree=b_out,
+        majority=maj,
+        spectrum=spec,
+        classes=cls,
+        check=check,
+        seed=seed,
+        seconds=seconds,
+    )
+
+
+def write_classes(store, result: NetworkResult) -> int:
+    """Write ``User.cluster`` / ``User.cluster_name`` (cleared for users without a class)."""
+    labels = result.classes.labels
+    frame = pd.DataFrame({
+        "id": result.user_ids,
+        "cluster": pd.array(np.where(labels >= 0, labels, 0), dtype="Int64"),
+        "cluster_name": result.cluster_names(),
+    })
+    frame.loc[labels < 0, "cluster"] = pd.NA
+    return store.write_node_props("User", frame)
+
+
+def make_figures(result: NetworkResult) -> list[Figure]:
+    """The section's figures (Fig. 5, 6, 7, majority histogram, gap curve, Table 2)."""
+    from analysis.plots import network as plots
+
+    figs = [
+        Figure.from_matplotlib(plots.plot_inequality(result.inequality), "network_fig5_inequality",
+                               "Fig. 5: distribution of user beauty and Lorenz curves"),
+        Figure.from_matplotlib(
+            plots.plot_beauty_vs_degree(result.binned_indegree, result.binned_outdegree,
+                                        result.connectivity.rho("indegree"),
+                                        result.connectivity.rho("outdegree")),
+            "network_fig6_degree", "Fig. 6: average user beauty per log-binned in/out-degree"),
+        Figure.from_matplotlib(plots.plot_majority_illusion(result.majority),
+                               "network_majority_illusion",
+                               "Q2: share of followees above the mean beauty"),
+        Figure.from_matplotlib(plots.plot_correlation_spectrum(result.spectrum),
+                               "network_fig7_spectrum",
+                               "Fig. 7: correlation spectrum b_nn(k) and the reshuffled null"),
+    ]
+    if result.classes.gap is not None:
+        figs.append(Figure.from_matplotlib(plots.plot_gap_curve(result.classes.gap),
+                                           "network_gap_curve", "§7: gap statistic of K-means"))
+    figs.append(Figure.from_matplotlib(plots.plot_class_centroids(result.classes),
+                                       "network_classes", "Table 2: class centroids"))
+    return figs
+
+
+def write_outputs(result: NetworkResult, out_dir: Path) -> dict[str, Path]:
+    """Figures as PNG, tables as CSV and ``network.json`` in ``out_dir``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files: dict[str, Path] = {}
+    for fig in result.figures:
+        files[fig.name] = fig.save(out_dir)
+    tables = {
+        "network_inequality": result.inequality.to_frame(),
+        "network_beauty_histogram": result.inequality.distribution.to_frame(),
+        "network_connectivity": result.connectivity.to_frame(),
+        "network_binned_indegree": result.binned_indegree.to_frame(),
+        "network_binned_outdegree": result.binned_outdegree.to_frame(),
+        "network_majority": result.majority.to_frame(),
+        "network_spectrum": result.spectrum.to_frame(),
+        "network_classes": result.classes.to_frame(),
+    }
+    if result.classes.gap is not None:
+        tables["network_gap"] = result.classes.gap.to_frame()
+    for name, frame in tables.items():
+        path = out_dir / f"{name}.csv"
+        frame.to_csv(path, index=False)
+        files[name] = path
+    path = out_dir / "network.json"
+    from beautygraph.report import dumps
+
+    path.write_text(dumps(result.headline()))
+    files["network.json"] = path
+    return files
+
+
+def analyze_network(
+    store,
+    out_dir: str | Path,
+    seed: int = 0,
+    progress: bool | Progress = False,
+    n_null: int = 10,
+    k: int | None = None,
+    gap_refs: int = 10,
+    gap_sample: int | None = 20_000,
+    bins: int = 100,
+    plots: bool = True,
+) -> NetworkResult:
+    """Run §5, §6.1 and §7 on the store and write the results back and to ``out_dir``.
+
+    Parameters
+    ----------
+    store : graphdb.base.Store
+    out_dir : folder for PNG figures, CSV tables and ``network.json``
+    seed : seeds the null permutations, the gap reference sets and K-means
+    progress : True for a rich progress display on stderr, or a callable taking a message
+    n_null : permutations of the null model of Fig. 7
+    k : fixed number of user classes (default: the gap statistic over K = 2..10)
+    gap_refs, gap_sample : reference sets and sample size of the gap statistic
+    bins : bins of the correlation spectrum (the paper uses 100)
+    plots : render and save the figures
+    """
+    if n_null < 0:
+        raise UserError(f"--null must be >= 0, got {n_null}")
+    if k is not None and not 1 <= k <= 50:
+        raise UserError(f"--k must lie in 1..50, got {k}")
+    out_dir = Path(out_dir)
+    with _progress(progress) as say:
+        t = time.perf_counter()
+        say("Cypher: user beauty and neighbour beauty")
+        counts = aggregate_in_cypher(store)
+        t_cypher = time.perf_counter() - t
+        if counts["users"] == 0:
+            raise UserError("the store holds no users: run `beautygraph load FOLDER` first")
+        t = time.perf_counter()
+        say("exporting users, follows, photos and favourites")
+        data = export_network_data(store)
+        t_export = time.perf_counter() - t
+        result = compute_network(data, seed=seed, n_null=n_null, k=k, gap_refs=gap_refs,
+                                 gap_sample=gap_sample, bins=bins, progress=say)
+        result.seconds = {"cypher": t_cypher, "export": t_export, **result.seconds}
+        t = time.perf_counter()
+        say("writing User.cluster / User.cluster_name")
+        write_classes(store, result)
+        result.seconds["write_back"] = time.perf_counter() - t
+        if plots:
+            t = time.perf_counter()
+            say("figures")
+            result.figures = make_figures(result)
+            result.seconds["plots"] = time.perf_counter() - t
+        result.files = write_outputs(result, out_dir)
+    return result
+
+
+class _progress:
+    """Context manager yielding a ``say(message)`` function (rich status or callback)."""
+
+    def __init__(self, progress: bool | Progress) -> None:
+        self._arg = progress
+        self._status = None
+
+    def __enter__(self) -> Progress:
+        if callable(self._arg):
+            return self._arg
+        if not self._arg:
+            return lambda _msg: None
+        from rich.console import Console
+
+        self._status = Console(stderr=True).status("network analysis")
+        self._status.__enter__()
+
+        def say(msg: str) -> None:
+            self._status.update(f"network analysis: {msg}")
+
+        return say
+
+    def __exit__(self, *exc) -> None:
+        if self._status is not None:
+            self._status.__exit__(*exc)
+
+
+# -- report -----------------------------------------------------------------------------------
+
+
+def _truth_rows(result: NetworkResult, truth: dict) -> tuple[list[Comparison], dict[str, Any]]:
+    """Measured vs. planted values when the data came from the generator."""
+    from scipy import stats
+
+    rows: list[Comparison] = []
+    head: dict[str, Any] = {}
+    index = {u: i for i, u in enumerate(result.user_ids)}
+    talent = truth.get("talent") or {}
+    if talent:
+        ids = [u for u in talent if u in index]
+        idx = np.array([index[u] for u in ids], dtype=np.int64)
+        tal = np.array([float(talent[u]) for u in ids])
+        b = result.beauty[idx]
+        ok = np.isfinite(b)
+        if ok.sum() > 2:
+            head["talent_mean"] = float(tal.mean())
+            head["beauty_talent_spearman"] = float(stats.spearmanr(b[ok], tal[ok]).statistic)
+            head["talent_indegree_spearman"] = float(
+                stats.spearmanr(tal[ok], result.indegree[idx][ok]).statistic)
+            rows.append(Comparison("mean talent (planted) vs. mean user beauty",
+                                   _f(head["talent_mean"]), _f(result.inequality.distribution.mean),
+                                   "generator truth"))
+            rows.append(Comparison("Spearman talent vs. in-degree (planted) vs. beauty vs. in-degree",
+                                   _f(head["talent_indegree_spearman"]),
+                                   _f(result.connectivity.rho("indegree")), "generator truth"))
+    for key, name in (("forlorn", "Forlorn beauty"), ("superstars", "Superstar")):
+        planted = [index[u] for u in truth.get(key) or [] if u in index]
+        if planted and name in result.classes.names:
+            c = result.classes.index_of(name)
+            hit = float(np.mean(result.classes.labels[np.array(planted)] == c))
+            head[f"planted_{key}_in_class"] = hit
+            rows.append(Comparison(f"planted {key} found in class {name}", "—", _pct(hit),
+                                   "generator truth"))
+    return rows, head
+
+
+def section_from_result(result: NetworkResult, truth: dict | None = None) -> Section:
+    """The report section of a finished analysis (with planted values when ``truth``)."""
+    headline = result.headline()
+    comparisons = result.comparisons()
+    if truth:
+        rows, head = _truth_rows(result, truth)
+        comparisons += rows
+        headline["truth"] = head
+    check = ", ".join(f"{k}: {v:.1e}" for k, v in result.check.items())
+    html = (
+        "<p>User beauty (mean photo beauty) and neighbour beauty (mean beauty of followees) "
+        "are computed by Cypher (<code>cypher/user_beauty.cypher</code>, "
+        "<code>cypher/neighbor_beauty.cypher</code>) and written as <code>User.beauty</code> / "
+        "<code>User.neighbor_beauty</code>; the numpy recomputation on the exported arrays "
+        f"agrees (max |difference|: {check}).</p>"
+        "<h3>User classes (Tables 2–3)</h3>" + frame_to_html(result.classes.to_frame())
+        + "<h3>Connectivity (Q1)</h3>" + frame_to_html(result.connectivity.to_frame())
+        + "<h3>Majority illusion (Q2)</h3>" + frame_to_html(result.majority.to_frame())
+    )
+    return Section(key="network", title="Beauty on the network (beautiful-and-damned §5–7)",
+                   headline=headline, html=html, figures=list(result.figures),
+                   comparisons=comparisons)
+
+
+@register_section("network", order=20)
+def network_section(ctx) -> Section | None:
+    """Report section "Beauty on the network" (§5, §6.1, §7); result in ctx.results["network"]."""
+    result = analyze_network(ctx.store, Path(ctx.out_dir) / "network", seed=ctx.seed,
+                             progress=bool(getattr(ctx, "progress", False)))
+    ctx.results["network"] = result
+    return section_from_result(result, ctx.truth)

@@ -1,0 +1,171 @@
+"""Benchmark: friend-of-friend recommenders, per-user Cypher vs. batch sparse matrices.
+
+A synthetic follow graph of the paper's shape (default 100k users / 1M follows, heavy-tailed
+popularity; ``--quick``: 20k / 200k) is loaded into an embedded LadybugDB, then:
+
+* per-user latency p50/p99 of ``recommend_user`` (Cypher) for CN, BB and AA on a seeded
+  sample of users (and on Neo4j too when ``NEO4J_URI`` is set);
+* batch ``recommend_batch`` (export + analysis/fof.py) for all users, against the baseline
+  of a loop of per-user Cypher queries timed on a sample and extrapolated to all users in
+  the same run (target: batch >= 10x faster); the sampled answers must agree exactly;
+* peak memory: tracemalloc peak of one batch run and the process's peak RSS.
+
+Writes ``bench/results/recommend.json`` (``recommend_quick.json`` with ``--quick``).
+Run: ``.venv/bin/python bench/bench_recommend.py [--quick]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+METHODS = ("cn", "bb", "aa")
+
+
+def synthetic_graph(n_users: int, n_follows: int, seed: int):
+    """Ids, unique non-self follow pairs with Pareto-distributed popularity, beauty."""
+    rng = np.random.default_rng(seed)
+    ids = np.array([f"u{i:07d}" for i in range(n_users)], dtype=object)
+    weights = rng.pareto(1.5, n_users) + 1
+    weights /= weights.sum()
+    keys = np.empty(0, dtype=np.int64)
+    while len(keys) < n_follows:
+        src = rng.integers(0, n_users, n_follows * 2)
+        dst = rng.choice(n_users, n_follows * 2, p=weights)
+        ok = src != dst
+        keys = np.unique(np.concatenate([keys, src[ok] * n_users + dst[ok]]))
+    keys = np.sort(rng.permutation(keys)[:n_follows])
+    beauty = np.clip(rng.normal(0.45, 0.12, n_users), 0.01, 1.0)
+    beauty[rng.random(n_users) < 0.05] = np.nan  # users without photos
+    return ids, keys // n_users, keys % n_users, beauty
+
+
+def fill_store(store, ids, src, dst, beauty) -> None:
+    store.insert_nodes("User", pd.DataFrame({"id": ids, "beauty": beauty}))
+    store.insert_rels("FOLLOWS", pd.DataFrame({"src": ids[src], "dst": ids[dst]}))
+
+
+def per_user_latency(store, users, method: str) -> tuple[np.ndarray, dict]:
+    """Seconds per ``recommend_user`` call and the answers (user -> [candidate ids])."""
+    from beautygraph.errors import UserError
+    from beautygraph.pipelines.recommend import recommend_user
+
+    times, answers = [], {}
+    for u in users:
+        t0 = time.perf_counter()
+        try:
+            recs = recommend_user(store, u, method, k=10, tolerance=0.10)
+        except UserError:  # bb for a user without beauty
+            recs = []
+        times.append(time.perf_counter() - t0)
+        answers[u] = [(r.user_id, round(r.score, 9)) for r in recs]
+    return np.array(times), answers
+
+
+def stats(t: np.ndarray) -> dict:
+    return {"p50_ms": float(np.percentile(t, 50) * 1e3), "p99_ms": float(np.percentile(t, 99) * 1e3),
+            "mean_ms": float(t.mean() * 1e3), "n": int(len(t))}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="20k users / 200k follows, small samples")
+    ap.add_argument("--users", type=int, default=None)
+    ap.add_argument("--follows", type=int, default=None)
+    ap.add_argument("--latency-sample", type=int, default=None,
+                    help="users timed per method for per-user latency and the loop baseline")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out", type=Path, default=None)
+    args = ap.parse_args()
+    n_users = args.users or (20_000 if args.quick else 100_000)
+    n_follows = args.follows or (200_000 if args.quick else 1_000_000)
+    n_lat = args.latency_sample or (100 if args.quick else 300)
+    out = args.out or ROOT / "bench" / "results" / ("recommend_quick.json" if args.quick
+                                                    else "recommend.json")
+
+    import graphdb
+    from beautygraph.pipelines.recommend import recommend_batch
+
+    t0 = time.perf_counter()
+    ids, src, dst, beauty = synthetic_graph(n_users, n_follows, args.seed)
+    t_gen = time.perf_counter() - t0
+    rng = np.random.default_rng(args.seed + 1)
+    sample = sorted(rng.choice(ids, n_lat, replace=False).tolist())
+    result: dict = {
+        "n_users": n_users, "n_follows": int(len(src)), "latency_sample": n_lat,
+        "seed": args.seed, "machine": f"{platform.machine()}, {os.cpu_count()} cpus",
+        "generate_s": t_gen,
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        store = graphdb.connect(Path(tmp) / "bench.lbdb")
+        t0 = time.perf_counter()
+        fill_store(store, ids, src, dst, beauty)
+        result["load_s"] = time.perf_counter() - t0
+        result["ladybug"] = {}
+        for method in METHODS:
+            lat, answers = per_user_latency(store, sample, method)
+            t0 = time.perf_counter()
+            batch = recommend_batch(store, method, k=10, tolerance=0.10)
+            t_batch = time.perf_counter() - t0
+            frame = batch.frame[batch.frame.user.isin(sample)]
+            got = {u: [] for u in sample}
+            for u, c, s in frame[["user", "candidate", "score"]].itertuples(index=False):
+                got[u].append((c, round(float(s), 9)))
+            loop_extrapolated = float(lat.mean() * n_users)
+            result["ladybug"][method] = {
+                "per_user": stats(lat),
+                "batch_all_users_s": t_batch,
+                "loop_extrapolated_s": loop_extrapolated,
+                "speedup_batch_vs_loop": loop_extrapolated / t_batch,
+                "n_recommendations": int(len(batch.frame)),
+                "sample_answers_agree": got == answers,
+            }
+            print(f"{method}: per-user p50 {stats(lat)['p50_ms']:.2f} ms, p99 "
+                  f"{stats(lat)['p99_ms']:.2f} ms; batch {t_batch:.2f} s vs loop "
+                  f"{loop_extrapolated:.1f} s (x{loop_extrapolated / t_batch:.1f}); "
+                  f"agree={got == answers}", flush=True)
+        tracemalloc.start()
+        recommend_batch(store, "cn", k=10)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        result["batch_cn_tracemalloc_peak_mb"] = peak / 2**20
+        store.close()
+    if os.environ.get("NEO4J_URI"):
+        store = graphdb.connect(os.environ["NEO4J_URI"])
+        store.clear()
+        t0 = time.perf_counter()
+        fill_store(store, ids, src, dst, beauty)
+        result["neo4j_load_s"] = time.perf_counter() - t0
+        result["neo4j"] = {}
+        for method in METHODS:
+            lat, _ = per_user_latency(store, sample, method)
+            result["neo4j"][method] = {"per_user": stats(lat)}
+            print(f"neo4j {method}: p50 {stats(lat)['p50_ms']:.2f} ms, "
+                  f"p99 {stats(lat)['p99_ms']:.2f} ms", flush=True)
+        store.clear()
+        store.close()
+    else:
+        result["neo4j"] = "skipped: NEO4J_URI not set"
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2))
+    print(json.dumps({k: v for k, v in result.items() if k not in ("ladybug", "neo4j")}, indent=2))
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()

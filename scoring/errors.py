@@ -1,0 +1,13 @@
+"""Errors a user of the scoring module can cause; the CLI prints them as one line, exit 2."""
+
+from __future__ import annotations
+
+
+class ScoringError(Exception):
+    """Missing or mismatched model weights, unreadable label files, bad devices, ….
+
+    The message names what is wrong and how to fix it.  ``exit_code`` is what
+    ``beautygraph`` exits with when it reaches the command line.
+    """
+
+    exit_code = 2
