@@ -287,9 +287,13 @@ def active_weeks(owner_idx, uploaded_at, n_users: int) -> np.ndarray:
     if t.shape != owner.shape:
         raise ValueError(f"uploaded_at has length {t.shape[0]}, owner_idx {owner.shape[0]}")
     ok = t != _INT64_MIN
+    if not ok.any():
+        return np.zeros(n_users, dtype=np.int64)
     week = (t[ok] + _MONDAY_OFFSET) // _WEEK
-    pairs = np.unique(np.column_stack([owner[ok], week]), axis=0) if ok.any() else np.empty((0, 2), np.int64)
-    return np.bincount(pairs[:, 0], minlength=n_users).astype(np.int64)
+    week -= week.min()
+    span = int(week.max()) + 1
+    pairs = np.unique(owner[ok] * span + week)  # one key per (user, week)
+    return np.bincount(pairs // span, minlength=n_users).astype(np.int64)
 
 
 def user_classes(

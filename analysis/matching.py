@@ -48,7 +48,7 @@ Choices the paper leaves open (documented so they can be changed):
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 import pandas as pd
@@ -655,15 +655,21 @@ class GroupEffect:
     n_control_pool: int = 0
     note: str = ""
     balance: BalanceResult | None = field(default=None, repr=False)
+    #: rows of the unit table (``InfluenceResult.units``) in the treatment and the
+    #: balanced control group.
+    treatment_rows: np.ndarray | None = field(default=None, repr=False)
+    control_rows: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def estimated(self) -> bool:
         return not np.isnan(self.effect)
 
     def to_dict(self) -> dict:
-        d = asdict(self)
-        d.pop("balance")
-        return d
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if f.name not in ("balance", "treatment_rows", "control_rows")
+        }
 
 
 def _match(
@@ -721,6 +727,7 @@ def _effect(label: str, units: pd.DataFrame, names, treat, control, cfg, seed) -
         eff.adjusted_ci_low, eff.adjusted_ci_high = r["diff_ci_low"], r["diff_ci_high"]
     eff.mean_abs_sb, eff.max_abs_sb = bal.mean_abs_sb, bal.max_abs_sb
     eff.balance = bal
+    eff.treatment_rows, eff.control_rows = t_idx, c_idx
     return eff
 
 
@@ -735,6 +742,8 @@ class InfluenceResult:
     n_units: int
     n_candidates: int
     dropped: dict[str, int]
+    #: the unit table (one row per (user, week); see :func:`influence_units`).
+    units: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def balance(self) -> BalanceResult | None:
@@ -795,7 +804,7 @@ def run_influence(
         by_alpha[float(a)] = _effect(
             f"alpha={a:g}", u, ut.covariates, treat, control, cfg, cfg.seed + 100 + k
         )
-    return InfluenceResult(main, by_links, by_alpha, len(u), ut.n_candidates, ut.dropped)
+    return InfluenceResult(main, by_links, by_alpha, len(u), ut.n_candidates, ut.dropped, u)
 
 
 @dataclass

@@ -2,7 +2,8 @@
 
 Baseline (same run): building frames with the same number of rows and columns of
 random ids/timestamps and writing them with ``DataFrame.to_csv`` — the I/O floor.
-Peak memory: ``ru_maxrss`` of this process (a child process per measurement).
+Peak memory: ``ru_maxrss`` of a child process per measurement; process CPU seconds are
+reported beside wall-clock seconds because the machine may be shared.
 
     .venv/bin/python bench/bench_generate.py [--quick] [--users N]
 """
@@ -25,8 +26,9 @@ def _run_generate(n: int, q: mp.Queue) -> None:
         t0 = time.perf_counter()
         truth = generate(GeneratorConfig(n_users=n, seed=1), tmp)
         dt = time.perf_counter() - t0
-    q.put({"seconds": dt, "counts": truth["params"]["counts"],
-           "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    q.put({"seconds": dt, "counts": truth["params"]["counts"], "cpu_seconds": ru.ru_utime + ru.ru_stime,
+           "peak_rss_mb": ru.ru_maxrss / 1024})
 
 
 def _run_baseline(counts: dict, q: mp.Queue) -> None:
@@ -57,7 +59,8 @@ def _run_baseline(counts: dict, q: mp.Queue) -> None:
         pd.DataFrame({"user_id": ids[rng.integers(0, n, k)], "photo_id": pids[rng.integers(0, len(pids), k)],
                       "created_at": ts(k)}).to_csv(out / "fa.csv", index=False)
         dt = time.perf_counter() - t0
-    q.put({"seconds": dt, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    q.put({"seconds": dt, "cpu_seconds": ru.ru_utime + ru.ru_stime, "peak_rss_mb": ru.ru_maxrss / 1024})
 
 
 def _child(target, *args) -> dict:
@@ -80,7 +83,9 @@ def main() -> None:
     result = {
         "benchmark": "generate", "users": n, "counts": gen["counts"],
         "generate_seconds": round(gen["seconds"], 2), "generate_peak_rss_mb": round(gen["peak_rss_mb"], 1),
+        "generate_process_cpu_seconds": round(gen["cpu_seconds"], 2),
         "baseline_to_csv_seconds": round(base["seconds"], 2),
+        "baseline_process_cpu_seconds": round(base["cpu_seconds"], 2),
         "baseline_peak_rss_mb": round(base["peak_rss_mb"], 1),
         "ratio_generate_over_baseline": round(gen["seconds"] / base["seconds"], 2),
         "target_seconds": 60 if n >= 100_000 else None,

@@ -325,7 +325,9 @@ def train(
             scaler.load_state_dict(resume_ckpt["scaler"])
         history = [EpochMetrics(**h) for h in resume_ckpt.get("history", [])]
         start = int(resume_ckpt["epoch"])
-        torch.manual_seed(cfg.seed + start)
+        # the schedule follows this run's config (e.g. more epochs than the saved run had)
+        for group, base in zip(optimizer.param_groups, scheduler.base_lrs, strict=True):
+            group["lr"] = base * _lr_factor(start, cfg)
     model.to(device)
     if device.type == "cuda" and cfg.channels_last:
         model.to(memory_format=torch.channels_last)
@@ -336,7 +338,7 @@ def train(
     if val_paths is not None and len(val_paths):
         val_ds = ImageDataset([str(p) for p in val_paths], np.asarray(val_labels), transform)
         val_loader = make_loader(val_ds, batch_size=cfg.batch, workers=cfg.workers, device=device)
-    flip_gen = torch.Generator().manual_seed(cfg.seed + 7919 * start)
+    flip_gen = torch.Generator()
     skips = SkipLog()
     args = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(cfg).items()}
     out = Path(cfg.out)
@@ -357,6 +359,9 @@ def train(
                 device=device, seed=cfg.seed * 1000 + epoch,
             )
             t0 = time.perf_counter()
+            # per-epoch seeds: a resumed run repeats the uninterrupted one exactly
+            torch.manual_seed(cfg.seed * 100_003 + epoch)
+            flip_gen.manual_seed(cfg.seed * 7919 + epoch)
             lr_now = optimizer.param_groups[1]["lr"]
             if head_only and cfg.cache_features:
                 if cached is None:

@@ -14,13 +14,7 @@ from analysis.alf.evaluation import pagerank_authorities, precision_recall_at_k
 from analysis.bio_interests import TopicVocabulary, extract_interests
 
 
-@pytest.fixture(scope="module")
-def alf(tmp_path_factory):
-    from beautygraph.generate import GeneratorConfig, generate
-
-    folder = tmp_path_factory.mktemp("alf_gen")
-    truth = generate(GeneratorConfig(n_users=4000, seed=3, weeks=6, influence=False,
-                                     churn=False), folder)
+def _run_alf(folder, truth):
     users = pd.read_csv(folder / "users.csv", keep_default_na=False, dtype=str)
     topics = pd.read_csv(folder / "topics.csv", keep_default_na=False, dtype=str)
     follows = pd.read_csv(folder / "follows.csv", dtype=str)
@@ -37,6 +31,33 @@ def alf(tmp_path_factory):
     res = find_authorities(prop.F, prop.n_in)
     res_zf = find_authorities(prop.F, prop.n_in, weighting="zf")
     return dict(truth=truth, uid=uid, tid=tid, A=A, S=S, prop=prop, res=res, res_zf=res_zf)
+
+
+@pytest.fixture(scope="module")
+def alf(tmp_path_factory):
+    """The generator with its default planted structure."""
+    from beautygraph.generate import GeneratorConfig, generate
+
+    folder = tmp_path_factory.mktemp("alf_gen")
+    truth = generate(GeneratorConfig(n_users=4000, seed=3, weeks=6, influence=False,
+                                     churn=False), folder)
+    return _run_alf(folder, truth)
+
+
+@pytest.fixture(scope="module")
+def alf_fp1(tmp_path_factory):
+    """Tail accounts planted as §4.3.3 describes FP1 — tail users with *low* authority
+    scores: 2-3 followers, all interested in the topic.  (The generator's default of 3-8
+    topical followers gives mid-wzf accounts that FP1's percentile thresholds keep; see
+    test_wzf_demotes_default_tail_accounts.)"""
+    from beautygraph.generate import GeneratorConfig, generate
+    from beautygraph.generate.config import RolesParams
+
+    folder = tmp_path_factory.mktemp("alf_gen_fp1")
+    truth = generate(GeneratorConfig(n_users=4000, seed=4, weeks=6, influence=False,
+                                     churn=False, roles=RolesParams(tail_followers=(2, 3))),
+                     folder)
+    return _run_alf(folder, truth)
 
 
 def _lists(d, ranked):
@@ -79,7 +100,8 @@ def _tails_at_top(d, res) -> int:
     return n
 
 
-def test_tail_trap_is_filtered_by_fp1(alf):
+def test_tail_trap_is_filtered_by_fp1(alf_fp1):
+    alf = alf_fp1
     res, uid = alf["res"], alf["uid"]
     tails = uid.get_indexer([u for v in alf["truth"]["tail_accounts"].values() for u in v])
     auth = uid.get_indexer([u for v in alf["truth"]["authorities"].values() for u in v])
@@ -88,12 +110,18 @@ def test_tail_trap_is_filtered_by_fp1(alf):
     # wzf (Eq. 8) keeps tail accounts out of the top of their topic, ZF alone does not
     assert _tails_at_top(alf, res) <= 0.05 * tails.size
     assert _tails_at_top(alf, res) < _tails_at_top(alf, alf["res_zf"])
-    # FP1 removes a share of the assigned tail accounts (the low-wzf ones) and almost no
-    # planted authority
-    assert res.fp1_removed[tails[assigned]].mean() >= 0.1
+    # FP1 removes a large share of the assigned tail accounts and almost no planted authority
+    assert res.fp1_removed[tails[assigned]].mean() >= 0.3
     assert res.fp1_removed[auth].mean() < 0.05
-    # what survives FP1 ranks below the planted authorities of its topic
-    assert _tails_at_top(alf, res) <= 0.05 * tails.size
+    # and ALF's precision bar still holds on this data
+    s = precision_recall_at_k(_lists(alf, res.ranked), alf["truth"]["authorities"], 200)
+    assert s.precision >= 0.9
+
+
+def test_wzf_demotes_default_tail_accounts(alf):
+    """Default generator: tail accounts (3-8 followers, all topical) are demoted by wzf
+    relative to ZF alone (Eq. 8), though FP1 keeps most of them (they are not low-wzf)."""
+    assert _tails_at_top(alf, alf["res"]) < _tails_at_top(alf, alf["res_zf"])
 
 
 def _top_n_hit_rate(d, ranked) -> float:

@@ -151,6 +151,17 @@ def test_active_weeks_counts_distinct_monday_weeks():
     assert active_weeks(owner, t, 4).tolist() == [2, 2, 0, 0]
 
 
+def test_active_weeks_agrees_with_the_weekly_timeline():
+    from analysis.weekly import timeline_start, week_index
+
+    rng = np.random.default_rng(8)
+    t = 1_700_000_000 + rng.integers(0, 400 * 86_400, 3000)
+    owner = rng.integers(0, 50, 3000)
+    weeks = week_index(t, timeline_start(t))
+    expected = [len(set(weeks[owner == u].tolist())) for u in range(52)]
+    assert active_weeks(owner, t, 52).tolist() == expected
+
+
 def test_plots_return_figures():
     from analysis.connectivity import log_binned_mean
     from analysis.inequality import inequality

@@ -98,7 +98,7 @@ def plot_majority_illusion(maj) -> Figure:
     ax.set_ylabel("share of users")
     ax.set_title(f"Majority illusion: {maj.local_majority_share:.0%} of users see more than "
                  "the global share")
-    ax.legend()
+    ax.legend(loc="best", framealpha=0.9)
     fig.tight_layout()
     return fig
 

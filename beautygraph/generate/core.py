@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from beautygraph.generate.config import GeneratorConfig
 from beautygraph.generate.favorites import make_favorites
@@ -16,7 +18,13 @@ from beautygraph.generate.population import make_population
 from beautygraph.generate.text import make_bios, make_tags
 from beautygraph.generate.timeline import WEEK_S, simulate
 from beautygraph.generate.vocab import TOPICS, check_vocabulary
-from beautygraph.generate.writer import id_array, iso_times, write_csv, write_truth
+from beautygraph.generate.writer import (
+    id_strings,
+    iso_times,
+    write_csv,
+    write_plain_csv,
+    write_truth,
+)
 
 #: independent random streams per stage: adding images never changes the CSVs.
 STAGES = {"population": 1, "graph": 2, "timeline": 3, "times": 4, "favorites": 5, "text": 6, "images": 7}
@@ -74,18 +82,22 @@ def generate(config: GeneratorConfig, out_dir: str | Path, progress: Progress | 
     tags, p_topic = make_tags(cfg, pop, p_owner, rtext)
 
     step("write", weeks + 4, total_steps)
-    uid = id_array("u", n, 6)
-    pid = id_array("p", len(p_owner), 7)
+    uid_pa = id_strings("u", n, 6)
+    pid = id_strings("p", len(p_owner), 7)
+    uid = np.asarray(uid_pa.to_pylist(), dtype=object)
     tid = np.array([t.id for t in TOPICS], dtype=object)
-    paths = np.array([f"images/{p}.jpg" for p in pid], dtype=object)
-    write_csv(pd.DataFrame({"user_id": uid, "joined_at": iso_times(cfg.start, join_t), "bio": bios}),
-              out / "users.csv")
-    write_csv(pd.DataFrame({"src": uid[edges.src[e_order]], "dst": uid[edges.dst[e_order]],
-                            "created_at": iso_times(cfg.start, edge_t[e_order])}), out / "follows.csv")
-    write_csv(pd.DataFrame({"photo_id": pid, "owner": uid[p_owner], "uploaded_at": iso_times(cfg.start, p_t),
-                            "path": paths, "tags": tags, "beauty": np.round(p_beauty, 6)}), out / "photos.csv")
-    write_csv(pd.DataFrame({"user_id": uid[favs.user], "photo_id": pid[favs.photo],
-                            "created_at": iso_times(cfg.start, favs.t)}), out / "favorites.csv")
+    write_csv(pd.DataFrame({"user_id": uid, "joined_at": iso_times(cfg.start, join_t).to_numpy(zero_copy_only=False),
+                            "bio": bios}), out / "users.csv")
+    write_plain_csv(out / "follows.csv", {
+        "src": pc.take(uid_pa, pa.array(edges.src[e_order])), "dst": pc.take(uid_pa, pa.array(edges.dst[e_order])),
+        "created_at": iso_times(cfg.start, edge_t[e_order])})
+    write_plain_csv(out / "photos.csv", {
+        "photo_id": pid, "owner": pc.take(uid_pa, pa.array(p_owner)), "uploaded_at": iso_times(cfg.start, p_t),
+        "path": pc.binary_join_element_wise("images/", pid, ".jpg", ""), "tags": tags,
+        "beauty": np.round(p_beauty, 6)})
+    write_plain_csv(out / "favorites.csv", {
+        "user_id": pc.take(uid_pa, pa.array(favs.user)), "photo_id": pc.take(pid, pa.array(favs.photo)),
+        "created_at": iso_times(cfg.start, favs.t)})
     write_csv(pd.DataFrame({"topic_id": tid, "name": [t.name for t in TOPICS],
                             "aliases": [";".join(t.aliases) for t in TOPICS],
                             "domain": [t.domain for t in TOPICS]}), out / "topics.csv")

@@ -102,7 +102,7 @@ def pick_source(topic: int, rng: np.random.Generator) -> str:
     return names[int(rng.integers(len(names)))]
 
 
-def render_images(cfg: GeneratorConfig, out: Path, photo_ids: np.ndarray, beauty: np.ndarray,
+def render_images(cfg: GeneratorConfig, out: Path, photo_ids, beauty: np.ndarray,
                   topic: np.ndarray, rng: np.random.Generator) -> dict[str, dict[str, Any]]:
     """Write ``images/<photo_id>.jpg`` for all photos or ``image_sample`` of them."""
     n = len(photo_ids)
@@ -117,7 +117,9 @@ def render_images(cfg: GeneratorConfig, out: Path, photo_ids: np.ndarray, beauty
         source = pick_source(int(topic[i]), rng)
         params = degradation_params(float(beauty[i]), rng)
         data = render(load_source(source), params, int(cfg.rendering.size), rng)
-        (folder / f"{photo_ids[i]}.jpg").write_bytes(data)
-        record[str(photo_ids[i])] = {"source": source, "beauty": round(float(beauty[i]), 6),
+        pid = photo_ids[i]
+        pid = pid.as_py() if hasattr(pid, "as_py") else str(pid)
+        (folder / f"{pid}.jpg").write_bytes(data)
+        record[pid] = {"source": source, "beauty": round(float(beauty[i]), 6),
                                      "degradations": params}
     return record

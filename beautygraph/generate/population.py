@@ -86,9 +86,9 @@ def make_population(cfg: GeneratorConfig, n_topics: int, rng: np.random.Generato
     n_tail = int(max(1, min(roles.tail_per_topic, n // (40 * n_topics) + 1)))
     authorities: list[np.ndarray] = []
     tails: list[np.ndarray] = []
-    for t in range(n_topics):
+    for _ in range(n_topics):
         authorities.append(take(all_users, n_auth))
-    for t in range(n_topics):
+    for _ in range(n_topics):
         tails.append(take(all_users, n_tail))
     for t in range(n_topics):
         for u in np.concatenate([authorities[t], tails[t]]):

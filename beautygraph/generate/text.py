@@ -11,6 +11,8 @@ generic tags (ALF §1, "misleading topic signals").
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from beautygraph.generate.config import GeneratorConfig
 from beautygraph.generate.population import NO_TOPIC, Population
@@ -40,7 +42,7 @@ def tag_pool(t: TopicSpec) -> list[str]:
 
 
 def make_tags(cfg: GeneratorConfig, pop: Population, photo_owner: np.ndarray,
-              rng: np.random.Generator) -> tuple[list[str], np.ndarray]:
+              rng: np.random.Generator) -> tuple[pa.Array, np.ndarray]:
     """One ``;``-separated tag string per photo, and the photo's topic (-1: none)."""
     tp = cfg.text
     pools = [tag_pool(t) for t in TOPICS]
@@ -67,12 +69,13 @@ def make_tags(cfg: GeneratorConfig, pop: Population, photo_owner: np.ndarray,
     topical = ~celeb[photo_owner] | (rng.random(m) < 0.15)
     ti = rng.integers(0, BANK, size=m)
     nz = rng.integers(0, BANK, size=m)
-    out: list[str] = []
-    for tt, has_t, a, b in zip(topic.tolist(), topical.tolist(), ti.tolist(), nz.tolist(), strict=True):
-        first = topical_bank[tt][a] if has_t else ""
-        second = noise_bank[b]
-        out.append(f"{first};{second}" if first and second else first or second)
-    return out, np.where(topical, topic, NO_TOPIC)
+    # vectorised string assembly: take from the banks, join with ';' skipping empty parts
+    flat = pa.array([s or None for bank in topical_bank for s in bank], type=pa.string())
+    noise = pa.array([s or None for s in noise_bank], type=pa.string())
+    first = pc.take(flat, pa.array(np.where(topical, topic * BANK + ti, 0), mask=~topical))  # null: none
+    second = pc.take(noise, pa.array(nz))
+    tags = pc.binary_join_element_wise(first, second, ";", null_handling="skip")
+    return tags, np.where(topical, topic, NO_TOPIC)
 
 
 def _typo(word: str, rng: np.random.Generator) -> str:

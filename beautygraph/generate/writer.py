@@ -1,6 +1,10 @@
 """Write the foundation's CSV folder (docs/ARCHITECTURE.md, "Input folder") and truth.json.
 
 Byte-stable: fixed column order, ``\\n`` line endings, UTF-8, floats rounded, rows sorted.
+The large tables (follows, photos, favourites) hold only ids, ISO timestamps, paths,
+numbers and tags — none contain a comma, quote or newline (checked) — and are written
+unquoted with pyarrow's C++ CSV writer; users and topics (free text) go through pandas,
+which quotes where needed.
 """
 
 from __future__ import annotations
@@ -12,26 +16,45 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 
-def id_array(prefix: str, n: int, width: int) -> np.ndarray:
+def id_strings(prefix: str, n: int, width: int) -> pa.Array:
     """``prefix`` + 1-based zero-padded numbers, e.g. u000001 (width grows for large n)."""
     width = max(width, len(str(n)))
-    return np.array([f"{prefix}{i:0{width}d}" for i in range(1, n + 1)], dtype=object)
+    digits = pc.utf8_lpad(pc.cast(pa.array(np.arange(1, n + 1, dtype=np.int64)), pa.string()), width, "0")
+    return pc.binary_join_element_wise(prefix, digits, "")
 
 
-def iso_times(start: str, seconds: np.ndarray) -> np.ndarray:
+def iso_times(start: str, seconds: np.ndarray) -> pa.Array:
     """ISO 8601 UTC ``YYYY-MM-DDTHH:MM:SS`` for seconds after ``start`` 00:00."""
-    base = np.datetime64(_dt.date.fromisoformat(start).isoformat(), "s")
-    return np.datetime_as_string(base + np.asarray(seconds, dtype=np.int64).astype("timedelta64[s]"), unit="s")
+    epoch = int(_dt.datetime.fromisoformat(start).replace(tzinfo=_dt.UTC).timestamp())
+    ts = pa.array(np.asarray(seconds, dtype=np.int64) + epoch).cast(pa.timestamp("s"))
+    return pc.strftime(ts, format="%Y-%m-%dT%H:%M:%S")
+
+
+def write_plain_csv(path: Path, columns: dict[str, pa.Array | np.ndarray]) -> None:
+    """Unquoted CSV for columns without separators/quotes/newlines (verified)."""
+    table = pa.table({k: (v if isinstance(v, pa.Array | pa.ChunkedArray) else pa.array(v))
+                      for k, v in columns.items()})
+    for name, col in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_string(col.type) and pc.any(pc.match_substring_regex(col, r'[,"\n\r]')).as_py():
+            raise ValueError(f"column {name!r} of {path.name} needs quoting")
+    with open(path, "wb") as fh:
+        fh.write((",".join(table.column_names) + "\n").encode("utf-8"))
+        pacsv.write_csv(table, fh, pacsv.WriteOptions(include_header=False, quoting_style="none"))
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """CSV through pandas (quotes free text where needed)."""
     frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
 
 
 def write_truth(truth: dict[str, Any], path: Path) -> None:
-    path.write_text(json.dumps(truth, indent=1, ensure_ascii=False, sort_keys=False, default=_plain) + "\n",
+    """Compact JSON (the big maps make an indented file slow to write and read)."""
+    path.write_text(json.dumps(truth, ensure_ascii=False, separators=(",", ":"), default=_plain) + "\n",
                     encoding="utf-8")
 
 

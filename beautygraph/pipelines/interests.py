@@ -99,12 +99,10 @@ class LabelPhotosResult:
         return pd.DataFrame({"quantity": list(d), "value": [str(v) for v in d.values()]})
 
 
-def _favourited(store, photos) -> np.ndarray:
-    """Boolean mask over ``photos``: has at least one FAVORITED relationship."""
+def _favourite_counts(store, photos) -> np.ndarray:
+    """Number of FAVORITED relationships of each photo of ``photos``."""
     fav = store.export_edges("FAVORITED", dst_nodes=photos)
-    mask = np.zeros(len(photos), dtype=bool)
-    mask[np.asarray(fav.dst, dtype=np.int64)] = True
-    return mask
+    return np.bincount(np.asarray(fav.dst, dtype=np.int64), minlength=len(photos))
 
 
 def label_photos(
@@ -119,6 +117,7 @@ def label_photos(
     all_photos: bool = False,
     overwrite: bool = False,
     write_every: int = 2048,
+    limit: int | None = None,
     show_progress: bool = False,
     classifier=None,
 ) -> LabelPhotosResult:
@@ -129,6 +128,8 @@ def label_photos(
     unreadable files are skipped and listed.  Photos already labelled are left alone
     unless ``overwrite`` (so an interrupted run resumes); labels are written every
     ``write_every`` images.  ``all_photos`` labels every photo, not only favourited ones.
+    ``limit`` caps the number of images labelled in this run, most-favourited photos
+    first (ties by id), so a short run covers as many users as possible.
     """
     from scoring.labelling import label_images, load_classifier
     from scoring.progress import progress
@@ -137,10 +138,12 @@ def label_photos(
         raise UserError(f"batch_size={batch_size}, write_every={write_every} must be >= 1 "
                         f"and workers={workers} >= 0")
     t0 = time.perf_counter()
-    clf = classifier if classifier is not None else load_classifier(model, weights)
     photos = store.export_nodes("Photo", ["path", "label"])
     ids = np.asarray(photos.ids, dtype=object)
-    wanted = np.ones(len(ids), dtype=bool) if all_photos else _favourited(store, photos)
+    n_favs = _favourite_counts(store, photos)
+    wanted = np.ones(len(ids), dtype=bool) if all_photos else n_favs > 0
+    if limit is not None and limit < 0:
+        raise UserError(f"limit={limit} must be >= 0")
     labels = photos.props["label"]
     already = np.array([v is not None and v == v and str(v) != "" for v in labels], dtype=bool)
     todo = wanted & (overwrite | ~already)
@@ -148,7 +151,11 @@ def label_photos(
     paths = []
     keep = []
     n_no_file = 0
-    for i in np.flatnonzero(todo):
+    candidates = np.flatnonzero(todo)
+    candidates = candidates[np.argsort(-n_favs[candidates], kind="stable")]  # ids sorted
+    for i in candidates:
+        if limit is not None and len(paths) >= limit:
+            break
         raw = photos.props["path"][i]
         if raw is None or raw != raw or str(raw) == "":
             n_no_file += 1
@@ -163,6 +170,15 @@ def label_photos(
     keep_idx = np.asarray(keep, dtype=np.int64)
     n_labelled = 0
     unreadable: list[str] = []
+    if classifier is not None:
+        clf = classifier
+    elif paths:
+        clf = load_classifier(model, weights)
+    else:  # nothing to label: do not load (or fail on) the weights
+        return LabelPhotosResult(model=model, weights=str(weights), n_photos=int(wanted.sum()),
+                                 n_already=int((wanted & already).sum()) if not overwrite else 0,
+                                 n_no_file=n_no_file, n_labelled=0, n_unreadable=0,
+                                 seconds=time.perf_counter() - t0)
     with progress(len(paths), f"labelling ({clf.name})", show_progress) as bar:
         for start in range(0, len(paths), write_every):
             chunk = slice(start, start + write_every)
@@ -415,6 +431,10 @@ def paper_table_frame(result: InterestsResult) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+#: photos labelled by the demo step at most (CPU time: ~0.1–0.5 s per image).
+DEMO_LABEL_LIMIT = 400
+
+
 @register_section("interests", order=60)
 def interests_section(ctx) -> Section | None:
     """Demo step: label the favourited photos that have images, profile, compare, write."""
@@ -422,7 +442,8 @@ def interests_section(ctx) -> Section | None:
     from beautygraph.clikit import show_progress
 
     model = ctx.results.get("interests_model", "efficientnet_lite0")
-    lab = label_photos(ctx.store, model, data_dir=ctx.data_dir, weights="DEFAULT",
+    limit = int(ctx.results.get("interests_limit", DEMO_LABEL_LIMIT))
+    lab = label_photos(ctx.store, model, data_dir=ctx.data_dir, weights="DEFAULT", limit=limit,
                        show_progress=ctx.progress and show_progress(ctx.json_mode))
     if lab.n_labelled == 0 and lab.n_already == 0:
         log.info("interests: no favourited photo has an image file; section skipped")
