@@ -83,6 +83,7 @@ __all__ = [
     "run_influence",
     "run_imbalance",
     "run_matching",
+    "talent_normalised_effect",
 ]
 
 #: Table 1: covariate key -> (category, label).
@@ -1007,6 +1008,26 @@ class MatchingResult:
             },
             "config": asdict(self.config),
         }
+
+
+def talent_normalised_effect(
+    data: MatchingData, units: pd.DataFrame, effect: GroupEffect, talent: np.ndarray
+) -> float:
+    """The difference treatment − control of ``mean b_{w+1}(i) / talent_i`` (ground truth).
+
+    For synthetic data whose photo beauty is ``talent × noise × (1 + planted boost)`` with
+    mean-one noise, this is the planted effect on exactly the units compared by
+    ``effect`` — free of the selection on ``b̄_w`` that Eq. 4 lives with.  ``talent`` is
+    one value per user index.
+    """
+    if effect.treatment_rows is None or effect.control_rows is None:
+        return float("nan")
+    wb = weekly_beauty(
+        data.photo_owner, data.photo_week, data.photo_beauty, data.n_users, data.n_weeks
+    )
+    u, w = units["user"].to_numpy(), units["week"].to_numpy()
+    ratio = wb.b_at(u, w + 1) / np.asarray(talent, dtype=float)[u]
+    return float(np.nanmean(ratio[effect.treatment_rows]) - np.nanmean(ratio[effect.control_rows]))
 
 
 def run_matching(data: MatchingData, cfg: MatchingConfig | None = None) -> MatchingResult:

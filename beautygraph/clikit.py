@@ -25,12 +25,16 @@ class AppContext:
         self.quiet = quiet
         self._store = None
 
-    def store(self, read_only: bool = False):
-        """Open (once) and return the :class:`graphdb.base.Store` for ``--db``."""
+    def store(self, read_only: bool = False, create: bool = False):
+        """Open (once) and return the :class:`graphdb.base.Store` for ``--db``.
+
+        An embedded database must already exist unless ``create`` (``init`` and ``load``
+        create it), so a mistyped ``--db`` path is an error, not a new empty database.
+        """
         if self._store is None:
             import graphdb
 
-            self._store = graphdb.connect(self.db, read_only=read_only)
+            self._store = graphdb.connect(self.db, read_only=read_only, create=create)
         return self._store
 
     def close(self) -> None:

@@ -33,11 +33,17 @@ def is_server_uri(uri: str) -> bool:
     return uri.lower().startswith(_SERVER_SCHEMES)
 
 
-def connect(uri: str | os.PathLike | None = None, read_only: bool = False, init: bool = True) -> Store:
+def connect(
+    uri: str | os.PathLike | None = None,
+    read_only: bool = False,
+    init: bool = True,
+    create: bool = True,
+) -> Store:
     """Open the store at ``uri`` (default ``$BEAUTYGRAPH_DB`` or ``./beautygraph.lbdb``).
 
     With ``init`` (default) the schema is created if missing; ``read_only`` opens an
-    embedded database read-only (it must exist).
+    embedded database read-only; with ``create=False`` an embedded database that does not
+    exist yet is an error instead of being created (both for a clear CLI message).
     """
     uri = str(uri if uri is not None else os.environ.get("BEAUTYGRAPH_DB", DEFAULT_DB))
     if is_server_uri(uri):
@@ -54,6 +60,11 @@ def connect(uri: str | os.PathLike | None = None, read_only: bool = False, init:
         path = Path(uri)
         if path.exists() and path.is_dir() and not any(path.iterdir()):
             path.rmdir()  # an empty directory is treated as "no database yet"
+        if not create and not path.exists():
+            raise ConnectionFailed(
+                f"database {str(path)!r} does not exist; create it with `beautygraph load DIR` "
+                "(or pass --db / set BEAUTYGRAPH_DB)"
+            )
         store = LadybugStore(path, read_only=read_only)
     if init and not read_only:
         store.init_schema()

@@ -52,7 +52,7 @@ class TrainConfig:
     head_epochs: int = 2
     batch: int = 32
     lr: float = 1e-3
-    backbone_lr_factor: float = 0.1
+    backbone_lr_factor: float = 0.05
     weight_decay: float = 1e-4
     dropout: float = 0.2
     workers: int = 0

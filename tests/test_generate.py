@@ -65,9 +65,11 @@ class Data:
         self.C = np.zeros((self.n, self.weeks))
         np.add.at(self.S, (self.powner, self.pweek), self.pbeauty)
         np.add.at(self.C, (self.powner, self.pweek), 1)
-        cS, cC = self.S.cumsum(1), self.C.cumsum(1)
-        self.bbar = np.where(cC > 0, cS / np.maximum(cC, 1), np.nan)  # over weeks <= w
-        self.upload_weeks = (self.C > 0).cumsum(1)
+        # the state at the start of week w: photos of weeks < w
+        cS = np.concatenate([np.zeros((self.n, 1)), self.S.cumsum(1)[:, :-1]], axis=1)
+        cC = np.concatenate([np.zeros((self.n, 1)), self.C.cumsum(1)[:, :-1]], axis=1)
+        self.bbar = np.where(cC > 0, cS / np.maximum(cC, 1), np.nan)
+        self.upload_weeks = np.concatenate([np.zeros((self.n, 1), int), (self.C > 0).cumsum(1)[:, :-1]], axis=1)
 
 
 def _gen(tmp_path_factory, name: str, **kw) -> Data:
@@ -294,9 +296,9 @@ def test_bios_and_tags(data: Data) -> None:
 # -- planted effects -------------------------------------------------------------------
 
 def influence_units(d: Data) -> pd.DataFrame:
-    """(user, week) units of §6.2.3: eligible users (≥ 10 followees, ≥ 12 upload weeks up
-    to w) who created links in week w and upload in week w+1; k = links to accounts with
-    higher mean beauty over weeks ≤ w; db = b_{w+1}(i) / b̄_w(i) (Eq. 4)."""
+    """(user, week) units of §6.2.3: eligible users (≥ 10 followees, ≥ 12 upload weeks
+    before w) who created links in week w and upload in week w+1; k = links to accounts
+    with higher mean beauty b̄_w over weeks < w; db = b_{w+1}(i) / b̄_w(i) (Eq. 4)."""
     rows = []
     for w in range(d.weeks - 1):
         m = d.fweek == w
@@ -339,11 +341,11 @@ def test_no_influence_when_disabled(data_off: Data) -> None:
 
 def inactivity_ratio(d: Data, n_max: int = 12, boot: int = 0) -> dict[int, tuple[float, float]]:
     """p_inact(δ ≥ 0.3) / p_inact(|δ| ≤ 0.1) for n consecutive weeks without uploads
-    (§6.2.3, Fig. 11); δ from followees' mean beauty at the end of week w. Returns
+    (§6.2.3, Fig. 11); δ from the followees' mean beauty at the start of week w. Returns
     n -> (ratio, sd) with sd from a bootstrap over users (units of a user are correlated)."""
     nb = np.full((d.n, d.weeks), np.nan)
     for w in range(d.weeks):
-        m = d.fweek <= w
+        m = d.fweek < w
         b = d.bbar[d.dst[m], w]
         ok = ~np.isnan(b)
         s = np.bincount(d.src[m][ok], weights=b[ok], minlength=d.n)
@@ -373,10 +375,10 @@ def test_planted_churn(data: Data, data_off: Data) -> None:
     rel = {n: on[n][0] / off[n][0] for n in on}
     # against the same-seed run without the plant (common random numbers)
     # (a few thousand users give a few hundred eligible users: long runs are noisy, so the
-    # shape is checked on n <= 6 and n = 12 only loosely)
+    # rise of Fig. 11 is checked on n <= 6 and n = 12 only loosely)
     assert 1.02 <= rel[1] <= 1.12, rel
-    assert np.mean([rel[n] for n in (1, 2, 3)]) > 1.02, rel
-    assert 0.9 <= rel[12] <= 1.8, rel
+    assert np.mean([rel[n] for n in (4, 5, 6)]) > rel[1], rel
+    assert 0.95 <= rel[12] <= 1.8, rel
     assert on[1][0] >= 1.02
     assert data.truth["params"]["churn"]["skipped_upload_weeks"] > 0
 

@@ -3,6 +3,7 @@ and the planted effect on generator data (interest-profiling-from-pictures ยง3โ€
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -102,6 +103,14 @@ def test_profiles_f1_and_writeback(small_store):
         zip(tags.user, tags.topic, strict=True))
     assert res.written == {"tags": len(tags), "images": len(img)}
 
+    # ALF can seed its propagation from these sources (--interest-source tags,images)
+    from beautygraph.pipelines.alf import export_alf_graph
+
+    g = export_alf_graph(small_store, ("images",))
+    assert g.S_c.nnz == len(img)
+    g = export_alf_graph(small_store, ("tags", "images"))
+    assert g.S_c.nnz == len(set(zip(got.user, got.topic, strict=True)))
+
     # idempotent: a second run replaces, never duplicates; other sources are untouched
     small_store.insert_rels("INTERESTED_IN", pd.DataFrame(
         {"src": ["u4"], "dst": ["music"], "source": ["bio"], "score": [1.0]}))
@@ -164,6 +173,7 @@ def test_label_images_skips_missing_and_corrupt(tmp_path):
     (tmp_path / "bad.jpg").write_bytes(b"not an image")
     paths += [tmp_path / "missing.jpg", tmp_path / "bad.jpg"]
     clf = build_imagenet_classifier("efficientnet_lite0", weights=None)
+    clf = dataclasses.replace(clf, transform=clf.transform.resized(64))  # small = fast
     res = label_images(paths, clf, batch_size=2, device="cpu")
     assert res.n_labelled == 3 and len(res.skipped) == 2
     assert res.class_index[:3].min() >= 0 and (res.class_index[3:] == -1).all()

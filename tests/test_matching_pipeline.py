@@ -130,6 +130,8 @@ def test_report_section(small_dir, small_db, tmp_path):
     assert {"influence", "max_abs_sb", "inactivity_ratio", "truth"} <= set(section.headline)
     quantities = [c.quantity for c in section.comparisons]
     assert any("planted influence" in q for q in quantities)
+    assert any("true talents" in q for q in quantities)
+    assert "oracle_on_units" in section.headline["truth"]["influence"]
     assert any(c.paper == "0.18" for c in section.comparisons)
     assert len(section.figures) == 6 and all(f.png.startswith(b"\x89PNG") for f in section.figures)
     json.dumps(section.headline)  # serialisable

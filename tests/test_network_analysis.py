@@ -299,3 +299,14 @@ def test_spectrum_bad_input():
         correlation_spectrum(np.array([0]), np.array([1]), np.array([nan, nan]))
     with pytest.raises(ValueError, match=r"dst\[0\]=7"):
         correlation_spectrum(np.array([0]), np.array([7]), np.array([0.1, 0.2]))
+
+
+@pytest.mark.parametrize("module", ["beauty", "inequality", "connectivity", "majority",
+                                    "spectrum", "classes"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(f"analysis.{module}")
+    result = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

@@ -101,17 +101,22 @@ def _common_options(fn):
               help="DataLoader worker processes decoding images.")
 @click.option("--all-photos", is_flag=True, help="Label every photo, not only favourited ones.")
 @click.option("--overwrite", is_flag=True, help="Re-label photos that already have a label.")
+@click.option("--limit", type=click.IntRange(min=0), default=None,
+              help="Label at most this many photos now (most-favourited first); re-run to "
+                   "continue.")
 @_common_options
 @pass_app
 def score_interests_cmd(app, model, weights, data_dir, device, batch, workers, all_photos,
-                        overwrite, k, seed, topic_mode, label_mapping, babelnet_key, json_mode):
+                        overwrite, limit, k, seed, topic_mode, label_mapping, babelnet_key,
+                        json_mode):
     """Label favourited photos with an ImageNet CNN, then profile interests (tags vs images)."""
     from beautygraph.pipelines.interests import label_photos, profile_interests
 
     store = app.store()
     lab = label_photos(store, model, data_dir=data_dir, weights=weights, batch_size=batch,
                        workers=workers, device=device, all_photos=all_photos,
-                       overwrite=overwrite, show_progress=show_progress(json_mode, app.quiet))
+                       overwrite=overwrite, limit=limit,
+                       show_progress=show_progress(json_mode, app.quiet))
     res = profile_interests(store, k=k, lexicon=_lexicon(babelnet_key), seed=seed,
                             topic_mode=topic_mode, label_mapping=label_mapping)
     if json_mode:

@@ -16,7 +16,7 @@ from beautygraph.errors import UserError
 @pass_app
 def init(app, force: bool) -> None:
     """Create the schema (tables or constraints and indexes); idempotent."""
-    store = app.store()
+    store = app.store(create=True)
     if force:
         store.clear()
     click.echo(f"schema ready in {app.db}")
@@ -30,7 +30,7 @@ def load(app, folder: Path, json_mode: bool) -> None:
     """Validate FOLDER completely, then load its new rows (CSV or Parquet files)."""
     from beautygraph.pipelines.load import load_with_progress
 
-    result = load_with_progress(app.store(), folder, show_progress(json_mode, app.quiet))
+    result = load_with_progress(app.store(create=True), folder, show_progress(json_mode, app.quiet))
     if json_mode:
         echo_json(result)
         return

@@ -131,7 +131,8 @@ def _truth(cfg: GeneratorConfig, pop, edges, stats, uid: np.ndarray, tid: np.nda
             "definition": "user i creates in week w k>=1 follows to j with bbar_w(j) > bbar_w(i); "
                           "photos of i in week w+1 are multiplied by (1 + e_i), "
                           "e_i = effect * g(k) * h(alpha) / mean over the week's treated users",
-            "beauty_reference": "bbar_w = mean beauty of the user's photos uploaded in weeks <= w",
+            "beauty_reference": "bbar_w = mean beauty of the user's photos uploaded in weeks < w "
+                                "(the state at the start of week w); undefined without photos",
             "g": {str(k): (1 - r**k) / (1 - r) for k in (1, 2, 3)},
             "h": f"min(alpha, {inf.alpha_cap}) ** {inf.gap_exponent}, alpha = mean bbar_w(j)/bbar_w(i) - 1",
             "persistence": "transient: only week w+1 photos are boosted (they do enter later bbar)",
@@ -146,17 +147,22 @@ def _truth(cfg: GeneratorConfig, pop, edges, stats, uid: np.ndarray, tid: np.nda
             "enabled": bool(cfg.churn),
             "threshold": ch.threshold,
             "control_band": ch.control_band,
-            "definition": "delta_i(w) = (mean bbar_w over followees - bbar_w(i)) / bbar_w(i) at the end "
-                          "of week w; delta >= threshold multiplies the user's upload probability in "
-                          "week w+1 by (1 - reduction)",
+            "definition": "delta_i(w) = (mean bbar_w over followees with photos - bbar_w(i)) / bbar_w(i) "
+                          "at the start of week w (follows created and photos uploaded in weeks < w); "
+                          "delta >= threshold multiplies the user's upload probability q in week w+1 by "
+                          "(1 - reduction * (q / mean q) ** activity_exponent) and the weekly hazard of "
+                          "starting a dormant spell (no uploads from week w+1) by (1 + dormancy_increase)",
             "reduction": ch.reduction if cfg.churn else 0.0,
             "configured_reduction": ch.reduction,
+            "activity_exponent": ch.activity_exponent,
             "natural_hazard": cfg.activity.dormancy_hazard,
             "natural_spell_mean_weeks": cfg.activity.dormancy_mean_weeks,
             "target_inactivity_ratio": {"1": ch.target_ratio_first if cfg.churn else 1.0,
                                         str(ch.target_weeks): ch.target_ratio_last if cfg.churn else 1.0},
             "imbalanced_user_weeks": stats.imbalanced_user_weeks,
             "skipped_upload_weeks": stats.churn_skips,
+            "dormancy_increase": ch.dormancy_increase if cfg.churn else 0.0,
+            "extra_dormant_spells": stats.churn_spells,
             "natural_spells": stats.natural_spells,
         },
         "graph": {"edges": len(edges), "by_mechanism": {k: int(v) for k, v in zip(KINDS, kinds, strict=True)}},

@@ -61,7 +61,7 @@ def make_edges(cfg: GeneratorConfig, pop: Population, n_topics: int, rng: np.ran
     celeb_reach = int(round(cfg.roles.celebrity_reach * n))
     e_celeb = celeb_reach * len(pop.celebrities)
     base_budget = max(0.0, g.mean_degree * n - e_celeb) / (1.0 + g.reciprocity * 0.9) * 1.22
-    sessions_ptr, sessions_week = _sessions(pop, out_prop, g.mean_degree, weeks, rng)
+    sessions_ptr, sessions_week = _sessions(pop, out_prop, g.mean_degree / g.links_per_session, weeks, rng)
 
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, int]] = []
 
@@ -168,11 +168,11 @@ def make_edges(cfg: GeneratorConfig, pop: Population, n_topics: int, rng: np.ran
     return Edges(src=src1[order], dst=dst1[order], week=wk1[order], kind=kind1[order])
 
 
-def _sessions(pop: Population, out_prop: np.ndarray, mean_degree: float, weeks: int,
+def _sessions(pop: Population, out_prop: np.ndarray, mean_sessions: float, weeks: int,
               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Per user a few link-creation weeks (≈ 3 links per session), after the join week."""
+    """Per user a few link-creation weeks (``mean_sessions`` on average), after joining."""
     n = pop.n
-    k = np.maximum(1, rng.poisson(out_prop * mean_degree / 3.0))
+    k = np.maximum(1, rng.poisson(out_prop * mean_sessions))
     ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(k, out=ptr[1:])
     owner = np.repeat(np.arange(n), k)

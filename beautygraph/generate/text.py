@@ -74,7 +74,9 @@ def make_tags(cfg: GeneratorConfig, pop: Population, photo_owner: np.ndarray,
     noise = pa.array([s or None for s in noise_bank], type=pa.string())
     first = pc.take(flat, pa.array(np.where(topical, topic * BANK + ti, 0), mask=~topical))  # null: none
     second = pc.take(noise, pa.array(nz))
-    tags = pc.binary_join_element_wise(first, second, ";", null_handling="skip")
+    # (null_handling="skip" drops all-null rows in some pyarrow versions: replace, then trim)
+    tags = pc.utf8_trim(pc.binary_join_element_wise(first, second, ";", null_handling="replace",
+                                                    null_replacement=""), ";")
     return tags, np.where(topical, topic, NO_TOPIC)
 
 

@@ -29,10 +29,30 @@ def id_strings(prefix: str, n: int, width: int) -> pa.Array:
 
 
 def iso_times(start: str, seconds: np.ndarray) -> pa.Array:
-    """ISO 8601 UTC ``YYYY-MM-DDTHH:MM:SS`` for seconds after ``start`` 00:00."""
-    epoch = int(_dt.datetime.fromisoformat(start).replace(tzinfo=_dt.UTC).timestamp())
-    ts = pa.array(np.asarray(seconds, dtype=np.int64) + epoch).cast(pa.timestamp("s"))
-    return pc.strftime(ts, format="%Y-%m-%dT%H:%M:%S")
+    """ISO 8601 UTC ``YYYY-MM-DDTHH:MM:SS`` for seconds (>= 0) after ``start`` 00:00.
+
+    Built from two lookup tables (the days of the timeline, the 86,400 times of a day):
+    an order of magnitude faster than ``strftime`` on millions of rows."""
+    sec = np.asarray(seconds, dtype=np.int64)
+    if sec.size == 0:
+        return pa.array([], type=pa.string())
+    if sec.min() < 0:
+        raise ValueError(f"negative time offset {int(sec.min())}")
+    day0 = _dt.date.fromisoformat(start)
+    n_days = int(sec.max() // 86400) + 1
+    days = pa.array([(day0 + _dt.timedelta(days=d)).isoformat() for d in range(n_days)])
+    return pc.binary_join_element_wise(pc.take(days, pa.array(sec // 86400)),
+                                       pc.take(_clock(), pa.array(sec % 86400)), "T")
+
+
+_CLOCK: list[pa.Array] = []
+
+
+def _clock() -> pa.Array:
+    if not _CLOCK:
+        _CLOCK.append(pa.array([f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60)
+                                for s in range(60)]))
+    return _CLOCK[0]
 
 
 def write_plain_csv(path: Path, columns: dict[str, pa.Array | np.ndarray]) -> None:

@@ -22,7 +22,13 @@ from typing import Any
 
 import numpy as np
 
-from analysis.matching import MatchingConfig, MatchingData, MatchingResult, run_matching
+from analysis.matching import (
+    MatchingConfig,
+    MatchingData,
+    MatchingResult,
+    run_matching,
+    talent_normalised_effect,
+)
 from beautygraph.errors import UserError
 from beautygraph.report import Comparison, Figure, Section, dumps, frame_to_html, register_section
 
@@ -53,6 +59,7 @@ class MatchingRun:
 
     result: MatchingResult
     data: MatchingData
+    user_ids: np.ndarray | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     figures: list[Figure] = field(default_factory=list)
     files: dict[str, Path] = field(default_factory=dict)
@@ -102,8 +109,10 @@ class MatchingRun:
         ]
 
 
-def export_matching_data(store) -> MatchingData:
+def export_matching_data(store) -> tuple[MatchingData, np.ndarray]:
     """Export the timeline from the store (one query per node label / relationship type).
+
+    Returns the data and the user ids (user index ``i`` is ``ids[i]``).
 
     Raises
     ------
@@ -140,7 +149,7 @@ def export_matching_data(store) -> MatchingData:
             "`beautygraph score beauty` first"
         )
     try:
-        return MatchingData.from_epoch(
+        data = MatchingData.from_epoch(
             n_users=len(users),
             follow_src=follows.src,
             follow_dst=follows.dst,
@@ -157,6 +166,7 @@ def export_matching_data(store) -> MatchingData:
         )
     except ValueError as exc:
         raise UserError(f"cannot build the weekly timeline: {exc}") from exc
+    return data, users.ids
 
 
 def _figures(result: MatchingResult) -> list[Figure]:
@@ -203,7 +213,7 @@ def analyze_matching(
     config = config or MatchingConfig()
     seconds: dict[str, float] = {}
     t = time.perf_counter()
-    data = export_matching_data(store)
+    data, user_ids = export_matching_data(store)
     seconds["export"] = time.perf_counter() - t
     t = time.perf_counter()
     try:
@@ -211,7 +221,7 @@ def analyze_matching(
     except ValueError as exc:
         raise UserError(f"matching: {exc}") from exc
     seconds["analysis"] = time.perf_counter() - t
-    run = MatchingRun(result=result, data=data, seconds=seconds)
+    run = MatchingRun(result=result, data=data, user_ids=user_ids, seconds=seconds)
     if plots:
         t = time.perf_counter()
         run.figures = _figures(result)
@@ -254,6 +264,15 @@ def _truth_rows(run: MatchingRun, truth: dict) -> tuple[list[Comparison], dict]:
                                "inside the adjusted CI" if covered else "outside the adjusted CI"))
         head["influence"] = {"planted": planted, "covered_adjusted": bool(covered),
                              "covered_eq4": bool(m.ci_low <= planted <= m.ci_high)}
+        talent = truth.get("talent") or {}
+        if talent and run.user_ids is not None and run.result.influence.units is not None:
+            values = np.array([float(talent.get(str(u), np.nan)) for u in run.user_ids])
+            oracle = talent_normalised_effect(run.data, run.result.influence.units, m, values)
+            rows.append(Comparison(
+                "planted effect on the compared units (true talents)", f"{100 * oracle:+.2f} %",
+                f"{100 * m.effect:+.2f} % [{100 * m.ci_low:+.2f}, {100 * m.ci_high:+.2f}]",
+                "inside the Eq. 4 CI" if m.ci_low <= oracle <= m.ci_high else "outside the CI"))
+            head["influence"]["oracle_on_units"] = oracle
     ch = params.get("churn") or {}
     im = run.result.imbalance
     target = ch.get("target_inactivity_ratio") or {}

@@ -1,0 +1,157 @@
+"""Benchmark: beauty scoring end to end vs. the bare model forward pass (issue 8).
+
+End to end = ``beautygraph.pipelines.scoring.score_store`` on an embedded LadybugDB store:
+JPEG decode + preprocessing (DataLoader) -> EfficientNet-Lite0 + 3-class head -> batched
+write-back of ``Photo.beauty, p_low, p_mid, p_high`` -> ``User.beauty`` recomputed.
+Baseline = the same model's forward pass on the same images already decoded into one
+tensor, in the same process.  Target: end-to-end images/s >= 0.8 x bare.
+
+Runs alternate (bare, end to end, bare, …) and the medians are compared, which keeps the
+ratio honest on a shared machine.  On a CUDA device it also reports bare bf16 images/s per
+backbone.  JSON goes to ``bench/results/bench_scoring[_quick].json``.
+
+    .venv/bin/python bench/bench_scoring.py [--quick] [--device auto|cpu|cuda] [--workers N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import graphdb  # noqa: E402
+from beautygraph.pipelines.scoring import score_store  # noqa: E402
+from graphdb.loader import load_folder  # noqa: E402
+from scoring.data import ImageDataset  # noqa: E402
+from scoring.device import autocast, resolve_device, to_device  # noqa: E402
+from scoring.infer import prepare_for_inference  # noqa: E402
+from scoring.model import LoadedModel, build_beauty_model  # noqa: E402
+from scoring.testing import write_labelled_photos  # noqa: E402
+
+
+def make_folder(root: Path, n: int, size: int, seed: int) -> Path:
+    """A loadable data folder: 10 users, ``n`` photos with rendered JPEGs."""
+    names, beauty = write_labelled_photos(root / "images", n, seed=seed, size=size)
+    pd.DataFrame({"user_id": [f"u{i}" for i in range(10)], "joined_at": "2024-01-01", "bio": ""}).to_csv(
+        root / "users.csv", index=False
+    )
+    pd.DataFrame(
+        {
+            "photo_id": [f"p{i}" for i in range(n)],
+            "owner": [f"u{i % 10}" for i in range(n)],
+            "uploaded_at": "2024-02-01",
+            "path": [f"images/{x}" for x in names],
+            "tags": "",
+            "beauty": np.round(beauty, 4),
+        }
+    ).to_csv(root / "photos.csv", index=False)
+    return root
+
+
+def bare_forward(model, x_all: torch.Tensor, batch: int, device) -> float:
+    """Seconds for the forward pass over pre-decoded tensors (the baseline)."""
+    net = prepare_for_inference(model, device)
+    t0 = time.perf_counter()
+    with torch.inference_mode():
+        for s in range(0, len(x_all), batch):
+            x = to_device(x_all[s : s + batch], device)
+            with autocast(device):
+                net(x)
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    return time.perf_counter() - t0
+
+
+def gpu_backbones(device, batch: int, size: int) -> dict:
+    """bf16 images/s of the bare forward pass per backbone (CUDA only, random weights)."""
+    out = {}
+    for name in ("alexnet", "vgg16", "googlenet", "resnet50", "efficientnet_lite0", "efficientnet_b0"):
+        model, _ = build_beauty_model(name, weights=None, image_size=size)
+        x = torch.randn(batch * 8, 3, size, size)
+        bare_forward(model, x[:batch], batch, device)  # warm-up (cudnn autotune)
+        secs = min(bare_forward(model, x, batch, device) for _ in range(3))
+        out[name] = len(x) / secs
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="small run (~1 minute)")
+    ap.add_argument("--device", default="auto")
+    ap.add_argument("--workers", type=int, default=None, help="DataLoader workers (default: 1 on CPU, 4 on GPU)")
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--repeats", type=int, default=None)
+    args = ap.parse_args()
+    device = resolve_device(args.device)
+    n = 96 if args.quick else 384
+    size = 160 if args.quick else 224
+    repeats = args.repeats or (2 if args.quick else 3)
+    workers = args.workers if args.workers is not None else (4 if device.type == "cuda" else 1)
+
+    torch.manual_seed(0)
+    model, transform = build_beauty_model("efficientnet_lite0", weights="DEFAULT", image_size=size)
+    model.eval()
+    loaded = LoadedModel(model, transform, ("low", "medium", "high"), "efficientnet_lite0", {})
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = make_folder(Path(tmp) / "data", n, size=max(size, 160), seed=1)
+        ds = ImageDataset(sorted((folder / "images").glob("*.jpg")), None, transform)
+        x_all = torch.stack([ds[i][0] for i in range(len(ds))])  # pre-decoded, outside the timing
+        store = graphdb.connect(Path(tmp) / "bench.lbdb")
+        store.init_schema()
+        load_folder(store, folder)
+        bare_forward(model, x_all[: args.batch], args.batch, device)  # warm-up
+        bare_s, e2e_s, e2e_parts = [], [], []
+        for _ in range(repeats):
+            bare_s.append(bare_forward(model, x_all, args.batch, device))
+            res = score_store(store, model=loaded, device=str(device), batch=args.batch, workers=workers,
+                              data_dir=folder, overwrite=True, write_every=256)
+            assert res.n_scored == n and res.n_skipped == 0, res.to_dict()
+            e2e_s.append(res.seconds)
+            e2e_parts.append(res.images_per_s)
+        store.close()
+    bare_ips = n / statistics.median(bare_s)
+    e2e_ips = n / statistics.median(e2e_s)
+    result = {
+        "benchmark": "bench_scoring",
+        "quick": args.quick,
+        "device": str(device),
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "machine": platform.machine(),
+        "backbone": "efficientnet_lite0",
+        "image_size": size,
+        "batch": args.batch,
+        "workers": workers,
+        "n_images": n,
+        "repeats": repeats,
+        "bare_images_per_s": bare_ips,
+        "end_to_end_images_per_s": e2e_ips,
+        "ratio": e2e_ips / bare_ips,
+        "target_ratio": 0.8,
+        "meets_target": e2e_ips / bare_ips >= 0.8,
+        "bare_seconds": bare_s,
+        "end_to_end_seconds": e2e_s,
+    }
+    if device.type == "cuda":
+        result["bf16_images_per_s_by_backbone"] = gpu_backbones(device, 64, 224)
+    out = ROOT / "bench" / "results" / f"bench_scoring{'_quick' if args.quick else ''}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2))
+    print(json.dumps({k: v for k, v in result.items() if not k.endswith("_seconds")}, indent=2))
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
