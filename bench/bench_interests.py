@@ -12,7 +12,8 @@
    (the paper's 200), tags drawn from real dictionary words, camera/colour/stop words and
    misspellings, labels from the 1000 ImageNet classes.  Baseline in the same run: a
    plain per-user Python implementation (Counter, sort, set F1) — its mean F1 must equal
-   the vectorised one.
+   the vectorised one.  The synthetic tags and labels are drawn independently, so the F1
+   values there are a correctness cross-check, not a measure of profile quality.
 
 Usage::
 

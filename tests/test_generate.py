@@ -406,6 +406,17 @@ def test_same_seed_same_bytes(tmp_path: Path) -> None:
     assert da["follows.csv"] != dc["follows.csv"]
 
 
+def test_tiny_communities(tmp_path: Path) -> None:
+    """Down to 20 users and 2 weeks: valid output, planted accounts capped at a quarter."""
+    for n, weeks in ((20, 2), (60, 104)):
+        truth = generate(GeneratorConfig(n_users=n, seed=1, weeks=weeks), tmp_path / f"t{n}")
+        follows = pd.read_csv(tmp_path / f"t{n}" / "follows.csv")
+        assert (follows.src != follows.dst).all() and not follows.duplicated(["src", "dst"]).any()
+        planted = sum(len(v) for v in truth["authorities"].values()) + sum(
+            len(v) for v in truth["tail_accounts"].values())
+        assert 0 < planted <= n // 4 + 2
+
+
 def test_config_toml_and_validation(tmp_path: Path) -> None:
     path = tmp_path / "g.toml"
     path.write_text('n_users = 123\nseed = 4\n[planted_influence]\neffect = 0.05\n'
@@ -439,6 +450,16 @@ def test_cli(tmp_path: Path) -> None:
     res = runner.invoke(cli, ["generate", "--users", "200", "--out", str(out), "--force", "--no-churn"])
     assert res.exit_code == 0, res.output
     assert json.loads((out / "truth.json").read_text())["params"]["churn"]["reduction"] == 0.0
+    toml = tmp_path / "g.toml"
+    toml.write_text("n_users = 150\nweeks = 20\n[planted_influence]\neffect = 0.04\n")
+    res = runner.invoke(cli, ["generate", "--config", str(toml), "--seed", "3", "--out", str(out), "--force",
+                              "--json"])
+    assert res.exit_code == 0, res.output
+    truth = json.loads((out / "truth.json").read_text())
+    assert truth["n_users"] == 150 and truth["seed"] == 3 and truth["params"]["influence"]["effect"] == 0.04
+    toml.write_text("[graph]\nbogus = 1\n")
+    res = runner.invoke(cli, ["generate", "--config", str(toml), "--out", str(out), "--force"])
+    assert res.exit_code != 0 and "bogus" in str(res.exception)
 
 
 def test_loads_without_validation_errors(tmp_path: Path) -> None:

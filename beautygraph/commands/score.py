@@ -46,7 +46,8 @@ def _backbone(ctx, param, value):
 @click.option("--batch", default=32, show_default=True, type=int, callback=_positive)
 @click.option("--lr", default=1e-3, show_default=True, type=float)
 @click.option("--image-size", default=224, show_default=True, type=int, callback=_positive)
-@click.option("--workers", default=0, show_default=True, type=click.IntRange(min=0))
+@click.option("--workers", default=None, type=click.IntRange(min=0),
+              help="DataLoader worker processes (default: 0 on the CPU, up to 4 with a GPU).")
 @click.option("--val-fraction", default=0.1, show_default=True, type=float)
 @click.option("--device", default="auto", show_default=True, type=_DEVICE)
 @click.option("--seed", default=0, show_default=True, type=int)
@@ -87,7 +88,8 @@ def train_cmd(app, images, labels, out, binary, backbone, weights, epochs, head_
               help="Per-rater grades CSV (image,rater,score): the machine-as-annotator check.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), help="Folder for tables and figures.")
 @click.option("--batch", default=64, show_default=True, type=int, callback=_positive)
-@click.option("--workers", default=0, show_default=True, type=click.IntRange(min=0))
+@click.option("--workers", default=None, type=click.IntRange(min=0),
+              help="DataLoader worker processes (default: 0 on the CPU, up to 4 with a GPU).")
 @click.option("--device", default="auto", show_default=True, type=_DEVICE)
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--json", "json_mode", is_flag=True)
@@ -124,7 +126,8 @@ def evaluate_cmd(app, model_path, images, labels, raters, out_dir, batch, worker
               help="Checkpoint from `score train` (default $BEAUTYGRAPH_MODEL).")
 @click.option("--device", default="auto", show_default=True, type=_DEVICE)
 @click.option("--batch", default=64, show_default=True, type=int, callback=_positive)
-@click.option("--workers", default=0, show_default=True, type=click.IntRange(min=0))
+@click.option("--workers", default=None, type=click.IntRange(min=0),
+              help="DataLoader worker processes (default: 0 on the CPU, up to 4 with a GPU).")
 @click.option("--data-dir", type=click.Path(path_type=Path),
               help="Folder that Photo.path is relative to (the loaded folder; default: cwd).")
 @click.option("--folder", type=click.Path(path_type=Path),

@@ -23,7 +23,8 @@ class TalentParams:
 
     a: float = 2.7
     b: float = 7.7
-    #: per-photo noise (sd) around the owner's talent; photo beauty = clip(talent + noise).
+    #: relative per-photo noise: photo beauty = clip(talent · LogNormal(-σ²/2, σ), 0.001, 1).
+    #: Small, so that a +2 % planted effect is measurable at a few thousand users.
     photo_noise: float = 0.08
 
 
@@ -31,7 +32,8 @@ class TalentParams:
 class GraphParams:
     """Follower graph (beautiful-and-damned §6.1; ALF §3.1)."""
 
-    #: target mean out-degree (= mean in-degree) after reciprocity and closure.
+    #: target mean out-degree (= mean in-degree) after reciprocity and closure (capped at
+    #: (n_users - 1) / 3 for tiny communities).
     mean_degree: float = 20.0
     #: sigma of the log-normal out-degree propensity (heavy tail).
     out_sigma: float = 1.0
@@ -42,7 +44,7 @@ class GraphParams:
     #: log-out-propensity slope on z-scored talent (Spearman(talent, outdegree) ≈ 0.2).
     talent_out_slope: float = 0.25
     #: bandwidth (in talent units) of the assortative kernel exp(-(t_i - t_j)^2 / 2h^2).
-    assort_bandwidth: float = 0.2
+    assort_bandwidth: float = 0.22
     #: number of talent bins used to sample the assortative kernel.
     talent_bins: int = 40
     #: share of the edge budget drawn by interest (topic members and authorities).
@@ -133,26 +135,26 @@ class ChurnParams:
 
     δ_i(w) = (b̄_w(Γ_w(i)) - b̄_w(i)) / b̄_w(i) over i's followees at the start of week w
     (follows and photos of weeks < w).
-    A user with δ ≥ ``threshold`` uploads in week w+1 with probability q_i · (1 - r_i) instead
-    of q_i, r_i = ``reduction`` · (q_i / mean q)^``activity_exponent``: the weekly probability
-    of not uploading rises from 1 - q_i to 1 - q_i + r_i q_i. Because weekly activity q_i is
-    heterogeneous, the ratio p_inact(treatment)/p_inact(control) of n consecutive inactive
-    weeks rises with n and saturates (long inactive runs come from low-activity users, whose
-    hazard rises least). Calibrated on 15k-user runs (two seeds, same-seed run without the
-    plant as reference): ≈ 1.06 at n = 1 rising to ≈ 1.2 at n = 9–12 against users with
-    |δ| ≤ ``control_band`` (Fig. 11: +5 % → +20 %); the n = 12 ratio has a bootstrap sd of
-    about ±0.1 at that size.
+    While δ ≥ ``threshold``, a user (a) uploads in week w+1 with probability q_i · (1 - r_i)
+    instead of q_i, r_i = ``reduction`` · (q_i / mean q)^``activity_exponent`` — the short-run
+    part — and (b) starts a dormant spell (no uploads from week w+1) with the natural weekly
+    hazard times (1 + ``dormancy_increase``) — the long-run part, since long inactive runs
+    are mostly dormant spells. Calibration (runs of 15k–40k users against the same-seed run
+    without the plant, δ ≥ 0.3 vs |δ| ≤ ``control_band``): p_inact(treatment)/p_inact(control)
+    ≈ 1.06 at n = 1 and ≈ 1.2–1.3 at n = 12 (Fig. 11: +5 % → +20 %). The long-run ratio
+    varies from run to run (bootstrap sd ≈ 0.1 at 15k users, ≈ 0.08 at 40k): the weekly
+    dynamics are chaotic, so two runs share random numbers only for a few weeks.
     """
 
     threshold: float = 0.3
     control_band: float = 0.1
-    reduction: float = 0.075
+    reduction: float = 0.065
     #: the reduction of user i is reduction · (q_i / mean q)^activity_exponent (capped at
     #: 0.9): > 0 concentrates it on frequent uploaders, which flattens the ratio curve.
     activity_exponent: float = 0.5
     #: relative increase of the natural weekly hazard of a dormant spell while imbalanced
     #: (long inactive runs are mostly dormant spells: this sets the ratio at large n).
-    dormancy_increase: float = 0.25
+    dormancy_increase: float = 0.2
     target_ratio_first: float = 1.05
     target_ratio_last: float = 1.20
     target_weeks: int = 12
@@ -256,8 +258,8 @@ class GeneratorConfig:
         if not 0.0 <= self.planted_churn.reduction < 1.0:
             raise ValueError(f"planted_churn.reduction={self.planted_churn.reduction} not in [0, 1)")
         g = self.graph
-        if g.mean_degree <= 0 or g.mean_degree >= self.n_users:
-            raise ValueError(f"graph.mean_degree={g.mean_degree} must be in (0, n_users={self.n_users})")
+        if g.mean_degree <= 0:
+            raise ValueError(f"graph.mean_degree={g.mean_degree} must be > 0")
         shares = g.topical_share + g.closure_share
         if not 0.0 <= shares < 1.0:
             raise ValueError(f"graph.topical_share + graph.closure_share = {shares} must be < 1")

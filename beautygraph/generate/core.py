@@ -110,7 +110,8 @@ def generate(config: GeneratorConfig, out_dir: str | Path, progress: Progress | 
         from beautygraph.generate.images import render_images
 
         step("images", weeks + 5, total_steps)
-        truth["images"] = render_images(cfg, out, pid, p_beauty, p_topic, stage_rng(cfg.seed, "images"))
+        truth["images"] = render_images(cfg, out, pid, p_beauty, p_topic, stage_rng(cfg.seed, "images"),
+                                        progress=lambda done, total: step("images", done, total))
     write_truth(truth, out / "truth.json")
     step("done", total_steps, total_steps)
     return truth

@@ -58,10 +58,11 @@ def make_edges(cfg: GeneratorConfig, pop: Population, n_topics: int, rng: np.ran
     out_prop = np.exp(g.out_sigma * rng.standard_normal(n) + g.talent_out_slope * z)
     out_prop /= out_prop.mean()
 
+    mean_degree = min(g.mean_degree, (n - 1) / 3.0)
     celeb_reach = int(round(cfg.roles.celebrity_reach * n))
     e_celeb = celeb_reach * len(pop.celebrities)
-    base_budget = max(0.0, g.mean_degree * n - e_celeb) / (1.0 + g.reciprocity * 0.9) * 1.22
-    sessions_ptr, sessions_week = _sessions(pop, out_prop, g.mean_degree / g.links_per_session, weeks, rng)
+    base_budget = max(0.0, mean_degree * n - e_celeb) / (1.0 + g.reciprocity * 0.9) * 1.22
+    sessions_ptr, sessions_week = _sessions(pop, out_prop, mean_degree / g.links_per_session, weeks, rng)
 
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, int]] = []
 
@@ -76,7 +77,8 @@ def make_edges(cfg: GeneratorConfig, pop: Population, n_topics: int, rng: np.ran
     src = np.repeat(np.arange(n), m)
     pick = (rng.random(src.size) * pop.n_interests[src]).astype(np.int64)
     topic = pop.interests[src, pick]
-    to_auth = rng.random(src.size) < g.authority_share
+    has_auth = np.array([len(a) > 0 for a in pop.authorities], dtype=bool)
+    to_auth = (rng.random(src.size) < g.authority_share) & has_auth[topic]  # tiny N: not every topic has one
     dst = np.empty(src.size, dtype=np.int64)
     auth_ptr, auth_users = _csr(pop.authorities)
     dst[to_auth] = _uniform_in_segments(auth_ptr, auth_users, topic[to_auth], rng)

@@ -1,7 +1,8 @@
 """``--images``: small JPEGs made from the real photos shipped with ``skimage.data``.
 
 The source is chosen by the photo's topic where one fits (cats → chelsea/cat, astronomy →
-hubble_deep_field/moon, coins → coins …), otherwise from generic photos. The photo's beauty
+hubble_deep_field/moon, coins → coins …), else by the topic's BabelNet domain (Animals →
+chelsea/cat/horse …), otherwise from generic photos. The photo's beauty
 b sets a badness x = clip((0.8 - b) / 0.8, 0, 1) and every degradation grows with x: a
 smaller, off-centre crop, Gaussian blur, sensor noise, an exposure error (gamma), a loss of
 contrast and a lower JPEG quality — so lower beauty means a visibly worse image, and the
@@ -95,16 +96,38 @@ def render(source: np.ndarray, params: dict[str, Any], size: int, rng: np.random
     return buf.getvalue()
 
 
+#: sources per BabelNet domain, for topics without a source of their own.
+BY_DOMAIN: dict[str, tuple[str, ...]] = {
+    "Animals": ("chelsea", "cat", "horse"), "Food and drink": ("coffee",),
+    "Transport and travel": ("rocket", "stereo_motorcycle"),
+    "Physics and astronomy": ("hubble_deep_field", "moon"),
+    "Numismatics and currencies": ("coins",), "Business, economics, and finance": ("coins",),
+    "Biology": ("immunohistochemistry", "cell"), "Health and medicine": ("retina", "cell"),
+    "Chemistry and mineralogy": ("immunohistochemistry",),
+    "Literature and theatre": ("page", "text"), "Language and linguistics": ("text", "page"),
+    "Education": ("page", "text"), "Engineering and technology": ("rocket", "clock"),
+    "Geography and places": ("gravel", "grass"), "Farming": ("grass",),
+    "Geology and geophysics": ("gravel",), "Art, architecture, and archaeology": ("brick", "colorwheel"),
+    "Computing": ("camera",), "Media": ("camera", "astronaut"),
+}
+
+
 def pick_source(topic: int, rng: np.random.Generator) -> str:
-    """A source image for a topic index (-1: none), generic when no topic fits."""
-    names = BY_TOPIC.get(TOPICS[topic].id) if topic >= 0 else None
+    """A source image for a topic index (-1: none): the topic's own, else its domain's,
+    else a generic photo."""
+    names = None
+    if topic >= 0:
+        spec = TOPICS[topic]
+        names = BY_TOPIC.get(spec.id) or BY_DOMAIN.get(spec.domain)
     names = names or GENERIC
     return names[int(rng.integers(len(names)))]
 
 
 def render_images(cfg: GeneratorConfig, out: Path, photo_ids, beauty: np.ndarray,
-                  topic: np.ndarray, rng: np.random.Generator) -> dict[str, dict[str, Any]]:
-    """Write ``images/<photo_id>.jpg`` for all photos or ``image_sample`` of them."""
+                  topic: np.ndarray, rng: np.random.Generator,
+                  progress=None) -> dict[str, dict[str, Any]]:
+    """Write ``images/<photo_id>.jpg`` for all photos or ``image_sample`` of them;
+    ``progress(done, total)`` is called every 100 images when given."""
     n = len(photo_ids)
     if cfg.image_sample is None or int(cfg.image_sample) >= n:
         chosen = np.arange(n)
@@ -113,7 +136,9 @@ def render_images(cfg: GeneratorConfig, out: Path, photo_ids, beauty: np.ndarray
     folder = out / "images"
     folder.mkdir(parents=True, exist_ok=True)
     record: dict[str, dict[str, Any]] = {}
-    for i in chosen.tolist():
+    for j, i in enumerate(chosen.tolist()):
+        if progress is not None and j % 100 == 0:
+            progress(j, len(chosen))
         source = pick_source(int(topic[i]), rng)
         params = degradation_params(float(beauty[i]), rng)
         data = render(load_source(source), params, int(cfg.rendering.size), rng)

@@ -84,12 +84,15 @@ def make_population(cfg: GeneratorConfig, n_topics: int, rng: np.random.Generato
 
     n_auth = int(max(1, min(roles.authorities_per_topic, n // (20 * n_topics) + 1)))
     n_tail = int(max(1, min(roles.tail_per_topic, n // (40 * n_topics) + 1)))
+    # tiny communities: at most a quarter of the users are planted accounts, given to the
+    # most popular topics first (the others get none)
+    n_roled = int(min(n_topics, max(1, (n // 4) // (n_auth + n_tail))))
     authorities: list[np.ndarray] = []
     tails: list[np.ndarray] = []
-    for _ in range(n_topics):
-        authorities.append(take(all_users, n_auth))
-    for _ in range(n_topics):
-        tails.append(take(all_users, n_tail))
+    for t in range(n_topics):
+        authorities.append(take(all_users, n_auth if t < n_roled else 0))
+    for t in range(n_topics):
+        tails.append(take(all_users, n_tail if t < n_roled else 0))
     for t in range(n_topics):
         for u in np.concatenate([authorities[t], tails[t]]):
             _make_primary(interests, counts, int(u), t)

@@ -120,9 +120,10 @@ def generator_section(ctx) -> Section | None:
         Comparison("influence: Δb treatment − control (§6.2.3, Fig. 9)", "+2 %",
                    f"planted {inf['effect']:+.1%}", "mean planted multiplier over treated units"),
         Comparison("churn: p_inact ratio, n = 1 → 12 weeks (Fig. 11)", "+5 % → +20 %",
-                   " → ".join(f"{float(v) - 1:+.0%}" for v in target.values()),
-                   f"upload probability × (1 − {ch['reduction']}·(q/q̄)^{ch.get('activity_exponent', 0)}) "
-                   f"when δ ≥ {ch['threshold']}"),
+                   "planted target " + " → ".join(f"{float(v) - 1:+.0%}" for v in target.values()),
+                   f"while δ ≥ {ch['threshold']}: upload probability × (1 − {ch['reduction']}·"
+                   f"(q/q̄)^{ch.get('activity_exponent', 0)}), dormancy hazard × "
+                   f"(1 + {ch.get('dormancy_increase', 0)})"),
         Comparison("mean user beauty (Fig. 5)", "0.26", f(stats["mean_user_beauty"])),
         Comparison("Gini favourites per photo vs. user beauty (Fig. 5)", "0.98 vs 0.29",
                    f"{f(stats['gini_favorites_per_photo'])} vs {f(stats['gini_user_beauty'])}"),

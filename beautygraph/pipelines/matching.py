@@ -65,12 +65,12 @@ class MatchingRun:
     files: dict[str, Path] = field(default_factory=dict)
 
     def headline(self) -> dict[str, Any]:
-        """The ``--json`` object (see :meth:`MatchingResult.to_json`)."""
+        """The ``--json`` object (see :meth:`MatchingResult.to_json`); NaN becomes null."""
         out = self.result.to_json()
         out["n_users"] = self.data.n_users
         out["n_weeks"] = self.data.n_weeks
         out["seconds"] = self.seconds
-        return out
+        return _finite(json.loads(dumps(out)))
 
     def comparisons(self) -> list[Comparison]:
         """Paper value beside the measured one."""
@@ -107,6 +107,17 @@ class MatchingRun:
             Comparison("inactivity ratio, n = 1", "+5 %", ratio_at(1)),
             Comparison(f"inactivity ratio, n = {last}", "+20 % (n = 12)", ratio_at(last)),
         ]
+
+
+def _finite(obj: Any) -> Any:
+    """Replace NaN / ±inf floats by None (strict JSON for the CLI and the report)."""
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_finite(v) for v in obj]
+    if isinstance(obj, float) and not np.isfinite(obj):
+        return None
+    return obj
 
 
 def export_matching_data(store) -> tuple[MatchingData, np.ndarray]:
@@ -331,5 +342,5 @@ def matching_section(ctx) -> Section | None:
         + frame_to_html(im.to_frame())
     )
     return Section(key="matching", title="Matching experiments (beautiful-and-damned §6.2)",
-                   headline=json.loads(dumps(headline)), html=html, figures=run.figures,
+                   headline=_finite(json.loads(dumps(headline))), html=html, figures=run.figures,
                    comparisons=comparisons)

@@ -107,7 +107,7 @@ def score_store(
     model_path: str | os.PathLike | None = None,
     device: str = "auto",
     batch: int = 64,
-    workers: int = 0,
+    workers: int | None = None,
     data_dir: str | os.PathLike | None = None,
     *,
     folder: str | os.PathLike | None = None,
@@ -129,16 +129,18 @@ def score_store(
     images.  Missing or unreadable images are skipped and listed (exit code 3).
     Finally ``User.beauty`` is recomputed (``cypher/user_beauty.cypher``).
     """
-    from scoring.data import ImageDataset, SkipLog, make_loader
+    from scoring.data import ImageDataset, SkipLog, default_workers, make_loader
     from scoring.device import resolve_device
     from scoring.infer import iter_predictions, prepare_for_inference
     from scoring.model import load_checkpoint
     from scoring.progress import progress
 
-    if batch < 1 or workers < 0 or write_every < 1:
+    if batch < 1 or (workers is not None and workers < 0) or write_every < 1:
         raise UserError(f"batch={batch} and write_every={write_every} must be >= 1, workers={workers} >= 0")
     t0 = time.perf_counter()
     dev = resolve_device(device)
+    if workers is None:
+        workers = default_workers(dev)
     if model is None:
         path = _default_model_path(model_path)
         model = load_checkpoint(path)
@@ -256,7 +258,7 @@ def train_from_labels(
     image_size: int = 224,
     device: str = "auto",
     seed: int = 0,
-    workers: int = 0,
+    workers: int | None = None,
     val_fraction: float = 0.1,
     resume: str | os.PathLike | None = None,
     deterministic: bool = False,
@@ -264,11 +266,14 @@ def train_from_labels(
 ) -> TrainSummary:
     """``score train``: labels from a CSV or AVA.txt, images under ``images``; a seeded
     ``val_fraction`` is held out for per-epoch validation metrics."""
-    from scoring.data import resolve_image_paths
+    from scoring.data import default_workers, resolve_image_paths
+    from scoring.device import resolve_device
     from scoring.labels import read_labels
     from scoring.train import TrainConfig, train
 
     t0 = time.perf_counter()
+    if workers is None:
+        workers = default_workers(resolve_device(device))
     if not Path(images).is_dir():
         raise UserError(f"--images {str(images)!r} is not a folder")
     if not 0 <= val_fraction < 1:
@@ -284,7 +289,6 @@ def train_from_labels(
     res = train(
         cfg, list(paths[tr]), ls.labels[tr], list(paths[va]), ls.labels[va], show_progress=show_progress
     )
-    from scoring.device import resolve_device
 
     return TrainSummary(
         checkpoint=res.checkpoint, history=res.to_frame(), n_train=len(tr), n_val=len(va),
@@ -345,13 +349,13 @@ def evaluate_from_labels(
     out_dir: str | os.PathLike | None = None,
     device: str = "auto",
     batch: int = 64,
-    workers: int = 0,
+    workers: int | None = None,
     seed: int = 0,
     show_progress: bool = False,
 ):
     """``score evaluate``: accuracies, Spearman ρ with CI vs. the human mean scores, the
     Fig. 4 decile table/plot and, with ``raters``, the machine-as-annotator check (§5)."""
-    from scoring.data import resolve_image_paths
+    from scoring.data import default_workers, resolve_image_paths
     from scoring.device import resolve_device
     from scoring.evaluate import evaluate_predictions, machine_as_annotator
     from scoring.infer import predict_paths
@@ -365,6 +369,8 @@ def evaluate_from_labels(
     ls = read_labels(labels, binary=tuple(loaded.classes) == ("low", "high"))
     paths = resolve_image_paths(ls.image_ids, images)
     dev = resolve_device(device)
+    if workers is None:
+        workers = default_workers(dev)
     with progress(len(paths), "evaluating", show_progress) as bar:
         preds = predict_paths(loaded.model, paths, loaded.transform, loaded.classes, dev,
                               batch_size=batch, workers=workers, on_progress=bar.advance)
