@@ -70,3 +70,6 @@ def test_generate_with_image_sample(tmp_path: Path) -> None:
             hashlib.sha256((tmp_path / "b" / name).read_bytes()).digest()
     for name in ("photos.csv", "follows.csv", "users.csv", "favorites.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "c" / name).read_bytes()
+    # a re-run into the same folder leaves no stale images behind
+    again = generate(GeneratorConfig(n_users=200, seed=5, weeks=20, images=True, image_sample=7), tmp_path / "a")
+    assert sorted(p.stem for p in (tmp_path / "a" / "images").iterdir()) == sorted(again["images"])

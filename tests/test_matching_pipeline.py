@@ -91,9 +91,11 @@ def test_cli_json_and_errors(small_db, tmp_path):
 
 
 def test_cli_user_errors_are_one_line(tmp_path, capsys):
+    import graphdb
     from beautygraph.cli import main
 
     db = str(tmp_path / "empty.lbdb")
+    graphdb.connect(db).close()  # an initialised but empty store
     with pytest.raises(SystemExit) as exc:
         main(["--db", db, "analyze", "matching", "--out", str(tmp_path / "o")])
     assert exc.value.code == 2

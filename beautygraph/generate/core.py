@@ -50,6 +50,10 @@ def generate(config: GeneratorConfig, out_dir: str | Path, progress: Progress | 
     check_vocabulary()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    # images of an earlier run into the same folder would be taken for this run's photos
+    if (out / "images").is_dir():
+        for old in sorted((out / "images").glob("p*.jpg")):
+            old.unlink()
     step = progress or (lambda stage, done, total: None)
     n, weeks, n_topics = int(cfg.n_users), int(cfg.weeks), len(TOPICS)
     total_steps = weeks + 6
@@ -71,7 +75,7 @@ def generate(config: GeneratorConfig, out_dir: str | Path, progress: Progress | 
     edge_t = edges.week * WEEK_S + lo_e + (rt.random(len(edges)) * (WEEK_S - lo_e)).astype(np.int64)
     p_order = np.lexsort((photos.owner, photo_t))
     p_owner, p_t, p_beauty = photos.owner[p_order], photo_t[p_order], photos.beauty[p_order]
-    p_week, p_boost = photos.week[p_order], photos.boost[p_order]
+    p_boost = photos.boost[p_order]
     e_order = np.lexsort((edges.dst, edges.src, edge_t))
 
     step("favorites", weeks + 2, total_steps)
@@ -102,7 +106,7 @@ def generate(config: GeneratorConfig, out_dir: str | Path, progress: Progress | 
                             "aliases": [";".join(t.aliases) for t in TOPICS],
                             "domain": [t.domain for t in TOPICS]}), out / "topics.csv")
 
-    truth = _truth(cfg, pop, edges, stats, uid, tid, mentioned, p_week, p_boost)
+    truth = _truth(cfg, pop, edges, stats, uid, tid, mentioned, p_boost)
     truth["params"]["counts"] = {"users": n, "follows": len(edges), "photos": int(len(pid)),
                                  "favorites": len(favs), "topics": n_topics,
                                  "bios": int(sum(1 for b in bios if b))}
@@ -118,7 +122,7 @@ def generate(config: GeneratorConfig, out_dir: str | Path, progress: Progress | 
 
 
 def _truth(cfg: GeneratorConfig, pop, edges, stats, uid: np.ndarray, tid: np.ndarray,
-           mentioned: dict[int, list[int]], p_week: np.ndarray, p_boost: np.ndarray) -> dict[str, Any]:
+           mentioned: dict[int, list[int]], p_boost: np.ndarray) -> dict[str, Any]:
     inf, ch = cfg.planted_influence, cfg.planted_churn
     r = inf.returns_ratio
     kinds = np.bincount(edges.kind, minlength=len(KINDS))
