@@ -72,10 +72,36 @@ def degradation_params(beauty: float, rng: np.random.Generator) -> dict[str, Any
     }
 
 
-def render(source: np.ndarray, params: dict[str, Any], size: int, rng: np.random.Generator) -> bytes:
-    """Crop, resize and degrade ``source`` as ``params`` say; returns JPEG bytes."""
+def base_picture(source: np.ndarray, variant: dict[str, Any] | None = None) -> np.ndarray:
+    """The undegraded picture of a source: the whole source (``variant`` None) or a
+    variant of it — a square ``box`` [y0, x0, side] in source pixels, an optional
+    horizontal ``flip`` and a small ``rotate`` (degrees; the rotated square is centre-cropped
+    by 1 / (|cos| + |sin|) so that no empty corners show).  Float RGB in [0, 1]."""
+    if variant is None:
+        return source
+    from PIL import Image
+
+    y0, x0, side = (int(v) for v in variant["box"])
+    a = source[y0 : y0 + side, x0 : x0 + side]
+    if variant.get("flip"):
+        a = a[:, ::-1]
+    deg = float(variant.get("rotate", 0.0))
+    if deg:
+        img = Image.fromarray((a * 255 + 0.5).astype(np.uint8)).rotate(
+            deg, resample=Image.Resampling.BICUBIC)
+        keep = int(side / (abs(np.cos(np.radians(deg))) + abs(np.sin(np.radians(deg)))))
+        off = (side - keep) // 2
+        a = np.asarray(img, dtype=np.float64)[off : off + keep, off : off + keep] / 255.0
+    return np.ascontiguousarray(a)
+
+
+def render(source: np.ndarray, params: dict[str, Any], size: int, rng: np.random.Generator,
+           variant: dict[str, Any] | None = None) -> bytes:
+    """Crop, resize and degrade ``source`` (or its ``variant``, see :func:`base_picture`)
+    as ``params`` say; returns JPEG bytes."""
     from PIL import Image, ImageFilter
 
+    source = base_picture(source, variant)
     h, w = source.shape[:2]
     side = int(min(h, w) * params["crop_fraction"])
     cy, cx = (h - side) / 2, (w - side) / 2
