@@ -35,7 +35,10 @@ def plot_recommenders(result, title: str | None = None):
             hi.append((e.ci_high - e.value) * scale if np.isfinite(e.ci_high) else 0.0)
         x = np.arange(len(methods))
         vals_arr = np.nan_to_num(np.array(vals, dtype=float))
-        ax.bar(x, vals_arr, yerr=np.nan_to_num([lo, hi]), color=colors, capsize=4)
+        # error bars must be non-negative (an interval that excludes its estimate, e.g. Wilson's
+        # at p = 0 after rounding, is drawn from the estimate)
+        yerr = np.clip(np.nan_to_num(np.array([lo, hi], dtype=float)), 0.0, None)
+        ax.bar(x, vals_arr, yerr=yerr, color=colors, capsize=4)
         ax.set_xticks(x, [m.upper() for m in methods])
         ax.set_title(label)
         if name == "b_ratio":

@@ -140,6 +140,8 @@ def demo(app, out_dir: Path, n_users: int, seed: int, image_sample: int | None,
         echo_json(result.headline)
     else:
         click.echo(f"report written to {result.report_path}")
+        for key, why in result.skipped.items():
+            click.echo(f"  section {key!r} not computed: {why}", err=True)
         for key, err in result.failed.items():
             click.echo(f"  section {key!r} failed: {err}", err=True)
     if result.failed:

@@ -3,6 +3,7 @@ store, run every registered report section in order and write ``report.html``.""
 
 from __future__ import annotations
 
+import html
 import importlib
 import json
 import logging
@@ -51,6 +52,7 @@ class DemoResult:
     report_path: Path
     headline: dict[str, Any]
     failed: dict[str, str]
+    skipped: dict[str, str]
     seconds: dict[str, float]
 
 
@@ -99,6 +101,7 @@ def run_demo(out_dir: Path, n_users: int = 5000, seed: int = 7, image_sample: in
     for p in out_dir.glob("demo.lbdb*"):
         shutil.rmtree(p) if p.is_dir() else p.unlink()
     failed: dict[str, str] = {}
+    skipped: dict[str, str] = {}
     for module in PIPELINE_MODULES:
         try:
             importlib.import_module(module)
@@ -117,19 +120,26 @@ def run_demo(out_dir: Path, n_users: int = 5000, seed: int = 7, image_sample: in
             _status(progress, f"report section: {key}")
             try:
                 section = builder(ctx)
+            except UserError as exc:  # e.g. too little data for this analysis: say so
+                skipped[key] = str(exc)
+                section = Section(key=key, title=f"{key} (not computed)",
+                                  headline={"skipped": str(exc)},
+                                  html=f"<p class='skipped'>Not computed: {html.escape(str(exc))}</p>")
             except Exception as exc:  # one failing section must not lose the others
                 log.debug("section %s failed:\n%s", key, traceback.format_exc())
                 failed[key] = f"{type(exc).__name__}: {exc}"
                 section = Section(key=key, title=f"{key} (failed)",
                                   headline={"error": failed[key]},
-                                  html=f"<p class='error'>This section failed: {exc}</p>")
+                                  html=f"<p class='error'>This section failed: "
+                                       f"{html.escape(str(exc))}</p>")
             timings[key] = time.perf_counter() - t0
             if section is not None:
                 report.add(section)
     report.add(_timing_section(timings))
     path = report.write(out_dir)
     headline = report.headline()
-    return DemoResult(report_path=path, headline=headline, failed=failed, seconds=timings)
+    return DemoResult(report_path=path, headline=headline, failed=failed, skipped=skipped,
+                      seconds=timings)
 
 
 def _status(progress: bool, text: str) -> None:

@@ -501,7 +501,7 @@ def run_demo_scoring(ctx, cfg: DemoScoringConfig | None = None, **overrides) -> 
     }
 
 
-@register_section("scoring", order=50)
+@register_section("beauty", order=50)
 def scoring_section(ctx) -> Section:
     """Report section: the beauty CNN trained on part of the rendered photos, checked on
     the rest against their known beauty (the paper's crowd check, Fig. 4)."""
@@ -510,7 +510,7 @@ def scoring_section(ctx) -> Section:
     out = run_demo_scoring(ctx)
     ctx.results["scoring"] = {k: v for k, v in out.items() if not k.startswith("_")}
     if "skipped" in out:
-        return Section(key="scoring", title="Image beauty (CNN)", headline={"skipped": out["skipped"]},
+        return Section(key="beauty", title="Image beauty (CNN)", headline={"skipped": out["skipped"]},
                        html=f"<p>Skipped: {out['skipped']}.</p>")
     deciles, history = out.pop("_deciles"), out.pop("_history")
     figs = [
@@ -540,7 +540,7 @@ def scoring_section(ctx) -> Section:
         f"(Photo.beauty by Eq. 1, then User.beauty).</p>"
         + frame_to_html(deciles.to_frame())
     )
-    return Section(key="scoring", title="Image beauty (CNN, §4–5)", headline=out, html=html,
+    return Section(key="beauty", title="Image beauty (CNN, §4–5)", headline=out, html=html,
                    figures=figs, comparisons=comps)
 
 
