@@ -45,29 +45,27 @@ from beautygraph.generate.images import degradation_params, load_source, render 
 SOURCES = ("astronaut", "brick", "camera", "cat", "cell", "chelsea", "clock", "coffee", "coins",
            "colorwheel", "grass", "gravel", "horse", "hubble_deep_field", "immunohistochemistry",
            "moon", "page", "retina", "rocket", "stereo_motorcycle", "text")
-SIDES = (1.0, 0.8, 0.6, 0.45)
-ROTATIONS = (0.0, -8.0, 8.0)
+SIDES = (1.0, 0.7, 0.5)
+GRID = {1.0: 3, 0.7: 2, 0.5: 3}  # positions per axis (only along the long side at 100 %)
+AUGMENT = ({"flip": True, "rotate": 0.0}, {"flip": False, "rotate": 8.0})
+PER_SOURCE_DOMAIN = 6
 BADNESS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-N_REPEATS = 4
+N_REPEATS = 2
 MIN_PROB = 0.15
 MIN_AGREEMENT = 0.75
 USABLE_BADNESS = 0.4
 MODEL = "efficientnet_lite0"
 
 
-def variants(name: str) -> list[dict]:
-    """All candidate variants of one source (square boxes in source pixels)."""
+def crops(name: str) -> list[dict]:
+    """Candidate square crops of one source (boxes in source pixels, no flip or rotation)."""
     h, w = load_source(name).shape[:2]
     out = []
     for frac in SIDES:
         side = int(min(h, w) * frac)
-        ys = sorted({int(round(v)) for v in np.linspace(0, h - side, 3)})
-        xs = sorted({int(round(v)) for v in np.linspace(0, w - side, 3)})
-        for y0 in ys:
-            for x0 in xs:
-                for flip in (False, True):
-                    for rot in ROTATIONS:
-                        out.append({"source": name, "box": [y0, x0, side], "flip": flip, "rotate": rot})
+        ys = sorted({int(round(v)) for v in np.linspace(0, h - side, GRID[frac])})
+        xs = sorted({int(round(v)) for v in np.linspace(0, w - side, GRID[frac])})
+        out += [{"source": name, "box": [y0, x0, side], "flip": False, "rotate": 0.0} for y0 in ys for x0 in xs]
     return out
 
 
@@ -108,44 +106,68 @@ def main(argv: list[str] | None = None) -> int:
     sources = SOURCES[:3] if args.quick else SOURCES
     t0 = time.perf_counter()
 
-    cand = [v for name in sources for v in variants(name)]
-    clean = [render(load_source(v["source"]), clean_params(), size, np.random.default_rng(0), v)
-             for v in cand]
-    cls, prob = classify(clf, clean)
-    for v, c, p in zip(cand, cls.tolist(), prob.tolist(), strict=True):
-        v["label"] = clf.categories[c]
-        v["prob"] = round(float(p), 4)
-        v["domain"] = lex.domain_of_imagenet_class(c)
-    print(f"{len(cand)} variants labelled in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    def label(vs: list[dict]) -> None:
+        jp = [render(load_source(v["source"]), clean_params(), size, np.random.default_rng(0), v) for v in vs]
+        cls, prob = classify(clf, jp) if jp else (np.zeros(0, int), np.zeros(0))
+        for v, c, p in zip(vs, cls.tolist(), prob.tolist(), strict=True):
+            v["label"] = clf.categories[c]
+            v["prob"] = round(float(p), 4)
+            v["domain"] = lex.domain_of_imagenet_class(c)
 
-    kept = [v for v in cand if v["domain"] and v["prob"] >= MIN_PROB]
+    # 1. clean crops
+    cand = [v for name in sources for v in crops(name)]
+    label(cand)
+    print(f"{len(cand)} crops labelled in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    with_domain = sorted((v for v in cand if v["domain"] and v["prob"] >= MIN_PROB),
+                         key=lambda v: (v["source"], v["domain"], -v["prob"]))
+    kept, seen = [], {}
+    for v in with_domain:
+        key = (v["source"], v["domain"])
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= PER_SOURCE_DOMAIN:
+            kept.append(v)
+    # 2. augmentations that keep the object recognisable: same domain as the crop
+    aug = [dict(v, **a, parent=k) for k, v in enumerate(kept) for a in AUGMENT]
+    label(aug)
+    family = {k: [v] for k, v in enumerate(kept)}
+    for v in aug:
+        if v["domain"] == kept[v["parent"]]["domain"]:
+            family[v["parent"]].append(v)
+    print(f"{len(aug)} augmentations labelled ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+    # 3. degradation by beauty: does the domain (and label) survive?
     jpegs, owner = [], []
     for k, v in enumerate(kept):
         src = load_source(v["source"])
         for level, x in enumerate(BADNESS):
             for r in range(N_REPEATS):
                 rng = np.random.default_rng([k, level, r])
-                jpegs.append(render(src, degradation_params(0.8 - 0.8 * x, rng), size, rng, v))
-                owner.append((k, level))
+                var = family[k][int(rng.integers(len(family[k])))]
+                jpegs.append(render(src, degradation_params(0.8 - 0.8 * x, rng), size, rng, var))
+                owner.append((k, level, var))
     dcls, _ = classify(clf, jpegs) if jpegs else (np.zeros(0, int), None)
     dom_hit = np.zeros((len(kept), len(BADNESS)))
     lab_hit = np.zeros((len(kept), len(BADNESS)))
-    for (k, level), c in zip(owner, dcls.tolist(), strict=True):
-        dom_hit[k, level] += lex.domain_of_imagenet_class(c) == kept[k]["domain"]
-        lab_hit[k, level] += clf.categories[c] == kept[k]["label"]
+    for (k, level, var), c in zip(owner, dcls.tolist(), strict=True):
+        dom_hit[k, level] += lex.domain_of_imagenet_class(c) == var["domain"]
+        lab_hit[k, level] += clf.categories[c] == var["label"]
     dom_hit /= N_REPEATS
     lab_hit /= N_REPEATS
     usable_cols = [i for i, x in enumerate(BADNESS) if x <= USABLE_BADNESS]
     for k, v in enumerate(kept):
         v["domain_agreement"] = [round(float(a), 3) for a in dom_hit[k]]
         v["label_agreement"] = [round(float(a), 3) for a in lab_hit[k]]
-        v["usable"] = bool(dom_hit[k, usable_cols].mean() >= MIN_AGREEMENT)
+        ok = bool(dom_hit[k, usable_cols].mean() >= MIN_AGREEMENT)
+        for f in family[k]:
+            f["usable"] = ok
+            f["domain_agreement"], f["label_agreement"] = v["domain_agreement"], v["label_agreement"]
+    kept = [f for k in range(len(kept)) for f in family[k]]
     usable = [v for v in kept if v["usable"]]
     by_domain: dict[str, dict[str, int]] = {}
     for v in usable:
         by_domain.setdefault(v["domain"], {}).setdefault(v["source"], 0)
         by_domain[v["domain"]][v["source"]] += 1
-    u_idx = [k for k, v in enumerate(kept) if v["usable"]]
+    crop_rows = [k for k, v in enumerate(family) if family[v][0]["usable"]]
+    u_idx = crop_rows
     data = {
         "model": MODEL,
         "weights": clf.weights,
@@ -156,8 +178,9 @@ def main(argv: list[str] | None = None) -> int:
         "min_prob": MIN_PROB,
         "min_agreement": MIN_AGREEMENT,
         "usable_badness": USABLE_BADNESS,
-        "n_candidates": len(cand),
-        "n_with_domain": len(kept),
+        "n_candidates": len(cand) + len(aug),
+        "n_with_domain": len(with_domain),
+        "n_degradation_renders": len(jpegs),
         "agreement_by_badness": {
             "all_with_domain": {"domain": [round(float(a), 3) for a in dom_hit.mean(axis=0)] if kept else [],
                                 "label": [round(float(a), 3) for a in lab_hit.mean(axis=0)] if kept else []},

@@ -47,16 +47,14 @@ def alf(tmp_path_factory):
 @pytest.fixture(scope="module")
 def alf_fp1(tmp_path_factory):
     """Tail accounts planted as §4.3.3 describes FP1 — tail users with *low* authority
-    scores: 2-3 followers, all interested in the topic.  (The generator's default of 3-8
-    topical followers gives mid-wzf accounts that FP1's percentile thresholds keep; see
-    test_wzf_demotes_default_tail_accounts.)"""
+    scores: the generator's default of 2-3 followers, all interested in the topic
+    (truth["params"]["tail_accounts"])."""
     from beautygraph.generate import GeneratorConfig, generate
-    from beautygraph.generate.config import RolesParams
 
     folder = tmp_path_factory.mktemp("alf_gen_fp1")
     truth = generate(GeneratorConfig(n_users=4000, seed=4, weeks=6, influence=False,
-                                     churn=False, roles=RolesParams(tail_followers=(2, 3))),
-                     folder)
+                                     churn=False), folder)
+    assert tuple(truth["params"]["tail_accounts"]["followers"]) == (2, 3)
     return _run_alf(folder, truth)
 
 

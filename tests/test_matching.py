@@ -311,3 +311,28 @@ def test_from_epoch_places_events_on_weeks():
     assert data.follow_week.tolist() == [1] and data.dropped["follows_without_time"] == 1
     assert data.photo_week.tolist() == [0, 2]
     assert data.joined_week.tolist() == [0, -1]
+
+
+def test_twoway_clustered_variance_against_a_loop():
+    """Cameron–Gelbach–Miller: V_user + V_week − V_(user, week), each a loop over clusters."""
+    from analysis.matching import _twoway_var
+
+    rng = np.random.default_rng(3)
+    user = rng.integers(0, 40, 300)
+    week = rng.integers(0, 25, 300)
+    psi = rng.normal(0, 1, 300) + 0.5 * rng.normal(0, 1, 25)[week]
+
+    def loop(keys):
+        groups = {}
+        for k, v in zip(keys, psi, strict=True):
+            groups[k] = groups.get(k, 0.0) + v
+        g = len(groups)
+        return g / (g - 1) * sum(x * x for x in groups.values())
+
+    want = loop(user.tolist()) + loop(week.tolist()) - loop(list(zip(user, week, strict=True)))
+    assert _twoway_var(psi, user, week) == pytest.approx(want, rel=1e-12)
+    assert _twoway_var(psi, user, None) == pytest.approx(loop(user.tolist()), rel=1e-12)
+    # a week shock shared by users makes the two-way variance larger than the one-way one
+    assert _twoway_var(psi, user, week) > _twoway_var(psi, user, None)
+    # every unit in its own week: two-way reduces to one-way by user
+    assert _twoway_var(psi, user, np.arange(300)) == pytest.approx(loop(user.tolist()), rel=1e-12)

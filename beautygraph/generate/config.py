@@ -75,8 +75,12 @@ class RolesParams:
     celebrity_reach: float = 0.08
     #: small accounts per topic followed only by a few users of that topic (ALF FP1).
     tail_per_topic: int = 3
-    #: followers of a tail account (min, max), all interested in its topic.
-    tail_followers: tuple[int, int] = (3, 8)
+    #: followers of a tail account (min, max), all interested in its topic.  ALF §4.3.3
+    #: describes FP1 as "tail users with low authority scores" (low wzf, Eq. 8: few topical
+    #: followers), removed by the per-bucket percentile thresholds of Eq. 9; 2-3 followers
+    #: plant exactly that (with 3-8 the accounts reach mid wzf and the thresholds keep
+    #: most of them: they are small genuine authorities, not the paper's false positive).
+    tail_followers: tuple[int, int] = (2, 3)
     #: share of users that are superstars (high talent, high attention; Table 2: 8.6 %).
     superstar_share: float = 0.02
     #: share of users that are forlorn beauties (high talent, little attention; Table 2).
@@ -263,6 +267,10 @@ class GeneratorConfig:
         shares = g.topical_share + g.closure_share
         if not 0.0 <= shares < 1.0:
             raise ValueError(f"graph.topical_share + graph.closure_share = {shares} must be < 1")
+        lo, hi = (int(v) for v in self.roles.tail_followers)
+        if not 1 <= lo <= hi:
+            raise ValueError(f"roles.tail_followers={self.roles.tail_followers} must be (min, max) "
+                             "with 1 <= min <= max")
         if len(self.text.interest_counts) != 5 or abs(sum(self.text.interest_counts) - 1) > 1e-6:
             raise ValueError(f"text.interest_counts={self.text.interest_counts} must be 5 probabilities")
         return self

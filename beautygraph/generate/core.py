@@ -116,6 +116,19 @@ def generate(config: GeneratorConfig, out_dir: str | Path, progress: Progress | 
         step("images", weeks + 5, total_steps)
         truth["images"] = render_images(cfg, out, pid, p_beauty, p_topic, stage_rng(cfg.seed, "images"),
                                         progress=lambda done, total: step("images", done, total))
+        from beautygraph.generate.images import fitting_variants, image_domains
+
+        meta = image_domains()
+        truth["params"]["images"] = {
+            "picture_data": "beautygraph/generate/data/image_domains.json "
+                            "(scripts/build_image_domains.py)",
+            "model": meta["model"], "lexicon": meta["lexicon"],
+            "fitting_domains": sorted(fitting_variants()),
+            "rendered": len(truth["images"]),
+            "fits_domain": sum(1 for r in truth["images"].values() if r["fits_domain"]),
+            "agreement_by_badness": {"badness": meta["badness_levels"],
+                                     **meta["agreement_by_badness"]["usable"]},
+        }
     write_truth(truth, out / "truth.json")
     step("done", total_steps, total_steps)
     return truth
@@ -169,6 +182,13 @@ def _truth(cfg: GeneratorConfig, pop, edges, stats, uid: np.ndarray, tid: np.nda
             "dormancy_increase": ch.dormancy_increase if cfg.churn else 0.0,
             "extra_dormant_spells": stats.churn_spells,
             "natural_spells": stats.natural_spells,
+        },
+        "tail_accounts": {
+            "followers": [int(v) for v in cfg.roles.tail_followers],
+            "per_topic": int(max((len(a) for a in pop.tails), default=0)),
+            "definition": "ALF FP1 trap (§4.3.3, Eq. 9): small accounts followed only by "
+                          "min..max users interested in their topic (low wzf, Eq. 8); no "
+                          "assortative, closure or follow-back edges reach them",
         },
         "graph": {"edges": len(edges), "by_mechanism": {k: int(v) for k, v in zip(KINDS, kinds, strict=True)}},
     }

@@ -223,15 +223,31 @@ def _csr(groups: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return ptr, users
 
 
+def _check_segments(ptr: np.ndarray, seg: np.ndarray) -> None:
+    """Raise ``ValueError`` when a query asks for an item of an empty (or unknown) segment
+    (an item of the next segment, or an ``IndexError``, would follow otherwise)."""
+    if seg.size == 0:
+        return
+    bad = (seg < 0) | (seg >= ptr.size - 1)
+    if not bad.any():
+        bad = ptr[seg + 1] <= ptr[seg]
+    if bad.any():
+        raise ValueError(f"segments {sorted(set(seg[bad].tolist()))[:10]} are empty or unknown "
+                         f"({ptr.size - 1} segments)")
+
+
 def _uniform_in_segments(ptr: np.ndarray, items: np.ndarray, seg: np.ndarray,
                          rng: np.random.Generator) -> np.ndarray:
+    """One item per query segment ``seg``, uniform within the segment (never empty)."""
+    _check_segments(ptr, seg)
     size = ptr[seg + 1] - ptr[seg]
     return items[ptr[seg] + (rng.random(seg.size) * size).astype(np.int64)]
 
 
 def _weighted_in_segments(ptr: np.ndarray, items: np.ndarray, weights: np.ndarray,
                           seg: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """One item per query segment ``seg``, ∝ ``weights`` within the segment."""
+    """One item per query segment ``seg``, ∝ ``weights`` within the segment (never empty)."""
+    _check_segments(ptr, seg)
     cum = np.concatenate([[0.0], np.cumsum(weights)])
     lo, hi = cum[ptr[seg]], cum[ptr[seg + 1]]
     x = lo + rng.random(seg.size) * (hi - lo)

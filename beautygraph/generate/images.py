@@ -1,18 +1,28 @@
 """``--images``: small JPEGs made from the real photos shipped with ``skimage.data``.
 
-The source is chosen by the photo's topic where one fits (cats → chelsea/cat, astronomy →
-hubble_deep_field/moon, coins → coins …), else by the topic's BabelNet domain (Animals →
-chelsea/cat/horse …), otherwise from generic photos. The photo's beauty
-b sets a badness x = clip((0.8 - b) / 0.8, 0, 1) and every degradation grows with x: a
-smaller, off-centre crop, Gaussian blur, sensor noise, an exposure error (gamma), a loss of
-contrast and a lower JPEG quality — so lower beauty means a visibly worse image, and the
-scoring issues get images of known quality. Each photo's source and degradation parameters
-are returned for truth["images"].
+**Pictures that show the topic's domain** (interest-profiling-from-pictures §3–4).  The data
+file ``data/image_domains.json`` (built once, offline, by ``scripts/build_image_domains.py``
+with the real EfficientNet-Lite0 and the WordNet domain lexicon) lists *variants* of the
+skimage pictures — square crops, flips, small rotations — that the classifier labels into
+a BabelNet domain and keeps labelling so under mild degradation.  A photo of topic t gets
+a variant whose recognised domain is t's domain when one exists (``fits_domain: true`` in
+truth["images"], with the expected label and domain); topics whose domain has no such
+picture, and photos without a topic, get a generic picture (the topic's own or its
+domain's skimage photo when one is listed, else a random one; ``fits_domain: false``).
+
+**Beauty.**  The photo's beauty b sets a badness x = clip((0.8 - b) / 0.8, 0, 1) and every
+degradation grows with x: a smaller, off-centre crop, Gaussian blur, sensor noise, an
+exposure error (gamma), a loss of contrast and a lower JPEG quality — so lower beauty means
+a visibly worse image, and the scoring issues get images of known quality.  Mild
+degradations keep the recognised domain (the data file's ``agreement_by_badness``: ≈ 0.98
+at x ≤ 0.2, ≈ 0.94 at x = 0.4, ≈ 0.6 at x = 0.6, ≈ 0.25 at x = 1).  Each photo's source,
+variant and degradation parameters are returned for truth["images"].
 """
 
 from __future__ import annotations
 
 import io
+import json
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -64,8 +74,10 @@ def degradation_params(beauty: float, rng: np.random.Generator) -> dict[str, Any
         "badness": round(x, 4),
         "crop_fraction": round(0.9 - 0.45 * x, 4),
         "crop_offset": round(0.1 + 0.9 * x, 4),  # 0: centred, 1: anywhere
-        "blur_sigma": round(2.5 * x**1.5, 4),
-        "noise_sd": round(0.10 * x, 4),
+        # convex in x: mild degradations keep the object recognisable (the data file's
+        # agreement_by_badness), the worst photos are as blurred and noisy as ever
+        "blur_sigma": round(2.5 * x**2, 4),
+        "noise_sd": round(0.10 * x**2, 4),
         "gamma": round(float(np.exp(sign * 0.9 * x)), 4),
         "contrast": round(1.0 - 0.55 * x, 4),
         "jpeg_quality": int(round(92 - 50 * x)),
@@ -138,15 +150,56 @@ BY_DOMAIN: dict[str, tuple[str, ...]] = {
 }
 
 
+DATA_FILE = Path(__file__).parent / "data" / "image_domains.json"
+
+
+@cache
+def image_domains() -> dict[str, Any]:
+    """The data file of recognised picture variants (see the module docstring)."""
+    return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+
+
+@cache
+def fitting_variants() -> dict[str, dict[str, tuple[dict[str, Any], ...]]]:
+    """Usable variants by recognised domain, then by source (both sorted)."""
+    out: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for v in image_domains()["variants"]:
+        out.setdefault(v["domain"], {}).setdefault(v["source"], []).append(v)
+    return {d: {s: tuple(vs) for s, vs in sorted(by.items())} for d, by in sorted(out.items())}
+
+
 def pick_source(topic: int, rng: np.random.Generator) -> str:
-    """A source image for a topic index (-1: none): the topic's own, else its domain's,
-    else a generic photo."""
+    """A generic source image for a topic index (-1: none): the topic's own, else its
+    domain's, else a random generic photo (the fallback when no variant fits)."""
     names = None
     if topic >= 0:
         spec = TOPICS[topic]
         names = BY_TOPIC.get(spec.id) or BY_DOMAIN.get(spec.domain)
     names = names or GENERIC
     return names[int(rng.integers(len(names)))]
+
+
+def pick_picture(topic: int, rng: np.random.Generator) -> tuple[str, dict[str, Any] | None, dict[str, Any]]:
+    """``(source, variant, record)`` for a photo of topic index ``topic`` (-1: none).
+
+    A variant recognised as the topic's domain when the data file has one (a source drawn
+    uniformly among the domain's sources, then a variant of it), else the generic
+    fallback of :func:`pick_source` (variant None).  ``record`` goes to truth["images"].
+    """
+    domain = TOPICS[topic].domain if topic >= 0 else None
+    by_source = fitting_variants().get(domain) if domain else None
+    rec: dict[str, Any] = {"topic": TOPICS[topic].id if topic >= 0 else None, "topic_domain": domain}
+    if by_source:
+        sources = list(by_source)
+        source = sources[int(rng.integers(len(sources)))]
+        variants = by_source[source]
+        v = variants[int(rng.integers(len(variants)))]
+        variant = {"box": list(v["box"]), "flip": bool(v["flip"]), "rotate": float(v["rotate"])}
+        rec.update(fits_domain=True, variant=variant, expected_label=v["label"],
+                   expected_domain=v["domain"])
+        return source, variant, rec
+    rec.update(fits_domain=False, variant=None, expected_label=None, expected_domain=None)
+    return pick_source(topic, rng), None, rec
 
 
 def render_images(cfg: GeneratorConfig, out: Path, photo_ids, beauty: np.ndarray,
@@ -165,12 +218,12 @@ def render_images(cfg: GeneratorConfig, out: Path, photo_ids, beauty: np.ndarray
     for j, i in enumerate(chosen.tolist()):
         if progress is not None and j % 100 == 0:
             progress(j, len(chosen))
-        source = pick_source(int(topic[i]), rng)
+        source, variant, rec = pick_picture(int(topic[i]), rng)
         params = degradation_params(float(beauty[i]), rng)
-        data = render(load_source(source), params, int(cfg.rendering.size), rng)
+        data = render(load_source(source), params, int(cfg.rendering.size), rng, variant)
         pid = photo_ids[i]
         pid = pid.as_py() if hasattr(pid, "as_py") else str(pid)
         (folder / f"{pid}.jpg").write_bytes(data)
-        record[pid] = {"source": source, "beauty": round(float(beauty[i]), 6),
-                                     "degradations": params}
+        record[pid] = {"source": source, **rec, "beauty": round(float(beauty[i]), 6),
+                       "degradations": params}
     return record

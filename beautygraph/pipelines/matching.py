@@ -96,7 +96,8 @@ class MatchingRun:
                        f"{pct(m.control_ci_high)}]", f"n = {m.n_control:,} (balanced)"),
             Comparison("Δb treatment − control (Eq. 4)", "≈ +2 %",
                        f"{100 * m.effect:+.2f} % [{100 * m.ci_low:+.2f}, {100 * m.ci_high:+.2f}]",
-                       "95 % CI, clustered by user"),
+                       "95 % CI, clustered by user and week" if r.config.cluster_week
+                       else "95 % CI, clustered by user"),
             Comparison("placebo-adjusted difference", "—",
                        f"{100 * m.adjusted_effect:+.2f} % [{100 * m.adjusted_ci_low:+.2f}, "
                        f"{100 * m.adjusted_ci_high:+.2f}]",
@@ -331,7 +332,10 @@ def matching_section(ctx) -> Section | None:
         "control group is pruned until every |SB| ≤ "
         f"{r.config.threshold} (§6.2.2). Q4: {r.influence.n_units:,} units; Q5: "
         f"{im.n_units:,} units ({im.n_treatment:,} imbalanced, {im.n_control:,} balanced "
-        "controls). Confidence intervals are clustered by user. The placebo compares the "
+        "controls). Confidence intervals are "
+        + ("two-way clustered by user and week" if r.config.cluster_week
+           else "clustered by user")
+        + ". The placebo compares the "
         "groups on b_w/b̄_w, the week of the link creation, where no influence can act yet; "
         "it measures the regression to the mean that selecting on b̄_w puts into Eq. 4.</p>"
         "<h3>Table 1 — standardised bias (Q4)</h3>"
