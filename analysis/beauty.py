@@ -100,6 +100,23 @@ def check_index_array(name: str, idx: np.ndarray, n: int) -> np.ndarray:
     return arr
 
 
+def check_beauty_graph(
+    beauty: np.ndarray, src: np.ndarray, dst: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Validate per-user beauty (1-D floats) and follow edges ``src -> dst`` (user indices).
+
+    Returns ``(beauty, src, dst)`` as float64 / int64 arrays; raises ``ValueError`` naming
+    the offending argument.
+    """
+    b = _as_float("beauty", beauty)
+    n = b.shape[0]
+    s = check_index_array("src", src, n)
+    d = check_index_array("dst", dst, n)
+    if s.shape != d.shape:
+        raise ValueError(f"src and dst differ in length: {s.shape[0]} != {d.shape[0]}")
+    return b, s, d
+
+
 def _as_float(name: str, values: np.ndarray, length: int | None = None) -> np.ndarray:
     arr = np.asarray(values, dtype=np.float64)
     if arr.ndim != 1:
@@ -168,12 +185,8 @@ def neighbor_beauty(src: np.ndarray, dst: np.ndarray, beauty: np.ndarray) -> Nei
     NeighborBeauty
         NaN where a user follows nobody with a beauty.
     """
-    b = _as_float("beauty", beauty)
+    b, s, d = check_beauty_graph(beauty, src, dst)
     n = b.shape[0]
-    s = check_index_array("src", src, n)
-    d = check_index_array("dst", dst, n)
-    if s.shape != d.shape:
-        raise ValueError(f"src and dst differ in length: {s.shape[0]} != {d.shape[0]}")
     means, scored = _group_mean(s, b[d], n)
     out_deg = np.bincount(s, minlength=n).astype(np.int64)
     return NeighborBeauty(neighbor_beauty=means, n_followees=out_deg, n_scored_followees=scored)

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.beauty import check_index_array
+from analysis.beauty import check_beauty_graph
 
 __all__ = ["MajorityIllusion", "majority_illusion"]
 
@@ -115,14 +115,8 @@ def majority_illusion(
         raise ValueError(f"threshold={threshold!r} must be 'mean' or 'median'")
     if perceivers not in ("scored", "all"):
         raise ValueError(f"perceivers={perceivers!r} must be 'scored' or 'all'")
-    b = np.asarray(beauty, dtype=np.float64)
-    if b.ndim != 1:
-        raise ValueError(f"beauty must be one-dimensional, got shape {b.shape}")
+    b, s, d = check_beauty_graph(beauty, src, dst)
     n = b.shape[0]
-    s = check_index_array("src", src, n)
-    d = check_index_array("dst", dst, n)
-    if s.shape != d.shape:
-        raise ValueError(f"src and dst differ in length: {s.shape[0]} != {d.shape[0]}")
     scored = ~np.isnan(b)
     if not scored.any():
         raise ValueError("beauty has no finite values")

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.beauty import check_index_array
+from analysis.beauty import check_beauty_graph
 
 __all__ = ["CorrelationSpectrum", "correlation_spectrum", "spectrum_curve"]
 
@@ -173,14 +173,7 @@ def correlation_spectrum(
     """
     if n_null < 0:
         raise ValueError(f"n_null={n_null} must be >= 0")
-    b = np.asarray(beauty, dtype=np.float64)
-    if b.ndim != 1:
-        raise ValueError(f"beauty must be one-dimensional, got shape {b.shape}")
-    n = b.shape[0]
-    s = check_index_array("src", src, n)
-    d = check_index_array("dst", dst, n)
-    if s.shape != d.shape:
-        raise ValueError(f"src and dst differ in length: {s.shape[0]} != {d.shape[0]}")
+    b, s, d = check_beauty_graph(beauty, src, dst)
     scored = np.flatnonzero(~np.isnan(b))
     if scored.size == 0:
         raise ValueError("beauty has no finite values")
