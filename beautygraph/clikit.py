@@ -78,6 +78,22 @@ def echo_json(obj) -> None:
     click.echo(dumps(obj))
 
 
+def run_with_steps(enabled: bool, description: str, work):
+    """Call ``work(step)`` with a rich progress bar fed by ``step(stage, done, total)``
+    callbacks when ``enabled``, else ``work(None)``; returns what ``work`` returns."""
+    if not enabled:
+        return work(None)
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task(description, total=None)
+
+        def step(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=f"{description}: {stage}", completed=done, total=total)
+
+        return work(step)
+
+
 def show_progress(json_mode: bool, quiet: bool = False) -> bool:
     """Progress bars only on a terminal, never in --json mode."""
     return not json_mode and not quiet and sys.stderr.isatty()

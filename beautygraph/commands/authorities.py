@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from beautygraph.clikit import analyze, echo_json, main, pass_app, show_progress
+from beautygraph.clikit import analyze, echo_json, main, pass_app, run_with_steps, show_progress
 from beautygraph.errors import UserError
 
 
@@ -23,17 +23,7 @@ def _sources(ctx, param, value: str) -> tuple[str, ...]:
 
 
 def _run_with_progress(fn, enabled: bool, **kwargs):
-    if not enabled:
-        return fn(**kwargs)
-    from rich.progress import Progress
-
-    with Progress(transient=True) as bar:
-        task = bar.add_task("ALF", total=5)
-
-        def step(what: str, done: int, total: int) -> None:
-            bar.update(task, description=what, completed=done, total=total)
-
-        return fn(progress=step, **kwargs)
+    return run_with_steps(enabled, "ALF", lambda step: fn(progress=step, **kwargs))
 
 
 @main.command()

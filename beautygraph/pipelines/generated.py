@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from beautygraph.clikit import run_with_steps
 from beautygraph.errors import UserError
 from beautygraph.report import Comparison, Section, frame_to_html, register_section
 
@@ -46,18 +47,8 @@ def run_generate(out_dir: Path, n_users: int | None = None, seed: int | None = N
         raise UserError(f"cannot read --config {config_file}: {exc}") from exc
 
     t0 = time.perf_counter()
-    if progress:
-        from rich.progress import Progress
-
-        with Progress(transient=True) as bar:
-            task = bar.add_task("generating", total=None)
-
-            def step(stage: str, done: int, total: int) -> None:
-                bar.update(task, description=f"generating: {stage}", completed=done, total=total)
-
-            truth = generate(config, out_dir, progress=step)
-    else:
-        truth = generate(config, out_dir)
+    truth = run_with_steps(progress, "generating",
+                           lambda step: generate(config, out_dir, progress=step))
     return summarize(truth, out_dir, time.perf_counter() - t0)
 
 

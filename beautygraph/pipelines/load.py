@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from beautygraph.clikit import run_with_steps
 from beautygraph.report import Comparison, Figure, Section, frame_to_html, register_section
 from graphdb.base import Store
 from graphdb.loader import load_folder
@@ -14,18 +15,8 @@ from graphdb.loader import load_folder
 
 def load_with_progress(store: Store, folder: Path, progress: bool) -> dict:
     """Load ``folder``; returns ``{"added": LoadCounts.to_dict(), "totals": store.counts()}``."""
-    if progress:
-        from rich.progress import Progress
-
-        with Progress(transient=True) as bar:
-            task = bar.add_task("validating", total=None)
-
-            def step(name: str, done: int, total: int) -> None:
-                bar.update(task, description=f"loading {name}", completed=done, total=total)
-
-            counts = load_folder(store, folder, progress=step)
-    else:
-        counts = load_folder(store, folder)
+    counts = run_with_steps(progress, "loading",
+                            lambda step: load_folder(store, folder, progress=step))
     return {"added": counts.to_dict(), "totals": store.counts()}
 
 
