@@ -117,8 +117,8 @@ def test_tail_trap_is_filtered_by_fp1(alf_fp1):
 
 
 def test_wzf_demotes_default_tail_accounts(alf):
-    """Default generator: tail accounts (3-8 followers, all topical) are demoted by wzf
-    relative to ZF alone (Eq. 8), though FP1 keeps most of them (they are not low-wzf)."""
+    """Default generator: tail accounts (2-3 followers, all topical) are demoted by wzf
+    relative to ZF alone (Eq. 8); FP1 (Eq. 9) then removes the low-wzf ones."""
     assert _tails_at_top(alf, alf["res"]) < _tails_at_top(alf, alf["res_zf"])
 
 

@@ -295,28 +295,43 @@ def test_planted_pictures_match_tags(store, tmp_path):
 
 @pytest.mark.slow
 def test_generator_images_end_to_end(store, tmp_path):
-    """Generator data with ``--images``: the whole pipeline runs and writes interests.
+    """Generator data with ``--images``: the whole pipeline runs, writes interests and the
+    image profiles beat random domains of the same size by a clear margin (issue 9).
 
-    The generator draws a photo's picture from skimage.data by its topic only for the
-    ~20 topics that have a fitting photo (cats, coffee …) and from generic photos for the
-    rest, so only part of the photos carry the planted agreement; the image profiles must
-    still agree with the tag profiles more than random domains of the same size."""
+    The generator gives a photo of topic t a skimage picture variant that EfficientNet-Lite0
+    recognises as t's domain where one exists (truth["images"][p]["fits_domain"]; the
+    variants come from scripts/build_image_domains.py), degraded by beauty.  Measured over
+    seeds 1-6 (n_users=250, weeks=10, all favourited photos labelled): mean F1 0.17-0.44
+    against an expected random-domain F1 of 0.044-0.051 (ratio >= 3.4, difference >= 0.12)."""
     from analysis.interest_profiles import expected_random_f1
     from beautygraph.generate import GeneratorConfig, generate
+    from scoring.lexicon import default_lexicon
 
     data = tmp_path / "gen"
-    generate(GeneratorConfig(n_users=200, seed=1, weeks=4, images=True), data)
+    truth = generate(GeneratorConfig(n_users=250, seed=1, weeks=10, images=True), data)
     load_folder(store, data)
-    lab = label_photos(store, "efficientnet_lite0", data_dir=data, batch_size=16, limit=30)
-    assert lab.n_labelled == min(30, lab.n_photos) and lab.n_unreadable == 0
+    lab = label_photos(store, "efficientnet_lite0", data_dir=data, batch_size=16, limit=80)
+    assert lab.n_labelled == min(80, lab.n_photos) and lab.n_unreadable == 0
     res = profile_interests(store, k=5, seed=0)
     c = res.comparison
     h = res.headline()
-    assert h["n_users"] >= 20
+    assert h["n_users"] >= 60
     assert sum(h["match_distribution"]) == h["n_users"]
     expected = expected_random_f1(c.tags.sum(axis=1), c.images.sum(axis=1), 34)
-    assert h["mean_f1"] > expected
+    assert expected < 0.1
+    assert h["mean_f1"] >= 2.5 * expected and h["mean_f1"] >= expected + 0.1
+    assert h["mean_f1"] >= c.random.mean_f1 + 0.1
     assert res.written["tags"] > 0 and res.written["images"] > 0
+    # the planted pictures are what the classifier sees: most labelled photos that fit
+    # their topic's domain are recognised as that domain
+    lex = default_lexicon()
+    photos = store.export_nodes("Photo", ["label"])
+    got = {pid: lab for pid, lab in zip(photos.ids, photos.props["label"], strict=True)
+           if isinstance(lab, str) and lab}
+    fits = [(lex.domain_of_imagenet_class(got[p]), r["expected_domain"])
+            for p, r in truth["images"].items() if p in got and r["fits_domain"]]
+    assert len(fits) >= 20
+    assert np.mean([a == b for a, b in fits]) >= 0.4
 
 
 def test_demo_section(small_store, tmp_path):
