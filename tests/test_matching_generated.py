@@ -25,14 +25,13 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+import beautygraph.generate as generate_mod
 from analysis.matching import (
     MatchingConfig,
     MatchingData,
     run_matching,
     talent_normalised_effect,
 )
-
-generate_mod = pytest.importorskip("beautygraph.generate")
 
 N_USERS = 30_000
 SEED = 0

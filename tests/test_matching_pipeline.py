@@ -9,10 +9,9 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+import beautygraph.generate as generate_mod
 from analysis.matching import MatchingConfig, run_matching
 from graphdb.loader import load_folder
-
-generate_mod = pytest.importorskip("beautygraph.generate")
 from tests.test_matching_generated import read_generated  # noqa: E402
 
 CFG = dict(min_followees=5, min_active_weeks=6)
