@@ -124,8 +124,9 @@ def read_folder(folder: str | Path, store: Store | None = None) -> dict[str, pd.
     if "follows" in raw:
         fo = raw["follows"]
         f = fname("follows")
-        src = v.check_refs(f, fo, "src", known_users, "user", problems)
-        dst = v.check_refs(f, fo, "dst", known_users, "user", problems)
+        users_set = v.value_set(known_users)
+        src = v.check_refs(f, fo, "src", users_set, "user", problems)
+        dst = v.check_refs(f, fo, "dst", users_set, "user", problems)
         problems.add_rows(f, fo, (src == dst) & (src >= 0), "dst", "self-follow")
         v.check_duplicate_codes(f, fo, ["src", "dst"], [src, dst], len(known_users), problems)
         out["FOLLOWS"] = pd.DataFrame({
