@@ -56,9 +56,10 @@ def _peak_mb() -> float:
 
 
 def run_beautygraph(folder: str, db: str, queue) -> None:
+    import pyarrow.csv  # noqa: F401
+
     import graphdb
     import graphdb.ladybug_store  # noqa: F401  (imports outside the timer, as for bare COPY)
-    import pyarrow.csv  # noqa: F401
     from graphdb.loader import load_folder
 
     t0 = time.perf_counter()

@@ -59,31 +59,9 @@ from analysis.matching import (  # noqa: E402
     run_imbalance,
     run_influence,
 )
+from beautygraph.pipelines.matching import matching_data_from_folder  # noqa: E402
 
-
-def _epoch(values: pd.Series) -> np.ndarray:
-    return pd.to_datetime(values, utc=True).astype("datetime64[s, UTC]").astype("int64").to_numpy()
-
-
-def read_folder(folder: Path) -> MatchingData:
-    users = pd.read_csv(folder / "users.csv", usecols=["user_id", "joined_at"]).sort_values("user_id")
-    ids = pd.Index(users["user_id"])
-    fo = pd.read_csv(folder / "follows.csv")
-    ph = pd.read_csv(folder / "photos.csv", usecols=["photo_id", "owner", "uploaded_at", "beauty"])
-    fa = pd.read_csv(folder / "favorites.csv")
-    return MatchingData.from_epoch(
-        n_users=len(ids),
-        follow_src=ids.get_indexer(fo["src"]),
-        follow_dst=ids.get_indexer(fo["dst"]),
-        follow_created_at=_epoch(fo["created_at"]),
-        photo_owner=ids.get_indexer(ph["owner"]),
-        photo_uploaded_at=_epoch(ph["uploaded_at"]),
-        photo_beauty=ph["beauty"].to_numpy(float),
-        fav_user=ids.get_indexer(fa["user_id"]),
-        fav_photo=pd.Index(ph["photo_id"]).get_indexer(fa["photo_id"]),
-        fav_created_at=_epoch(fa["created_at"]),
-        joined_at=_epoch(users["joined_at"]),
-    )
+read_folder = matching_data_from_folder
 
 
 def naive_covariates(d: MatchingData, user: int, week: int) -> dict[str, float]:

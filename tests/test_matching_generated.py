@@ -18,8 +18,6 @@ favourable estimate (its Eq. 4 difference is −0.0019, 1 SE below 0).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -32,36 +30,14 @@ from analysis.matching import (
     run_matching,
     talent_normalised_effect,
 )
+from beautygraph.pipelines.matching import matching_data_from_folder
 
 N_USERS = 30_000
 SEED = 0
 NULL_SEED = 1
 
 
-def _epoch(values: pd.Series) -> np.ndarray:
-    return pd.to_datetime(values, utc=True).astype("datetime64[s, UTC]").astype("int64").to_numpy()
-
-
-def read_generated(folder: Path) -> MatchingData:
-    """The generator's CSV folder as a :class:`MatchingData` (pandas only)."""
-    users = pd.read_csv(folder / "users.csv").sort_values("user_id")
-    ids = pd.Index(users["user_id"])
-    fo = pd.read_csv(folder / "follows.csv")
-    ph = pd.read_csv(folder / "photos.csv", usecols=["photo_id", "owner", "uploaded_at", "beauty"])
-    fa = pd.read_csv(folder / "favorites.csv")
-    return MatchingData.from_epoch(
-        n_users=len(ids),
-        follow_src=ids.get_indexer(fo["src"]),
-        follow_dst=ids.get_indexer(fo["dst"]),
-        follow_created_at=_epoch(fo["created_at"]),
-        photo_owner=ids.get_indexer(ph["owner"]),
-        photo_uploaded_at=_epoch(ph["uploaded_at"]),
-        photo_beauty=ph["beauty"].to_numpy(float),
-        fav_user=ids.get_indexer(fa["user_id"]),
-        fav_photo=pd.Index(ph["photo_id"]).get_indexer(fa["photo_id"]),
-        fav_created_at=_epoch(fa["created_at"]),
-        joined_at=_epoch(users["joined_at"]),
-    )
+read_generated = matching_data_from_folder
 
 
 def _run(tmp_path_factory, planted: bool):

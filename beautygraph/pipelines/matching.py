@@ -31,6 +31,7 @@ from analysis.matching import (
 )
 from beautygraph.errors import UserError
 from beautygraph.report import Comparison, Figure, Section, dumps, frame_to_html, register_section
+from graphdb.frames import to_epoch_seconds
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,39 @@ def _finite(obj: Any) -> Any:
     if isinstance(obj, float) and not np.isfinite(obj):
         return None
     return obj
+
+
+def matching_data_from_folder(folder: Path) -> MatchingData:
+    """The timeline straight from a generator-style CSV folder (pandas only, no store).
+
+    For benchmarks and checks on large folders; :func:`export_matching_data` is the same
+    data read through the store.
+    """
+    import pandas as pd
+
+    def epoch(values: pd.Series) -> np.ndarray:
+        return to_epoch_seconds(values)
+
+    folder = Path(folder)
+    users = pd.read_csv(folder / "users.csv", usecols=["user_id", "joined_at"])
+    users = users.sort_values("user_id")
+    ids = pd.Index(users["user_id"])
+    fo = pd.read_csv(folder / "follows.csv")
+    ph = pd.read_csv(folder / "photos.csv", usecols=["photo_id", "owner", "uploaded_at", "beauty"])
+    fa = pd.read_csv(folder / "favorites.csv")
+    return MatchingData.from_epoch(
+        n_users=len(ids),
+        follow_src=ids.get_indexer(fo["src"]),
+        follow_dst=ids.get_indexer(fo["dst"]),
+        follow_created_at=epoch(fo["created_at"]),
+        photo_owner=ids.get_indexer(ph["owner"]),
+        photo_uploaded_at=epoch(ph["uploaded_at"]),
+        photo_beauty=ph["beauty"].to_numpy(float),
+        fav_user=ids.get_indexer(fa["user_id"]),
+        fav_photo=pd.Index(ph["photo_id"]).get_indexer(fa["photo_id"]),
+        fav_created_at=epoch(fa["created_at"]),
+        joined_at=epoch(users["joined_at"]),
+    )
 
 
 def export_matching_data(store) -> tuple[MatchingData, np.ndarray]:
