@@ -66,7 +66,9 @@ def follow_matrix(src, dst, n_users: int) -> sp.csr_matrix:
     return A
 
 
-def _check_inputs(A, S) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+def _check_inputs(A, S, binary: bool = False) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """Validate the adjacency (users x users) and interests (users x topics) as CSR float
+    matrices; with ``binary`` every positive interest score becomes 1 (a copy)."""
     if not sp.issparse(A):
         A = sp.csr_matrix(np.asarray(A, dtype=np.float64))
     A = sp.csr_matrix(A, dtype=np.float64)
@@ -81,6 +83,10 @@ def _check_inputs(A, S) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         )
     if S.nnz and (not np.isfinite(S.data).all() or S.data.min() < 0):
         raise ValueError("interest scores must be finite and >= 0")
+    if binary:
+        S = S.copy()
+        S.eliminate_zeros()
+        S.data[:] = 1.0
     return A, S
 
 
@@ -173,11 +179,7 @@ def algorithm1(A, S_c, *, binary: bool = True, pass1_denominator: str = "m_in") 
     """
     if pass1_denominator not in ("m_in", "n_in"):
         raise ValueError(f"pass1_denominator={pass1_denominator!r} must be 'm_in' or 'n_in'")
-    A, S = _check_inputs(A, S_c)
-    if binary:
-        S = S.copy()
-        S.eliminate_zeros()
-        S.data[:] = 1.0
+    A, S = _check_inputs(A, S_c, binary)
     ops = _Ops.of(A)
     n_in = np.asarray(A.sum(axis=0)).ravel()
     n_out = np.asarray(A.sum(axis=1)).ravel()
@@ -295,11 +297,7 @@ def general_solution(A, S_c, alpha: float, beta: float, gamma: float, *, binary:
     does not converge.
     """
     _check_params(alpha, beta, gamma)
-    A, S = _check_inputs(A, S_c)
-    if binary:
-        S = S.copy()
-        S.eliminate_zeros()
-        S.data[:] = 1.0
+    A, S = _check_inputs(A, S_c, binary)
     ops = _Ops.of(A)
     kap = kappa(alpha, beta)
     G = ops.m_apply(S)  # (S^c M)^t
@@ -312,14 +310,10 @@ def closed_form(A, S_c, alpha: float, beta: float, gamma: float, *,
                 binary: bool = True, max_users: int = 3000) -> GeneralSolution:
     """Theorem 1 with the dense inverse ``(I - κM)^-1`` (reference for small graphs)."""
     _check_params(alpha, beta, gamma)
-    A, S = _check_inputs(A, S_c)
+    A, S = _check_inputs(A, S_c, binary)
     n = A.shape[0]
     if n > max_users:
         raise ValueError(f"closed_form is dense: n_users={n} > max_users={max_users}")
-    if binary:
-        S = S.copy()
-        S.eliminate_zeros()
-        S.data[:] = 1.0
     ops = _Ops.of(A)
     Ad = A.toarray()
     P = Ad * ops.inv_in[None, :]  # A D_in^-1
@@ -340,11 +334,7 @@ def corollary1(A, S_c, alpha: float, beta: float, gamma: float, *, binary: bool 
     successive passes are damped by ``β/(α+β)``.  Returns ``F`` (users × topics).
     """
     _check_params(alpha, beta, gamma)
-    A, S = _check_inputs(A, S_c)
-    if binary:
-        S = S.copy()
-        S.eliminate_zeros()
-        S.data[:] = 1.0
+    A, S = _check_inputs(A, S_c, binary)
     if beta >= 1 or alpha >= min(1.0, gamma):
         warnings.warn(
             f"Corollary 1 assumes beta << 1 and alpha << min(1, gamma); got alpha={alpha}, "
