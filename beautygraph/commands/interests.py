@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from beautygraph.clikit import analyze, echo_json, pass_app, score, show_progress
+from beautygraph.commands.score import backbone_name, positive_int
 
 _DEVICE = click.Choice(["auto", "cpu", "cuda"], case_sensitive=False)
 _TOPIC_MODE = click.Choice(["auto", "existing", "domain"])
@@ -25,21 +26,6 @@ def _k(ctx, param, value):
     if not 1 <= value <= 34:
         raise click.BadParameter(f"must be between 1 and 34 (got {value})")
     return value
-
-
-def _positive(ctx, param, value):
-    if value < 1:
-        raise click.BadParameter(f"must be >= 1 (got {value})")
-    return value
-
-
-def _model(ctx, param, value):
-    from scoring.backbones import list_backbones
-
-    key = value.strip().lower().replace("-", "_")
-    if key not in list_backbones():
-        raise click.BadParameter(f"{value!r} is not one of {', '.join(list_backbones())}")
-    return key
 
 
 def _lexicon(babelnet_key: str | None):
@@ -88,7 +74,7 @@ def _common_options(fn):
 
 
 @score.command("interests")
-@click.option("--model", default="efficientnet_lite0", show_default=True, callback=_model,
+@click.option("--model", default="efficientnet_lite0", show_default=True, callback=backbone_name,
               help="ImageNet CNN: alexnet, vgg16, vgg19, googlenet, resnet50 (torchvision "
                    "weights must be cached) or efficientnet_lite0 (offline).")
 @click.option("--weights", default="DEFAULT", show_default=True,
@@ -96,7 +82,7 @@ def _common_options(fn):
 @click.option("--data-dir", type=click.Path(path_type=Path),
               help="Folder that Photo.path is relative to (the loaded folder; default: cwd).")
 @click.option("--device", default="auto", show_default=True, type=_DEVICE)
-@click.option("--batch", default=32, show_default=True, type=int, callback=_positive)
+@click.option("--batch", default=32, show_default=True, type=int, callback=positive_int)
 @click.option("--workers", default=0, show_default=True, type=click.IntRange(min=0),
               help="DataLoader worker processes decoding images.")
 @click.option("--all-photos", is_flag=True, help="Label every photo, not only favourited ones.")

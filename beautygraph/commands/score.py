@@ -17,13 +17,13 @@ from beautygraph.clikit import echo_json, pass_app, score, show_progress
 _DEVICE = click.Choice(["auto", "cpu", "cuda"], case_sensitive=False)
 
 
-def _positive(ctx, param, value):
+def positive_int(ctx, param, value):
     if value is not None and value < 1:
         raise click.BadParameter(f"must be >= 1 (got {value})")
     return value
 
 
-def _backbone(ctx, param, value):
+def backbone_name(ctx, param, value):
     from scoring.backbones import list_backbones
 
     key = value.strip().lower().replace("-", "_")
@@ -38,14 +38,14 @@ def _backbone(ctx, param, value):
               help="CSV (image,label|score) or AVA.txt vote histograms.")
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="Checkpoint to write (model.pt).")
 @click.option("--binary", is_flag=True, help="AVA benchmark task: high = mean score > 5 (2 classes).")
-@click.option("--backbone", default="efficientnet_lite0", show_default=True, callback=_backbone)
+@click.option("--backbone", default="efficientnet_lite0", show_default=True, callback=backbone_name)
 @click.option("--weights", default="DEFAULT", show_default=True,
               help="DEFAULT (ImageNet), none (random init) or a local .pth file.")
-@click.option("--epochs", default=6, show_default=True, type=int, callback=_positive)
+@click.option("--epochs", default=6, show_default=True, type=int, callback=positive_int)
 @click.option("--head-epochs", default=2, show_default=True, type=int, help="Head-only epochs first.")
-@click.option("--batch", default=32, show_default=True, type=int, callback=_positive)
+@click.option("--batch", default=32, show_default=True, type=int, callback=positive_int)
 @click.option("--lr", default=1e-3, show_default=True, type=float)
-@click.option("--image-size", default=224, show_default=True, type=int, callback=_positive)
+@click.option("--image-size", default=224, show_default=True, type=int, callback=positive_int)
 @click.option("--workers", default=None, type=click.IntRange(min=0),
               help="DataLoader worker processes (default: 0 on the CPU, up to 4 with a GPU).")
 @click.option("--val-fraction", default=0.1, show_default=True, type=float)
@@ -87,7 +87,7 @@ def train_cmd(app, images, labels, out, binary, backbone, weights, epochs, head_
 @click.option("--raters", type=click.Path(path_type=Path),
               help="Per-rater grades CSV (image,rater,score): the machine-as-annotator check.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), help="Folder for tables and figures.")
-@click.option("--batch", default=64, show_default=True, type=int, callback=_positive)
+@click.option("--batch", default=64, show_default=True, type=int, callback=positive_int)
 @click.option("--workers", default=None, type=click.IntRange(min=0),
               help="DataLoader worker processes (default: 0 on the CPU, up to 4 with a GPU).")
 @click.option("--device", default="auto", show_default=True, type=_DEVICE)
@@ -125,7 +125,7 @@ def evaluate_cmd(app, model_path, images, labels, raters, out_dir, batch, worker
 @click.option("--model", "model_path", type=click.Path(path_type=Path),
               help="Checkpoint from `score train` (default $BEAUTYGRAPH_MODEL).")
 @click.option("--device", default="auto", show_default=True, type=_DEVICE)
-@click.option("--batch", default=64, show_default=True, type=int, callback=_positive)
+@click.option("--batch", default=64, show_default=True, type=int, callback=positive_int)
 @click.option("--workers", default=None, type=click.IntRange(min=0),
               help="DataLoader worker processes (default: 0 on the CPU, up to 4 with a GPU).")
 @click.option("--data-dir", type=click.Path(path_type=Path),
