@@ -55,9 +55,7 @@ _TOKEN = re.compile(r"[0-9a-z]+")
 def normalise(text: str) -> str:
     """Lower-case, NFKC-folded, accent-free text with ``&`` spelled ``and``."""
     text = unicodedata.normalize("NFKC", text or "")
-    text = "".join(
-        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-    )
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return text.lower().replace("&", " and ")
 
 
@@ -78,14 +76,18 @@ def _osa_distance_le1(a: str, b: str) -> bool:
         diff = [i for i in range(la) if a[i] != b[i]]
         if len(diff) == 1:
             return True
-        return (len(diff) == 2 and diff[1] == diff[0] + 1
-                and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
     if la > lb:
         a, b = b, a
     i = 0
     while i < len(a) and a[i] == b[i]:
         i += 1
-    return a[i:] == b[i + 1:]
+    return a[i:] == b[i + 1 :]
 
 
 @dataclass(frozen=True)
@@ -182,8 +184,11 @@ class TopicVocabulary:
             if tid is not None:
                 return tid, "plural"
         if len(window) == 1 and len(joined) >= self.typo_min_len:
-            hits = {t for name, t in self._single.get(joined[0], ())
-                    if abs(len(name) - len(joined)) <= 1 and _osa_distance_le1(name, joined)}
+            hits = {
+                t
+                for name, t in self._single.get(joined[0], ())
+                if abs(len(name) - len(joined)) <= 1 and _osa_distance_le1(name, joined)
+            }
             if len(hits) == 1:
                 return hits.pop(), "typo"
         return None
@@ -195,16 +200,17 @@ class TopicVocabulary:
         found: list[Mention] = []
         for w in range(min(self.max_window, len(toks)), 0, -1):
             for i in range(len(toks) - w + 1):
-                if any(taken[i:i + w]):
+                if any(taken[i : i + w]):
                     continue
-                hit = self._lookup(tuple(toks[i:i + w]))
+                hit = self._lookup(tuple(toks[i : i + w]))
                 if hit is None:
                     continue
                 tid, kind = hit
                 for j in range(i, i + w):
                     taken[j] = True
-                found.append(Mention(tid, match_quality(kind), i, i + w,
-                                     " ".join(toks[i:i + w]), kind))
+                found.append(
+                    Mention(tid, match_quality(kind), i, i + w, " ".join(toks[i : i + w]), kind)
+                )
         found.sort(key=lambda m: m.start)
         return found
 
@@ -224,8 +230,13 @@ def match_quality(kind: str) -> float:
     return _QUALITY[kind]
 
 
-def extract_interests(user_ids: Sequence[str], bios: Sequence[str | None],
-                      vocab: TopicVocabulary, *, min_score: float = 0.0) -> pd.DataFrame:
+def extract_interests(
+    user_ids: Sequence[str],
+    bios: Sequence[str | None],
+    vocab: TopicVocabulary,
+    *,
+    min_score: float = 0.0,
+) -> pd.DataFrame:
     """(user, topic, score) rows for every topic mentioned in a user's biography.
 
     Users with a missing or empty biography produce no rows.  ``min_score`` drops weaker
@@ -254,12 +265,18 @@ class MatchScore:
     truth: int
 
     def to_dict(self) -> dict:
-        return {"precision": self.precision, "recall": self.recall, "found": self.found,
-                "correct": self.correct, "truth": self.truth}
+        return {
+            "precision": self.precision,
+            "recall": self.recall,
+            "found": self.found,
+            "correct": self.correct,
+            "truth": self.truth,
+        }
 
 
-def evaluate_matches(found: pd.DataFrame, truth: Mapping[str, Sequence[str]],
-                     users: Iterable[str] | None = None) -> MatchScore:
+def evaluate_matches(
+    found: pd.DataFrame, truth: Mapping[str, Sequence[str]], users: Iterable[str] | None = None
+) -> MatchScore:
     """Score matched ``(user, topic)`` rows against ``truth`` ({user: [topic]}).
 
     Only users in ``users`` (default: those in ``truth``) count, on both sides — e.g. the
@@ -267,8 +284,11 @@ def evaluate_matches(found: pd.DataFrame, truth: Mapping[str, Sequence[str]],
     recall is bounded by how many the bios mention.
     """
     keep = set(map(str, users)) if users is not None else set(map(str, truth))
-    pairs = {(str(u), str(t)) for u, t in zip(found["user"], found["topic"], strict=True)
-             if str(u) in keep}
+    pairs = {
+        (str(u), str(t))
+        for u, t in zip(found["user"], found["topic"], strict=True)
+        if str(u) in keep
+    }
     gold = {(str(u), str(t)) for u, ts in truth.items() if str(u) in keep for t in ts}
     correct = len(pairs & gold)
     p = correct / len(pairs) if pairs else float("nan")

@@ -77,7 +77,13 @@ class GapCurve:
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
-            {"k": self.ks, "gap": self.gap, "s": self.s, "log_w": self.log_w, "log_w_ref": self.log_w_ref}
+            {
+                "k": self.ks,
+                "gap": self.gap,
+                "s": self.s,
+                "log_w": self.log_w,
+                "log_w_ref": self.log_w_ref,
+            }
         )
 
 
@@ -211,9 +217,7 @@ def gap_statistic(
     s = np.empty(ks.size)
     for i, k in enumerate(ks):
         log_w[i] = np.log(max(_kmeans(x, int(k), seed, n_init).inertia_, tiny))
-        ref = np.array(
-            [np.log(max(_kmeans(r, int(k), seed, n_init).inertia_, tiny)) for r in refs]
-        )
+        ref = np.array([np.log(max(_kmeans(r, int(k), seed, n_init).inertia_, tiny)) for r in refs])
         log_w_ref[i] = ref.mean()
         s[i] = ref.std() * np.sqrt(1.0 + 1.0 / n_refs)
     gap = log_w_ref - log_w

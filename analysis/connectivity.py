@@ -244,7 +244,9 @@ def log_binned_mean(
     xa, ya = xa[ok], ya[ok]
     empty = np.empty(0)
     if xa.size == 0:
-        return BinnedMean(empty, empty, empty, empty, empty, empty, np.empty(0, np.int64), n_excluded)
+        return BinnedMean(
+            empty, empty, empty, empty, empty, empty, np.empty(0, np.int64), n_excluded
+        )
     # small epsilon so that exact powers of ten land in their own bin despite rounding
     j = np.floor(np.log10(xa) * bins_per_decade + 1e-9).astype(np.int64)
     n_bins = int(j.max()) + 1

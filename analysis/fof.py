@@ -111,7 +111,9 @@ def follow_matrix(src: np.ndarray, dst: np.ndarray, n: int) -> sp.csr_matrix:
     src = np.asarray(src, dtype=np.int64)
     dst = np.asarray(dst, dtype=np.int64)
     if src.shape != dst.shape or src.ndim != 1:
-        raise ValueError(f"src and dst must be 1-d and of equal length, got {src.shape} and {dst.shape}")
+        raise ValueError(
+            f"src and dst must be 1-d and of equal length, got {src.shape} and {dst.shape}"
+        )
     if n < 0:
         raise ValueError(f"n={n} must be >= 0")
     for name, arr in (("src", src), ("dst", dst)):
@@ -321,8 +323,9 @@ def _recommend_kernel(
     )
 
 
-def _row_order(u: np.ndarray, j: np.ndarray, score: np.ndarray,
-               counts: np.ndarray | None) -> np.ndarray:
+def _row_order(
+    u: np.ndarray, j: np.ndarray, score: np.ndarray, counts: np.ndarray | None
+) -> np.ndarray:
     """Permutation sorting entries by (u asc, score desc, j asc).
 
     The entries arrive sorted by (u, j) (CSR order of a sorted chunk), so a *stable* sort by
@@ -342,7 +345,9 @@ def _aligned_values(product: sp.spmatrix, pattern: sp.csr_matrix) -> np.ndarray:
     ``pattern``'s CSR order; entries absent from ``product`` read 0."""
     prod = sp.csr_matrix(product)
     prod.sort_indices()
-    if np.array_equal(prod.indptr, pattern.indptr) and np.array_equal(prod.indices, pattern.indices):
+    if np.array_equal(prod.indptr, pattern.indptr) and np.array_equal(
+        prod.indices, pattern.indices
+    ):
         return prod.data.astype(float)
     rows = np.repeat(np.arange(pattern.shape[0]), np.diff(pattern.indptr))
     return np.asarray(prod[rows, pattern.indices]).ravel().astype(float)

@@ -201,9 +201,7 @@ def beauty_distribution(beauty, bins: int = 50, value_range=(0.0, 1.0)) -> Beaut
     )
 
 
-def inequality(
-    beauty, fav_per_photo, bins: int = 50, max_points: int | None = 2000
-) -> Inequality:
+def inequality(beauty, fav_per_photo, bins: int = 50, max_points: int | None = 2000) -> Inequality:
     """Fig. 5: the beauty histogram and Lorenz/Gini of average beauty vs. favourites per photo.
 
     Both Lorenz curves use the same users: those where ``beauty`` and ``fav_per_photo``

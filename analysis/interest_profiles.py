@@ -68,7 +68,8 @@ class Lexicon(Protocol):
 # other so-called stopwords") ------------------------------------------------------------
 
 #: English function words and Flickr/Instagram filler that carry no topic.
-STOP_WORDS: frozenset[str] = frozenset("""
+STOP_WORDS: frozenset[str] = frozenset(
+    """
 a about above after again against all am an and any are as at be because been before being
 below between both but by can could did do does doing down during each few for from further
 had has have having he her here hers herself him himself his how i if in into is it its
@@ -83,20 +84,24 @@ saturday sunday january february march april may june july august september octo
 december love like likes follow followme tbt instagood photooftheday picoftheday potd
 instadaily tagsforlikes tagsforlike like4like follow4follow l4l f4f wcw mcm bff lol omg
 vsco explore nofilter mood vibes me my selfie instagram flickr insta ig igers
-""".split())
+""".split()
+)
 
 #: camera and lens brands, phone makers, and camera-model words.
-CAMERA_WORDS: frozenset[str] = frozenset("""
+CAMERA_WORDS: frozenset[str] = frozenset(
+    """
 canon nikon sony fuji fujifilm olympus pentax leica panasonic lumix samsung kodak hasselblad
 ricoh sigma tamron tokina zeiss minolta konica yashica mamiya contax rollei rolleiflex
 iphone ipad apple android pixel huawei xiaomi oneplus motorola nokia gopro dji mavic drone
 polaroid instax lomo lomography holga diana eos powershot coolpix cybershot alpha rebel
 nikkor xt1 xt2 xt3 x100 x100f x100v a7 a7iii d750 d850 d7000 d3100 5d 5dmarkii 5dmkii 6d
 7d 60d 70d 80d rx100 gr om1 em1 em5 em10 g9 gh5 dslr slr mirrorless
-""".split())
+""".split()
+)
 
 #: photographic technique, format and processing words ("type of the picture").
-TECHNICAL_WORDS: frozenset[str] = frozenset("""
+TECHNICAL_WORDS: frozenset[str] = frozenset(
+    """
 photo photos photograph photographs photography photographer photographers photog pic pics
 picture pictures image images shot shots snapshot snap capture camera cameras lens lenses
 film 35mm 120mm 50mm 85mm mm f1 f2 f4 f8 iso aperture shutter exposure longexposure
@@ -108,14 +113,17 @@ light lowkey highkey silhouette reflection symmetry minimal minimalism abstract 
 pattern contrast saturation vignette monochrome blackandwhite bw bnw sepia colour color
 colours colors colorful colourful vivid tones toned analog analogue digital negative print
 portfolio gallery upload uploaded explored inexplore flickrfriday 365 project365 dailyshoot
-""".split())
+""".split()
+)
 
 #: colour words.
-COLOUR_WORDS: frozenset[str] = frozenset("""
+COLOUR_WORDS: frozenset[str] = frozenset(
+    """
 red green blue yellow orange purple violet pink magenta cyan turquoise teal black white grey
 gray brown beige tan gold golden silver bronze maroon navy olive lime crimson scarlet amber
 indigo lavender lilac cream ivory rainbow pastel
-""".split())
+""".split()
+)
 
 _TOKEN_RE = re.compile(r"[^0-9a-z_\-' ]+")
 _MODEL_RE = re.compile(r"^(?=.*\d)[a-z0-9]{2,}$")  # tokens with digits: d750, 2024, 35mm …
@@ -178,8 +186,12 @@ def clean_tags(
             lemma = lexicon.lemmatize(t)
             if lemma is None:
                 reason = "misspelt"
-            elif lemma in STOP_WORDS or lemma in TECHNICAL_WORDS or lemma in COLOUR_WORDS \
-                    or lemma in CAMERA_WORDS:
+            elif (
+                lemma in STOP_WORDS
+                or lemma in TECHNICAL_WORDS
+                or lemma in COLOUR_WORDS
+                or lemma in CAMERA_WORDS
+            ):
                 reason = "technical" if lemma in TECHNICAL_WORDS else "stopword"
             else:
                 kept.append(lemma)
@@ -223,8 +235,11 @@ def domain_counts(
         for w in ws:
             idx = cache.get(w)
             if idx is None:
-                doms = word_domains[w] if word_domains is not None and w in word_domains \
+                doms = (
+                    word_domains[w]
+                    if word_domains is not None and w in word_domains
                     else (lexicon.domains_of_lemma(w) if lexicon is not None else ())
+                )
                 idx = [col[d] for d in doms if d in col]
                 cache[w] = idx
             rows.extend([int(u)] * len(idx))
@@ -279,14 +294,17 @@ def match_distribution(A: np.ndarray, B: np.ndarray, k: int = 5) -> np.ndarray:
     return np.bincount(inter, minlength=k + 1)[: k + 1].astype(np.int64)
 
 
-def random_profiles(sizes: np.ndarray, n_domains: int, seed: int | np.random.Generator = 0
-                    ) -> np.ndarray:
+def random_profiles(
+    sizes: np.ndarray, n_domains: int, seed: int | np.random.Generator = 0
+) -> np.ndarray:
     """Random-domain baseline: user ``i`` gets ``sizes[i]`` domains drawn uniformly without
     replacement from the ``n_domains`` (seeded)."""
     rng = np.random.default_rng(seed)
     sizes = np.asarray(sizes, dtype=np.int64)
     if len(sizes) and (sizes.min() < 0 or sizes.max() > n_domains):
-        raise ValueError(f"profile sizes must lie in [0, {n_domains}], got {sizes.min()}..{sizes.max()}")
+        raise ValueError(
+            f"profile sizes must lie in [0, {n_domains}], got {sizes.min()}..{sizes.max()}"
+        )
     keys = rng.random((len(sizes), n_domains))
     ranks = np.argsort(np.argsort(keys, axis=1), axis=1)
     return ranks < sizes[:, None]
@@ -325,8 +343,12 @@ class MatchTable:
         return pd.DataFrame({"matches": np.arange(len(n)), "n": n, "n/N": share})
 
     def to_dict(self) -> dict:
-        return {"n": [int(x) for x in self.counts], "N": self.n_users,
-                "mean_matches": self.mean_matches, "mean_f1": self.mean_f1}
+        return {
+            "n": [int(x) for x in self.counts],
+            "N": self.n_users,
+            "mean_matches": self.mean_matches,
+            "mean_f1": self.mean_f1,
+        }
 
 
 @dataclass
@@ -386,34 +408,49 @@ class InterestComparison:
 
     def users_frame(self, user_ids: Sequence[str] | None = None) -> pd.DataFrame:
         """One row per evaluated user: id/index, both top-k domain lists, matches, F1."""
+
         def names(row: np.ndarray) -> str:
             return "; ".join(self.domains[j] for j in np.flatnonzero(row))
 
-        ids = (np.asarray(user_ids, dtype=object)[self.user_index]
-               if user_ids is not None else self.user_index)
-        return pd.DataFrame({
-            "user": ids,
-            "tag_domains": [names(r) for r in self.tags],
-            "image_domains": [names(r) for r in self.images],
-            "matches": (self.tags & self.images).sum(axis=1),
-            "f1": self.f1,
-        })
+        ids = (
+            np.asarray(user_ids, dtype=object)[self.user_index]
+            if user_ids is not None
+            else self.user_index
+        )
+        return pd.DataFrame(
+            {
+                "user": ids,
+                "tag_domains": [names(r) for r in self.tags],
+                "image_domains": [names(r) for r in self.images],
+                "matches": (self.tags & self.images).sum(axis=1),
+                "f1": self.f1,
+            }
+        )
 
     def domain_frame(self) -> pd.DataFrame:
         """How many users have each domain in their tag and image profiles."""
-        return pd.DataFrame({"domain": list(self.domains),
-                             "tag_profiles": self.tags.sum(axis=0),
-                             "image_profiles": self.images.sum(axis=0)}) \
-            .sort_values(["tag_profiles", "image_profiles"], ascending=False, kind="stable") \
+        return (
+            pd.DataFrame(
+                {
+                    "domain": list(self.domains),
+                    "tag_profiles": self.tags.sum(axis=0),
+                    "image_profiles": self.images.sum(axis=0),
+                }
+            )
+            .sort_values(["tag_profiles", "image_profiles"], ascending=False, kind="stable")
             .reset_index(drop=True)
+        )
 
 
 def _table(A: np.ndarray, B: np.ndarray, k: int, label: str) -> MatchTable:
     f1 = f1_scores(A, B)
     inter = (A & B).sum(axis=1)
-    return MatchTable(counts=match_distribution(A, B, k),
-                      mean_matches=float(inter.mean()) if len(inter) else float("nan"),
-                      mean_f1=float(f1.mean()) if len(f1) else float("nan"), label=label)
+    return MatchTable(
+        counts=match_distribution(A, B, k),
+        mean_matches=float(inter.mean()) if len(inter) else float("nan"),
+        mean_f1=float(f1.mean()) if len(f1) else float("nan"),
+        label=label,
+    )
 
 
 def compare_profiles(
@@ -462,8 +499,15 @@ def compare_profiles(
         P[j, order[: int(s)]] = True
     popular = _table(A, P, k, "popular")
     return InterestComparison(
-        domains=tuple(domains), k=k, user_index=users, tags=A, images=B,
-        f1=f1_scores(A, B), table=table, random=random, popular=popular,
+        domains=tuple(domains),
+        k=k,
+        user_index=users,
+        tags=A,
+        images=B,
+        f1=f1_scores(A, B),
+        table=table,
+        random=random,
+        popular=popular,
         n_users_total=int(tag_counts.shape[0]),
         n_without_tags=int((~has_tags).sum()),
         n_without_images=int((~B.any(axis=1)).sum()),

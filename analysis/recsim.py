@@ -109,8 +109,16 @@ class RecSimResult:
         for m, mm in self.metrics.items():
             for name in ("b_recs", "b_ratio", "fav_recs", "p_forlorn"):
                 e: Estimate = getattr(mm, name)
-                rows.append({"method": m, "metric": name, "value": e.value,
-                             "ci_low": e.ci_low, "ci_high": e.ci_high, "n": e.n})
+                rows.append(
+                    {
+                        "method": m,
+                        "metric": name,
+                        "value": e.value,
+                        "ci_low": e.ci_low,
+                        "ci_high": e.ci_high,
+                        "n": e.n,
+                    }
+                )
         return pd.DataFrame(rows, columns=["method", "metric", "value", "ci_low", "ci_high", "n"])
 
     def to_dict(self) -> dict:
@@ -161,8 +169,14 @@ def sample_users(eligible: np.ndarray, size: int | None, seed: int) -> np.ndarra
     return np.sort(rng.choice(pool, size=size, replace=False))
 
 
-def _metrics(method: str, u: np.ndarray, r: np.ndarray, beauty: np.ndarray,
-             favs: np.ndarray, forlorn: np.ndarray) -> MethodMetrics:
+def _metrics(
+    method: str,
+    u: np.ndarray,
+    r: np.ndarray,
+    beauty: np.ndarray,
+    favs: np.ndarray,
+    forlorn: np.ndarray,
+) -> MethodMetrics:
     forl = forlorn[r]
     return MethodMetrics(
         method=method,
@@ -174,8 +188,9 @@ def _metrics(method: str, u: np.ndarray, r: np.ndarray, beauty: np.ndarray,
     )
 
 
-def _comparisons(per_user: dict[str, dict[str, np.ndarray]], n_boot: int,
-                 seed: int) -> dict[str, Estimate]:
+def _comparisons(
+    per_user: dict[str, dict[str, np.ndarray]], n_boot: int, seed: int
+) -> dict[str, Estimate]:
     """Paper comparisons CN vs BB with a paired bootstrap over the sampled users."""
     if "cn" not in per_user or "bb" not in per_user:
         return {}
@@ -186,11 +201,13 @@ def _comparisons(per_user: dict[str, dict[str, np.ndarray]], n_boot: int,
             fav_cn, fav_bb = np.nanmean(cn["fav"][idx]), np.nanmean(bb["fav"][idx])
             pf_cn, pf_bb = np.nanmean(cn["forlorn"][idx]), np.nanmean(bb["forlorn"][idx])
             br_cn, br_bb = np.nanmean(cn["ratio"][idx]), np.nanmean(bb["ratio"][idx])
-            return np.array([
-                fav_cn / fav_bb,
-                pf_bb / pf_cn - 1.0,
-                abs(1.0 - br_cn) - abs(1.0 - br_bb),
-            ])
+            return np.array(
+                [
+                    fav_cn / fav_bb,
+                    pf_bb / pf_cn - 1.0,
+                    abs(1.0 - br_cn) - abs(1.0 - br_bb),
+                ]
+            )
 
     n = len(cn["fav"])
     keys = ["popularity_ratio_cn_bb", "forlorn_gain_bb_vs_cn", "imbalance_increase_cn"]
@@ -207,7 +224,7 @@ def _comparisons(per_user: dict[str, dict[str, np.ndarray]], n_boot: int,
     for i, key in enumerate(keys):
         if boots is not None:
             col = boots[:, i][np.isfinite(boots[:, i])]
-            lo, hi = (np.percentile(col, [2.5, 97.5]) if len(col) else (np.nan, np.nan))
+            lo, hi = np.percentile(col, [2.5, 97.5]) if len(col) else (np.nan, np.nan)
         else:
             lo = hi = np.nan
         out[key] = Estimate(float(point[i]), float(lo), float(hi), n)
@@ -267,8 +284,17 @@ def simulate(
     pairs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     per_user: dict[str, dict[str, np.ndarray]] = {}
     for m in methods:
-        rec = fof.recommend(src, dst, n, m, k=1, tolerance=tolerance, beauty=beauty,
-                            users=sample, candidate_mask=eligible)
+        rec = fof.recommend(
+            src,
+            dst,
+            n,
+            m,
+            k=1,
+            tolerance=tolerance,
+            beauty=beauty,
+            users=sample,
+            candidate_mask=eligible,
+        )
         u, r = rec.top1()
         pairs[m] = (u, r)
         metrics[m] = _metrics(m, u, r, beauty, favs, forlorn)

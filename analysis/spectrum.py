@@ -223,4 +223,3 @@ def correlation_spectrum(
         null_user_spearman=null_user,
         seed=seed,
     )
-

@@ -144,7 +144,9 @@ class Report:
         for s in self.sections:
             for f in s.figures:
                 f.save(out_dir / "figures")
-        (out_dir / "report.json").write_text(json.dumps(self.headline(), indent=2, default=_jsonable))
+        (out_dir / "report.json").write_text(
+            json.dumps(self.headline(), indent=2, default=_jsonable)
+        )
         path = out_dir / "report.html"
         path.write_text(self.to_html(), encoding="utf-8")
         return path

@@ -98,15 +98,19 @@ def bench_propagation(quick: bool) -> dict:
     tracemalloc.stop()
     t_thm, g = _best_of(lambda: general_solution(A, S, 0.1, 0.01, 1.0, tol=1e-8), 1)
     return {
-        "n_users": n_users, "n_follows": int(A.nnz), "n_topics": n_topics,
+        "n_users": n_users,
+        "n_follows": int(A.nnz),
+        "n_topics": n_topics,
         "users_with_interests": int((S.getnnz(axis=1) > 0).sum()),
-        "algorithm1_s": round(t_alf, 4), "bare_spmm_s": round(t_bare, 4),
+        "algorithm1_s": round(t_alf, 4),
+        "bare_spmm_s": round(t_bare, 4),
         "overhead_ratio": round(t_alf / t_bare, 3),
         "target": "algorithm1 <= 5 s on 2 cores and overhead <= 2x",
         "meets_target": bool(t_alf <= 5.0 and t_alf / t_bare <= 2.0),
         "algorithm1_peak_mib": round(peak / 2**20, 1),
         "dense_output_mib_each": round(n_users * n_topics * 8 / 2**20, 1),
-        "theorem1_s": round(t_thm, 3), "theorem1_terms": g.terms,
+        "theorem1_s": round(t_thm, 3),
+        "theorem1_terms": g.terms,
         "theorem1_params": {"alpha": 0.1, "beta": 0.01, "gamma": 1.0},
     }
 
@@ -115,7 +119,8 @@ def _pass1_on(store, sources) -> dict:
     from beautygraph.pipelines.alf import export_alf_graph
 
     t_cy, df = _best_of(
-        lambda: store.run_df("alf_pass1", user_id="", topic_id="", sources=list(sources)), 1)
+        lambda: store.run_df("alf_pass1", user_id="", topic_id="", sources=list(sources)), 1
+    )
 
     def numpy_path():
         g = export_alf_graph(store, sources)
@@ -129,9 +134,14 @@ def _pass1_on(store, sources) -> dict:
     ti = pd.Index(g.topic_ids).get_indexer(df["topic_id"])
     dense = np.zeros_like(Fe)
     dense[ui, ti] = df["score"].to_numpy(float)
-    return {"rows": len(df), "cypher_s": round(t_cy, 3), "export_plus_numpy_s": round(t_np, 3),
-            "numpy_only_s": round(t_np_only, 4), "max_abs_diff": float(np.abs(dense - Fe).max()),
-            "cypher_over_numpy": round(t_cy / t_np, 2)}
+    return {
+        "rows": len(df),
+        "cypher_s": round(t_cy, 3),
+        "export_plus_numpy_s": round(t_np, 3),
+        "numpy_only_s": round(t_np_only, 4),
+        "max_abs_diff": float(np.abs(dense - Fe).max()),
+        "cypher_over_numpy": round(t_cy / t_np, 2),
+    }
 
 
 def bench_cypher_pass1(quick: bool) -> dict:
@@ -144,8 +154,7 @@ def bench_cypher_pass1(quick: bool) -> dict:
     out: dict = {"n_users": n}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "data"
-        generate(GeneratorConfig(n_users=n, seed=1, weeks=4, influence=False, churn=False),
-                 folder)
+        generate(GeneratorConfig(n_users=n, seed=1, weeks=4, influence=False, churn=False), folder)
         store = graphdb.connect(Path(tmp) / "bench.lbdb")
         load_folder(store, folder)
         extract_bio_interests(store)
@@ -208,10 +217,8 @@ def bench_blogcatalog(quick: bool) -> dict:
                 F = fn(S)
                 pred = _predict_top(F[hidden], Y[hidden].sum(1), prior)
                 # F1 over all 39 labels (a label absent from the hidden users counts 0)
-                acc[m]["micro"].append(f1_score(Y[hidden], pred, average="micro",
-                                                zero_division=0))
-                acc[m]["macro"].append(f1_score(Y[hidden], pred, average="macro",
-                                                zero_division=0))
+                acc[m]["micro"].append(f1_score(Y[hidden], pred, average="micro", zero_division=0))
+                acc[m]["macro"].append(f1_score(Y[hidden], pred, average="macro", zero_division=0))
         row = {"p": p}
         for m in methods:
             row[f"{m}_micro_f1"] = round(100 * float(np.mean(acc[m]["micro"])), 2)
@@ -220,13 +227,22 @@ def bench_blogcatalog(quick: bool) -> dict:
         row["deepwalk_micro_f1"] = DEEPWALK["micro"][j] if j is not None else None
         row["deepwalk_macro_f1"] = DEEPWALK["macro"][j] if j is not None else None
         rows.append(row)
-        print(f"  blogcatalog p={p:.1f}: " + ", ".join(f"{k}={v}" for k, v in row.items()
-                                                       if k != "p"), flush=True)
-    return {"nodes": n, "edges_undirected": int(A.nnz // 2), "labels": L, "repeats": repeats,
-            "protocol": "labels of (1-p) users hidden; predict top-|labels| by F = F_e + F_i "
-                        "(Algorithm 1), by F_e alone (Pass 1) or by Theorem 1 (alpha=beta=0.5, "
-                        "gamma=1); ties by label frequency among labelled users",
-            "rows": rows, "deepwalk_published": DEEPWALK}
+        print(
+            f"  blogcatalog p={p:.1f}: "
+            + ", ".join(f"{k}={v}" for k, v in row.items() if k != "p"),
+            flush=True,
+        )
+    return {
+        "nodes": n,
+        "edges_undirected": int(A.nnz // 2),
+        "labels": L,
+        "repeats": repeats,
+        "protocol": "labels of (1-p) users hidden; predict top-|labels| by F = F_e + F_i "
+        "(Algorithm 1), by F_e alone (Pass 1) or by Theorem 1 (alpha=beta=0.5, "
+        "gamma=1); ties by label frequency among labelled users",
+        "rows": rows,
+        "deepwalk_published": DEEPWALK,
+    }
 
 
 def main(argv=None) -> dict:
@@ -234,10 +250,14 @@ def main(argv=None) -> dict:
     ap.add_argument("--quick", action="store_true", help="fewer repeats and sizes")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "bench_alf.json"))
     args = ap.parse_args(argv)
-    res = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                       "affinity": len(os.sched_getaffinity(0))
-                       if hasattr(os, "sched_getaffinity") else None},
-           "quick": args.quick}
+    res = {
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        },
+        "quick": args.quick,
+    }
     print("propagation (1M follows x 50 topics) ...", flush=True)
     res["propagation"] = bench_propagation(args.quick)
     print(json.dumps(res["propagation"], indent=1), flush=True)
@@ -252,10 +272,17 @@ def main(argv=None) -> dict:
     if "rows" in res["blogcatalog"]:
         from analysis.plots.alf import plot_blogcatalog
 
-        rows = [{"p": r["p"], "micro_f1": r["algorithm1_micro_f1"],
-                 "macro_f1": r["algorithm1_macro_f1"]} for r in res["blogcatalog"]["rows"]]
-        fig = plot_blogcatalog(rows, {"p": DEEPWALK["p"], "micro": DEEPWALK["micro"],
-                                      "macro": DEEPWALK["macro"]})
+        rows = [
+            {
+                "p": r["p"],
+                "micro_f1": r["algorithm1_micro_f1"],
+                "macro_f1": r["algorithm1_macro_f1"],
+            }
+            for r in res["blogcatalog"]["rows"]
+        ]
+        fig = plot_blogcatalog(
+            rows, {"p": DEEPWALK["p"], "micro": DEEPWALK["micro"], "macro": DEEPWALK["macro"]}
+        )
         fig.savefig(out.with_name("bench_alf_blogcatalog.png"), dpi=100)
     print(f"wrote {out}")
     return res

@@ -27,8 +27,14 @@ def _run_generate(n: int, q: mp.Queue) -> None:
         truth = generate(GeneratorConfig(n_users=n, seed=1), tmp)
         dt = time.perf_counter() - t0
     ru = resource.getrusage(resource.RUSAGE_SELF)
-    q.put({"seconds": dt, "counts": truth["params"]["counts"], "cpu_seconds": ru.ru_utime + ru.ru_stime,
-           "peak_rss_mb": ru.ru_maxrss / 1024})
+    q.put(
+        {
+            "seconds": dt,
+            "counts": truth["params"]["counts"],
+            "cpu_seconds": ru.ru_utime + ru.ru_stime,
+            "peak_rss_mb": ru.ru_maxrss / 1024,
+        }
+    )
 
 
 def _run_baseline(counts: dict, q: mp.Queue) -> None:
@@ -41,26 +47,53 @@ def _run_baseline(counts: dict, q: mp.Queue) -> None:
     start = np.datetime64("2024-01-01T00:00:00", "s")
 
     def ts(k: int) -> np.ndarray:
-        return np.datetime_as_string(start + rng.integers(0, 104 * 604800, k).astype("timedelta64[s]"), unit="s")
+        return np.datetime_as_string(
+            start + rng.integers(0, 104 * 604800, k).astype("timedelta64[s]"), unit="s"
+        )
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         out = Path(tmp)
-        pd.DataFrame({"user_id": ids, "joined_at": ts(n), "bio": ""}).to_csv(out / "u.csv", index=False)
+        pd.DataFrame({"user_id": ids, "joined_at": ts(n), "bio": ""}).to_csv(
+            out / "u.csv", index=False
+        )
         k = counts["follows"]
-        pd.DataFrame({"src": ids[rng.integers(0, n, k)], "dst": ids[rng.integers(0, n, k)],
-                      "created_at": ts(k)}).to_csv(out / "f.csv", index=False)
+        pd.DataFrame(
+            {
+                "src": ids[rng.integers(0, n, k)],
+                "dst": ids[rng.integers(0, n, k)],
+                "created_at": ts(k),
+            }
+        ).to_csv(out / "f.csv", index=False)
         k = counts["photos"]
         pids = np.array([f"p{i:07d}" for i in range(1, k + 1)], dtype=object)
-        pd.DataFrame({"photo_id": pids, "owner": ids[rng.integers(0, n, k)], "uploaded_at": ts(k),
-                      "path": "images/" + pids + ".jpg", "tags": "tbt;love", "beauty": rng.random(k)}
-                     ).to_csv(out / "p.csv", index=False)
+        pd.DataFrame(
+            {
+                "photo_id": pids,
+                "owner": ids[rng.integers(0, n, k)],
+                "uploaded_at": ts(k),
+                "path": "images/" + pids + ".jpg",
+                "tags": "tbt;love",
+                "beauty": rng.random(k),
+            }
+        ).to_csv(out / "p.csv", index=False)
         k = counts["favorites"]
-        pd.DataFrame({"user_id": ids[rng.integers(0, n, k)], "photo_id": pids[rng.integers(0, len(pids), k)],
-                      "created_at": ts(k)}).to_csv(out / "fa.csv", index=False)
+        pd.DataFrame(
+            {
+                "user_id": ids[rng.integers(0, n, k)],
+                "photo_id": pids[rng.integers(0, len(pids), k)],
+                "created_at": ts(k),
+            }
+        ).to_csv(out / "fa.csv", index=False)
         dt = time.perf_counter() - t0
     ru = resource.getrusage(resource.RUSAGE_SELF)
-    q.put({"seconds": dt, "cpu_seconds": ru.ru_utime + ru.ru_stime, "peak_rss_mb": ru.ru_maxrss / 1024})
+    q.put(
+        {
+            "seconds": dt,
+            "cpu_seconds": ru.ru_utime + ru.ru_stime,
+            "peak_rss_mb": ru.ru_maxrss / 1024,
+        }
+    )
 
 
 def _child(target, *args) -> dict:
@@ -81,8 +114,11 @@ def main() -> None:
     gen = _child(_run_generate, n)
     base = _child(_run_baseline, gen["counts"])
     result = {
-        "benchmark": "generate", "users": n, "counts": gen["counts"],
-        "generate_seconds": round(gen["seconds"], 2), "generate_peak_rss_mb": round(gen["peak_rss_mb"], 1),
+        "benchmark": "generate",
+        "users": n,
+        "counts": gen["counts"],
+        "generate_seconds": round(gen["seconds"], 2),
+        "generate_peak_rss_mb": round(gen["peak_rss_mb"], 1),
         "generate_process_cpu_seconds": round(gen["cpu_seconds"], 2),
         "baseline_to_csv_seconds": round(base["seconds"], 2),
         "baseline_process_cpu_seconds": round(base["cpu_seconds"], 2),

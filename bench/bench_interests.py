@@ -59,7 +59,7 @@ def make_images(folder: Path, n: int, size: int = 160, seed: int = 0) -> list[Pa
         h, w = img.shape[:2]
         side = int(min(h, w) * rng.uniform(0.6, 0.95))
         y, x = rng.integers(0, h - side + 1), rng.integers(0, w - side + 1)
-        im = Image.fromarray(img[y:y + side, x:x + side, :3]).resize((size, size))
+        im = Image.fromarray(img[y : y + side, x : x + side, :3]).resize((size, size))
         buf = io.BytesIO()
         im.save(buf, format="JPEG", quality=90)
         p = folder / f"img{i:05d}.jpg"
@@ -81,8 +81,14 @@ def bench_labelling(paths: list[Path], device: str, batch: int, workers: int) ->
         try:
             clf = build_imagenet_classifier(name, weights="DEFAULT")
         except ScoringError as exc:
-            rows.append({"backbone": name, "device": device, "available": False,
-                         "reason": str(exc).split(":")[0]})
+            rows.append(
+                {
+                    "backbone": name,
+                    "device": device,
+                    "available": False,
+                    "reason": str(exc).split(":")[0],
+                }
+            )
             continue
         # warm-up (first batch allocations, cuDNN autotune)
         label_images(paths[: min(batch, len(paths))], clf, batch_size=batch, device=device)
@@ -99,21 +105,31 @@ def bench_labelling(paths: list[Path], device: str, batch: int, workers: int) ->
                 torch.cuda.synchronize()
             t0 = time.perf_counter()
             for s in range(0, len(x), batch):
-                model(x[s:s + batch].to(dev)).argmax(dim=1).cpu()
+                model(x[s : s + batch].to(dev)).argmax(dim=1).cpu()
             if dev.type == "cuda":
                 torch.cuda.synchronize()
             bare = time.perf_counter() - t0
         model.to("cpu")
-        rows.append({
-            "backbone": name, "device": device, "available": True, "weights": clf.weights,
-            "images": len(paths), "batch": batch, "workers": workers,
-            "pipeline_images_per_s": res.images_per_second,
-            "bare_forward_images_per_s": len(paths) / bare,
-            "ratio_pipeline_over_bare": res.images_per_second / (len(paths) / bare),
-            "labels_top3": Counter(res.label).most_common(3),
-        })
-        print(f"  {name:18s} {device}: pipeline {res.images_per_second:7.1f} img/s, "
-              f"bare forward {len(paths) / bare:7.1f} img/s", flush=True)
+        rows.append(
+            {
+                "backbone": name,
+                "device": device,
+                "available": True,
+                "weights": clf.weights,
+                "images": len(paths),
+                "batch": batch,
+                "workers": workers,
+                "pipeline_images_per_s": res.images_per_second,
+                "bare_forward_images_per_s": len(paths) / bare,
+                "ratio_pipeline_over_bare": res.images_per_second / (len(paths) / bare),
+                "labels_top3": Counter(res.label).most_common(3),
+            }
+        )
+        print(
+            f"  {name:18s} {device}: pipeline {res.images_per_second:7.1f} img/s, "
+            f"bare forward {len(paths) / bare:7.1f} img/s",
+            flush=True,
+        )
     return rows
 
 
@@ -126,13 +142,18 @@ def synthetic_profiles(n_users: int, n_photos: int, seed: int = 0):
     rng = np.random.default_rng(seed)
     words = [w for w, d in lex._lemmas.items() if d and "_" not in w and w.isalpha()]
     vocab = list(rng.choice(words, size=3000, replace=False))
-    noise = sorted(STOP_WORDS)[:50] + sorted(CAMERA_WORDS)[:30] + sorted(COLOUR_WORDS)[:20] \
+    noise = (
+        sorted(STOP_WORDS)[:50]
+        + sorted(CAMERA_WORDS)[:30]
+        + sorted(COLOUR_WORDS)[:20]
         + ["beautifull", "sunsett", "newyork", "d750", "2019"]
+    )
     n_pool = max(n_users * n_photos // 20, 1000)  # photos favourited by ~20 users each
     tags = []
     for _ in range(n_pool):
-        t = list(rng.choice(vocab, size=rng.integers(1, 5))) + \
-            list(rng.choice(noise, size=rng.integers(0, 3)))
+        t = list(rng.choice(vocab, size=rng.integers(1, 5))) + list(
+            rng.choice(noise, size=rng.integers(0, 3))
+        )
         tags.append(";".join(t))
     cats = [e.name for e in lex.imagenet]
     labels = list(rng.choice(cats, size=n_pool))
@@ -148,8 +169,9 @@ def profile_vectorised(lex, tags, labels, owner, photo, n_users, k=5):
     cleaned = [clean_tags(split_tags(t), lex) for t in tags]
     lab_dom = {lab: (lex.domain_of_imagenet_class(lab),) for lab in set(labels)}
     tc = domain_counts(owner, [cleaned[p] for p in photo], n_users, BABELNET_DOMAINS, lexicon=lex)
-    ic = domain_counts(owner, [[labels[p]] for p in photo], n_users, BABELNET_DOMAINS,
-                       word_domains=lab_dom)
+    ic = domain_counts(
+        owner, [[labels[p]] for p in photo], n_users, BABELNET_DOMAINS, word_domains=lab_dom
+    )
     return compare_profiles(tc, ic, BABELNET_DOMAINS, k=k, seed=0)
 
 
@@ -195,10 +217,16 @@ def main(argv=None) -> int:
 
     import torch
 
-    result = {"args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
-              "machine": {"python": platform.python_version(), "torch": torch.__version__,
-                          "cpus": os.cpu_count(), "threads": torch.get_num_threads(),
-                          "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None}}
+    result = {
+        "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
+        "machine": {
+            "python": platform.python_version(),
+            "torch": torch.__version__,
+            "cpus": os.cpu_count(),
+            "threads": torch.get_num_threads(),
+            "cuda": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+        },
+    }
     if not args.skip_labelling:
         print(f"labelling {args.images} images (batch {args.batch}, workers {args.workers})")
         with tempfile.TemporaryDirectory() as tmp:
@@ -218,14 +246,22 @@ def main(argv=None) -> int:
     t_naive = time.perf_counter() - t0
     same = abs(naive_f1 - cmp_.mean_f1) < 1e-12
     result["profiling"] = {
-        "users": args.users, "photos_per_user": args.photos, "favourites": int(len(owner)),
-        "photo_pool": len(tags), "seconds": t_vec, "baseline_naive_seconds": t_naive,
-        "speedup_over_naive": t_naive / t_vec, "mean_f1": cmp_.mean_f1,
-        "naive_mean_f1": naive_f1, "same_result": same,
+        "users": args.users,
+        "photos_per_user": args.photos,
+        "favourites": int(len(owner)),
+        "photo_pool": len(tags),
+        "seconds": t_vec,
+        "baseline_naive_seconds": t_naive,
+        "speedup_over_naive": t_naive / t_vec,
+        "mean_f1": cmp_.mean_f1,
+        "naive_mean_f1": naive_f1,
+        "same_result": same,
         "random_baseline_f1": cmp_.random.mean_f1,
     }
-    print(f"  vectorised {t_vec:.2f}s, naive per-user {t_naive:.2f}s "
-          f"(x{t_naive / t_vec:.1f}); mean F1 {cmp_.mean_f1:.4f} = naive {naive_f1:.4f}: {same}")
+    print(
+        f"  vectorised {t_vec:.2f}s, naive per-user {t_naive:.2f}s "
+        f"(x{t_naive / t_vec:.1f}); mean F1 {cmp_.mean_f1:.4f} = naive {naive_f1:.4f}: {same}"
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, default=str))
     print(f"wrote {args.out}")

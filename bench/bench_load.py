@@ -32,8 +32,13 @@ def make_folder(folder: Path, n_users: int, n_follows: int, seed: int = 0) -> No
     ids = np.array([f"u{i:07d}" for i in range(n_users)], dtype=object)
     start = np.datetime64("2024-01-01T00:00:00")
     joined = start + rng.integers(0, 365 * 86400, n_users).astype("timedelta64[s]")
-    pd.DataFrame({"user_id": ids, "joined_at": pd.to_datetime(joined).strftime("%Y-%m-%dT%H:%M:%S"),
-                  "bio": ""}).to_csv(folder / "users.csv", index=False)
+    pd.DataFrame(
+        {
+            "user_id": ids,
+            "joined_at": pd.to_datetime(joined).strftime("%Y-%m-%dT%H:%M:%S"),
+            "bio": "",
+        }
+    ).to_csv(folder / "users.csv", index=False)
     weights = rng.pareto(1.5, n_users) + 1
     weights /= weights.sum()
     need = n_follows
@@ -45,10 +50,13 @@ def make_folder(folder: Path, n_users: int, n_follows: int, seed: int = 0) -> No
         keys = np.unique(np.concatenate([keys, src[ok] * n_users + dst[ok]]))
     keys = rng.permutation(keys)[:need]
     created = start + rng.integers(0, 2 * 365 * 86400, need).astype("timedelta64[s]")
-    pd.DataFrame({
-        "src": ids[keys // n_users], "dst": ids[keys % n_users],
-        "created_at": pd.to_datetime(created).strftime("%Y-%m-%dT%H:%M:%S"),
-    }).to_csv(folder / "follows.csv", index=False)
+    pd.DataFrame(
+        {
+            "src": ids[keys // n_users],
+            "dst": ids[keys % n_users],
+            "created_at": pd.to_datetime(created).strftime("%Y-%m-%dT%H:%M:%S"),
+        }
+    ).to_csv(folder / "follows.csv", index=False)
 
 
 def _peak_mb() -> float:
@@ -65,8 +73,13 @@ def run_beautygraph(folder: str, db: str, queue) -> None:
     t0 = time.perf_counter()
     with graphdb.connect(db) as store:
         counts = load_folder(store, folder)
-    queue.put({"seconds": time.perf_counter() - t0, "peak_mb": _peak_mb(),
-               "rows": sum(counts.nodes.values()) + sum(counts.relationships.values())})
+    queue.put(
+        {
+            "seconds": time.perf_counter() - t0,
+            "peak_mb": _peak_mb(),
+            "rows": sum(counts.nodes.values()) + sum(counts.relationships.values()),
+        }
+    )
 
 
 def run_bare_copy(folder: str, db: str, queue) -> None:
@@ -82,8 +95,14 @@ def run_bare_copy(folder: str, db: str, queue) -> None:
     n = conn.execute("MATCH ()-[r:FOLLOWS]->() RETURN count(r)").get_all()[0][0]
     conn.close()
     database.close()
-    queue.put({"seconds": time.perf_counter() - t0, "peak_mb": _peak_mb(), "rows": None,
-               "follows": int(n)})
+    queue.put(
+        {
+            "seconds": time.perf_counter() - t0,
+            "peak_mb": _peak_mb(),
+            "rows": None,
+            "follows": int(n),
+        }
+    )
 
 
 def in_process(fn, *args) -> dict:
@@ -121,8 +140,12 @@ def bench_neo4j(folder: Path, sample: int) -> dict:
     store.close()
     ours_rate = rels / ours
     naive_rate = sample / naive
-    return {"neo4j_load_seconds": ours, "neo4j_rels_per_s": ours_rate,
-            "naive_merge_rels_per_s": naive_rate, "speedup_vs_naive": ours_rate / naive_rate}
+    return {
+        "neo4j_load_seconds": ours,
+        "neo4j_rels_per_s": ours_rate,
+        "naive_merge_rels_per_s": naive_rate,
+        "speedup_vs_naive": ours_rate / naive_rate,
+    }
 
 
 def main() -> None:
@@ -140,8 +163,10 @@ def main() -> None:
         folder = tmp / "data"
         t0 = time.perf_counter()
         make_folder(folder, args.users, args.follows)
-        print(f"generated {args.users:,} users / {args.follows:,} follows in "
-              f"{time.perf_counter() - t0:.1f}s")
+        print(
+            f"generated {args.users:,} users / {args.follows:,} follows in "
+            f"{time.perf_counter() - t0:.1f}s"
+        )
         ours, bare = [], []
         for i in range(args.repeat):
             ours.append(in_process(run_beautygraph, str(folder), str(tmp / f"ours{i}.lbdb")))
@@ -150,7 +175,8 @@ def main() -> None:
         best_bare = min(bare, key=lambda r: r["seconds"])
         rows = args.users + args.follows
         result = {
-            "users": args.users, "follows": args.follows,
+            "users": args.users,
+            "follows": args.follows,
             "beautygraph_load_seconds": best_ours["seconds"],
             "beautygraph_rows_per_s": rows / best_ours["seconds"],
             "beautygraph_peak_mb": max(r["peak_mb"] for r in ours),
@@ -163,14 +189,20 @@ def main() -> None:
         if os.environ.get("NEO4J_URI"):
             result.update(bench_neo4j(folder, sample=min(20_000, args.follows)))
     print(f"{'variant':<24}{'seconds':>10}{'rows/s':>14}{'peak MB':>10}")
-    print(f"{'beautygraph load':<24}{result['beautygraph_load_seconds']:>10.2f}"
-          f"{result['beautygraph_rows_per_s']:>14,.0f}{result['beautygraph_peak_mb']:>10.0f}")
-    print(f"{'bare LadybugDB COPY':<24}{result['bare_copy_seconds']:>10.2f}"
-          f"{result['bare_copy_rows_per_s']:>14,.0f}{result['bare_copy_peak_mb']:>10.0f}")
+    print(
+        f"{'beautygraph load':<24}{result['beautygraph_load_seconds']:>10.2f}"
+        f"{result['beautygraph_rows_per_s']:>14,.0f}{result['beautygraph_peak_mb']:>10.0f}"
+    )
+    print(
+        f"{'bare LadybugDB COPY':<24}{result['bare_copy_seconds']:>10.2f}"
+        f"{result['bare_copy_rows_per_s']:>14,.0f}{result['bare_copy_peak_mb']:>10.0f}"
+    )
     print(f"ratio (target >= 0.8): {result['ratio_vs_bare']:.2f}")
     if "neo4j_rels_per_s" in result:
-        print(f"Neo4j: {result['neo4j_rels_per_s']:,.0f} rels/s, "
-              f"{result['speedup_vs_naive']:.1f}x a naive MERGE-per-row loader")
+        print(
+            f"Neo4j: {result['neo4j_rels_per_s']:,.0f} rels/s, "
+            f"{result['speedup_vs_naive']:.1f}x a naive MERGE-per-row loader"
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2))
     print(f"wrote {args.out}")

@@ -88,7 +88,9 @@ def naive_covariates(d: MatchingData, user: int, week: int) -> dict[str, float]:
         "user_favs_given": int(((d.fav_user == user) & fav_before).sum()),
         "user_favs_received": int(((d.photo_owner[d.fav_photo] == user) & fav_before).sum()),
         "user_beauty": bbar(user),
-        "neighbours_photos": float(np.mean([n_photos(j) for j in followees])) if len(followees) else 0.0,
+        "neighbours_photos": float(np.mean([n_photos(j) for j in followees]))
+        if len(followees)
+        else 0.0,
         "neighbours_beauty": float(np.nanmean(nb)) if np.isfinite(nb).any() else np.nan,
         "new_neighbours_photos": float(np.mean([n_photos(j) for j in new])) if len(new) else 0.0,
     }
@@ -105,46 +107,69 @@ def null_coverage(k: int, n_users: int, first_seed: int, weeks: int, out: Path) 
     rows = []
     for seed in range(first_seed, first_seed + k):
         with tempfile.TemporaryDirectory() as tmp:
-            generate(GeneratorConfig(n_users=n_users, seed=seed, weeks=weeks,
-                                     influence=False, churn=False), Path(tmp))
+            generate(
+                GeneratorConfig(
+                    n_users=n_users, seed=seed, weeks=weeks, influence=False, churn=False
+                ),
+                Path(tmp),
+            )
             data = read_folder(Path(tmp))
         t = time.perf_counter()
         res = run_matching(data, MatchingConfig(seed=0))
         m, im = res.influence.main, res.imbalance
-        row = {"seed": seed, "seconds": time.perf_counter() - t,
-               "effect": m.effect, "effect_se": (m.ci_high - m.ci_low) / (2 * z),
-               "adjusted": m.adjusted_effect,
-               "adjusted_se": (m.adjusted_ci_high - m.adjusted_ci_low) / (2 * z)}
+        row = {
+            "seed": seed,
+            "seconds": time.perf_counter() - t,
+            "effect": m.effect,
+            "effect_se": (m.ci_high - m.ci_low) / (2 * z),
+            "adjusted": m.adjusted_effect,
+            "adjusted_se": (m.adjusted_ci_high - m.adjusted_ci_low) / (2 * z),
+        }
         for j, n in enumerate(im.weeks):
             row[f"log_ratio_{n}"] = float(np.log(im.ratio[j]))
             row[f"log_ratio_{n}_se"] = float(np.log(im.ci_high[j] / im.ci_low[j]) / (2 * z))
         rows.append(row)
-        print(f"seed {seed}: Eq. 4 {m.effect:+.4f} [{m.ci_low:+.4f}, {m.ci_high:+.4f}]; "
-              f"ratio n=1 {im.ratio[0]:.3f} [{im.ci_low[0]:.3f}, {im.ci_high[0]:.3f}], "
-              f"n={im.weeks[-1]} {im.ratio[-1]:.3f} [{im.ci_low[-1]:.3f}, {im.ci_high[-1]:.3f}]",
-              flush=True)
+        print(
+            f"seed {seed}: Eq. 4 {m.effect:+.4f} [{m.ci_low:+.4f}, {m.ci_high:+.4f}]; "
+            f"ratio n=1 {im.ratio[0]:.3f} [{im.ci_low[0]:.3f}, {im.ci_high[0]:.3f}], "
+            f"n={im.weeks[-1]} {im.ratio[-1]:.3f} [{im.ci_low[-1]:.3f}, {im.ci_high[-1]:.3f}]",
+            flush=True,
+        )
     f = pd.DataFrame(rows)
 
     def summary(col: str) -> dict:
         est, se = f[col].to_numpy(), f[f"{col}_se"].to_numpy()
-        return {"covered": int(np.sum(np.abs(est) <= z * se)), "of": len(f),
-                "mean": float(est.mean()), "sd_across_seeds": float(est.std(ddof=1)),
-                "mean_reported_se": float(se.mean())}
+        return {
+            "covered": int(np.sum(np.abs(est) <= z * se)),
+            "of": len(f),
+            "mean": float(est.mean()),
+            "sd_across_seeds": float(est.std(ddof=1)),
+            "mean_reported_se": float(se.mean()),
+        }
 
-    n_max = int(max(int(c.split("_")[2]) for c in f.columns if c.startswith("log_ratio_")
-                    and c.endswith("_se")))
+    n_max = int(
+        max(
+            int(c.split("_")[2])
+            for c in f.columns
+            if c.startswith("log_ratio_") and c.endswith("_se")
+        )
+    )
     zb = stats.norm.ppf(1 - 0.025 / n_max)
     band = np.ones(len(f), dtype=bool)
     for n in range(1, n_max + 1):
         band &= np.abs(f[f"log_ratio_{n}"]) <= zb * f[f"log_ratio_{n}_se"]
-    report = {"n_users": n_users, "weeks": weeks, "seeds": [first_seed, first_seed + k - 1],
-              "confidence": 0.95, "eq4_difference": summary("effect"),
-              "adjusted_difference": summary("adjusted"),
-              "log_inactivity_ratio": {str(n): summary(f"log_ratio_{n}")
-                                       for n in range(1, n_max + 1)},
-              "bonferroni_band_n1_to_n12_covered": int(band.sum()),
-              "failing_seeds_band": [int(s) for s in f["seed"][~band]],
-              "mean_matching_s": float(f["seconds"].mean())}
+    report = {
+        "n_users": n_users,
+        "weeks": weeks,
+        "seeds": [first_seed, first_seed + k - 1],
+        "confidence": 0.95,
+        "eq4_difference": summary("effect"),
+        "adjusted_difference": summary("adjusted"),
+        "log_inactivity_ratio": {str(n): summary(f"log_ratio_{n}") for n in range(1, n_max + 1)},
+        "bonferroni_band_n1_to_n12_covered": int(band.sum()),
+        "failing_seeds_band": [int(s) for s in f["seed"][~band]],
+        "mean_matching_s": float(f["seconds"].mean()),
+    }
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, default=float))
     print(json.dumps(report, indent=2, default=float))
@@ -160,19 +185,34 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--data", type=Path, default=None, help="reuse a generated folder")
     ap.add_argument("--baseline-units", type=int, default=None)
     ap.add_argument("--out", type=Path, default=None)
-    ap.add_argument("--coverage", type=int, default=0, metavar="K",
-                    help="measure null coverage over K generated communities instead")
+    ap.add_argument(
+        "--coverage",
+        type=int,
+        default=0,
+        metavar="K",
+        help="measure null coverage over K generated communities instead",
+    )
     args = ap.parse_args(argv)
     results = ROOT / "bench" / "results"
     if args.coverage:
-        return null_coverage(args.coverage, args.users or 30_000, args.seed, args.weeks,
-                             args.out or results / "matching_null_coverage.json")
+        return null_coverage(
+            args.coverage,
+            args.users or 30_000,
+            args.seed,
+            args.weeks,
+            args.out or results / "matching_null_coverage.json",
+        )
     args.out = args.out or results / "bench_matching.json"
     n_users = args.users or (5_000 if args.quick else 100_000)
     n_base = args.baseline_units or (50 if args.quick else 20)
-    report: dict = {"n_users": n_users, "weeks": args.weeks, "seed": args.seed,
-                    "cpus": os.cpu_count(), "python": platform.python_version(),
-                    "numpy": np.__version__}
+    report: dict = {
+        "n_users": n_users,
+        "weeks": args.weeks,
+        "seed": args.seed,
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+    }
 
     tmp = None
     folder = args.data
@@ -222,11 +262,19 @@ def main(argv: list[str] | None = None) -> dict:
     report["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     report["q4_units"] = len(u4.frame)
     report["q5_units"] = len(u5.frame)
-    report["q4"] = {"n_treatment": inf.main.n_treatment, "n_control": inf.main.n_control,
-                    "effect": inf.main.effect, "ci": [inf.main.ci_low, inf.main.ci_high],
-                    "max_abs_sb": inf.main.max_abs_sb}
-    report["q5"] = {"n_treatment": imb.n_treatment, "n_control": imb.n_control,
-                    "ratio_1": float(imb.ratio[0]), "ratio_12": float(imb.ratio[-1])}
+    report["q4"] = {
+        "n_treatment": inf.main.n_treatment,
+        "n_control": inf.main.n_control,
+        "effect": inf.main.effect,
+        "ci": [inf.main.ci_low, inf.main.ci_high],
+        "max_abs_sb": inf.main.max_abs_sb,
+    }
+    report["q5"] = {
+        "n_treatment": imb.n_treatment,
+        "n_control": imb.n_control,
+        "ratio_1": float(imb.ratio[0]),
+        "ratio_12": float(imb.ratio[-1]),
+    }
 
     # -- baseline: naive per-unit covariates on a sample, extrapolated -----------------------
     rng = np.random.default_rng(args.seed)

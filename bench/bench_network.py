@@ -47,7 +47,8 @@ def make_synthetic_folder(folder: Path, n_users: int, follows_per_user: float, s
     ids = np.array([f"u{i:07d}" for i in range(n_users)], dtype=object)
     talent = rng.beta(2.7, 7.7, n_users)
     pd.DataFrame({"user_id": ids, "joined_at": "2024-01-01", "bio": ""}).to_csv(
-        folder / "users.csv", index=False)
+        folder / "users.csv", index=False
+    )
 
     # follows: out-degree log-normal; half the targets near in talent, half by attractiveness
     out = rng.lognormal(0, 1.0, n_users)
@@ -57,16 +58,18 @@ def make_synthetic_folder(folder: Path, n_users: int, follows_per_user: float, s
     order = np.argsort(talent)
     rank = np.empty(n_users, dtype=np.int64)
     rank[order] = np.arange(n_users)
-    near = order[np.clip(rank[src] + rng.integers(-n_users // 50, n_users // 50 + 1, m), 0,
-                         n_users - 1)]
+    near = order[
+        np.clip(rank[src] + rng.integers(-n_users // 50, n_users // 50 + 1, m), 0, n_users - 1)
+    ]
     attract = rng.lognormal(0.3 * (talent - talent.mean()) / talent.std(), 1.3)
     attract /= attract.sum()
     popular = rng.choice(n_users, m, p=attract)
     dst = np.where(rng.random(m) < 0.5, near, popular)
     keys = np.unique((src * n_users + dst)[src != dst])
     created = np.datetime64("2024-01-01") + rng.integers(0, 700, keys.size).astype("timedelta64[D]")
-    pd.DataFrame({"src": ids[keys // n_users], "dst": ids[keys % n_users],
-                  "created_at": created.astype(str)}).to_csv(folder / "follows.csv", index=False)
+    pd.DataFrame(
+        {"src": ids[keys // n_users], "dst": ids[keys % n_users], "created_at": created.astype(str)}
+    ).to_csv(folder / "follows.csv", index=False)
 
     # photos: ~30 per user (heavy-tailed), beauty = talent + noise, 3 % unscored
     n_ph = np.maximum(1, rng.negative_binomial(1.2, 1.2 / 31.2, n_users))
@@ -76,9 +79,16 @@ def make_synthetic_folder(folder: Path, n_users: int, follows_per_user: float, s
     beauty_s[rng.random(owner.size) < 0.03] = None
     up = np.datetime64("2024-01-01") + rng.integers(0, 728, owner.size).astype("timedelta64[D]")
     pid = np.array([f"p{i:08d}" for i in range(owner.size)], dtype=object)
-    pd.DataFrame({"photo_id": pid, "owner": ids[owner], "uploaded_at": up.astype(str),
-                  "path": "", "tags": "", "beauty": beauty_s}).to_csv(folder / "photos.csv",
-                                                                       index=False)
+    pd.DataFrame(
+        {
+            "photo_id": pid,
+            "owner": ids[owner],
+            "uploaded_at": up.astype(str),
+            "path": "",
+            "tags": "",
+            "beauty": beauty_s,
+        }
+    ).to_csv(folder / "photos.csv", index=False)
 
     # favourites: photo virality log-normal times owner in-degree^0.7
     indeg = np.bincount(keys % n_users, minlength=n_users)
@@ -87,8 +97,13 @@ def make_synthetic_folder(folder: Path, n_users: int, follows_per_user: float, s
     fp = np.repeat(np.arange(owner.size), n_fav)
     fu = rng.integers(0, n_users, fp.size)
     fkeys = np.unique(fp.astype(np.int64) * n_users + fu)
-    pd.DataFrame({"user_id": ids[fkeys % n_users], "photo_id": pid[fkeys // n_users],
-                  "created_at": "2025-12-01"}).to_csv(folder / "favorites.csv", index=False)
+    pd.DataFrame(
+        {
+            "user_id": ids[fkeys % n_users],
+            "photo_id": pid[fkeys // n_users],
+            "created_at": "2025-12-01",
+        }
+    ).to_csv(folder / "favorites.csv", index=False)
 
 
 def generate_folder(folder: Path, n_users: int, follows_per_user: float, seed: int) -> None:
@@ -96,8 +111,12 @@ def generate_folder(folder: Path, n_users: int, follows_per_user: float, seed: i
     from beautygraph.generate.config import GraphParams
 
     # measured: at 100k users the generator realises ~1.06 x its mean_degree as follows
-    generate(GeneratorConfig(n_users=n_users, seed=seed,
-                             graph=GraphParams(mean_degree=follows_per_user / 1.06)), folder)
+    generate(
+        GeneratorConfig(
+            n_users=n_users, seed=seed, graph=GraphParams(mean_degree=follows_per_user / 1.06)
+        ),
+        folder,
+    )
 
 
 def timed(fn, *args, **kwargs):
@@ -124,9 +143,14 @@ def main(argv: list[str] | None = None) -> dict:
     from beautygraph.pipelines import network as net
     from graphdb.loader import load_folder
 
-    res: dict = {"benchmark": "network", "quick": args.quick, "n_users_requested": n_users,
-                 "cpu_count": os.cpu_count(), "python": platform.python_version(),
-                 "target_analyses_s": TARGET_S}
+    res: dict = {
+        "benchmark": "network",
+        "quick": args.quick,
+        "n_users_requested": n_users,
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "target_analyses_s": TARGET_S,
+    }
     with tempfile.TemporaryDirectory(prefix="bench_network_") as tmp:
         tmp = Path(tmp)
         folder = args.data
@@ -150,17 +174,20 @@ def main(argv: list[str] | None = None) -> dict:
         _, t_fav = timed(favorites_received, data.fav_user, data.fav_photo, data.photo_owner, n)
         res["numpy_user_beauty_s"] += t_fav  # the Cypher statement also counts favourites
         nb, res["numpy_neighbor_beauty_s"] = timed(neighbor_beauty, data.src, data.dst, data.beauty)
-        res["ratio_cypher_over_numpy_neighbor_beauty"] = (
-            res["cypher_neighbor_beauty_s"] / max(res["numpy_neighbor_beauty_s"], 1e-9))
-        res["ratio_cypher_over_numpy_user_beauty"] = (
-            res["cypher_user_beauty_s"] / max(res["numpy_user_beauty_s"], 1e-9))
+        res["ratio_cypher_over_numpy_neighbor_beauty"] = res["cypher_neighbor_beauty_s"] / max(
+            res["numpy_neighbor_beauty_s"], 1e-9
+        )
+        res["ratio_cypher_over_numpy_user_beauty"] = res["cypher_user_beauty_s"] / max(
+            res["numpy_user_beauty_s"], 1e-9
+        )
         res["max_abs_diff"] = net.check_against_numpy(data)
 
         # all analyses (no store, no plots)
         tracemalloc.start()
         cpu0 = time.process_time()
-        result, res["analyses_s"] = timed(net.compute_network, data, seed=args.seed,
-                                          n_null=args.null)
+        result, res["analyses_s"] = timed(
+            net.compute_network, data, seed=args.seed, n_null=args.null
+        )
         res["analyses_cpu_s"] = time.process_time() - cpu0
         res["analyses_peak_tracemalloc_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
@@ -174,35 +201,58 @@ def main(argv: list[str] | None = None) -> dict:
         res["n_photos"] = int(data.photo_owner.size)
         res["n_favorites"] = int(data.fav_user.size)
         res["k"] = result.classes.k
-        res["headline"] = {k: v for k, v in result.headline().items()
-                           if k in ("gini_beauty", "gini_favorites", "spearman",
-                                    "majority_illusion", "spectrum_spearman",
-                                    "null_spectrum_spearman", "k")}
+        res["headline"] = {
+            k: v
+            for k, v in result.headline().items()
+            if k
+            in (
+                "gini_beauty",
+                "gini_favorites",
+                "spearman",
+                "majority_illusion",
+                "spectrum_spearman",
+                "null_spectrum_spearman",
+                "k",
+            )
+        }
         store.close()
     res["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     res["load_average_at_end"] = os.getloadavg()
 
-    out = args.out or ROOT / "bench" / "results" / ("network_quick.json" if args.quick
-                                                    else "network.json")
+    out = args.out or ROOT / "bench" / "results" / (
+        "network_quick.json" if args.quick else "network.json"
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     from beautygraph.report import dumps
 
     out.write_text(dumps(res))
-    print(f"{res['n_users']:,} users, {res['n_follows']:,} follows, {res['n_photos']:,} photos "
-          f"({res['data_source']})")
+    print(
+        f"{res['n_users']:,} users, {res['n_follows']:,} follows, {res['n_photos']:,} photos "
+        f"({res['data_source']})"
+    )
     print(f"load {res['load_s']:.1f} s; export {res['export_s']:.2f} s")
-    print(f"user beauty:      Cypher {res['cypher_user_beauty_s']:.2f} s | numpy "
-          f"{res['numpy_user_beauty_s']:.3f} s | ratio {res['ratio_cypher_over_numpy_user_beauty']:.0f}x")
-    print(f"neighbour beauty: Cypher {res['cypher_neighbor_beauty_s']:.2f} s | numpy "
-          f"{res['numpy_neighbor_beauty_s']:.3f} s | ratio "
-          f"{res['ratio_cypher_over_numpy_neighbor_beauty']:.0f}x")
-    print(f"analyses {res['analyses_s']:.1f} s wall, {res['analyses_cpu_s']:.1f} s CPU (target <= {TARGET_S:.0f} s: "
-          f"{'OK' if res['analyses_within_target'] else 'MISSED'}); steps "
-          + ", ".join(f"{k} {v:.1f}" for k, v in res["analyses_steps_s"].items()))
+    print(
+        f"user beauty:      Cypher {res['cypher_user_beauty_s']:.2f} s | numpy "
+        f"{res['numpy_user_beauty_s']:.3f} s | ratio {res['ratio_cypher_over_numpy_user_beauty']:.0f}x"
+    )
+    print(
+        f"neighbour beauty: Cypher {res['cypher_neighbor_beauty_s']:.2f} s | numpy "
+        f"{res['numpy_neighbor_beauty_s']:.3f} s | ratio "
+        f"{res['ratio_cypher_over_numpy_neighbor_beauty']:.0f}x"
+    )
+    print(
+        f"analyses {res['analyses_s']:.1f} s wall, {res['analyses_cpu_s']:.1f} s CPU (target <= {TARGET_S:.0f} s: "
+        f"{'OK' if res['analyses_within_target'] else 'MISSED'}); steps "
+        + ", ".join(f"{k} {v:.1f}" for k, v in res["analyses_steps_s"].items())
+    )
     print(f"write-back {res['write_back_s']:.2f} s; plots {res['plots_s']:.1f} s")
-    print(f"peak memory: analyses {res['analyses_peak_tracemalloc_mb']:.0f} MB (tracemalloc), "
-          f"process {res['peak_rss_mb']:.0f} MB (max RSS)")
-    print(f"load average at the end: {res['load_average_at_end']} (other processes share the cores)")
+    print(
+        f"peak memory: analyses {res['analyses_peak_tracemalloc_mb']:.0f} MB (tracemalloc), "
+        f"process {res['peak_rss_mb']:.0f} MB (max RSS)"
+    )
+    print(
+        f"load average at the end: {res['load_average_at_end']} (other processes share the cores)"
+    )
     print(f"wrote {out}")
     return res
 

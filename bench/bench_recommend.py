@@ -77,8 +77,12 @@ def per_user_latency(store, users, method: str) -> tuple[np.ndarray, dict]:
 
 
 def stats(t: np.ndarray) -> dict:
-    return {"p50_ms": float(np.percentile(t, 50) * 1e3), "p99_ms": float(np.percentile(t, 99) * 1e3),
-            "mean_ms": float(t.mean() * 1e3), "n": int(len(t))}
+    return {
+        "p50_ms": float(np.percentile(t, 50) * 1e3),
+        "p99_ms": float(np.percentile(t, 99) * 1e3),
+        "mean_ms": float(t.mean() * 1e3),
+        "n": int(len(t)),
+    }
 
 
 def main() -> None:
@@ -86,16 +90,21 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="20k users / 200k follows, small samples")
     ap.add_argument("--users", type=int, default=None)
     ap.add_argument("--follows", type=int, default=None)
-    ap.add_argument("--latency-sample", type=int, default=None,
-                    help="users timed per method for per-user latency and the loop baseline")
+    ap.add_argument(
+        "--latency-sample",
+        type=int,
+        default=None,
+        help="users timed per method for per-user latency and the loop baseline",
+    )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
     n_users = args.users or (20_000 if args.quick else 100_000)
     n_follows = args.follows or (200_000 if args.quick else 1_000_000)
     n_lat = args.latency_sample or (100 if args.quick else 300)
-    out = args.out or ROOT / "bench" / "results" / ("recommend_quick.json" if args.quick
-                                                    else "recommend.json")
+    out = args.out or ROOT / "bench" / "results" / (
+        "recommend_quick.json" if args.quick else "recommend.json"
+    )
 
     import graphdb
     from analysis import fof
@@ -107,8 +116,11 @@ def main() -> None:
     rng = np.random.default_rng(args.seed + 1)
     sample = sorted(rng.choice(ids, n_lat, replace=False).tolist())
     result: dict = {
-        "n_users": n_users, "n_follows": int(len(src)), "latency_sample": n_lat,
-        "seed": args.seed, "machine": f"{platform.machine()}, {os.cpu_count()} cpus",
+        "n_users": n_users,
+        "n_follows": int(len(src)),
+        "latency_sample": n_lat,
+        "seed": args.seed,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cpus",
         "generate_s": t_gen,
     }
     with tempfile.TemporaryDirectory() as tmp:
@@ -139,11 +151,14 @@ def main() -> None:
                 "n_recommendations": int(len(batch.frame)),
                 "sample_answers_agree": got == answers,
             }
-            print(f"{method}: per-user p50 {stats(lat)['p50_ms']:.2f} ms, p99 "
-                  f"{stats(lat)['p99_ms']:.2f} ms; batch {t_batch:.2f} s vs loop "
-                  f"{loop_extrapolated:.1f} s (x{loop_extrapolated / t_batch:.1f}), kernel "
-                  f"{t_kernel:.2f} s; "
-                  f"agree={got == answers}", flush=True)
+            print(
+                f"{method}: per-user p50 {stats(lat)['p50_ms']:.2f} ms, p99 "
+                f"{stats(lat)['p99_ms']:.2f} ms; batch {t_batch:.2f} s vs loop "
+                f"{loop_extrapolated:.1f} s (x{loop_extrapolated / t_batch:.1f}), kernel "
+                f"{t_kernel:.2f} s; "
+                f"agree={got == answers}",
+                flush=True,
+            )
         tracemalloc.start()
         recommend_batch(store, "cn", k=10)
         _, peak = tracemalloc.get_traced_memory()
@@ -160,8 +175,11 @@ def main() -> None:
         for method in METHODS:
             lat, _ = per_user_latency(store, sample, method)
             result["neo4j"][method] = {"per_user": stats(lat)}
-            print(f"neo4j {method}: p50 {stats(lat)['p50_ms']:.2f} ms, "
-                  f"p99 {stats(lat)['p99_ms']:.2f} ms", flush=True)
+            print(
+                f"neo4j {method}: p50 {stats(lat)['p50_ms']:.2f} ms, "
+                f"p99 {stats(lat)['p99_ms']:.2f} ms",
+                flush=True,
+            )
         store.clear()
         store.close()
     else:

@@ -50,9 +50,9 @@ from scoring.testing import write_labelled_photos  # noqa: E402
 def make_folder(root: Path, n: int, size: int, seed: int) -> Path:
     """A loadable data folder: 10 users, ``n`` photos with rendered JPEGs."""
     names, beauty = write_labelled_photos(root / "images", n, seed=seed, size=size)
-    pd.DataFrame({"user_id": [f"u{i}" for i in range(10)], "joined_at": "2024-01-01", "bio": ""}).to_csv(
-        root / "users.csv", index=False
-    )
+    pd.DataFrame(
+        {"user_id": [f"u{i}" for i in range(10)], "joined_at": "2024-01-01", "bio": ""}
+    ).to_csv(root / "users.csv", index=False)
     pd.DataFrame(
         {
             "photo_id": [f"p{i}" for i in range(n)],
@@ -87,7 +87,9 @@ def bare_forward(model, x_all: torch.Tensor, batch: int, device) -> float:
     return time.perf_counter() - t0
 
 
-def interleaved(model, ds, x_all, batch: int, device, store, classes, repeats: int) -> tuple[float, float]:
+def interleaved(
+    model, ds, x_all, batch: int, device, store, classes, repeats: int
+) -> tuple[float, float]:
     """(bare seconds, end-to-end seconds) summed over batches run alternately."""
     from beautygraph.pipelines.scoring import _probs_frame
     from scoring.data import collate_skipping
@@ -119,7 +121,14 @@ def interleaved(model, ds, x_all, batch: int, device, store, classes, repeats: i
 def gpu_backbones(device, batch: int, size: int) -> dict:
     """bf16 images/s of the bare forward pass per backbone (CUDA only, random weights)."""
     out = {}
-    for name in ("alexnet", "vgg16", "googlenet", "resnet50", "efficientnet_lite0", "efficientnet_b0"):
+    for name in (
+        "alexnet",
+        "vgg16",
+        "googlenet",
+        "resnet50",
+        "efficientnet_lite0",
+        "efficientnet_b0",
+    ):
         model, _ = build_beauty_model(name, weights=None, image_size=size)
         x = torch.randn(batch * 8, 3, size, size)
         bare_forward(model, x[:batch], batch, device)  # warm-up (cudnn autotune)
@@ -132,8 +141,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="small run (~1 minute)")
     ap.add_argument("--device", default="auto")
-    ap.add_argument("--workers", type=int, default=None,
-                    help="DataLoader workers (default: scoring.data.default_workers: 0 on CPU, <= 4 on GPU)")
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="DataLoader workers (default: scoring.data.default_workers: 0 on CPU, <= 4 on GPU)",
+    )
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--repeats", type=int, default=None)
     args = ap.parse_args()
@@ -161,14 +174,24 @@ def main() -> None:
             bare_s.append(bare_forward(model, x_all, args.batch, device))
             c1 = cpu_seconds()
             t0 = time.perf_counter()
-            res = score_store(store, model=loaded, device=str(device), batch=args.batch, workers=workers,
-                              data_dir=folder, overwrite=True, write_every=256)
+            res = score_store(
+                store,
+                model=loaded,
+                device=str(device),
+                batch=args.batch,
+                workers=workers,
+                data_dir=folder,
+                overwrite=True,
+                write_every=256,
+            )
             e2e_s.append(time.perf_counter() - t0)
             c2 = cpu_seconds()
             assert res.n_scored == n and res.n_skipped == 0, res.to_dict()
             bare_cpu.append(c1 - c0)
             e2e_cpu.append(c2 - c1)
-        il_bare, il_e2e = interleaved(model, ds, x_all, args.batch, device, store, loaded.classes, repeats)
+        il_bare, il_e2e = interleaved(
+            model, ds, x_all, args.batch, device, store, loaded.classes, repeats
+        )
         store.close()
     bare_ips = n / min(bare_s)
     e2e_ips = n / min(e2e_s)

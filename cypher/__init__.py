@@ -44,7 +44,8 @@ def load(name: str, dialect: str = "") -> str:
     for path in candidates:
         if path.is_file():
             lines = [
-                ln for ln in path.read_text(encoding="utf-8").splitlines()
+                ln
+                for ln in path.read_text(encoding="utf-8").splitlines()
                 if not ln.lstrip().startswith("//")
             ]
             return "\n".join(lines).strip().rstrip(";")

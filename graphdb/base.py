@@ -159,8 +159,7 @@ class Store(abc.ABC):
             for label in schema.NODE_LABELS
         }
         rels = {
-            rel: int(self.query(schema.count_rels_query(rel))[0]["n"])
-            for rel in schema.REL_TYPES
+            rel: int(self.query(schema.count_rels_query(rel))[0]["n"]) for rel in schema.REL_TYPES
         }
         return {"nodes": nodes, "relationships": rels}
 

@@ -57,13 +57,14 @@ def _is_missing(v) -> bool:
 def node_table(label: str, df: pd.DataFrame, props: Sequence[str]) -> NodeTable:
     """Sort an export frame (``id`` + props) by id and convert the columns."""
     if len(df) == 0:
-        empty = {p: convert_column(pd.Series([], dtype=object), schema.prop_type(label, p))
-                 for p in props if p != "id"}
+        empty = {
+            p: convert_column(pd.Series([], dtype=object), schema.prop_type(label, p))
+            for p in props
+            if p != "id"
+        }
         return NodeTable(label, np.array([], dtype=object), empty)
     df = df.assign(id=df["id"].astype(str)).sort_values("id", kind="stable").reset_index(drop=True)
-    converted = {
-        p: convert_column(df[p], schema.prop_type(label, p)) for p in props if p != "id"
-    }
+    converted = {p: convert_column(df[p], schema.prop_type(label, p)) for p in props if p != "id"}
     return NodeTable(label, df["id"].to_numpy(dtype=object), converted)
 
 
@@ -76,8 +77,9 @@ def edge_table(
 ) -> EdgeTable:
     """Map ``src``/``dst`` ids of an export frame to indices, sort by (src, dst)."""
     if len(df) == 0:
-        empty = {p: convert_column(pd.Series([], dtype=object), schema.prop_type(rel, p))
-                 for p in props}
+        empty = {
+            p: convert_column(pd.Series([], dtype=object), schema.prop_type(rel, p)) for p in props
+        }
         z = np.zeros(0, dtype=np.int64)
         return EdgeTable(rel, z, z.copy(), src_nodes, dst_nodes, empty)
     src = src_nodes.index_of(df["src"].astype(str))
@@ -101,7 +103,8 @@ def records_for_write(frame: pd.DataFrame) -> list[dict]:
         if pd.api.types.is_datetime64_any_dtype(s):
             s = pd.to_datetime(s, utc=True)
             out[col] = pd.Series(
-                [None if pd.isna(v) else v.to_pydatetime() for v in s], index=out.index,
+                [None if pd.isna(v) else v.to_pydatetime() for v in s],
+                index=out.index,
                 dtype=object,
             )
         elif pd.api.types.is_float_dtype(s):

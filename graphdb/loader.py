@@ -77,11 +77,13 @@ def read_folder(folder: str | Path, store: Store | None = None) -> dict[str, pd.
     # users
     users = raw["users"]
     v.check_ids(fname("users"), users, "user_id", problems)
-    out["User"] = pd.DataFrame({
-        "id": users["user_id"].astype(str),
-        "joined_at": v.parse_times(fname("users"), users, "joined_at", problems),
-        "bio": users["bio"].astype(str) if "bio" in users else "",
-    })
+    out["User"] = pd.DataFrame(
+        {
+            "id": users["user_id"].astype(str),
+            "joined_at": v.parse_times(fname("users"), users, "joined_at", problems),
+            "bio": users["bio"].astype(str) if "bio" in users else "",
+        }
+    )
     known_users = existing["User"].union(pd.Index(out["User"]["id"]))
 
     # topics
@@ -90,14 +92,17 @@ def read_folder(folder: str | Path, store: Store | None = None) -> dict[str, pd.
         f = fname("topics")
         v.check_ids(f, t, "topic_id", problems)
         v.check_choice(f, t, "domain", _domains(), problems)
-        problems.add_rows(f, t, (t["name"].astype(str).str.strip() == "").to_numpy(), "name",
-                          "empty topic name")
-        out["Topic"] = pd.DataFrame({
-            "id": t["topic_id"].astype(str),
-            "name": t["name"].astype(str),
-            "aliases": t["aliases"].astype(str) if "aliases" in t else "",
-            "domain": t["domain"].astype(str).replace("", None) if "domain" in t else None,
-        })
+        problems.add_rows(
+            f, t, (t["name"].astype(str).str.strip() == "").to_numpy(), "name", "empty topic name"
+        )
+        out["Topic"] = pd.DataFrame(
+            {
+                "id": t["topic_id"].astype(str),
+                "name": t["name"].astype(str),
+                "aliases": t["aliases"].astype(str) if "aliases" in t else "",
+                "domain": t["domain"].astype(str).replace("", None) if "domain" in t else None,
+            }
+        )
     known_topics = existing["Topic"].union(
         pd.Index(out["Topic"]["id"]) if "Topic" in out else pd.Index([])
     )
@@ -108,13 +113,15 @@ def read_folder(folder: str | Path, store: Store | None = None) -> dict[str, pd.
         f = fname("photos")
         v.check_ids(f, p, "photo_id", problems)
         v.check_refs(f, p, "owner", known_users, "user (owner)", problems)
-        out["Photo"] = pd.DataFrame({
-            "id": p["photo_id"].astype(str),
-            "uploaded_at": v.parse_times(f, p, "uploaded_at", problems),
-            "path": p["path"].astype(str).replace("", None) if "path" in p else None,
-            "tags": p["tags"].astype(str) if "tags" in p else "",
-            "beauty": v.parse_unit_float(f, p, "beauty", problems),
-        })
+        out["Photo"] = pd.DataFrame(
+            {
+                "id": p["photo_id"].astype(str),
+                "uploaded_at": v.parse_times(f, p, "uploaded_at", problems),
+                "path": p["path"].astype(str).replace("", None) if "path" in p else None,
+                "tags": p["tags"].astype(str) if "tags" in p else "",
+                "beauty": v.parse_unit_float(f, p, "beauty", problems),
+            }
+        )
         out["POSTED"] = pd.DataFrame({"src": p["owner"].astype(str), "dst": out["Photo"]["id"]})
     known_photos = existing["Photo"].union(
         pd.Index(out["Photo"]["id"]) if "Photo" in out else pd.Index([])
@@ -129,11 +136,13 @@ def read_folder(folder: str | Path, store: Store | None = None) -> dict[str, pd.
         dst = v.check_refs(f, fo, "dst", users_set, "user", problems)
         problems.add_rows(f, fo, (src == dst) & (src >= 0), "dst", "self-follow")
         v.check_duplicate_codes(f, fo, ["src", "dst"], [src, dst], len(known_users), problems)
-        out["FOLLOWS"] = pd.DataFrame({
-            "src": fo["src"].astype(str),
-            "dst": fo["dst"].astype(str),
-            "created_at": v.parse_times(f, fo, "created_at", problems),
-        })
+        out["FOLLOWS"] = pd.DataFrame(
+            {
+                "src": fo["src"].astype(str),
+                "dst": fo["dst"].astype(str),
+                "created_at": v.parse_times(f, fo, "created_at", problems),
+            }
+        )
 
     # favorites
     if "favorites" in raw:
@@ -141,13 +150,16 @@ def read_folder(folder: str | Path, store: Store | None = None) -> dict[str, pd.
         f = fname("favorites")
         who = v.check_refs(f, fa, "user_id", known_users, "user", problems)
         what = v.check_refs(f, fa, "photo_id", known_photos, "photo", problems)
-        v.check_duplicate_codes(f, fa, ["user_id", "photo_id"], [who, what], len(known_photos),
-                                problems)
-        out["FAVORITED"] = pd.DataFrame({
-            "src": fa["user_id"].astype(str),
-            "dst": fa["photo_id"].astype(str),
-            "created_at": v.parse_times(f, fa, "created_at", problems),
-        })
+        v.check_duplicate_codes(
+            f, fa, ["user_id", "photo_id"], [who, what], len(known_photos), problems
+        )
+        out["FAVORITED"] = pd.DataFrame(
+            {
+                "src": fa["user_id"].astype(str),
+                "dst": fa["photo_id"].astype(str),
+                "created_at": v.parse_times(f, fa, "created_at", problems),
+            }
+        )
 
     # interests
     if "interests" in raw:
@@ -157,14 +169,17 @@ def read_folder(folder: str | Path, store: Store | None = None) -> dict[str, pd.
         v.check_refs(f, it, "topic_id", known_topics, "topic", problems)
         v.check_choice(f, it, "source", v.INTEREST_SOURCES, problems)
         source = it["source"].astype(str).replace("", "declared") if "source" in it else "declared"
-        frame = pd.DataFrame({
-            "src": it["user_id"].astype(str),
-            "dst": it["topic_id"].astype(str),
-            "source": source,
-            "score": v.parse_float(f, it, "score", problems),
-        })
-        v.check_duplicate_pairs(f, frame.rename(columns={"src": "user_id"}),
-                                ["user_id", "dst", "source"], problems)
+        frame = pd.DataFrame(
+            {
+                "src": it["user_id"].astype(str),
+                "dst": it["topic_id"].astype(str),
+                "source": source,
+                "score": v.parse_float(f, it, "score", problems),
+            }
+        )
+        v.check_duplicate_pairs(
+            f, frame.rename(columns={"src": "user_id"}), ["user_id", "dst", "source"], problems
+        )
         out["INTERESTED_IN"] = frame
 
     # groups
@@ -172,14 +187,17 @@ def read_folder(folder: str | Path, store: Store | None = None) -> dict[str, pd.
         g = raw["groups"]
         f = fname("groups")
         v.check_refs(f, g, "user_id", known_users, "user", problems)
-        problems.add_rows(f, g, (g["group_id"].astype(str).str.strip() == "").to_numpy(),
-                          "group_id", "empty id")
+        problems.add_rows(
+            f, g, (g["group_id"].astype(str).str.strip() == "").to_numpy(), "group_id", "empty id"
+        )
         v.check_duplicate_pairs(f, g, ["user_id", "group_id"], problems)
-        out["MEMBER_OF"] = pd.DataFrame({
-            "src": g["user_id"].astype(str),
-            "dst": g["group_id"].astype(str),
-            "joined_at": v.parse_times(f, g, "joined_at", problems),
-        })
+        out["MEMBER_OF"] = pd.DataFrame(
+            {
+                "src": g["user_id"].astype(str),
+                "dst": g["group_id"].astype(str),
+                "joined_at": v.parse_times(f, g, "joined_at", problems),
+            }
+        )
         out["Community"] = pd.DataFrame({"id": pd.unique(g["group_id"].astype(str))})
 
     problems.raise_if_any()
@@ -188,8 +206,9 @@ def read_folder(folder: str | Path, store: Store | None = None) -> dict[str, pd.
         topics = out.get("Topic")
         if store is not None and len(existing["Topic"]):
             stored = store.export_nodes("Topic", ["name", "aliases"])
-            stored_df = pd.DataFrame({"id": stored.ids, "name": stored.props["name"],
-                                      "aliases": stored.props["aliases"]})
+            stored_df = pd.DataFrame(
+                {"id": stored.ids, "name": stored.props["name"], "aliases": stored.props["aliases"]}
+            )
             topics = stored_df if topics is None else pd.concat([stored_df, topics])
         if topics is not None:
             out["TAGGED"] = derive_tagged(out["Photo"], topics)
@@ -235,16 +254,15 @@ def new_rows(store: Store, frames: dict[str, pd.DataFrame]) -> dict[str, pd.Data
         existing = store.existing_pairs(rel, keys)
         if len(existing):
             cols = ["src", "dst", *keys]
-            merged = df.merge(existing[cols].astype(str).drop_duplicates(), on=cols, how="left",
-                              indicator=True)
+            merged = df.merge(
+                existing[cols].astype(str).drop_duplicates(), on=cols, how="left", indicator=True
+            )
             df = df[(merged["_merge"] == "left_only").to_numpy()]
         out[rel] = df
     return out
 
 
-def load_folder(
-    store: Store, folder: str | Path, progress: Progress | None = None
-) -> LoadCounts:
+def load_folder(store: Store, folder: str | Path, progress: Progress | None = None) -> LoadCounts:
     """Validate ``folder`` completely, then insert its new nodes and relationships.
 
     Returns the number of rows added per label/type.  Raises
@@ -272,5 +290,12 @@ def count_rows(frames: dict[str, pd.DataFrame]) -> dict[str, int]:
     return {k: int(len(df)) for k, df in frames.items()}
 
 
-__all__ = ["load_folder", "read_folder", "new_rows", "derive_tagged", "normalise_tag",
-           "split_list", "count_rows"]
+__all__ = [
+    "load_folder",
+    "read_folder",
+    "new_rows",
+    "derive_tagged",
+    "normalise_tag",
+    "split_list",
+    "count_rows",
+]

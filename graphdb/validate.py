@@ -38,7 +38,9 @@ SPECS: dict[str, TableSpec] = {
         TableSpec("users", ("user_id",), ("joined_at", "bio"), id_column="user_id"),
         TableSpec("topics", ("topic_id", "name"), ("aliases", "domain"), id_column="topic_id"),
         TableSpec(
-            "photos", ("photo_id", "owner"), ("uploaded_at", "path", "tags", "beauty"),
+            "photos",
+            ("photo_id", "owner"),
+            ("uploaded_at", "path", "tags", "beauty"),
             id_column="photo_id",
         ),
         TableSpec("follows", ("src", "dst"), ("created_at",)),
@@ -61,14 +63,21 @@ class Problems:
         self.items.append(f"{file}:{line}: {column}: {problem}{val}")
 
     def add_rows(
-        self, file: str, frame: pd.DataFrame, mask: np.ndarray, column: str, problem: str,
+        self,
+        file: str,
+        frame: pd.DataFrame,
+        mask: np.ndarray,
+        column: str,
+        problem: str,
         values: Iterable | None = None,
     ) -> None:
         """One message per row where ``mask`` is true (line = row index + 2)."""
         idx = np.flatnonzero(np.asarray(mask))
         if len(idx) == 0:
             return
-        vals = frame[column].to_numpy() if values is None else np.asarray(list(values), dtype=object)
+        vals = (
+            frame[column].to_numpy() if values is None else np.asarray(list(values), dtype=object)
+        )
         # keep memory bounded: only materialise what can be shown plus a count
         for i in idx[: MAX_SHOWN * 5]:
             self.add(file, int(i) + 2, column, problem, vals[i] if values is None else vals[i])
@@ -94,7 +103,9 @@ def find_table_files(folder: Path, problems: Problems) -> dict[str, Path]:
     for name in SPECS:
         csv, parquet = folder / f"{name}.csv", folder / f"{name}.parquet"
         if csv.exists() and parquet.exists():
-            problems.add(f"{name}.csv", 0, "-", f"both {name}.csv and {name}.parquet exist; keep one")
+            problems.add(
+                f"{name}.csv", 0, "-", f"both {name}.csv and {name}.parquet exist; keep one"
+            )
         elif csv.exists():
             found[name] = csv
         elif parquet.exists():
@@ -289,7 +300,11 @@ def check_refs(
 
 
 def check_duplicate_codes(
-    file: str, df: pd.DataFrame, cols: list[str], codes: list[np.ndarray], n: int,
+    file: str,
+    df: pd.DataFrame,
+    cols: list[str],
+    codes: list[np.ndarray],
+    n: int,
     problems: Problems,
 ) -> None:
     """Duplicate rows by integer key (fast path of :func:`check_duplicate_pairs`)."""
@@ -301,9 +316,7 @@ def check_duplicate_codes(
         problems.add_rows(file, df, dup, cols[0], "duplicate row", values)
 
 
-def check_duplicate_pairs(
-    file: str, df: pd.DataFrame, cols: list[str], problems: Problems
-) -> None:
+def check_duplicate_pairs(file: str, df: pd.DataFrame, cols: list[str], problems: Problems) -> None:
     dup = df.duplicated(subset=cols, keep="first").to_numpy()
     if dup.any():
         values = (df[cols[0]].astype(str) + " -> " + df[cols[1]].astype(str)).tolist()
@@ -311,7 +324,11 @@ def check_duplicate_pairs(
 
 
 def check_choice(
-    file: str, df: pd.DataFrame, column: str, allowed: Iterable[str], problems: Problems,
+    file: str,
+    df: pd.DataFrame,
+    column: str,
+    allowed: Iterable[str],
+    problems: Problems,
     allow_empty: bool = True,
 ) -> None:
     if column not in df.columns:

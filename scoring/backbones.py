@@ -212,7 +212,9 @@ def _torchvision_default(name: str) -> Callable[[], dict[str, torch.Tensor]]:
         try:
             return weights.get_state_dict(progress=False, check_hash=True)
         except Exception as exc:  # network errors, hash mismatch, partial download
-            raise ScoringError(f"downloading ImageNet weights for {name} failed ({exc}): {how}") from None
+            raise ScoringError(
+                f"downloading ImageNet weights for {name} failed ({exc}): {how}"
+            ) from None
 
     return load
 
@@ -254,9 +256,7 @@ def load_state_dict_file(path: str | os.PathLike) -> dict[str, torch.Tensor]:
     return dict(obj)
 
 
-def _load_into(
-    model: nn.Module, state: Mapping[str, torch.Tensor], name: str, origin: str
-) -> None:
+def _load_into(model: nn.Module, state: Mapping[str, torch.Tensor], name: str, origin: str) -> None:
     """``model.load_state_dict(state)`` with a readable error on any mismatch."""
     own = model.state_dict()
     missing = [k for k in own if k not in state]
@@ -339,7 +339,9 @@ class ImageNetClassifier:
         logits = self.model(images.to(param.device, param.dtype))
         return logits.float().softmax(dim=1).cpu()
 
-    def topk(self, images: Sequence[Any] | torch.Tensor, k: int = 5) -> list[list[tuple[str, float]]]:
+    def topk(
+        self, images: Sequence[Any] | torch.Tensor, k: int = 5
+    ) -> list[list[tuple[str, float]]]:
         """The ``k`` most probable classes of each image as ``(name, probability)``."""
         probs = self.predict_proba(images)
         vals, idx = probs.topk(k, dim=1)
@@ -462,7 +464,9 @@ def _register_torchvision() -> None:
     register_backbone(
         BackboneSpec(
             name="googlenet",
-            build=_tv_builder("googlenet", aux_logits=False, transform_input=True, init_weights=False),
+            build=_tv_builder(
+                "googlenet", aux_logits=False, transform_input=True, init_weights=False
+            ),
             strip_head=_replace_attr("fc"),
             preprocess=bilinear,
             default_weights=_googlenet_default,

@@ -58,7 +58,11 @@ class ImageDataset(Dataset):
             image = _read_image(self.paths[i])
             x = self.transform(image) if self.transform is not None else image
         except Exception as exc:  # missing, unreadable, truncated, wrong format
-            return (None, i, f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+            return (
+                None,
+                i,
+                f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+            )
         y = -1 if self.labels is None else int(self.labels[i])
         return (x, y, i)
 
@@ -74,7 +78,9 @@ class Batch:
     skipped: list[tuple[int, str]] = field(default_factory=list)
 
     def pin_memory(self) -> Batch:  # DataLoader(pin_memory=True) calls this
-        return Batch(self.x.pin_memory(), self.y.pin_memory(), self.index.pin_memory(), self.skipped)
+        return Batch(
+            self.x.pin_memory(), self.y.pin_memory(), self.index.pin_memory(), self.skipped
+        )
 
 
 def collate_skipping(items) -> Batch:

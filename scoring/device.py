@@ -23,7 +23,9 @@ def resolve_device(device: str | torch.device | None = "auto") -> torch.device:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name.startswith("cuda"):
         if not torch.cuda.is_available():
-            raise ScoringError(f"--device {name}: no CUDA GPU is available here; use --device cpu or auto")
+            raise ScoringError(
+                f"--device {name}: no CUDA GPU is available here; use --device cpu or auto"
+            )
         return torch.device(name)
     if name == "cpu":
         return torch.device("cpu")

@@ -197,7 +197,9 @@ def annotator_reliability(
     raters = np.asarray(raters)
     grades = np.asarray(grades, dtype=np.int64)
     if not (len(items) == len(raters) == len(grades)):
-        raise ValueError(f"items, raters, grades differ in length: {len(items)}, {len(raters)}, {len(grades)}")
+        raise ValueError(
+            f"items, raters, grades differ in length: {len(items)}, {len(raters)}, {len(grades)}"
+        )
     if len(grades) == 0:
         raise ValueError("no ratings")
     k = int(n_grades or grades.max())
@@ -285,9 +287,13 @@ def machine_as_annotator(
     random_grades = rng.integers(1, n_grades + 1, size=len(m_items))
     m_name, r_name = "__machine__", "__random__"
     all_items = np.concatenate([items, m_items, m_items])
-    all_raters = np.concatenate([raters, np.full(len(m_items), m_name), np.full(len(m_items), r_name)])
+    all_raters = np.concatenate(
+        [raters, np.full(len(m_items), m_name), np.full(len(m_items), r_name)]
+    )
     all_grades = np.concatenate([grades, machine_grades, random_grades])
-    ids, tau, n_per, _, it = annotator_reliability(all_items, all_raters, all_grades, n_grades=n_grades)
+    ids, tau, n_per, _, it = annotator_reliability(
+        all_items, all_raters, all_grades, n_grades=n_grades
+    )
     human = ~np.isin(ids, [m_name, r_name])
     return ReliabilityResult(
         raters=ids,
@@ -376,8 +382,13 @@ def evaluate_predictions(
     bin_pred = np.where(probs[sel, hi] > probs[sel, lo], hi, lo)
     bin_acc = float((bin_pred == labels[sel]).mean()) if sel.any() else float("nan")
     res = EvalResult(
-        n=int(len(labels)), classes=classes, accuracy=acc, binary_accuracy=bin_acc,
-        n_binary=int(sel.sum()), confusion=confusion, n_skipped=n_skipped,
+        n=int(len(labels)),
+        classes=classes,
+        accuracy=acc,
+        binary_accuracy=bin_acc,
+        n_binary=int(sel.sum()),
+        confusion=confusion,
+        n_skipped=n_skipped,
     )
     if human_scores is not None:
         human = np.asarray(human_scores, dtype=np.float64)[ok]

@@ -23,7 +23,9 @@ from scoring.device import autocast, to_device
 __all__ = ["Predictions", "iter_predictions", "predict_paths", "prepare_for_inference"]
 
 
-def prepare_for_inference(model: nn.Module, device: torch.device, channels_last: bool = True) -> nn.Module:
+def prepare_for_inference(
+    model: nn.Module, device: torch.device, channels_last: bool = True
+) -> nn.Module:
     """Eval mode on ``device``; channels-last weights on CUDA."""
     model = model.to(device).eval()
     if device.type == "cuda" and channels_last:

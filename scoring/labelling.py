@@ -61,11 +61,19 @@ class LabelResult:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per image: path, class index, label, probability (skipped: NaN/None)."""
-        return pd.DataFrame({"path": self.paths, "class_index": self.class_index,
-                             "label": self.label, "prob": self.prob})
+        return pd.DataFrame(
+            {
+                "path": self.paths,
+                "class_index": self.class_index,
+                "label": self.label,
+                "prob": self.prob,
+            }
+        )
 
 
-def load_classifier(model: str, weights: str | os.PathLike | None = "DEFAULT") -> ImageNetClassifier:
+def load_classifier(
+    model: str, weights: str | os.PathLike | None = "DEFAULT"
+) -> ImageNetClassifier:
     """The ImageNet classifier ``model`` with pretrained ``weights`` (see scoring.backbones)."""
     return build_imagenet_classifier(model, weights=weights)
 
@@ -120,5 +128,12 @@ def label_images(
     seconds = time.perf_counter() - start
     cats = classifier.categories
     labels = [cats[i] if i >= 0 else None for i in cls_idx]
-    return LabelResult(paths=paths, class_index=cls_idx, label=labels, prob=prob,
-                       skipped=skips, model=classifier.name, seconds=seconds)
+    return LabelResult(
+        paths=paths,
+        class_index=cls_idx,
+        label=labels,
+        prob=prob,
+        skipped=skips,
+        model=classifier.name,
+        seconds=seconds,
+    )

@@ -33,7 +33,14 @@ __all__ = [
 
 CLASSES: tuple[str, ...] = ("low", "medium", "high")
 BINARY_CLASSES: tuple[str, ...] = ("low", "high")
-_AVA_COLUMNS = ["index", "image_id", *[f"c{k}" for k in range(1, 11)], "tag1", "tag2", "challenge_id"]
+_AVA_COLUMNS = [
+    "index",
+    "image_id",
+    *[f"c{k}" for k in range(1, 11)],
+    "tag1",
+    "tag2",
+    "challenge_id",
+]
 _ID_COLUMNS = ("image", "image_id", "photo_id", "path", "file", "id")
 _SCORE_COLUMNS = ("score", "mean_score", "beauty", "mean")
 
@@ -57,7 +64,9 @@ class LabelSet:
 
     def subset(self, idx) -> LabelSet:
         idx = np.asarray(idx)
-        return LabelSet(self.image_ids[idx], self.labels[idx], self.classes, self.scores[idx], self.source)
+        return LabelSet(
+            self.image_ids[idx], self.labels[idx], self.classes, self.scores[idx], self.source
+        )
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -119,9 +128,13 @@ def read_ava(path: str | Path) -> pd.DataFrame:
             try:
                 nums = [int(p) for p in parts]
             except ValueError:
-                raise ScoringError(f"{path}:{lineno}: non-integer field in {line.strip()!r}") from None
+                raise ScoringError(
+                    f"{path}:{lineno}: non-integer field in {line.strip()!r}"
+                ) from None
             if min(nums[2:12]) < 0 or sum(nums[2:12]) == 0:
-                raise ScoringError(f"{path}:{lineno}: vote counts must be >= 0 with at least one vote")
+                raise ScoringError(
+                    f"{path}:{lineno}: vote counts must be >= 0 with at least one vote"
+                )
             rows.append(nums)
     if not rows:
         raise ScoringError(f"{path}: no AVA rows")
@@ -194,7 +207,9 @@ def read_labels(path: str | Path, *, binary: bool = False) -> LabelSet:
         labels = np.array([mapping.get(r, -1) for r in raw], dtype=np.int64)
         return LabelSet(ids[keep], labels[keep], classes, scores[keep], str(path))
     if score_col is None:
-        raise ScoringError(f"{path}: need a 'label' column or a score column ({', '.join(_SCORE_COLUMNS)})")
+        raise ScoringError(
+            f"{path}: need a 'label' column or a score column ({', '.join(_SCORE_COLUMNS)})"
+        )
     ok = ~np.isnan(scores)
     ids, scores = ids[ok], scores[ok]
     if binary:

@@ -110,8 +110,16 @@ class DomainLexicon:
         for base in self._exceptions.get(w, ()):
             if self._knows(base):
                 return base
-        for suffix, repl in (("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"),
-                             ("shes", "sh"), ("men", "man"), ("ies", "y"), ("s", "")):
+        for suffix, repl in (
+            ("ses", "s"),
+            ("xes", "x"),
+            ("zes", "z"),
+            ("ches", "ch"),
+            ("shes", "sh"),
+            ("men", "man"),
+            ("ies", "y"),
+            ("s", ""),
+        ):
             if w.endswith(suffix) and len(w) > len(suffix):
                 cand = w[: -len(suffix)] + repl
                 if self._knows(cand):
@@ -164,8 +172,17 @@ def _read_imagenet(path: Path) -> tuple[list[ImageNetEntry], str]:
             elif not line.startswith("#"):
                 lines.append(line)
     for rec in csv.DictReader(lines, delimiter="\t"):
-        rows.append(ImageNetEntry(int(rec["index"]), rec["name"], rec["wnid"], rec["synset"],
-                                  rec["lexfile"], rec["domain"] or None, rec["rule"]))
+        rows.append(
+            ImageNetEntry(
+                int(rec["index"]),
+                rec["name"],
+                rec["wnid"],
+                rec["synset"],
+                rec["lexfile"],
+                rec["domain"] or None,
+                rec["rule"],
+            )
+        )
     if [r.index for r in rows] != list(range(len(rows))):
         raise ScoringError(f"{path}: ImageNet rows are not indexed 0..{len(rows) - 1}")
     return rows, version
@@ -245,8 +262,14 @@ class BabelNetLexicon(DomainLexicon):
     fallback : the lexicon supplying the ImageNet table and morphology (WordNet).
     """
 
-    def __init__(self, key: str, *, base_url: str = "https://babelnet.io/v9",
-                 fetch: Fetcher | None = None, fallback: WordNetLexicon | None = None) -> None:
+    def __init__(
+        self,
+        key: str,
+        *,
+        base_url: str = "https://babelnet.io/v9",
+        fetch: Fetcher | None = None,
+        fallback: WordNetLexicon | None = None,
+    ) -> None:
         if not key or not str(key).strip():
             raise ScoringError("a BabelNet API key is required (--babelnet-key)")
         fb = fallback or default_lexicon()
@@ -268,8 +291,10 @@ class BabelNetLexicon(DomainLexicon):
         except urllib.error.HTTPError as exc:
             raise ScoringError(f"BabelNet API {endpoint} failed: HTTP {exc.code}") from None
         except (urllib.error.URLError, OSError) as exc:
-            raise ScoringError(f"BabelNet API unreachable ({exc}); use the offline WordNet "
-                               "lexicon (omit --babelnet-key)") from None
+            raise ScoringError(
+                f"BabelNet API unreachable ({exc}); use the offline WordNet "
+                "lexicon (omit --babelnet-key)"
+            ) from None
         try:
             obj = json.loads(raw.decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
@@ -282,7 +307,11 @@ class BabelNetLexicon(DomainLexicon):
         if word in self._cache:
             return self._cache[word]
         ids = self._get("getSynsetIds", lemma=word.replace("_", " "), searchLang="EN", pos="NOUN")
-        ids = [d["id"] for d in ids if isinstance(d, dict) and "id" in d] if isinstance(ids, list) else []
+        ids = (
+            [d["id"] for d in ids if isinstance(d, dict) and "id" in d]
+            if isinstance(ids, list)
+            else []
+        )
         synsets = [(sid, self._get("getSynset", id=sid)) for sid in ids]
         key_synsets = [s for _, s in synsets if _has_key_sense(s, word)]
         if not key_synsets:

@@ -20,7 +20,14 @@ from scoring.backbones import ImagePreprocess, build_feature_backbone, get_backb
 from scoring.errors import ScoringError
 from scoring.labels import CLASSES
 
-__all__ = ["CHECKPOINT_FORMAT", "BeautyNet", "LoadedModel", "build_beauty_model", "load_checkpoint", "save_checkpoint"]
+__all__ = [
+    "CHECKPOINT_FORMAT",
+    "BeautyNet",
+    "LoadedModel",
+    "build_beauty_model",
+    "load_checkpoint",
+    "save_checkpoint",
+]
 
 CHECKPOINT_FORMAT = "beautygraph-beauty-v1"
 
@@ -31,7 +38,9 @@ class BeautyNet(nn.Module):
     ``forward`` returns logits; the softmax gives p_LQ, p_MQ, p_HQ of §4.
     """
 
-    def __init__(self, backbone: nn.Module, feature_dim: int, n_classes: int = 3, dropout: float = 0.2) -> None:
+    def __init__(
+        self, backbone: nn.Module, feature_dim: int, n_classes: int = 3, dropout: float = 0.2
+    ) -> None:
         super().__init__()
         self.backbone = backbone
         self.dropout = nn.Dropout(dropout)
@@ -59,7 +68,9 @@ def build_beauty_model(
     dropout: float = 0.2,
 ) -> tuple[BeautyNet, ImagePreprocess]:
     """A fresh :class:`BeautyNet` on ImageNet weights and its preprocessing."""
-    module, dim, transform = build_feature_backbone(backbone, weights=weights, image_size=image_size)
+    module, dim, transform = build_feature_backbone(
+        backbone, weights=weights, image_size=image_size
+    )
     return BeautyNet(module, dim, n_classes=len(classes), dropout=dropout), transform
 
 
@@ -155,4 +166,6 @@ def load_checkpoint(path: str | os.PathLike) -> LoadedModel:
         )
     model.load_state_dict(state)
     model.eval()
-    return LoadedModel(model=model, transform=transform, classes=classes, backbone=backbone, checkpoint=ckpt)
+    return LoadedModel(
+        model=model, transform=transform, classes=classes, backbone=backbone, checkpoint=ckpt
+    )

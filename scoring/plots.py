@@ -16,7 +16,9 @@ def _plt():
     return plt
 
 
-def plot_deciles(table, *, ylabel: str = "mean human score", rho: float | None = None, title: str = ""):
+def plot_deciles(
+    table, *, ylabel: str = "mean human score", rho: float | None = None, title: str = ""
+):
     """Fig. 4 of ``beautiful-and-damned.txt``: mean human score per 0.1-bin of predicted
     beauty with its 95 % interval (``table`` is a :class:`scoring.evaluate.DecileTable`)."""
     plt = _plt()
@@ -27,7 +29,15 @@ def plot_deciles(table, *, ylabel: str = "mean human score", rho: float | None =
     err = np.nan_to_num(err, nan=0.0)
     ax.errorbar(mid[ok], table.mean[ok], yerr=err, fmt="o-", color="#c33", capsize=3)
     for x, y, n in zip(mid[ok], table.mean[ok], table.n[ok], strict=True):
-        ax.annotate(str(int(n)), (x, y), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=7, color="#666")
+        ax.annotate(
+            str(int(n)),
+            (x, y),
+            textcoords="offset points",
+            xytext=(0, 7),
+            ha="center",
+            fontsize=7,
+            color="#666",
+        )
     ax.set_xlim(0, 1)
     ax.set_xticks(np.linspace(0, 1, 11))
     ax.set_xlabel("predicted beauty s (Eq. 1), 0.1 bins")
@@ -67,7 +77,9 @@ def plot_reliability(result):
     plt = _plt()
     order = np.argsort(result.tau)
     names = result.raters[order]
-    colors = ["#c33" if n == "__machine__" else "#888" if n == "__random__" else "#4a7" for n in names]
+    colors = [
+        "#c33" if n == "__machine__" else "#888" if n == "__random__" else "#4a7" for n in names
+    ]
     fig, ax = plt.subplots(figsize=(6, 3.2))
     ax.bar(np.arange(len(names)), result.tau[order], color=colors)
     ax.set_ylabel("reliability τ")

@@ -22,7 +22,9 @@ def _sources() -> list[np.ndarray]:
     return [np.asarray(getattr(skimage.data, n)(), dtype=np.float64) for n in _SOURCES]
 
 
-def degraded_photo(source: np.ndarray, beauty: float, rng: np.random.Generator, size: int = 48) -> np.ndarray:
+def degraded_photo(
+    source: np.ndarray, beauty: float, rng: np.random.Generator, size: int = 48
+) -> np.ndarray:
     """A ``size``-pixel RGB uint8 crop of ``source`` degraded according to ``beauty``."""
     from PIL import Image, ImageFilter
 
@@ -39,7 +41,9 @@ def degraded_photo(source: np.ndarray, beauty: float, rng: np.random.Generator, 
     return arr.clip(0, 255).astype(np.uint8)
 
 
-def write_labelled_photos(folder: str | Path, n: int, seed: int = 0, size: int = 48) -> tuple[list[str], np.ndarray]:
+def write_labelled_photos(
+    folder: str | Path, n: int, seed: int = 0, size: int = 48
+) -> tuple[list[str], np.ndarray]:
     """Write ``n`` JPEGs ``folder/img{i}.jpg`` with uniform planted beauty; returns
     (file names, beauty)."""
     from PIL import Image

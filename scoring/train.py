@@ -70,7 +70,9 @@ class TrainConfig:
         if self.epochs < 1:
             raise ScoringError(f"epochs={self.epochs} must be >= 1")
         if not 0 <= self.head_epochs <= self.epochs:
-            raise ScoringError(f"head_epochs={self.head_epochs} must be in [0, epochs={self.epochs}]")
+            raise ScoringError(
+                f"head_epochs={self.head_epochs} must be in [0, epochs={self.epochs}]"
+            )
         if self.batch < 1:
             raise ScoringError(f"batch={self.batch} must be >= 1")
         if not self.lr > 0:
@@ -195,8 +197,14 @@ def train_one_epoch(
 
 @torch.inference_mode()
 def extract_features(
-    model: BeautyNet, loader, device: torch.device, *, amp: bool = True, channels_last: bool = True,
-    skips: SkipLog | None = None, paths: Sequence[str] | None = None,
+    model: BeautyNet,
+    loader,
+    device: torch.device,
+    *,
+    amp: bool = True,
+    channels_last: bool = True,
+    skips: SkipLog | None = None,
+    paths: Sequence[str] | None = None,
     on_batch: Callable[[int], None] | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Backbone features (eval mode) and labels of every readable image, on the CPU."""
@@ -218,8 +226,14 @@ def extract_features(
 
 
 def train_head_epoch(
-    model: BeautyNet, feats: torch.Tensor, labels: torch.Tensor, optimizer: torch.optim.Optimizer,
-    device: torch.device, *, batch_size: int, generator: torch.Generator,
+    model: BeautyNet,
+    feats: torch.Tensor,
+    labels: torch.Tensor,
+    optimizer: torch.optim.Optimizer,
+    device: torch.device,
+    *,
+    batch_size: int,
+    generator: torch.Generator,
 ) -> tuple[float, float, int]:
     """One head-only epoch on cached backbone features (same result as running the frozen
     backbone in eval mode each epoch, without its cost); returns (loss, accuracy, n)."""
@@ -355,8 +369,12 @@ def train(
             phase = "head" if head_only else "full"
             bar.reset(len(ds), f"epoch {epoch + 1}/{cfg.epochs} ({phase})")
             loader = make_loader(
-                ds, batch_size=cfg.batch, workers=cfg.workers, shuffle=True,
-                device=device, seed=cfg.seed * 1000 + epoch,
+                ds,
+                batch_size=cfg.batch,
+                workers=cfg.workers,
+                shuffle=True,
+                device=device,
+                seed=cfg.seed * 1000 + epoch,
             )
             t0 = time.perf_counter()
             # per-epoch seeds: a resumed run repeats the uninterrupted one exactly
@@ -367,33 +385,69 @@ def train(
                 if cached is None:
                     bar.update(f"epoch {epoch + 1}/{cfg.epochs} (features)")
                     cached = extract_features(
-                        model, make_loader(ds, batch_size=cfg.batch, workers=cfg.workers, device=device),
-                        device, amp=cfg.amp, channels_last=cfg.channels_last, skips=skips, paths=paths,
+                        model,
+                        make_loader(ds, batch_size=cfg.batch, workers=cfg.workers, device=device),
+                        device,
+                        amp=cfg.amp,
+                        channels_last=cfg.channels_last,
+                        skips=skips,
+                        paths=paths,
                         on_batch=bar.advance,
                     )
                 loss, acc, n = train_head_epoch(
-                    model, cached[0], cached[1], optimizer, device, batch_size=cfg.batch,
+                    model,
+                    cached[0],
+                    cached[1],
+                    optimizer,
+                    device,
+                    batch_size=cfg.batch,
                     generator=flip_gen,
                 )
             else:
                 loss, acc, n = train_one_epoch(
-                    model, loader, optimizer, device, head_only=head_only, scaler=scaler,
-                    amp=cfg.amp, channels_last=cfg.channels_last, hflip=cfg.hflip,
-                    freeze_bn=cfg.freeze_bn, generator=flip_gen, skips=skips, paths=paths, on_batch=bar.advance,
+                    model,
+                    loader,
+                    optimizer,
+                    device,
+                    head_only=head_only,
+                    scaler=scaler,
+                    amp=cfg.amp,
+                    channels_last=cfg.channels_last,
+                    hflip=cfg.hflip,
+                    freeze_bn=cfg.freeze_bn,
+                    generator=flip_gen,
+                    skips=skips,
+                    paths=paths,
+                    on_batch=bar.advance,
                 )
             scheduler.step()
             m = EpochMetrics(
-                epoch=epoch + 1, phase=phase, lr=lr_now, train_loss=loss, train_accuracy=acc,
-                n_train=n, n_skipped=len(skips),
+                epoch=epoch + 1,
+                phase=phase,
+                lr=lr_now,
+                train_loss=loss,
+                train_accuracy=acc,
+                n_train=n,
+                n_skipped=len(skips),
             )
             if val_loader is not None:
-                m.val_loss, m.val_accuracy = _validate(model, val_loader, device, cfg.amp, cfg.channels_last)
+                m.val_loss, m.val_accuracy = _validate(
+                    model, val_loader, device, cfg.amp, cfg.channels_last
+                )
             m.seconds = time.perf_counter() - t0
             history.append(m)
             save_checkpoint(
-                out, model, backbone=cfg.backbone, classes=cfg.classes, image_size=cfg.image_size,
-                epoch=epoch + 1, optimizer=optimizer, scheduler=scheduler, args=args,
-                history=[asdict(h) for h in history], scaler=scaler,
+                out,
+                model,
+                backbone=cfg.backbone,
+                classes=cfg.classes,
+                image_size=cfg.image_size,
+                epoch=epoch + 1,
+                optimizer=optimizer,
+                scheduler=scheduler,
+                args=args,
+                history=[asdict(h) for h in history],
+                scaler=scaler,
             )
             if on_epoch is not None:
                 on_epoch(m)

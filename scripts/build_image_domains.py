@@ -42,9 +42,29 @@ from beautygraph.generate.config import ImageParams  # noqa: E402
 from beautygraph.generate.images import degradation_params, load_source, render  # noqa: E402
 
 #: real photographs shipped with scikit-image (synthetic patterns, logos and 25-px faces left out).
-SOURCES = ("astronaut", "brick", "camera", "cat", "cell", "chelsea", "clock", "coffee", "coins",
-           "colorwheel", "grass", "gravel", "horse", "hubble_deep_field", "immunohistochemistry",
-           "moon", "page", "retina", "rocket", "stereo_motorcycle", "text")
+SOURCES = (
+    "astronaut",
+    "brick",
+    "camera",
+    "cat",
+    "cell",
+    "chelsea",
+    "clock",
+    "coffee",
+    "coins",
+    "colorwheel",
+    "grass",
+    "gravel",
+    "horse",
+    "hubble_deep_field",
+    "immunohistochemistry",
+    "moon",
+    "page",
+    "retina",
+    "rocket",
+    "stereo_motorcycle",
+    "text",
+)
 SIDES = (1.0, 0.7, 0.5)
 GRID = {1.0: 3, 0.7: 2, 0.5: 3}  # positions per axis (only along the long side at 100 %)
 AUGMENT = ({"flip": True, "rotate": 0.0}, {"flip": False, "rotate": 8.0})
@@ -65,7 +85,11 @@ def crops(name: str) -> list[dict]:
         side = int(min(h, w) * frac)
         ys = sorted({int(round(v)) for v in np.linspace(0, h - side, GRID[frac])})
         xs = sorted({int(round(v)) for v in np.linspace(0, w - side, GRID[frac])})
-        out += [{"source": name, "box": [y0, x0, side], "flip": False, "rotate": 0.0} for y0 in ys for x0 in xs]
+        out += [
+            {"source": name, "box": [y0, x0, side], "flip": False, "rotate": 0.0}
+            for y0 in ys
+            for x0 in xs
+        ]
     return out
 
 
@@ -107,7 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
 
     def label(vs: list[dict]) -> None:
-        jp = [render(load_source(v["source"]), clean_params(), size, np.random.default_rng(0), v) for v in vs]
+        jp = [
+            render(load_source(v["source"]), clean_params(), size, np.random.default_rng(0), v)
+            for v in vs
+        ]
         cls, prob = classify(clf, jp) if jp else (np.zeros(0, int), np.zeros(0))
         for v, c, p in zip(vs, cls.tolist(), prob.tolist(), strict=True):
             v["label"] = clf.categories[c]
@@ -118,8 +145,10 @@ def main(argv: list[str] | None = None) -> int:
     cand = [v for name in sources for v in crops(name)]
     label(cand)
     print(f"{len(cand)} crops labelled in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-    with_domain = sorted((v for v in cand if v["domain"] and v["prob"] >= MIN_PROB),
-                         key=lambda v: (v["source"], v["domain"], -v["prob"]))
+    with_domain = sorted(
+        (v for v in cand if v["domain"] and v["prob"] >= MIN_PROB),
+        key=lambda v: (v["source"], v["domain"], -v["prob"]),
+    )
     kept, seen = [], {}
     for v in with_domain:
         key = (v["source"], v["domain"])
@@ -159,7 +188,10 @@ def main(argv: list[str] | None = None) -> int:
         ok = bool(dom_hit[k, usable_cols].mean() >= MIN_AGREEMENT)
         for f in family[k]:
             f["usable"] = ok
-            f["domain_agreement"], f["label_agreement"] = v["domain_agreement"], v["label_agreement"]
+            f["domain_agreement"], f["label_agreement"] = (
+                v["domain_agreement"],
+                v["label_agreement"],
+            )
     kept = [f for k in range(len(kept)) for f in family[k]]
     usable = [v for v in kept if v["usable"]]
     by_domain: dict[str, dict[str, int]] = {}
@@ -182,22 +214,58 @@ def main(argv: list[str] | None = None) -> int:
         "n_with_domain": len(with_domain),
         "n_degradation_renders": len(jpegs),
         "agreement_by_badness": {
-            "all_with_domain": {"domain": [round(float(a), 3) for a in dom_hit.mean(axis=0)] if kept else [],
-                                "label": [round(float(a), 3) for a in lab_hit.mean(axis=0)] if kept else []},
-            "usable": {"domain": [round(float(a), 3) for a in dom_hit[u_idx].mean(axis=0)] if u_idx else [],
-                       "label": [round(float(a), 3) for a in lab_hit[u_idx].mean(axis=0)] if u_idx else []},
+            "all_with_domain": {
+                "domain": [round(float(a), 3) for a in dom_hit.mean(axis=0)] if kept else [],
+                "label": [round(float(a), 3) for a in lab_hit.mean(axis=0)] if kept else [],
+            },
+            "usable": {
+                "domain": [round(float(a), 3) for a in dom_hit[u_idx].mean(axis=0)]
+                if u_idx
+                else [],
+                "label": [round(float(a), 3) for a in lab_hit[u_idx].mean(axis=0)] if u_idx else [],
+            },
         },
         "usable_by_domain": {d: dict(sorted(s.items())) for d, s in sorted(by_domain.items())},
-        "variants": [{k: v[k] for k in ("source", "box", "flip", "rotate", "label", "prob", "domain",
-                                        "domain_agreement", "label_agreement")}
-                     for v in usable],
+        "variants": [
+            {
+                k: v[k]
+                for k in (
+                    "source",
+                    "box",
+                    "flip",
+                    "rotate",
+                    "label",
+                    "prob",
+                    "domain",
+                    "domain_agreement",
+                    "label_agreement",
+                )
+            }
+            for v in usable
+        ],
     }
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(json.dumps({k: data[k] for k in ("n_candidates", "n_with_domain", "agreement_by_badness",
-                                            "usable_by_domain")}, indent=1), file=sys.stderr)
-    print(f"{len(usable)} usable variants -> {out} ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+    print(
+        json.dumps(
+            {
+                k: data[k]
+                for k in (
+                    "n_candidates",
+                    "n_with_domain",
+                    "agreement_by_badness",
+                    "usable_by_domain",
+                )
+            },
+            indent=1,
+        ),
+        file=sys.stderr,
+    )
+    print(
+        f"{len(usable)} usable variants -> {out} ({time.perf_counter() - t0:.0f} s)",
+        file=sys.stderr,
+    )
     return 0
 
 

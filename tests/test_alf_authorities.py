@@ -53,8 +53,11 @@ def test_eq8_wzf_and_eq2_assignment_by_hand():
     # eligible: ZF > 0 and more than one topical follower; argmax of wzf (one topic each)
     expected = []
     for u in range(4):
-        cands = [(Z[u, t] * math.log(N_IN[u] * F_HAND[u, t]), t) for t in range(2)
-                 if F_HAND[u, t] > 0 and Z[u, t] > 0 and N_IN[u] * F_HAND[u, t] > 1]
+        cands = [
+            (Z[u, t] * math.log(N_IN[u] * F_HAND[u, t]), t)
+            for t in range(2)
+            if F_HAND[u, t] > 0 and Z[u, t] > 0 and N_IN[u] * F_HAND[u, t] > 1
+        ]
         expected.append(max(cands)[1] if cands else -1)
     np.testing.assert_array_equal(r.assigned, expected)
     # user 1: log 0.2 is above the topic-0 mean of log {0.5, 0.2, 0.05}, below the topic-1
@@ -78,8 +81,7 @@ def test_eq9_levels():
 def test_fp1_thresholds_by_hand():
     # topics 0, 1, 2 with n_t = 10, 5, 2: popular (keep 40 %), mid (60 %), tail (90 %)
     assigned = np.array([0] * 10 + [1] * 5 + [2] * 2 + [-1])
-    score = np.array(list(range(10, 0, -1)) + [5, 4, 3, 2, 1] + [2.0, 1.0] + [np.nan],
-                     dtype=float)
+    score = np.array(list(range(10, 0, -1)) + [5, 4, 3, 2, 1] + [2.0, 1.0] + [np.nan], dtype=float)
     removed, theta, bucket, n_t = fp1_filter(assigned, score, 3)
     assert list(n_t) == [10, 5, 2]
     assert list(bucket) == ["popular", "mid", "tail"]
@@ -191,9 +193,14 @@ def test_plots_render():
 
     rng = np.random.default_rng(1)
     F = rng.lognormal(-3, 0.5, size=(50, 4))
-    figs = [plot_log_f_qq(F[:, 0], topic="x"), plot_topical_fractions(F[0], list("abcd")),
-            plot_blogcatalog([{"p": 0.1, "micro_f1": 20, "macro_f1": 10}],
-                             {"p": [0.1], "micro": [35.9], "macro": [21.1]})]
+    figs = [
+        plot_log_f_qq(F[:, 0], topic="x"),
+        plot_topical_fractions(F[0], list("abcd")),
+        plot_blogcatalog(
+            [{"p": 0.1, "micro_f1": 20, "macro_f1": 10}],
+            {"p": [0.1], "micro": [35.9], "macro": [21.1]},
+        ),
+    ]
     s = precision_recall_at_k({"t": ["a"]}, {"t": ["a", "b"]}, 5)
     figs.append(plot_table6(Table6(scores={"alf": s}, k=5)))
     for fig in figs:

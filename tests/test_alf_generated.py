@@ -20,13 +20,14 @@ def _run_alf(folder, truth):
     follows = pd.read_csv(folder / "follows.csv", dtype=str)
     uid = pd.Index(sorted(users["user_id"]))
     tid = pd.Index(sorted(topics["topic_id"]))
-    found = extract_interests(users["user_id"].tolist(), users["bio"].tolist(),
-                              TopicVocabulary.from_frame(topics))
-    A = follow_matrix(uid.get_indexer(follows["src"]), uid.get_indexer(follows["dst"]),
-                      len(uid))
-    S = sp.csr_matrix((np.ones(len(found)), (uid.get_indexer(found["user"]),
-                                             tid.get_indexer(found["topic"]))),
-                      shape=(len(uid), len(tid)))
+    found = extract_interests(
+        users["user_id"].tolist(), users["bio"].tolist(), TopicVocabulary.from_frame(topics)
+    )
+    A = follow_matrix(uid.get_indexer(follows["src"]), uid.get_indexer(follows["dst"]), len(uid))
+    S = sp.csr_matrix(
+        (np.ones(len(found)), (uid.get_indexer(found["user"]), tid.get_indexer(found["topic"]))),
+        shape=(len(uid), len(tid)),
+    )
     prop = algorithm1(A, S)
     res = find_authorities(prop.F, prop.n_in)
     res_zf = find_authorities(prop.F, prop.n_in, weighting="zf")
@@ -39,8 +40,9 @@ def alf(tmp_path_factory):
     from beautygraph.generate import GeneratorConfig, generate
 
     folder = tmp_path_factory.mktemp("alf_gen")
-    truth = generate(GeneratorConfig(n_users=4000, seed=3, weeks=6, influence=False,
-                                     churn=False), folder)
+    truth = generate(
+        GeneratorConfig(n_users=4000, seed=3, weeks=6, influence=False, churn=False), folder
+    )
     return _run_alf(folder, truth)
 
 
@@ -52,8 +54,9 @@ def alf_fp1(tmp_path_factory):
     from beautygraph.generate import GeneratorConfig, generate
 
     folder = tmp_path_factory.mktemp("alf_gen_fp1")
-    truth = generate(GeneratorConfig(n_users=4000, seed=4, weeks=6, influence=False,
-                                     churn=False), folder)
+    truth = generate(
+        GeneratorConfig(n_users=4000, seed=4, weeks=6, influence=False, churn=False), folder
+    )
     assert tuple(truth["params"]["tail_accounts"]["followers"]) == (2, 3)
     return _run_alf(folder, truth)
 
@@ -125,7 +128,7 @@ def test_wzf_demotes_default_tail_accounts(alf):
 def _top_n_hit_rate(d, ranked) -> float:
     hits = total = 0
     for t, auths in d["truth"]["authorities"].items():
-        top = set(d["uid"][ranked[d["tid"].get_loc(t)][:len(auths)]])
+        top = set(d["uid"][ranked[d["tid"].get_loc(t)][: len(auths)]])
         hits += len(top & set(auths))
         total += len(auths)
     return hits / total

@@ -42,8 +42,9 @@ def test_algorithm1_hand_worked():
     np.testing.assert_allclose(p.S_i[D_], [0, 0])
     np.testing.assert_allclose(p.S_i[E_], [2 / 3, 2 / 3])
     # Pass 3: mean of the followers' S_i
-    np.testing.assert_allclose(p.F_i[D_], [(5 / 6 + 2 / 3 + 5 / 6 + 2 / 3) / 4,
-                                           (1 / 3 + 2 / 3 + 1 / 3 + 2 / 3) / 4])
+    np.testing.assert_allclose(
+        p.F_i[D_], [(5 / 6 + 2 / 3 + 5 / 6 + 2 / 3) / 4, (1 / 3 + 2 / 3 + 1 / 3 + 2 / 3) / 4]
+    )
     np.testing.assert_allclose(p.F_i[E_], [5 / 6, 1 / 3])
     np.testing.assert_allclose(p.F, p.F_e + p.F_i)
     np.testing.assert_allclose(p.F[D_], [2 / 3 + 3 / 4, 2 / 3 + 1 / 2])

@@ -28,8 +28,7 @@ def gen_dir(tmp_path_factory):
     from beautygraph.generate import GeneratorConfig, generate
 
     folder = tmp_path_factory.mktemp("alf_store_gen")
-    generate(GeneratorConfig(n_users=700, seed=5, weeks=3, influence=False, churn=False),
-             folder)
+    generate(GeneratorConfig(n_users=700, seed=5, weeks=3, influence=False, churn=False), folder)
     return folder
 
 
@@ -47,9 +46,18 @@ def test_cypher_pass1_equals_numpy(gen_store):
     store = gen_store
     extract_bio_interests(store)
     # a second source that Pass 1 must ignore unless asked for
-    store.replace_rels("INTERESTED_IN", pd.DataFrame({
-        "src": ["u000001", "u000002"], "dst": ["travel", "cats"], "source": "tags",
-        "score": 1.0}), where={"source": "tags"})
+    store.replace_rels(
+        "INTERESTED_IN",
+        pd.DataFrame(
+            {
+                "src": ["u000001", "u000002"],
+                "dst": ["travel", "cats"],
+                "source": "tags",
+                "score": 1.0,
+            }
+        ),
+        where={"source": "tags"},
+    )
     for sources in (["bio"], ["bio", "tags"]):
         g = export_alf_graph(store, sources)
         Fe = algorithm1(g.A, g.S_c).F_e
@@ -65,22 +73,28 @@ def test_cypher_pass1_equals_numpy(gen_store):
     t = int(np.argmax(Fe[v]))
     one = explain_authority(store, g.user_ids[v], g.topic_ids[t], sources=["bio", "tags"])
     assert len(one) == 1 and one["score"][0] == pytest.approx(Fe[v, t])
-    assert len(explain_authority(store, g.user_ids[v], sources=["bio", "tags"])) == (
-        Fe[v] > 0).sum()
+    assert (
+        len(explain_authority(store, g.user_ids[v], sources=["bio", "tags"])) == (Fe[v] > 0).sum()
+    )
 
 
 def test_run_authorities_write_back_and_recommender(gen_store):
     store = gen_store
     with pytest.raises(UserError, match="authorities"):
         recommend_authorities(store, "u000001")  # nothing written yet
-    store.replace_rels("INTERESTED_IN", pd.DataFrame({
-        "src": ["u000003"], "dst": ["dogs"], "source": "tags", "score": 0.5}),
-        where={"source": "tags"})
+    store.replace_rels(
+        "INTERESTED_IN",
+        pd.DataFrame({"src": ["u000003"], "dst": ["dogs"], "source": "tags", "score": 0.5}),
+        where={"source": "tags"},
+    )
     run = run_authorities(store)
     res, g = run.result, run.graph
-    rel = _rels(store, "MATCH (u:User)-[r:AUTHORITY_ON]->(t:Topic) "
-                       "RETURN u.id AS u, t.id AS t, r.score AS score, r.wzf AS wzf, "
-                       "r.rank AS rank")
+    rel = _rels(
+        store,
+        "MATCH (u:User)-[r:AUTHORITY_ON]->(t:Topic) "
+        "RETURN u.id AS u, t.id AS t, r.score AS score, r.wzf AS wzf, "
+        "r.rank AS rank",
+    )
     frame = run.to_frame()
     assert len(rel) == len(frame) == int((res.topic >= 0).sum()) > 0
     merged = rel.merge(frame, left_on=["u", "t"], right_on=["user", "topic"])
@@ -92,15 +106,36 @@ def test_run_authorities_write_back_and_recommender(gen_store):
     n_auth = sum(1 for x in users.props["authority_topic"] if x is not None)
     assert n_auth == len(rel)
     # idempotent; the tags interest survives the bio rewrite
-    bio_n = len(_rels(store, "MATCH (:User)-[r:INTERESTED_IN]->(:Topic) "
-                             "WHERE r.source = 'bio' RETURN r.score AS s"))
+    bio_n = len(
+        _rels(
+            store,
+            "MATCH (:User)-[r:INTERESTED_IN]->(:Topic) WHERE r.source = 'bio' RETURN r.score AS s",
+        )
+    )
     run2 = run_authorities(store)
-    assert len(_rels(store, "MATCH (:User)-[r:AUTHORITY_ON]->(:Topic) RETURN r.rank AS r")) \
-        == len(rel)
-    assert len(_rels(store, "MATCH (:User)-[r:INTERESTED_IN]->(:Topic) "
-                            "WHERE r.source = 'bio' RETURN r.score AS s")) == bio_n
-    assert len(_rels(store, "MATCH (:User)-[r:INTERESTED_IN]->(:Topic) "
-                            "WHERE r.source = 'tags' RETURN r.score AS s")) == 1
+    assert len(_rels(store, "MATCH (:User)-[r:AUTHORITY_ON]->(:Topic) RETURN r.rank AS r")) == len(
+        rel
+    )
+    assert (
+        len(
+            _rels(
+                store,
+                "MATCH (:User)-[r:INTERESTED_IN]->(:Topic) "
+                "WHERE r.source = 'bio' RETURN r.score AS s",
+            )
+        )
+        == bio_n
+    )
+    assert (
+        len(
+            _rels(
+                store,
+                "MATCH (:User)-[r:INTERESTED_IN]->(:Topic) "
+                "WHERE r.source = 'tags' RETURN r.score AS s",
+            )
+        )
+        == 1
+    )
     np.testing.assert_array_equal(run2.result.topic, res.topic)
 
     # Algorithm 2 in Cypher equals the array implementation
@@ -111,12 +146,14 @@ def test_run_authorities_write_back_and_recommender(gen_store):
             if ref.empty:
                 continue
             got = recommend_authorities(store, g.user_ids[u], k=1000, a_hat=a_hat, b_hat=b_hat)
-            assert sorted((r["user_id"], r["topic_id"], r["topic_rank"]) for r in got) == \
-                sorted((g.user_ids[v], g.topic_ids[t], r) for v, t, r in
-                       zip(ref["user"], ref["topic"], ref["rank"], strict=True))
+            assert sorted((r["user_id"], r["topic_id"], r["topic_rank"]) for r in got) == sorted(
+                (g.user_ids[v], g.topic_ids[t], r)
+                for v, t, r in zip(ref["user"], ref["topic"], ref["rank"], strict=True)
+            )
             ent = dict(zip(ref["topic"], ref["enthusiasm"], strict=True))
-            assert all(r["enthusiasm"] == ent[pd.Index(g.topic_ids).get_loc(r["topic_id"])]
-                       for r in got)
+            assert all(
+                r["enthusiasm"] == ent[pd.Index(g.topic_ids).get_loc(r["topic_id"])] for r in got
+            )
             assert [r["rank"] for r in got] == list(range(1, len(got) + 1))
             checked += 1
         if checked >= 12:
@@ -163,12 +200,39 @@ def test_cli_authorities(gen_dir, tmp_path, capsys):
     assert code == 0, err
     summary = json.loads(out)
     assert summary["method"] == "algorithm1" and summary["authorities"] > 0
-    code, out, err = run_cli(["--db", db, "authorities", "--alpha", "0.2", "--beta", "0.05",
-                              "--gamma", "1", "--interest-source", "bio", "--json"], capsys)
+    code, out, err = run_cli(
+        [
+            "--db",
+            db,
+            "authorities",
+            "--alpha",
+            "0.2",
+            "--beta",
+            "0.05",
+            "--gamma",
+            "1",
+            "--interest-source",
+            "bio",
+            "--json",
+        ],
+        capsys,
+    )
     assert code == 0, err
     assert json.loads(out)["params"] == {"alpha": 0.2, "beta": 0.05, "gamma": 1.0}
-    code, out, err = run_cli(["--db", db, "analyze", "authorities", "--k", "200", "--truth",
-                              str(gen_dir / "truth.json"), "--json"], capsys)
+    code, out, err = run_cli(
+        [
+            "--db",
+            db,
+            "analyze",
+            "authorities",
+            "--k",
+            "200",
+            "--truth",
+            str(gen_dir / "truth.json"),
+            "--json",
+        ],
+        capsys,
+    )
     assert code == 0, err
     res = json.loads(out)
     assert set(res) == {"alf", "pagerank", "no_weighting"}
@@ -184,8 +248,9 @@ def test_report_section(gen_store, gen_dir, tmp_path):
     from beautygraph.pipelines.demo import DemoContext
 
     truth = json.loads((gen_dir / "truth.json").read_text())
-    ctx = DemoContext(store=gen_store, out_dir=tmp_path, data_dir=gen_dir, truth=truth,
-                      seed=5, n_users=700)
+    ctx = DemoContext(
+        store=gen_store, out_dir=tmp_path, data_dir=gen_dir, truth=truth, seed=5, n_users=700
+    )
     sec = alf_section(ctx)
     assert sec.key == "alf"
     assert {"alf", "pagerank", "no_weighting", "bio_precision"} <= set(sec.headline)

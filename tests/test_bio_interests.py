@@ -23,21 +23,25 @@ def generated(tmp_path_factory):
     from beautygraph.generate import GeneratorConfig, generate
 
     folder = tmp_path_factory.mktemp("alf_bio_gen")
-    truth = generate(GeneratorConfig(n_users=1500, seed=11, weeks=4, influence=False,
-                                     churn=False), folder)
+    truth = generate(
+        GeneratorConfig(n_users=1500, seed=11, weeks=4, influence=False, churn=False), folder
+    )
     return folder, truth
 
-VOCAB = TopicVocabulary.from_records([
-    ("lakers", "Los Angeles Lakers", "L.A. Lakers;LA Lakers;Lakers"),
-    ("hunting", "Hunting", ""),
-    ("fishing", "Fishing", "fly fishing;angler"),
-    ("piano", "Piano", "pianist"),
-    ("violin", "Violin", ""),
-    ("photography", "Photography", "photographer;#photography"),
-    ("basketball", "Basketball", "NBA;hoops"),
-    ("streetart", "Street art", "graffiti"),
-    ("art", "Art", "ar"),  # "ar" is shorter than min_len and ignored
-])
+
+VOCAB = TopicVocabulary.from_records(
+    [
+        ("lakers", "Los Angeles Lakers", "L.A. Lakers;LA Lakers;Lakers"),
+        ("hunting", "Hunting", ""),
+        ("fishing", "Fishing", "fly fishing;angler"),
+        ("piano", "Piano", "pianist"),
+        ("violin", "Violin", ""),
+        ("photography", "Photography", "photographer;#photography"),
+        ("basketball", "Basketball", "NBA;hoops"),
+        ("streetart", "Street art", "graffiti"),
+        ("art", "Art", "ar"),  # "ar" is shorter than min_len and ignored
+    ]
+)
 
 
 def topics(text: str) -> set[str]:
@@ -46,14 +50,25 @@ def topics(text: str) -> set[str]:
 
 def test_paper_table2_examples():
     assert topics("Big fan of l.a.lakers. Love hunting and fishing") == {
-        "lakers", "hunting", "fishing"}
+        "lakers",
+        "hunting",
+        "fishing",
+    }
     assert topics("half japanese, like piano, violin") == {"piano", "violin"}
 
 
-@pytest.mark.parametrize("text", [
-    "LAKERS!!!", "#lakers", "#LALakers", "L. A. Lakers fan", "la-lakers", "#LosAngelesLakers",
-    "los angeles lakers",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LAKERS!!!",
+        "#lakers",
+        "#LALakers",
+        "L. A. Lakers fan",
+        "la-lakers",
+        "#LosAngelesLakers",
+        "los angeles lakers",
+    ],
+)
 def test_case_punctuation_hashtags_abbreviations(text):
     assert topics(text) == {"lakers"}
 
@@ -93,7 +108,9 @@ def test_normalise_and_unicode():
 def test_extract_interests_rows_and_errors():
     df = extract_interests(["u1", "u2", "u3"], ["Lakers & hoops", None, ""], VOCAB)
     assert sorted(map(tuple, df[["user", "topic"]].to_numpy())) == [
-        ("u1", "basketball"), ("u1", "lakers")]
+        ("u1", "basketball"),
+        ("u1", "lakers"),
+    ]
     assert set(df.columns) == {"user", "topic", "score"}
     with pytest.raises(ValueError, match="biographies"):
         extract_interests(["u1"], [], VOCAB)
@@ -102,8 +119,9 @@ def test_extract_interests_rows_and_errors():
 
 
 def test_evaluate_matches_by_hand():
-    found = pd.DataFrame({"user": ["a", "a", "b", "c"], "topic": ["x", "y", "x", "z"],
-                          "score": 1.0})
+    found = pd.DataFrame(
+        {"user": ["a", "a", "b", "c"], "topic": ["x", "y", "x", "z"], "score": 1.0}
+    )
     truth = {"a": ["x"], "b": ["x", "w"], "c": ["z"]}
     s = evaluate_matches(found, truth, users=["a", "b"])
     assert (s.found, s.correct, s.truth) == (3, 2, 3)

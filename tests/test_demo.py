@@ -12,8 +12,17 @@ def test_demo_writes_a_complete_report(tmp_path):
     assert result.failed == {}
     html = result.report_path.read_text(encoding="utf-8")
     headline = json.loads((tmp_path / "demo" / "report.json").read_text())
-    expected = {"load", "generator", "network", "matching", "recommenders", "beauty",
-                "interests", "alf", "timings"}
+    expected = {
+        "load",
+        "generator",
+        "network",
+        "matching",
+        "recommenders",
+        "beauty",
+        "interests",
+        "alf",
+        "timings",
+    }
     assert set(headline) == expected
     assert len(PIPELINE_MODULES) == len(expected) - 1  # every capability registers one
     for key in expected:

@@ -34,8 +34,11 @@ class Data:
         self.truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
         self.users = pd.read_csv(folder / "users.csv", dtype=str, keep_default_na=False)
         self.follows = pd.read_csv(folder / "follows.csv", dtype=str)
-        self.photos = pd.read_csv(folder / "photos.csv", dtype={"photo_id": str, "owner": str, "tags": str},
-                                  keep_default_na=False)
+        self.photos = pd.read_csv(
+            folder / "photos.csv",
+            dtype={"photo_id": str, "owner": str, "tags": str},
+            keep_default_na=False,
+        )
         self.favs = pd.read_csv(folder / "favorites.csv", dtype=str)
         self.topics = pd.read_csv(folder / "topics.csv", dtype=str, keep_default_na=False)
         self.n = len(self.users)
@@ -57,8 +60,11 @@ class Data:
         self.indeg = np.bincount(self.dst, minlength=self.n)
         cnt = np.bincount(self.powner, minlength=self.n)
         self.has = cnt > 0
-        self.ubeauty = np.where(self.has, np.bincount(self.powner, weights=self.pbeauty, minlength=self.n)
-                                / np.maximum(cnt, 1), np.nan)
+        self.ubeauty = np.where(
+            self.has,
+            np.bincount(self.powner, weights=self.pbeauty, minlength=self.n) / np.maximum(cnt, 1),
+            np.nan,
+        )
         self.talent = np.array([self.truth["talent"][u] for u in self.users.user_id])
         # weekly sums: S[i, w] beauty sum, C[i, w] photo count
         self.S = np.zeros((self.n, self.weeks))
@@ -69,7 +75,9 @@ class Data:
         cS = np.concatenate([np.zeros((self.n, 1)), self.S.cumsum(1)[:, :-1]], axis=1)
         cC = np.concatenate([np.zeros((self.n, 1)), self.C.cumsum(1)[:, :-1]], axis=1)
         self.bbar = np.where(cC > 0, cS / np.maximum(cC, 1), np.nan)
-        self.upload_weeks = np.concatenate([np.zeros((self.n, 1), int), (self.C > 0).cumsum(1)[:, :-1]], axis=1)
+        self.upload_weeks = np.concatenate(
+            [np.zeros((self.n, 1), int), (self.C > 0).cumsum(1)[:, :-1]], axis=1
+        )
 
 
 def _gen(tmp_path_factory, name: str, **kw) -> Data:
@@ -96,6 +104,7 @@ def gini(x: np.ndarray) -> float:
 
 # -- format ----------------------------------------------------------------------------
 
+
 def test_format_and_referential_integrity(data: Data) -> None:
     d = data
     assert list(d.users.columns) == ["user_id", "joined_at", "bio"]
@@ -111,7 +120,9 @@ def test_format_and_referential_integrity(data: Data) -> None:
     assert (d.src != d.dst).all()
     assert not d.follows.duplicated(["src", "dst"]).any()
     assert not d.favs.duplicated(["user_id", "photo_id"]).any()
-    assert d.favs.user_id.isin(d.users.user_id).all() and d.favs.photo_id.isin(d.photos.photo_id).all()
+    assert (
+        d.favs.user_id.isin(d.users.user_id).all() and d.favs.photo_id.isin(d.photos.photo_id).all()
+    )
     assert ((d.pbeauty >= 0) & (d.pbeauty <= 1)).all()
     assert (d.photos.path == "images/" + d.photos.photo_id + ".jpg").all()
     # timeline: start is a Monday, everything inside [start, start + weeks)
@@ -141,7 +152,9 @@ def test_topics(data: Data) -> None:
     aliases = t.aliases.str.split(";")
     assert "l.a. lakers" in aliases[t.topic_id == "lakers"].iloc[0]
     assert aliases.map(lambda a: any(x.startswith("#") for x in a)).all()
-    per_topic = [{normalise(f) for f in [name, *al]} for name, al in zip(t.name, aliases, strict=True)]
+    per_topic = [
+        {normalise(f) for f in [name, *al]} for name, al in zip(t.name, aliases, strict=True)
+    ]
     forms = [f for fs in per_topic for f in fs]
     assert len(forms) == len(set(forms)), "aliases collide across topics"
     # noise never contains a topic form, so bio-matcher precision can be measured
@@ -151,16 +164,33 @@ def test_topics(data: Data) -> None:
 
 def test_truth_keys(data: Data) -> None:
     tr = data.truth
-    for key in ("seed", "n_users", "weeks", "start", "params", "talent", "interests", "authorities",
-                "celebrities", "tail_accounts", "forlorn", "superstars"):
+    for key in (
+        "seed",
+        "n_users",
+        "weeks",
+        "start",
+        "params",
+        "talent",
+        "interests",
+        "authorities",
+        "celebrities",
+        "tail_accounts",
+        "forlorn",
+        "superstars",
+    ):
         assert key in tr
     assert tr["seed"] == SEED and tr["n_users"] == N and tr["weeks"] == 104
     assert set(tr["talent"]) == set(data.users.user_id)
     counts = [len(v) for v in tr["interests"].values()]
     assert min(counts) >= 1 and max(counts) <= 5
     assert set(tr["authorities"]) == set(data.topics.topic_id)
-    roles = [*tr["celebrities"], *tr["forlorn"], *tr["superstars"],
-             *sum(tr["authorities"].values(), []), *sum(tr["tail_accounts"].values(), [])]
+    roles = [
+        *tr["celebrities"],
+        *tr["forlorn"],
+        *tr["superstars"],
+        *sum(tr["authorities"].values(), []),
+        *sum(tr["tail_accounts"].values(), []),
+    ]
     assert len(roles) == len(set(roles)), "roles overlap"
     assert tr["params"]["influence"]["effect"] == 0.02
     assert tr["params"]["config"]["planted_influence"]["effect"] == 0.02
@@ -168,10 +198,13 @@ def test_truth_keys(data: Data) -> None:
 
 # -- graph -----------------------------------------------------------------------------
 
+
 def test_degrees_reciprocity_closure(data: Data) -> None:
     d = data
     assert 17 <= d.outdeg.mean() <= 23
-    assert d.indeg.max() > 15 * d.indeg.mean() and d.outdeg.max() > 8 * d.outdeg.mean()  # heavy tails
+    assert (
+        d.indeg.max() > 15 * d.indeg.mean() and d.outdeg.max() > 8 * d.outdeg.mean()
+    )  # heavy tails
     key = set((d.src.astype(np.int64) * d.n + d.dst).tolist())
     back = np.isin(d.dst.astype(np.int64) * d.n + d.src, list(key))
     assert 0.15 <= back.mean() <= 0.45
@@ -238,7 +271,8 @@ def test_forlorn_and_superstars(data: Data) -> None:
     assert 0.05 * d.n <= len(forlorn) and 0.005 * d.n <= len(stars) < len(forlorn)
     per_photo = d.favs.photo_id.value_counts().reindex(d.photos.photo_id, fill_value=0).to_numpy()
     fav_rate = np.bincount(d.powner, weights=per_photo, minlength=d.n) / np.maximum(
-        np.bincount(d.powner, minlength=d.n), 1)
+        np.bincount(d.powner, minlength=d.n), 1
+    )
     assert np.median(d.indeg[forlorn]) < np.median(d.indeg) < np.median(d.indeg[stars])
     assert fav_rate[forlorn].mean() < 0.5 * fav_rate.mean() < fav_rate[stars].mean()
 
@@ -281,19 +315,26 @@ def test_bios_and_tags(data: Data) -> None:
     # a bio mention is recognisable: a topic form (normalised) appears in most mentioning bios
     forms = {t.id: [normalise(f) for f in (t.name, *t.aliases)] for t in TOPICS}
     bios = d.users.set_index("user_id").bio
-    found = [any(f in normalise(bios[u]) for f in forms[t]) for u, ts in tr["bio_topics"].items() for t in ts]
+    found = [
+        any(f in normalise(bios[u]) for f in forms[t])
+        for u, ts in tr["bio_topics"].items()
+        for t in ts
+    ]
     assert 0.8 < np.mean(found) < 1.0  # typos make a few unrecognisable
     # tags: mostly about one of the owner's interests, plus generic noise
     pools = {t.id: {normalise(w) for w in (t.name, *t.aliases, *t.words)} for t in TOPICS}
     sample = d.photos.sample(3000, random_state=0)
-    hit = [bool(set(tags.split(";")) & set().union(*(pools[t] for t in tr["interests"][o])))
-           for tags, o in zip(sample.tags, sample.owner, strict=True)]
+    hit = [
+        bool(set(tags.split(";")) & set().union(*(pools[t] for t in tr["interests"][o])))
+        for tags, o in zip(sample.tags, sample.owner, strict=True)
+    ]
     assert np.mean(hit) > 0.8
     noise = sample.tags.map(lambda s: bool(set(s.split(";")) & set(NOISE_TAGS)))
     assert 0.5 < noise.mean() < 0.95
 
 
 # -- planted effects -------------------------------------------------------------------
+
 
 def influence_units(d: Data) -> pd.DataFrame:
     """(user, week) units of §6.2.3: eligible users (≥ 10 followees, ≥ 12 upload weeks
@@ -308,7 +349,9 @@ def influence_units(d: Data) -> pd.DataFrame:
         hi = ok & ~np.isnan(bj) & (bj > bi)
         k = np.bincount(s[hi], minlength=d.n)
         users = np.flatnonzero(np.bincount(s[ok], minlength=d.n) > 0)
-        users = users[(d.outdeg[users] >= 10) & (d.upload_weeks[users, w] >= 12) & (d.C[users, w + 1] > 0)]
+        users = users[
+            (d.outdeg[users] >= 10) & (d.upload_weeks[users, w] >= 12) & (d.C[users, w + 1] > 0)
+        ]
         db = d.S[users, w + 1] / d.C[users, w + 1] / d.bbar[users, w]
         rows.append(pd.DataFrame({"u": users, "w": w, "k": k[users], "db": db}))
     return pd.concat(rows, ignore_index=True)
@@ -391,8 +434,13 @@ def test_no_churn_when_disabled(data_off: Data) -> None:
 
 # -- determinism, config, CLI, loading, report ------------------------------------------
 
+
 def _digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
 
 
 def test_same_seed_same_bytes(tmp_path: Path) -> None:
@@ -401,8 +449,14 @@ def test_same_seed_same_bytes(tmp_path: Path) -> None:
     generate(GeneratorConfig(n_users=300, seed=6), tmp_path / "c")
     assert a == b
     da, db, dc = _digest(tmp_path / "a"), _digest(tmp_path / "b"), _digest(tmp_path / "c")
-    assert da == db and set(da) == {"users.csv", "follows.csv", "photos.csv", "favorites.csv",
-                                    "topics.csv", "truth.json"}
+    assert da == db and set(da) == {
+        "users.csv",
+        "follows.csv",
+        "photos.csv",
+        "favorites.csv",
+        "topics.csv",
+        "truth.json",
+    }
     assert da["follows.csv"] != dc["follows.csv"]
 
 
@@ -413,14 +467,17 @@ def test_tiny_communities(tmp_path: Path) -> None:
         follows = pd.read_csv(tmp_path / f"t{n}" / "follows.csv")
         assert (follows.src != follows.dst).all() and not follows.duplicated(["src", "dst"]).any()
         planted = sum(len(v) for v in truth["authorities"].values()) + sum(
-            len(v) for v in truth["tail_accounts"].values())
+            len(v) for v in truth["tail_accounts"].values()
+        )
         assert 0 < planted <= n // 4 + 2
 
 
 def test_config_toml_and_validation(tmp_path: Path) -> None:
     path = tmp_path / "g.toml"
-    path.write_text('n_users = 123\nseed = 4\n[planted_influence]\neffect = 0.05\n'
-                    '[text]\ninterest_counts = [0.2, 0.2, 0.2, 0.2, 0.2]\n')
+    path.write_text(
+        "n_users = 123\nseed = 4\n[planted_influence]\neffect = 0.05\n"
+        "[text]\ninterest_counts = [0.2, 0.2, 0.2, 0.2, 0.2]\n"
+    )
     cfg = GeneratorConfig.from_toml(path, seed=9)
     assert cfg.n_users == 123 and cfg.seed == 9 and cfg.planted_influence.effect == 0.05
     assert cfg.graph.mean_degree == 20.0 and cfg.text.interest_counts == (0.2,) * 5
@@ -439,24 +496,48 @@ def test_cli(tmp_path: Path) -> None:
 
     out = tmp_path / "out"
     runner = CliRunner()
-    res = runner.invoke(cli, ["generate", "--users", "200", "--seed", "2", "--out", str(out),
-                              "--weeks", "30", "--no-influence", "--json"])
+    res = runner.invoke(
+        cli,
+        [
+            "generate",
+            "--users",
+            "200",
+            "--seed",
+            "2",
+            "--out",
+            str(out),
+            "--weeks",
+            "30",
+            "--no-influence",
+            "--json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     summary = json.loads(res.output)
-    assert summary["users"] == 200 and summary["weeks"] == 30 and summary["planted_influence"] == 0.0
+    assert (
+        summary["users"] == 200 and summary["weeks"] == 30 and summary["planted_influence"] == 0.0
+    )
     assert summary["follows"] == len(pd.read_csv(out / "follows.csv"))
     res = runner.invoke(cli, ["generate", "--users", "200", "--out", str(out)])
     assert res.exit_code != 0 and "not empty" in str(res.exception or res.output)
-    res = runner.invoke(cli, ["generate", "--users", "200", "--out", str(out), "--force", "--no-churn"])
+    res = runner.invoke(
+        cli, ["generate", "--users", "200", "--out", str(out), "--force", "--no-churn"]
+    )
     assert res.exit_code == 0, res.output
     assert json.loads((out / "truth.json").read_text())["params"]["churn"]["reduction"] == 0.0
     toml = tmp_path / "g.toml"
     toml.write_text("n_users = 150\nweeks = 20\n[planted_influence]\neffect = 0.04\n")
-    res = runner.invoke(cli, ["generate", "--config", str(toml), "--seed", "3", "--out", str(out), "--force",
-                              "--json"])
+    res = runner.invoke(
+        cli,
+        ["generate", "--config", str(toml), "--seed", "3", "--out", str(out), "--force", "--json"],
+    )
     assert res.exit_code == 0, res.output
     truth = json.loads((out / "truth.json").read_text())
-    assert truth["n_users"] == 150 and truth["seed"] == 3 and truth["params"]["influence"]["effect"] == 0.04
+    assert (
+        truth["n_users"] == 150
+        and truth["seed"] == 3
+        and truth["params"]["influence"]["effect"] == 0.04
+    )
     toml.write_text("[graph]\nbogus = 1\n")
     res = runner.invoke(cli, ["generate", "--config", str(toml), "--out", str(out), "--force"])
     assert res.exit_code != 0 and "bogus" in str(res.exception)

@@ -29,7 +29,9 @@ def test_degradation_monotone_in_beauty() -> None:
     src = load_source("astronaut")
     clean_p = degradation_params(1.0, np.random.default_rng(0))
     clean_p.update(crop_fraction=0.7, crop_offset=0.0)
-    clean = np.asarray(Image.open(io.BytesIO(render(src, dict(clean_p), 128, np.random.default_rng(1)))))
+    clean = np.asarray(
+        Image.open(io.BytesIO(render(src, dict(clean_p), 128, np.random.default_rng(1))))
+    )
     psnr = []
     for b in (0.7, 0.5, 0.3, 0.1):
         p = degradation_params(b, np.random.default_rng(0))
@@ -48,7 +50,9 @@ def test_generate_with_image_sample(tmp_path: Path) -> None:
     truth = generate(cfg, tmp_path / "a")
     images = truth["images"]
     assert len(images) == 30
-    photos = {line.split(",")[0] for line in (tmp_path / "a" / "photos.csv").read_text().splitlines()[1:]}
+    photos = {
+        line.split(",")[0] for line in (tmp_path / "a" / "photos.csv").read_text().splitlines()[1:]
+    }
     sharp = []
     for pid, rec in images.items():
         assert pid in photos
@@ -66,10 +70,14 @@ def test_generate_with_image_sample(tmp_path: Path) -> None:
     generate(cfg, tmp_path / "b")
     generate(GeneratorConfig(n_users=200, seed=4, weeks=20), tmp_path / "c")
     for name in ("images/" + sorted(images)[0] + ".jpg", "photos.csv", "follows.csv"):
-        assert hashlib.sha256((tmp_path / "a" / name).read_bytes()).digest() == \
-            hashlib.sha256((tmp_path / "b" / name).read_bytes()).digest()
+        assert (
+            hashlib.sha256((tmp_path / "a" / name).read_bytes()).digest()
+            == hashlib.sha256((tmp_path / "b" / name).read_bytes()).digest()
+        )
     for name in ("photos.csv", "follows.csv", "users.csv", "favorites.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "c" / name).read_bytes()
     # a re-run into the same folder leaves no stale images behind
-    again = generate(GeneratorConfig(n_users=200, seed=5, weeks=20, images=True, image_sample=7), tmp_path / "a")
+    again = generate(
+        GeneratorConfig(n_users=200, seed=5, weeks=20, images=True, image_sample=7), tmp_path / "a"
+    )
     assert sorted(p.stem for p in (tmp_path / "a" / "images").iterdir()) == sorted(again["images"])

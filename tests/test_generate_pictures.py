@@ -66,8 +66,9 @@ def test_pick_picture_fits_the_topic_domain() -> None:
 
 
 def test_generated_pictures_record_their_fit(tmp_path) -> None:
-    truth = generate(GeneratorConfig(n_users=120, seed=2, weeks=3, images=True, image_sample=25),
-                     tmp_path)
+    truth = generate(
+        GeneratorConfig(n_users=120, seed=2, weeks=3, images=True, image_sample=25), tmp_path
+    )
     photos = pd.read_csv(tmp_path / "photos.csv", keep_default_na=False)
     assert len(truth["images"]) == min(25, len(photos))
     fitting = fitting_variants()
@@ -97,18 +98,22 @@ def test_fitting_pictures_are_recognised_under_mild_degradation() -> None:
     ims = []
     for k, v in enumerate(pick):
         rng = np.random.default_rng(k)
-        jpeg = render(load_source(v["source"]), degradation_params(0.8 - 0.8 * 0.2, rng), 160, rng, v)
+        jpeg = render(
+            load_source(v["source"]), degradation_params(0.8 - 0.8 * 0.2, rng), 160, rng, v
+        )
         ims.append(Image.open(io.BytesIO(jpeg)).convert("RGB"))
     top = clf.predict_proba(ims).argmax(dim=1).tolist()
     hits = [lex.domain_of_imagenet_class(c) == v["domain"] for c, v in zip(top, pick, strict=True)]
-    assert sum(hits) >= 10, list(zip([v["label"] for v in pick], [clf.categories[c] for c in top],
-                                     strict=True))
+    assert sum(hits) >= 10, list(
+        zip([v["label"] for v in pick], [clf.categories[c] for c in top], strict=True)
+    )
 
 
 def test_tail_accounts_have_few_topical_followers(tmp_path) -> None:
     """Default tail accounts: 2-3 followers, all interested in the topic (ALF FP1: low wzf)."""
-    truth = generate(GeneratorConfig(n_users=1500, seed=5, weeks=3, influence=False, churn=False),
-                     tmp_path)
+    truth = generate(
+        GeneratorConfig(n_users=1500, seed=5, weeks=3, influence=False, churn=False), tmp_path
+    )
     assert truth["params"]["tail_accounts"]["followers"] == [2, 3]
     assert tuple(truth["params"]["config"]["roles"]["tail_followers"]) == (2, 3)
     follows = pd.read_csv(tmp_path / "follows.csv")
@@ -132,7 +137,9 @@ def test_small_communities_generate(tmp_path) -> None:
     40-60): every size generates, planted authorities only on topics that have some."""
     for n in (20, 21, 27, 33, 40, 44, 47, 50, 53, 57, 60, 75, 99, 140, 200):
         for seed in (0, 1):
-            truth = generate(GeneratorConfig(n_users=n, seed=seed, weeks=2), tmp_path / f"{n}_{seed}")
+            truth = generate(
+                GeneratorConfig(n_users=n, seed=seed, weeks=2), tmp_path / f"{n}_{seed}"
+            )
             assert truth["params"]["counts"]["users"] == n
             follows = pd.read_csv(tmp_path / f"{n}_{seed}" / "follows.csv")
             assert (follows["src"] != follows["dst"]).all()
@@ -144,7 +151,9 @@ def test_segment_sampling_refuses_empty_segments() -> None:
     items = np.array([10, 11, 20, 21, 22])
     got = _uniform_in_segments(ptr, items, np.array([0, 2, 2, 0]), rng)
     assert set(got[:1]) <= {10, 11} and set(got[1:3]) <= {20, 21, 22}
-    w = _weighted_in_segments(ptr, items, np.array([1.0, 0.0, 1.0, 1.0, 1.0]), np.array([0] * 20), rng)
+    w = _weighted_in_segments(
+        ptr, items, np.array([1.0, 0.0, 1.0, 1.0, 1.0]), np.array([0] * 20), rng
+    )
     assert (w == 10).all()
     with pytest.raises(ValueError, match="empty"):
         _uniform_in_segments(ptr, items, np.array([0, 1]), rng)

@@ -40,8 +40,9 @@ def _sets(*index_lists, m=M):
 
 def test_f1_hand_computed():
     A = _sets({0, 1, 2, 3, 4}, {0, 1, 2, 3, 4}, {0, 1, 2, 3, 4}, {5, 6}, {7}, set(), {1, 2})
-    B = _sets({0, 1, 2, 3, 4}, {0, 1, 9, 10, 11}, {20, 21, 22, 23, 24}, {5}, set(), set(),
-              {2, 3, 4})
+    B = _sets(
+        {0, 1, 2, 3, 4}, {0, 1, 9, 10, 11}, {20, 21, 22, 23, 24}, {5}, set(), set(), {2, 3, 4}
+    )
     # 2*5/10, 2*2/10, 0, 2*1/3, 2*0/1, both empty -> 0, 2*1/5
     expected = [1.0, 0.4, 0.0, 2 / 3, 0.0, 0.0, 0.4]
     np.testing.assert_allclose(f1_scores(A, B), expected)
@@ -55,11 +56,13 @@ def test_f1_shape_mismatch():
 
 
 def test_profile_sets_top_k_and_ties():
-    counts = np.array([
-        [5, 1, 3, 3, 0, 2, 4],  # top-3: 0 (5), 6 (4), then tie 2/3 (3) -> 2 (first listed)
-        [0, 0, 0, 0, 0, 0, 0],  # nothing observed -> empty
-        [0, 1, 0, 0, 0, 0, 0],  # one domain -> |A| = 1 < k
-    ])
+    counts = np.array(
+        [
+            [5, 1, 3, 3, 0, 2, 4],  # top-3: 0 (5), 6 (4), then tie 2/3 (3) -> 2 (first listed)
+            [0, 0, 0, 0, 0, 0, 0],  # nothing observed -> empty
+            [0, 1, 0, 0, 0, 0, 0],  # one domain -> |A| = 1 < k
+        ]
+    )
     S = profile_sets(counts, k=3)
     assert [list(np.flatnonzero(r)) for r in S] == [[0, 2, 6], [], [1]]
     with pytest.raises(ValueError, match="k=0"):
@@ -71,8 +74,9 @@ def test_random_profiles_sizes_and_seed():
     R = random_profiles(sizes, M, seed=3)
     assert R.sum(axis=1).tolist() == [0, 1, 5, 34]
     np.testing.assert_array_equal(R, random_profiles(sizes, M, seed=3))
-    assert not np.array_equal(random_profiles(np.full(50, 5), M, 1),
-                              random_profiles(np.full(50, 5), M, 2))
+    assert not np.array_equal(
+        random_profiles(np.full(50, 5), M, 1), random_profiles(np.full(50, 5), M, 2)
+    )
     with pytest.raises(ValueError, match="sizes"):
         random_profiles(np.array([35]), M)
 
@@ -90,10 +94,12 @@ def test_random_baseline_matches_expectation():
 
 def test_compare_profiles_table_and_baselines():
     # 4 users over 6 domains; user 3 has no tags (no ground truth)
-    tags = np.array([[3, 2, 1, 0, 0, 0], [0, 0, 0, 4, 1, 0], [1, 0, 0, 0, 0, 5],
-                     [0, 0, 0, 0, 0, 0]])
-    imgs = np.array([[2, 0, 1, 0, 0, 7], [0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 1],
-                     [1, 0, 0, 0, 0, 0]])
+    tags = np.array(
+        [[3, 2, 1, 0, 0, 0], [0, 0, 0, 4, 1, 0], [1, 0, 0, 0, 0, 5], [0, 0, 0, 0, 0, 0]]
+    )
+    imgs = np.array(
+        [[2, 0, 1, 0, 0, 7], [0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 1], [1, 0, 0, 0, 0, 0]]
+    )
     doms = [f"d{j}" for j in range(6)]
     c = compare_profiles(tags, imgs, doms, k=2, seed=0)
     # A: {0,1}, {3,4}, {5,0}; B: {5,0}, {}, {5}
@@ -134,13 +140,28 @@ def lex():
     return default_lexicon()
 
 
-@pytest.mark.parametrize("tag,reason", [
-    ("the", "stopword"), ("photooftheday", "stopword"), ("Nikon", "camera"),
-    ("iphone", "camera"), ("d750", "camera"), ("x100", "camera"), ("eos5d", "number"), ("2024", "number"), ("35mm", "number"),
-    ("bokeh", "technical"), ("#HDR", "technical"), ("blackandwhite", "technical"),
-    ("red", "colour"), ("Turquoise", "colour"), ("beautifull", "misspelt"),
-    ("newyork", "misspelt"), ("", "empty"),
-])
+@pytest.mark.parametrize(
+    "tag,reason",
+    [
+        ("the", "stopword"),
+        ("photooftheday", "stopword"),
+        ("Nikon", "camera"),
+        ("iphone", "camera"),
+        ("d750", "camera"),
+        ("x100", "camera"),
+        ("eos5d", "number"),
+        ("2024", "number"),
+        ("35mm", "number"),
+        ("bokeh", "technical"),
+        ("#HDR", "technical"),
+        ("blackandwhite", "technical"),
+        ("red", "colour"),
+        ("Turquoise", "colour"),
+        ("beautifull", "misspelt"),
+        ("newyork", "misspelt"),
+        ("", "empty"),
+    ],
+)
 def test_clean_tags_drops(lex, tag, reason):
     kept, why = clean_tags([tag], lex, return_reasons=True)
     assert kept == [] and why == {tag: reason}
@@ -163,8 +184,13 @@ def test_domain_counts(lex):
     c = domain_counts(owner, words, 2, BABELNET_DOMAINS, lexicon=lex)
     a, f = BABELNET_DOMAINS.index("Animals"), BABELNET_DOMAINS.index("Food and drink")
     assert c[0, a] == 2 and c[0, f] == 1 and c[1, a] == 1 and c.sum() == 4
-    c2 = domain_counts(owner, words, 2, BABELNET_DOMAINS,
-                       word_domains={"dog": ["Animals", "Farming"], "cat": [], "coffee": []})
+    c2 = domain_counts(
+        owner,
+        words,
+        2,
+        BABELNET_DOMAINS,
+        word_domains={"dog": ["Animals", "Farming"], "cat": [], "coffee": []},
+    )
     assert c2.sum() == 4 and c2[:, BABELNET_DOMAINS.index("Farming")].tolist() == [1, 1]
     with pytest.raises(ValueError, match="owner index 5"):
         domain_counts(np.array([5]), [["dog"]], 2, BABELNET_DOMAINS, lexicon=lex)

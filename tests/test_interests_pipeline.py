@@ -26,34 +26,47 @@ ANIMALS, FOOD, MUSIC = "Animals", "Food and drink", "Music"
 def _write_folder(folder: Path, topics: bool = True) -> None:
     """Four users, six photos with tags, favourites; labels are set by the test."""
     folder.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame({"user_id": ["u1", "u2", "u3", "u4"],
-                  "joined_at": ["2024-01-01"] * 4, "bio": [""] * 4}).to_csv(
-        folder / "users.csv", index=False)
-    pd.DataFrame({
-        "photo_id": ["p1", "p2", "p3", "p4", "p5", "p6"],
-        "owner": ["u4"] * 6,
-        "uploaded_at": ["2024-01-02"] * 6,
-        "path": [f"images/p{i}.jpg" for i in range(1, 7)],
-        "tags": ["dog;puppy;nikon", "cat;kitten;bokeh", "coffee;espresso;red",
-                 "guitar;concert", "dog;beautifull", "2024;the"],
-    }).to_csv(folder / "photos.csv", index=False)
-    pd.DataFrame({
-        "user_id": ["u1", "u1", "u2", "u2", "u3", "u3"],
-        "photo_id": ["p1", "p2", "p3", "p4", "p5", "p6"],
-        "created_at": ["2024-01-03"] * 6,
-    }).to_csv(folder / "favorites.csv", index=False)
+    pd.DataFrame(
+        {"user_id": ["u1", "u2", "u3", "u4"], "joined_at": ["2024-01-01"] * 4, "bio": [""] * 4}
+    ).to_csv(folder / "users.csv", index=False)
+    pd.DataFrame(
+        {
+            "photo_id": ["p1", "p2", "p3", "p4", "p5", "p6"],
+            "owner": ["u4"] * 6,
+            "uploaded_at": ["2024-01-02"] * 6,
+            "path": [f"images/p{i}.jpg" for i in range(1, 7)],
+            "tags": [
+                "dog;puppy;nikon",
+                "cat;kitten;bokeh",
+                "coffee;espresso;red",
+                "guitar;concert",
+                "dog;beautifull",
+                "2024;the",
+            ],
+        }
+    ).to_csv(folder / "photos.csv", index=False)
+    pd.DataFrame(
+        {
+            "user_id": ["u1", "u1", "u2", "u2", "u3", "u3"],
+            "photo_id": ["p1", "p2", "p3", "p4", "p5", "p6"],
+            "created_at": ["2024-01-03"] * 6,
+        }
+    ).to_csv(folder / "favorites.csv", index=False)
     if topics:
-        pd.DataFrame({
-            "topic_id": ["dogs", "cats", "coffee", "music"],
-            "name": ["dogs", "cats", "coffee", "music"],
-            "aliases": ["", "", "", ""],
-            "domain": [ANIMALS, ANIMALS, FOOD, MUSIC],
-        }).to_csv(folder / "topics.csv", index=False)
+        pd.DataFrame(
+            {
+                "topic_id": ["dogs", "cats", "coffee", "music"],
+                "name": ["dogs", "cats", "coffee", "music"],
+                "aliases": ["", "", "", ""],
+                "domain": [ANIMALS, ANIMALS, FOOD, MUSIC],
+            }
+        ).to_csv(folder / "topics.csv", index=False)
 
 
 def _label(store, labels: dict[str, str]) -> None:
-    store.write_node_props("Photo", pd.DataFrame({"id": list(labels),
-                                                  "label": list(labels.values())}))
+    store.write_node_props(
+        "Photo", pd.DataFrame({"id": list(labels), "label": list(labels.values())})
+    )
 
 
 @pytest.fixture
@@ -67,16 +80,19 @@ def small_store(store, tmp_path):
 def _interests(store) -> pd.DataFrame:
     rows = store.query(
         "MATCH (u:User)-[r:INTERESTED_IN]->(t:Topic) "
-        "RETURN u.id AS user, t.id AS topic, r.source AS source, r.score AS score")
-    return pd.DataFrame(rows, columns=["user", "topic", "source", "score"]) \
-        .sort_values(["source", "user", "topic"]).reset_index(drop=True)
+        "RETURN u.id AS user, t.id AS topic, r.source AS source, r.score AS score"
+    )
+    return (
+        pd.DataFrame(rows, columns=["user", "topic", "source", "score"])
+        .sort_values(["source", "user", "topic"])
+        .reset_index(drop=True)
+    )
 
 
 def test_profiles_f1_and_writeback(small_store):
     # u1 favourites a dog and a cat photo, labelled as such; u2 coffee (labelled espresso)
     # and guitar (labelled 'tabby': a wrong label); u3's photos are unlabelled.
-    _label(small_store, {"p1": "golden retriever", "p2": "tabby", "p3": "espresso",
-                         "p4": "tabby"})
+    _label(small_store, {"p1": "golden retriever", "p2": "tabby", "p3": "espresso", "p4": "tabby"})
     res = profile_interests(small_store, k=5, seed=0)
     c = res.comparison
     users = res.users_frame().set_index("user")
@@ -95,12 +111,18 @@ def test_profiles_f1_and_writeback(small_store):
     # images: u1 -> Animals topics (dogs, cats) score 1; u2 -> Food 0.5 (coffee), Animals 0.5
     img = got[got.source == "images"]
     assert set(zip(img.user, img.topic, strict=True)) == {
-        ("u1", "cats"), ("u1", "dogs"), ("u2", "coffee"), ("u2", "cats"), ("u2", "dogs")}
+        ("u1", "cats"),
+        ("u1", "dogs"),
+        ("u2", "coffee"),
+        ("u2", "cats"),
+        ("u2", "dogs"),
+    }
     assert img.set_index(["user", "topic"]).loc[("u2", "coffee"), "score"] == pytest.approx(0.5)
     # tags (of all favourites): u3 has 'dog' from p5 -> dogs and cats topics
     tags = got[got.source == "tags"]
     assert {("u3", "dogs"), ("u3", "cats"), ("u2", "music"), ("u2", "coffee")} <= set(
-        zip(tags.user, tags.topic, strict=True))
+        zip(tags.user, tags.topic, strict=True)
+    )
     assert res.written == {"tags": len(tags), "images": len(img)}
 
     # ALF can seed its propagation from these sources (--interest-source tags,images)
@@ -112,8 +134,10 @@ def test_profiles_f1_and_writeback(small_store):
     assert g.S_c.nnz == len(set(zip(got.user, got.topic, strict=True)))
 
     # idempotent: a second run replaces, never duplicates; other sources are untouched
-    small_store.insert_rels("INTERESTED_IN", pd.DataFrame(
-        {"src": ["u4"], "dst": ["music"], "source": ["bio"], "score": [1.0]}))
+    small_store.insert_rels(
+        "INTERESTED_IN",
+        pd.DataFrame({"src": ["u4"], "dst": ["music"], "source": ["bio"], "score": [1.0]}),
+    )
     profile_interests(small_store, k=5, seed=0)
     again = _interests(small_store)
     assert len(again) == len(got) + 1
@@ -239,8 +263,9 @@ def _planted_folder(folder: Path, seed: int = 0) -> dict[str, str]:
             y, x = rng.integers(0, h - side + 1), rng.integers(0, w - side + 1)
             pid = f"{t}{j}"
             buf = io.BytesIO()
-            Image.fromarray(np.asarray(img)[y:y + side, x:x + side, :3]).resize((160, 160)) \
-                .save(buf, format="JPEG", quality=90)
+            Image.fromarray(np.asarray(img)[y : y + side, x : x + side, :3]).resize(
+                (160, 160)
+            ).save(buf, format="JPEG", quality=90)
             (folder / "images" / f"{pid}.jpg").write_bytes(buf.getvalue())
             photos.append((pid, tags))
             by_topic.setdefault(t, []).append(pid)
@@ -252,12 +277,24 @@ def _planted_folder(folder: Path, seed: int = 0) -> dict[str, str]:
         picks = list(rng.choice(by_topic[main], 3, replace=False)) + [by_topic[other][u % 6]]
         favs += [(f"u{u:02d}", p) for p in picks]
     pd.DataFrame({"user_id": list(users), "joined_at": "2024-01-01", "bio": ""}).to_csv(
-        folder / "users.csv", index=False)
-    pd.DataFrame({"photo_id": [p for p, _ in photos], "owner": "u00",
-                  "uploaded_at": "2024-01-02", "path": [f"images/{p}.jpg" for p, _ in photos],
-                  "tags": [t for _, t in photos]}).to_csv(folder / "photos.csv", index=False)
-    pd.DataFrame({"user_id": [u for u, _ in favs], "photo_id": [p for _, p in favs],
-                  "created_at": "2024-01-03"}).to_csv(folder / "favorites.csv", index=False)
+        folder / "users.csv", index=False
+    )
+    pd.DataFrame(
+        {
+            "photo_id": [p for p, _ in photos],
+            "owner": "u00",
+            "uploaded_at": "2024-01-02",
+            "path": [f"images/{p}.jpg" for p, _ in photos],
+            "tags": [t for _, t in photos],
+        }
+    ).to_csv(folder / "photos.csv", index=False)
+    pd.DataFrame(
+        {
+            "user_id": [u for u, _ in favs],
+            "photo_id": [p for _, p in favs],
+            "created_at": "2024-01-03",
+        }
+    ).to_csv(folder / "favorites.csv", index=False)
     return users
 
 
@@ -284,8 +321,12 @@ def test_planted_pictures_match_tags(store, tmp_path):
     assert c.mean_f1 > c.random.mean_f1 + 0.35
     # the main topic's domain is in the image profile of most users
     users = res.users_frame().set_index("user")
-    domain = {"cats": ANIMALS, "coffee": FOOD, "motorbikes": "Transport and travel",
-              "military": "Warfare and defense"}
+    domain = {
+        "cats": ANIMALS,
+        "coffee": FOOD,
+        "motorbikes": "Transport and travel",
+        "military": "Warfare and defense",
+    }
     hits = sum(domain[t] in users.loc[u, "image_domains"] for u, t in main_topic.items())
     assert hits >= 12
     # a further run finds everything labelled and loads no weights
@@ -326,10 +367,16 @@ def test_generator_images_end_to_end(store, tmp_path):
     # their topic's domain are recognised as that domain
     lex = default_lexicon()
     photos = store.export_nodes("Photo", ["label"])
-    got = {pid: lab for pid, lab in zip(photos.ids, photos.props["label"], strict=True)
-           if isinstance(lab, str) and lab}
-    fits = [(lex.domain_of_imagenet_class(got[p]), r["expected_domain"])
-            for p, r in truth["images"].items() if p in got and r["fits_domain"]]
+    got = {
+        pid: lab
+        for pid, lab in zip(photos.ids, photos.props["label"], strict=True)
+        if isinstance(lab, str) and lab
+    }
+    fits = [
+        (lex.domain_of_imagenet_class(got[p]), r["expected_domain"])
+        for p, r in truth["images"].items()
+        if p in got and r["fits_domain"]
+    ]
     assert len(fits) >= 20
     assert np.mean([a == b for a, b in fits]) >= 0.4
 
@@ -340,8 +387,9 @@ def test_demo_section(small_store, tmp_path):
     from beautygraph.pipelines.interests import interests_section
 
     _label(small_store, {"p1": "golden retriever", "p2": "tabby", "p3": "espresso"})
-    ctx = DemoContext(store=small_store, out_dir=tmp_path, data_dir=tmp_path, truth=None,
-                      seed=0, n_users=4)
+    ctx = DemoContext(
+        store=small_store, out_dir=tmp_path, data_dir=tmp_path, truth=None, seed=0, n_users=4
+    )
     sec = interests_section(ctx)
     assert sec.key == "interests"
     assert sec.headline["mean_f1"] == pytest.approx(ctx.results["interests"].comparison.mean_f1)

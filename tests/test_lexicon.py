@@ -63,16 +63,30 @@ IMAGENET_SAMPLE = [
 
 # (word, domain of its key meaning) — hand-checked
 LEMMA_SAMPLE = [
-    ("dog", "Animals"), ("cats", "Animals"), ("geese", "Animals"), ("coffee", "Food and drink"),
-    ("guitar", "Music"), ("soccer", "Sport and recreation"), ("paris", "Geography and places"),
-    ("church", "Religion, mysticism and mythology"), ("army", "Warfare and defense"),
-    ("hospital", "Health and medicine"), ("school", "Education"),
-    ("volcano", "Geology and geophysics"), ("storm", "Meteorology"),
-    ("telescope", "Physics and astronomy"), ("car", "Transport and travel"),
-    ("painting", "Art, architecture, and archaeology"), ("coin", "Numismatics and currencies"),
-    ("king", "Royalty and nobility"), ("flag", "Heraldry, honors, and vexillology"),
-    ("mathematics", "Mathematics"), ("chemistry", "Chemistry and mineralogy"),
-    ("computer", "Computing"), ("crime", "Law and crime"), ("history", "History"),
+    ("dog", "Animals"),
+    ("cats", "Animals"),
+    ("geese", "Animals"),
+    ("coffee", "Food and drink"),
+    ("guitar", "Music"),
+    ("soccer", "Sport and recreation"),
+    ("paris", "Geography and places"),
+    ("church", "Religion, mysticism and mythology"),
+    ("army", "Warfare and defense"),
+    ("hospital", "Health and medicine"),
+    ("school", "Education"),
+    ("volcano", "Geology and geophysics"),
+    ("storm", "Meteorology"),
+    ("telescope", "Physics and astronomy"),
+    ("car", "Transport and travel"),
+    ("painting", "Art, architecture, and archaeology"),
+    ("coin", "Numismatics and currencies"),
+    ("king", "Royalty and nobility"),
+    ("flag", "Heraldry, honors, and vexillology"),
+    ("mathematics", "Mathematics"),
+    ("chemistry", "Chemistry and mineralogy"),
+    ("computer", "Computing"),
+    ("crime", "Law and crime"),
+    ("history", "History"),
 ]
 
 
@@ -149,8 +163,12 @@ def test_version_mismatch_is_detected(tmp_path, lex):
     from scoring.lexicon import _data_path
 
     (tmp_path / "lexicon_imagenet.tsv").write_bytes(_data_path("lexicon_imagenet.tsv").read_bytes())
-    payload = {"version": "other", "domains": list(BABELNET_DOMAINS), "lemmas": {},
-               "exceptions": {}}
+    payload = {
+        "version": "other",
+        "domains": list(BABELNET_DOMAINS),
+        "lemmas": {},
+        "exceptions": {},
+    }
     with gzip.open(tmp_path / "lexicon_lemmas.json.gz", "wt") as fh:
         json.dump(payload, fh)
     with pytest.raises(ScoringError, match="disagree"):
@@ -173,19 +191,34 @@ class FakeBabelNet:
     def __init__(self):
         self.urls: list[str] = []
         self.synsets = {
-            "bn:1n": {"senses": [{"properties": {"fullLemma": "jaguar", "bKeySense": True}}],
-                      "domains": {"ANIMALS": 0.9, "TRANSPORT_AND_TRAVEL": 0.2}},
-            "bn:2n": {"senses": [{"properties": {"fullLemma": "jaguar", "bKeySense": False}}],
-                      "domains": {"TRANSPORT_AND_TRAVEL": 0.8}},
-            "bn:3n": {"senses": [{"properties": {"fullLemma": "lute", "bKeySense": False}}],
-                      "domains": {"MUSIC": 0.7, "HISTORY": 0.1}, "bkeyConcepts": True},
-            "bn:4n": {"senses": [{"properties": {"fullLemma": "ice cream", "bKeySense": True}}],
-                      "domains": {"FOOD_AND_DRINK": 0.6}},
-            "bn:5n": {"senses": [{"properties": {"fullLemma": "myth", "bKeySense": True}}],
-                      "domains": {"RELIGION_MYSTICISM_AND_MYTHOLOGY": 0.5}},
+            "bn:1n": {
+                "senses": [{"properties": {"fullLemma": "jaguar", "bKeySense": True}}],
+                "domains": {"ANIMALS": 0.9, "TRANSPORT_AND_TRAVEL": 0.2},
+            },
+            "bn:2n": {
+                "senses": [{"properties": {"fullLemma": "jaguar", "bKeySense": False}}],
+                "domains": {"TRANSPORT_AND_TRAVEL": 0.8},
+            },
+            "bn:3n": {
+                "senses": [{"properties": {"fullLemma": "lute", "bKeySense": False}}],
+                "domains": {"MUSIC": 0.7, "HISTORY": 0.1},
+                "bkeyConcepts": True,
+            },
+            "bn:4n": {
+                "senses": [{"properties": {"fullLemma": "ice cream", "bKeySense": True}}],
+                "domains": {"FOOD_AND_DRINK": 0.6},
+            },
+            "bn:5n": {
+                "senses": [{"properties": {"fullLemma": "myth", "bKeySense": True}}],
+                "domains": {"RELIGION_MYSTICISM_AND_MYTHOLOGY": 0.5},
+            },
         }
-        self.ids = {"jaguar": ["bn:1n", "bn:2n"], "lute": ["bn:3n"], "ice cream": ["bn:4n"],
-                    "myth": ["bn:5n"]}
+        self.ids = {
+            "jaguar": ["bn:1n", "bn:2n"],
+            "lute": ["bn:3n"],
+            "ice cream": ["bn:4n"],
+            "myth": ["bn:5n"],
+        }
 
     def __call__(self, url: str) -> bytes:
         from urllib.parse import parse_qs, urlparse
@@ -196,8 +229,9 @@ class FakeBabelNet:
         assert q["key"] == "SECRET"
         if u.path.endswith("getSynsetIds"):
             assert q["searchLang"] == "EN"
-            body = [{"id": i, "pos": "NOUN", "source": "BABELNET"}
-                    for i in self.ids.get(q["lemma"], [])]
+            body = [
+                {"id": i, "pos": "NOUN", "source": "BABELNET"} for i in self.ids.get(q["lemma"], [])
+            ]
         elif u.path.endswith("getSynset"):
             body = self.synsets[q["id"]]
         else:  # pragma: no cover
@@ -229,8 +263,9 @@ def test_babelnet_errors_are_scoring_errors(lex):
     bn = BabelNetLexicon("K", fetch=down, fallback=lex)
     with pytest.raises(ScoringError, match="unreachable"):
         bn.domains_of_lemma("jaguar")
-    bn = BabelNetLexicon("K", fetch=lambda url: b'{"message": "Your key is not valid"}',
-                         fallback=lex)
+    bn = BabelNetLexicon(
+        "K", fetch=lambda url: b'{"message": "Your key is not valid"}', fallback=lex
+    )
     with pytest.raises(ScoringError, match="key is not valid"):
         bn.domains_of_lemma("jaguar")
     with pytest.raises(ScoringError, match="key is required"):

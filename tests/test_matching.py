@@ -45,7 +45,9 @@ def test_standardized_bias_by_hand():
 def _imbalanced_pool(seed: int = 3):
     rng = np.random.default_rng(seed)
     n_t, n_c = 400, 8000
-    x_t = np.column_stack([rng.normal(1.0, 1.0, n_t), rng.exponential(2.0, n_t), rng.normal(0, 1, n_t)])
+    x_t = np.column_stack(
+        [rng.normal(1.0, 1.0, n_t), rng.exponential(2.0, n_t), rng.normal(0, 1, n_t)]
+    )
     x_c = np.column_stack(
         [rng.normal(0.0, 1.5, n_c), rng.exponential(1.0, n_c), rng.normal(0.4, 1, n_c)]
     )
@@ -135,7 +137,9 @@ def test_cluster_robust_ci_widens_with_repeated_users():
     per_user = rng.normal(0, 1, 50)
     y = np.repeat(per_user, 10) + rng.normal(0, 0.1, 500)  # strongly correlated within user
     users = np.repeat(np.arange(50), 10)
-    naive = compare_means(y, np.arange(500), y[::-1] * 0 + rng.normal(0, 1, 500), np.arange(500, 1000))
+    naive = compare_means(
+        y, np.arange(500), y[::-1] * 0 + rng.normal(0, 1, 500), np.arange(500, 1000)
+    )
     clustered = compare_means(y, users, y[::-1] * 0 + rng.normal(0, 1, 500), np.arange(500, 1000))
     width = clustered["treatment_ci_high"] - clustered["treatment_ci_low"]
     assert width > 2.5 * (naive["treatment_ci_high"] - naive["treatment_ci_low"])
@@ -245,7 +249,9 @@ def test_eq4_and_groups_by_hand():
     # every user uploads one photo a week: b_{w+1}(i) / b̄_w(i) computed by a loop
     b = beauty.reshape(n_users, weeks)
     for row in units.sample(20, random_state=0).itertuples():
-        assert row.delta_b == pytest.approx(b[row.user, row.week + 1] / b[row.user, : row.week].mean())
+        assert row.delta_b == pytest.approx(
+            b[row.user, row.week + 1] / b[row.user, : row.week].mean()
+        )
     treat = units[units.n_higher >= 1]
     ctrl = units[(units.n_higher == 0) & (units.n_not_higher > 0)]
     m = res.main  # threshold 10: nothing is pruned

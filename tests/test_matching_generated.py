@@ -144,7 +144,11 @@ def test_planted_churn_reaches_the_declared_targets(planted):
         k = int(n) - 1
         assert target > 1.0
         assert im.ratio[k] > 1.0 and target <= im.ci_high[k], (
-            n, im.ratio[k], im.ci_low[k], im.ci_high[k])
+            n,
+            im.ratio[k],
+            im.ci_low[k],
+            im.ci_high[k],
+        )
 
 
 Z95 = stats.norm.ppf(0.975)
@@ -164,9 +168,11 @@ def test_no_influence_no_effect(null):
     assert not truth["params"]["influence"]["enabled"]
     m = res.influence.main
     assert m.estimated and m.max_abs_sb <= 0.25
-    family = [(m.effect, m.ci_low, m.ci_high),
-              (m.placebo_effect, m.placebo_ci_low, m.placebo_ci_high),
-              (m.adjusted_effect, m.adjusted_ci_low, m.adjusted_ci_high)]
+    family = [
+        (m.effect, m.ci_low, m.ci_high),
+        (m.placebo_effect, m.placebo_ci_low, m.placebo_ci_high),
+        (m.adjusted_effect, m.adjusted_ci_low, m.adjusted_ci_high),
+    ]
     for e in [*res.influence.by_links.values(), *res.influence.by_alpha.values()]:
         if e.estimated:
             family.append((e.effect, e.ci_low, e.ci_high))

@@ -48,21 +48,37 @@ def test_store_export_gives_the_same_result_as_the_files(store, small_dir, tmp_p
     run = analyze_matching(store, tmp_path / "out", MatchingConfig(seed=1, **CFG), plots=True)
     direct = run_matching(read_generated(small_dir), MatchingConfig(seed=1, **CFG))
     assert run.data.n_weeks == 104
-    np.testing.assert_allclose(run.result.influence.to_frame()["effect"],
-                               direct.influence.to_frame()["effect"], equal_nan=True)
+    np.testing.assert_allclose(
+        run.result.influence.to_frame()["effect"],
+        direct.influence.to_frame()["effect"],
+        equal_nan=True,
+    )
     np.testing.assert_allclose(run.result.imbalance.ratio, direct.imbalance.ratio, equal_nan=True)
     head = run.headline()
     for key in ("influence", "max_abs_sb", "by_links", "by_alpha", "inactivity_ratio"):
         assert key in head
-    for key in ("treatment_delta_b", "control_delta_b", "ci_low", "ci_high", "n_treatment",
-                "n_control"):
+    for key in (
+        "treatment_delta_b",
+        "control_delta_b",
+        "ci_low",
+        "ci_high",
+        "n_treatment",
+        "n_control",
+    ):
         assert key in head["influence"]
     assert head["max_abs_sb"] <= 0.25
     assert set(head["inactivity_ratio"]) == {str(n) for n in range(1, 13)}
     names = {p.name for p in (tmp_path / "out").iterdir()}
-    assert {"matching.json", "matching_fig9_left.png", "matching_fig9_right.png",
-            "matching_fig10.png", "matching_fig11.png", "matching_table1_sb.png",
-            "matching_table1.csv", "matching_inactivity.csv"} <= names
+    assert {
+        "matching.json",
+        "matching_fig9_left.png",
+        "matching_fig9_right.png",
+        "matching_fig10.png",
+        "matching_fig11.png",
+        "matching_table1_sb.png",
+        "matching_table1.csv",
+        "matching_inactivity.csv",
+    } <= names
     saved = json.loads((tmp_path / "out" / "matching.json").read_text().replace("NaN", "null"))
     assert saved["influence"]["n_treatment"] == head["influence"]["n_treatment"]
 
@@ -72,20 +88,61 @@ def test_cli_json_and_errors(small_db, tmp_path):
 
     db = str(small_db)
     runner = CliRunner()
-    res = runner.invoke(cli, ["--db", db, "analyze", "matching", "--out", str(tmp_path / "o"),
-                              "--json", "--no-plots", "--seed", "2", "--min-followees", "5",
-                              "--min-active-weeks", "6"])
+    res = runner.invoke(
+        cli,
+        [
+            "--db",
+            db,
+            "analyze",
+            "matching",
+            "--out",
+            str(tmp_path / "o"),
+            "--json",
+            "--no-plots",
+            "--seed",
+            "2",
+            "--min-followees",
+            "5",
+            "--min-active-weeks",
+            "6",
+        ],
+    )
     assert res.exit_code == 0, res.output
     out = json.loads(res.output.replace("NaN", "null"))
     assert out["config"]["seed"] == 2 and out["config"]["min_followees"] == 5
     assert out["influence"]["n_treatment"] > 0 and "1" in out["by_links"]
     assert out["inactivity_ratio"]["1"]["ratio"] > 0
     # human output
-    res = runner.invoke(cli, ["--db", db, "analyze", "matching", "--out", str(tmp_path / "o2"),
-                              "--no-plots", "--min-followees", "5", "--min-active-weeks", "6"])
+    res = runner.invoke(
+        cli,
+        [
+            "--db",
+            db,
+            "analyze",
+            "matching",
+            "--out",
+            str(tmp_path / "o2"),
+            "--no-plots",
+            "--min-followees",
+            "5",
+            "--min-active-weeks",
+            "6",
+        ],
+    )
     assert res.exit_code == 0 and "inactivity ratio" in res.output.lower()
-    res = runner.invoke(cli, ["--db", db, "analyze", "matching", "--out", str(tmp_path / "o3"),
-                              "--delta-control", "0.5"])
+    res = runner.invoke(
+        cli,
+        [
+            "--db",
+            db,
+            "analyze",
+            "matching",
+            "--out",
+            str(tmp_path / "o3"),
+            "--delta-control",
+            "0.5",
+        ],
+    )
     assert res.exit_code != 0 and "--delta-control" in res.output
 
 
@@ -118,8 +175,16 @@ def test_report_section(small_dir, small_db, tmp_path):
 
     truth = json.loads((small_dir / "truth.json").read_text())
     with graphdb.connect(small_db) as store:
-        ctx = SimpleNamespace(store=store, out_dir=tmp_path, data_dir=small_dir, truth=truth,
-                              seed=0, n_users=1000, json_mode=True, results={})
+        ctx = SimpleNamespace(
+            store=store,
+            out_dir=tmp_path,
+            data_dir=small_dir,
+            truth=truth,
+            seed=0,
+            n_users=1000,
+            json_mode=True,
+            results={},
+        )
         # the demo's defaults (10 followees, 12 weeks) leave too few units at 1k users
         orig = pipe.MatchingConfig
         pipe.MatchingConfig = lambda seed: orig(seed=seed, **CFG)

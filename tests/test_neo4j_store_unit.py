@@ -106,8 +106,9 @@ def test_connect_creates_constraints_and_indexes(fake):
     graphdb.connect("bolt://example:7687")
     texts = [t for t, _ in fake.calls]
     for label in ("User", "Photo", "Topic", "Community"):
-        assert any(f"FOR (n:{label}) REQUIRE n.id IS UNIQUE" in t and "IF NOT EXISTS" in t
-                   for t in texts)
+        assert any(
+            f"FOR (n:{label}) REQUIRE n.id IS UNIQUE" in t and "IF NOT EXISTS" in t for t in texts
+        )
     assert any("FOR ()-[r:INTERESTED_IN]-() ON (r.source)" in t for t in texts)
 
 
@@ -115,12 +116,14 @@ def test_insert_nodes_sends_plain_python_values_in_batches(fake):
     store = graphdb.connect("bolt://example:7687")
     store.batch_size = 2
     fake.calls.clear()
-    frame = pd.DataFrame({
-        "id": ["a", "b", "c"],
-        "joined_at": pd.to_datetime(["2024-01-01", None, "2024-01-03"]),
-        "beauty": [0.5, np.nan, 0.25],
-        "n_photos": pd.array([1, None, 3], dtype="Int64"),
-    })
+    frame = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"],
+            "joined_at": pd.to_datetime(["2024-01-01", None, "2024-01-03"]),
+            "beauty": [0.5, np.nan, 0.25],
+            "n_photos": pd.array([1, None, 3], dtype="Int64"),
+        }
+    )
     assert store.insert_nodes("User", frame) == 3
     assert len(fake.calls) == 2  # batches of 2
     text, params = fake.calls[0]
@@ -136,12 +139,16 @@ def test_insert_nodes_sends_plain_python_values_in_batches(fake):
 def test_insert_rels_and_write_back_statements(fake):
     store = graphdb.connect("bolt://example:7687")
     fake.calls.clear()
-    store.insert_rels("FOLLOWS", pd.DataFrame({
-        "src": ["a"], "dst": ["b"], "created_at": pd.to_datetime(["2024-02-01"])}))
+    store.insert_rels(
+        "FOLLOWS",
+        pd.DataFrame({"src": ["a"], "dst": ["b"], "created_at": pd.to_datetime(["2024-02-01"])}),
+    )
     store.write_node_props("User", pd.DataFrame({"id": ["a"], "beauty": [0.3]}))
     (rel_text, rel_params), (set_text, set_params) = fake.calls
-    assert rel_text == ("UNWIND $rows AS row MATCH (a:User {id: row.src}) MATCH (b:User "
-                        "{id: row.dst}) CREATE (a)-[:FOLLOWS {created_at: row.created_at}]->(b)")
+    assert rel_text == (
+        "UNWIND $rows AS row MATCH (a:User {id: row.src}) MATCH (b:User "
+        "{id: row.dst}) CREATE (a)-[:FOLLOWS {created_at: row.created_at}]->(b)"
+    )
     assert set_text == "UNWIND $rows AS row MATCH (n:User {id: row.id}) SET n.beauty = row.beauty"
     assert set_params["rows"] == [{"id": "a", "beauty": 0.3}]
 
@@ -154,15 +161,18 @@ def test_replace_rels_deletes_in_batches_with_parameters(fake):
     deletes = [(t, p) for t, p in fake.calls if "DELETE r" in t]
     assert len(deletes) == 3  # two full batches, then an empty one
     assert all(p["w_source"] == "bio" and "'bio'" not in t for t, p in deletes)
-    assert "CREATE (a)-[:INTERESTED_IN {source: row.source, score: row.score}]->(b)" in \
-        fake.calls[-1][0]
+    assert (
+        "CREATE (a)-[:INTERESTED_IN {source: row.source, score: row.score}]->(b)"
+        in fake.calls[-1][0]
+    )
 
 
 def test_export_uses_epoch_seconds_for_timestamps(fake):
     store = graphdb.connect("bolt://example:7687")
     fake.calls.clear()
-    store.export_edges("FOLLOWS", ["created_at"], src_nodes=graphdb.NodeTable(
-        "User", np.array([], dtype=object)))
+    store.export_edges(
+        "FOLLOWS", ["created_at"], src_nodes=graphdb.NodeTable("User", np.array([], dtype=object))
+    )
     assert "r.created_at.epochSeconds AS created_at" in fake.calls[-1][0]
 
 
@@ -174,6 +184,7 @@ def test_driver_errors_become_one_clear_line(monkeypatch):
         class D(FakeDriver):
             def verify_connectivity(self):
                 raise nx.AuthError("The client is unauthorized due to authentication failure.")
+
         return D()
 
     monkeypatch.setattr(neo4j.GraphDatabase, "driver", refuse)

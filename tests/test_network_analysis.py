@@ -62,7 +62,9 @@ def test_neighbor_beauty_matches_plain_loop():
     dst = rng.integers(0, n, 400)
     nb = neighbor_beauty(src, dst, beauty).neighbor_beauty
     for i in range(n):
-        vals = [beauty[d] for s, d in zip(src, dst, strict=True) if s == i and not math.isnan(beauty[d])]
+        vals = [
+            beauty[d] for s, d in zip(src, dst, strict=True) if s == i and not math.isnan(beauty[d])
+        ]
         if vals:
             assert nb[i] == pytest.approx(sum(vals) / len(vals), abs=1e-12)
         else:
@@ -74,7 +76,11 @@ def test_favorites_received_excludes_self():
     fav_user = np.array([1, 2, 0, 0, 1])
     fav_photo = np.array([0, 1, 0, 2, 2])
     assert favorites_received(fav_user, fav_photo, owner, 3).tolist() == [2, 1, 0]
-    assert favorites_received(fav_user, fav_photo, owner, 3, exclude_self=False).tolist() == [3, 2, 0]
+    assert favorites_received(fav_user, fav_photo, owner, 3, exclude_self=False).tolist() == [
+        3,
+        2,
+        0,
+    ]
 
 
 # -- inequality ---------------------------------------------------------------------------
@@ -101,7 +107,9 @@ def test_gini_equals_mean_absolute_difference(values):
     assert gini(x) == pytest.approx(mad, abs=1e-9)
     # one minus twice the area under the Lorenz curve (trapezoids)
     lor = lorenz_curve(x)
-    area = np.sum(np.diff(lor.population_share) * (lor.resource_share[1:] + lor.resource_share[:-1]) / 2)
+    area = np.sum(
+        np.diff(lor.population_share) * (lor.resource_share[1:] + lor.resource_share[:-1]) / 2
+    )
     assert lor.gini == pytest.approx(1 - 2 * area, abs=1e-9)
 
 
@@ -256,7 +264,9 @@ def test_spectrum_six_node_graph_by_hand():
 
 
 def test_spectrum_curve_edges():
-    edges, bnn, std, count = spectrum_curve(np.array([0.0, 1.0, 0.5]), np.array([0.2, 0.4, nan]), bins=4)
+    edges, bnn, std, count = spectrum_curve(
+        np.array([0.0, 1.0, 0.5]), np.array([0.2, 0.4, nan]), bins=4
+    )
     assert count.tolist() == [1, 0, 0, 1]  # 1.0 goes in the last bin, NaN neighbour skipped
     np.testing.assert_allclose(edges, [0, 0.25, 0.5, 0.75, 1])
 
@@ -301,8 +311,9 @@ def test_spectrum_bad_input():
         correlation_spectrum(np.array([0]), np.array([7]), np.array([0.1, 0.2]))
 
 
-@pytest.mark.parametrize("module", ["beauty", "inequality", "connectivity", "majority",
-                                    "spectrum", "classes"])
+@pytest.mark.parametrize(
+    "module", ["beauty", "inequality", "connectivity", "majority", "spectrum", "classes"]
+)
 def test_docstring_examples(module):
     import doctest
     import importlib

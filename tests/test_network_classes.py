@@ -48,7 +48,13 @@ def test_name_clusters_other_k():
     three = np.array([[0.2, 0.0, 0.1], [0.4, 0.2, 0.4], [0.45, 0.0, 0.05]])
     assert name_clusters(three) == ["Low quality", "Superstar", "Forlorn beauty"]
     five = np.vstack([PAPER_CENTROIDS, [[0.3, 0.05, 0.25]]])
-    assert name_clusters(five) == ["Low quality", "Forlorn beauty", "Regular 1", "Superstar", "Regular 2"]
+    assert name_clusters(five) == [
+        "Low quality",
+        "Forlorn beauty",
+        "Regular 1",
+        "Superstar",
+        "Regular 2",
+    ]
     with pytest.raises(ValueError, match="shape"):
         name_clusters(np.ones((3, 2)))
 
@@ -117,7 +123,14 @@ def test_user_classes_recovers_planted_groups():
     assert cl.mean_beauty[1] == pytest.approx(b[truth == "Forlorn beauty"].mean())
     frame = cl.to_frame()
     assert frame["name"].tolist() == list(CLASS_NAMES)
-    assert {"share", "beauty", "fav_per_photo", "followers", "photo_count", "weeks_with_uploads"} <= set(frame.columns)
+    assert {
+        "share",
+        "beauty",
+        "fav_per_photo",
+        "followers",
+        "photo_count",
+        "weeks_with_uploads",
+    } <= set(frame.columns)
     # seeded: same seed same labels
     cl2 = user_classes(b, f, fo, ks=range(2, 7), n_refs=5, seed=3)
     np.testing.assert_array_equal(cl.labels, cl2.labels)
@@ -146,7 +159,9 @@ def test_user_classes_bad_args():
 def test_active_weeks_counts_distinct_monday_weeks():
     day = 86_400
     monday = 1_700_438_400  # 2023-11-20 00:00 UTC, a Monday
-    t = np.array([monday, monday + 6 * day, monday + 7 * day, monday - 1, monday, np.iinfo(np.int64).min])
+    t = np.array(
+        [monday, monday + 6 * day, monday + 7 * day, monday - 1, monday, np.iinfo(np.int64).min]
+    )
     owner = np.array([0, 0, 0, 1, 1, 2])
     assert active_weeks(owner, t, 4).tolist() == [2, 2, 0, 0]
 
@@ -177,7 +192,9 @@ def test_plots_return_figures():
     deg = np.bincount(dst, minlength=n)
     figs = [
         P.plot_inequality(inequality(beauty, rng.exponential(1, n))),
-        P.plot_beauty_vs_degree(log_binned_mean(deg, beauty), log_binned_mean(deg, beauty), 0.2, 0.3),
+        P.plot_beauty_vs_degree(
+            log_binned_mean(deg, beauty), log_binned_mean(deg, beauty), 0.2, 0.3
+        ),
         P.plot_majority_illusion(majority_illusion(src, dst, beauty)),
         P.plot_correlation_spectrum(correlation_spectrum(src, dst, beauty, n_null=2)),
     ]

@@ -26,32 +26,56 @@ def _random_folder(folder: Path, seed: int = 0, n_users: int = 60) -> dict[str, 
     """A random community: some users without photos, photos without beauty, self-favourites."""
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    users = pd.DataFrame({"user_id": [f"u{i:03d}" for i in range(n_users)],
-                          "joined_at": "2024-01-01", "bio": ""})
+    users = pd.DataFrame(
+        {"user_id": [f"u{i:03d}" for i in range(n_users)], "joined_at": "2024-01-01", "bio": ""}
+    )
     pairs = {(int(a), int(b)) for a, b in rng.integers(0, n_users, (n_users * 6, 2)) if a != b}
     pairs = sorted(pairs)
-    follows = pd.DataFrame({"src": [f"u{a:03d}" for a, _ in pairs],
-                            "dst": [f"u{b:03d}" for _, b in pairs], "created_at": "2024-01-02"})
+    follows = pd.DataFrame(
+        {
+            "src": [f"u{a:03d}" for a, _ in pairs],
+            "dst": [f"u{b:03d}" for _, b in pairs],
+            "created_at": "2024-01-02",
+        }
+    )
     n_photos = n_users * 4
     owners = rng.integers(0, n_users - 8, n_photos)  # the last 8 users post nothing
     beauty = rng.uniform(0, 1, n_photos).round(6)
     beauty_col = pd.Series(beauty, dtype=object)
     beauty_col[rng.random(n_photos) < 0.15] = None  # unscored photos
     days = rng.integers(0, 200, n_photos)
-    photos = pd.DataFrame({
-        "photo_id": [f"p{i:04d}" for i in range(n_photos)],
-        "owner": [f"u{o:03d}" for o in owners],
-        "uploaded_at": [str(np.datetime64("2024-01-01") + int(d)) for d in days],
-        "path": "", "tags": "", "beauty": beauty_col,
-    })
-    fav = {(int(u), int(p)) for u, p in zip(rng.integers(0, n_users, n_photos * 2),
-                                            rng.integers(0, n_photos, n_photos * 2), strict=True)}
+    photos = pd.DataFrame(
+        {
+            "photo_id": [f"p{i:04d}" for i in range(n_photos)],
+            "owner": [f"u{o:03d}" for o in owners],
+            "uploaded_at": [str(np.datetime64("2024-01-01") + int(d)) for d in days],
+            "path": "",
+            "tags": "",
+            "beauty": beauty_col,
+        }
+    )
+    fav = {
+        (int(u), int(p))
+        for u, p in zip(
+            rng.integers(0, n_users, n_photos * 2),
+            rng.integers(0, n_photos, n_photos * 2),
+            strict=True,
+        )
+    }
     fav = sorted(fav)
-    favorites = pd.DataFrame({"user_id": [f"u{u:03d}" for u, _ in fav],
-                              "photo_id": [f"p{p:04d}" for _, p in fav],
-                              "created_at": "2024-08-01"})
-    for name, frame in (("users", users), ("follows", follows), ("photos", photos),
-                        ("favorites", favorites)):
+    favorites = pd.DataFrame(
+        {
+            "user_id": [f"u{u:03d}" for u, _ in fav],
+            "photo_id": [f"p{p:04d}" for _, p in fav],
+            "created_at": "2024-08-01",
+        }
+    )
+    for name, frame in (
+        ("users", users),
+        ("follows", follows),
+        ("photos", photos),
+        ("favorites", favorites),
+    ):
         frame.to_csv(folder / f"{name}.csv", index=False)
     return {"users": users, "follows": follows, "photos": photos, "favorites": favorites}
 
@@ -64,7 +88,9 @@ def _plain_python(frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, float]
     for row in frames["photos"].itertuples():
         owner_of[row.photo_id] = row.owner
         n_photos[row.owner] = n_photos.get(row.owner, 0) + 1
-        if row.beauty is not None and not (isinstance(row.beauty, float) and math.isnan(row.beauty)):
+        if row.beauty is not None and not (
+            isinstance(row.beauty, float) and math.isnan(row.beauty)
+        ):
             photo_b.setdefault(row.owner, []).append(float(row.beauty))
     beauty = {u: sum(v) / len(v) for u, v in photo_b.items()}
     favs: dict[str, int] = {}
@@ -96,8 +122,9 @@ def test_cypher_aggregates_equal_numpy(store, tmp_path):
     ub = user_beauty(data.photo_owner, data.photo_beauty, data.n_users)
     np.testing.assert_allclose(data.beauty, ub.beauty, atol=1e-9, rtol=0, equal_nan=True)
     nb = neighbor_beauty(data.src, data.dst, data.beauty)
-    np.testing.assert_allclose(data.neighbor_beauty, nb.neighbor_beauty, atol=1e-9, rtol=0,
-                               equal_nan=True)
+    np.testing.assert_allclose(
+        data.neighbor_beauty, nb.neighbor_beauty, atol=1e-9, rtol=0, equal_nan=True
+    )
     # 2. against a plain-Python computation from the CSV rows
     for i, uid in enumerate(data.user_ids):
         for key, arr in (("beauty", data.beauty), ("neighbor_beauty", data.neighbor_beauty)):
@@ -139,10 +166,19 @@ def test_analyze_network_on_store_writes_classes_and_files(store, tmp_path):
     assert np.isnan(cluster[~has_beauty]).all()
     np.testing.assert_array_equal(cluster[has_beauty], res.classes.labels[has_beauty])
     names = users.props["cluster_name"]
-    assert all(names[i] == res.classes.names[res.classes.labels[i]] for i in np.flatnonzero(has_beauty))
-    for name in ("network_fig5_inequality.png", "network_fig6_degree.png",
-                 "network_fig7_spectrum.png", "network_gap_curve.png", "network_classes.png",
-                 "network_classes.csv", "network_spectrum.csv", "network.json"):
+    assert all(
+        names[i] == res.classes.names[res.classes.labels[i]] for i in np.flatnonzero(has_beauty)
+    )
+    for name in (
+        "network_fig5_inequality.png",
+        "network_fig6_degree.png",
+        "network_fig7_spectrum.png",
+        "network_gap_curve.png",
+        "network_classes.png",
+        "network_classes.csv",
+        "network_spectrum.csv",
+        "network.json",
+    ):
         assert (out / name).is_file(), name
     head = json.loads((out / "network.json").read_text())
     assert head["k"] == res.classes.k
@@ -171,18 +207,55 @@ def test_cli_analyze_network_json(tmp_path):
     with graphdb.connect(db) as s:
         load_folder(s, tmp_path / "data")
     runner = CliRunner()
-    res = runner.invoke(cli, ["--db", str(db), "analyze", "network", "--out", str(tmp_path / "o"),
-                              "--json", "--seed", "3", "--null", "2", "--no-plots"])
+    res = runner.invoke(
+        cli,
+        [
+            "--db",
+            str(db),
+            "analyze",
+            "network",
+            "--out",
+            str(tmp_path / "o"),
+            "--json",
+            "--seed",
+            "3",
+            "--null",
+            "2",
+            "--no-plots",
+        ],
+    )
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
-    for key in ("gini_beauty", "gini_favorites", "spearman", "majority_illusion",
-                "spectrum_spearman", "null_spectrum_spearman", "k", "clusters"):
+    for key in (
+        "gini_beauty",
+        "gini_favorites",
+        "spearman",
+        "majority_illusion",
+        "spectrum_spearman",
+        "null_spectrum_spearman",
+        "k",
+        "clusters",
+    ):
         assert key in out
     assert set(out["spearman"]) == {"indegree", "outdegree", "favorites", "photos"}
     assert {"above_mean_share", "local_majority_share"} <= set(out["majority_illusion"])
     assert {"name", "share", "beauty", "fav_per_photo", "followers"} <= set(out["clusters"][0])
     assert sum(c["share"] for c in out["clusters"]) == pytest.approx(1.0)
-    table = runner.invoke(cli, ["--db", str(db), "analyze", "network", "--out",
-                                str(tmp_path / "o"), "--k", "4", "--null", "1", "--no-plots"])
+    table = runner.invoke(
+        cli,
+        [
+            "--db",
+            str(db),
+            "analyze",
+            "network",
+            "--out",
+            str(tmp_path / "o"),
+            "--k",
+            "4",
+            "--null",
+            "1",
+            "--no-plots",
+        ],
+    )
     assert table.exit_code == 0, table.output
     assert "Gini" in table.output and "User classes (K = 4)" in table.output

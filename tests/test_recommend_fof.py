@@ -13,11 +13,35 @@ from analysis import fof, recsim
 # The hand-made graph used across the recommender tests (ids sort as the index order).
 #   a->b a->c a->d   b->e b->f b->a   c->e c->f c->g   d->e d->h d->c   e->a   g->b   h->i
 IDS = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "x"]
-EDGES = [("a", "b"), ("a", "c"), ("a", "d"), ("b", "e"), ("b", "f"), ("b", "a"),
-         ("c", "e"), ("c", "f"), ("c", "g"), ("d", "e"), ("d", "h"), ("d", "c"),
-         ("e", "a"), ("g", "b"), ("h", "i")]
-BEAUTY = {"a": 0.50, "b": 0.90, "c": 0.30, "d": 0.52, "e": 0.54, "f": 0.46, "g": 0.56,
-          "h": 0.54, "i": 0.50, "x": float("nan")}
+EDGES = [
+    ("a", "b"),
+    ("a", "c"),
+    ("a", "d"),
+    ("b", "e"),
+    ("b", "f"),
+    ("b", "a"),
+    ("c", "e"),
+    ("c", "f"),
+    ("c", "g"),
+    ("d", "e"),
+    ("d", "h"),
+    ("d", "c"),
+    ("e", "a"),
+    ("g", "b"),
+    ("h", "i"),
+]
+BEAUTY = {
+    "a": 0.50,
+    "b": 0.90,
+    "c": 0.30,
+    "d": 0.52,
+    "e": 0.54,
+    "f": 0.46,
+    "g": 0.56,
+    "h": 0.54,
+    "i": 0.50,
+    "x": float("nan"),
+}
 
 
 def graph():
@@ -67,8 +91,7 @@ def test_bb_hand_worked_window_and_ties():
     src, dst, beauty = graph()
     rec = fof.recommend(src, dst, len(IDS), "bb", users=[0], k=10, beauty=beauty, tolerance=0.1)
     assert answer(rec, "a") == [("e", 0.54), ("h", 0.54), ("f", 0.46)]
-    wide = fof.recommend(src, dst, len(IDS), "bb", users=[0], k=10, beauty=beauty,
-                         tolerance=0.2)
+    wide = fof.recommend(src, dst, len(IDS), "bb", users=[0], k=10, beauty=beauty, tolerance=0.2)
     assert [c for c, _ in answer(wide, "a")] == ["g", "e", "h", "f"]
 
 
@@ -136,8 +159,9 @@ def test_chunking_does_not_change_the_answer(method):
     beauty = rng.uniform(0.2, 0.8, n)
     whole = fof.recommend(src, dst, n, method, k=5, beauty=beauty)
     seen = []
-    tiny = fof.recommend(src, dst, n, method, k=5, beauty=beauty, max_paths=50,
-                         on_chunk=seen.append)
+    tiny = fof.recommend(
+        src, dst, n, method, k=5, beauty=beauty, max_paths=50, on_chunk=seen.append
+    )
     assert len(seen) > 10 and sum(seen) == n
     for field in ("users", "candidates", "rank", "score", "n_common"):
         assert np.array_equal(getattr(whole, field), getattr(tiny, field))
@@ -201,8 +225,18 @@ def test_simulation_metrics_on_hand_made_graph():
     # extra paths make s the CN pick: u0 -> y -> s, u1 -> y -> s
     ids = ["f", "r", "s", "u0", "u1", "y", "z", "z2"]
     ix = {u: i for i, u in enumerate(ids)}
-    edges = [("u0", "z"), ("z", "s"), ("z", "f"), ("u1", "z2"), ("z2", "s"), ("z2", "f"),
-             ("z2", "r"), ("u0", "y"), ("u1", "y"), ("y", "s")]
+    edges = [
+        ("u0", "z"),
+        ("z", "s"),
+        ("z", "f"),
+        ("u1", "z2"),
+        ("z2", "s"),
+        ("z2", "f"),
+        ("z2", "r"),
+        ("u0", "y"),
+        ("u1", "y"),
+        ("y", "s"),
+    ]
     src = np.array([ix[a] for a, _ in edges])
     dst = np.array([ix[b] for _, b in edges])
     beauty = np.full(len(ids), np.nan)
@@ -241,8 +275,15 @@ def test_sampling_is_seeded_and_simulation_rejects_ineligible_users():
     assert (a < 50).all() and len(np.unique(a)) == 10
     src, dst, beauty = graph()
     with pytest.raises(ValueError, match="no positive beauty"):
-        recsim.simulate(src, dst, len(IDS), beauty, np.zeros(len(IDS)),
-                        np.zeros(len(IDS), bool), np.array([IDS.index("x")]))
+        recsim.simulate(
+            src,
+            dst,
+            len(IDS),
+            beauty,
+            np.zeros(len(IDS)),
+            np.zeros(len(IDS), bool),
+            np.array([IDS.index("x")]),
+        )
 
 
 def test_planted_effect_bb_reaches_forlorn_users_cn_reaches_stars():

@@ -38,8 +38,9 @@ def hand_store(store):
 def random_graph(store, seed: int, n: int = 45, m: int = 260):
     rng = np.random.default_rng(seed)
     ids = [f"u{i:03d}" for i in range(n)]
-    pairs = {(int(a), int(b)) for a, b in zip(rng.integers(0, n, m), rng.integers(0, n, m),
-                                              strict=True)}  # self-follows included
+    pairs = {
+        (int(a), int(b)) for a, b in zip(rng.integers(0, n, m), rng.integers(0, n, m), strict=True)
+    }  # self-follows included
     edges = sorted((ids[a], ids[b]) for a, b in pairs)
     beauty = {u: float(rng.choice([0.3, 0.4, 0.44, 0.5, 0.55, 0.6])) for u in ids}
     for u in ids[::9]:
@@ -158,8 +159,14 @@ def test_batch_sample_is_seeded_and_write_back_replaces_one_method(hand_store):
     methods = rec.props["method"]
     assert (methods == "cn").sum() == len(again.frame)
     assert (methods == "aa").sum() == pipe.recommend_batch(hand_store, "aa", k=1).frame.shape[0]
-    cn = pd.DataFrame({"user": rec.src_nodes.ids[rec.src], "candidate": rec.dst_nodes.ids[rec.dst],
-                       "rank": rec.props["rank"], "score": rec.props["score"]})[methods == "cn"]
+    cn = pd.DataFrame(
+        {
+            "user": rec.src_nodes.ids[rec.src],
+            "candidate": rec.dst_nodes.ids[rec.dst],
+            "rank": rec.props["rank"],
+            "score": rec.props["score"],
+        }
+    )[methods == "cn"]
     expected = again.frame[["user", "candidate", "rank", "score"]]
     merged = cn.sort_values(["user", "rank"]).reset_index(drop=True)
     assert merged.astype(str).equals(expected.reset_index(drop=True).astype(str))
@@ -169,11 +176,29 @@ def test_batch_sample_is_seeded_and_write_back_replaces_one_method(hand_store):
 
 
 SIM_IDS = ["f", "r", "s", "u0", "u1", "y", "z", "z2"]
-SIM_EDGES = [("u0", "z"), ("z", "s"), ("z", "f"), ("u1", "z2"), ("z2", "s"), ("z2", "f"),
-             ("z2", "r"), ("u0", "y"), ("u1", "y"), ("y", "s")]
+SIM_EDGES = [
+    ("u0", "z"),
+    ("z", "s"),
+    ("z", "f"),
+    ("u1", "z2"),
+    ("z2", "s"),
+    ("z2", "f"),
+    ("z2", "r"),
+    ("u0", "y"),
+    ("u1", "y"),
+    ("y", "s"),
+]
 SIM_BEAUTY = {"f": 0.62, "r": 0.50, "s": 0.80, "u0": 0.60, "u1": 0.48}
-SIM_CLASS = {"f": "Forlorn beauty", "r": "Regular", "s": "Superstar", "u0": "Low quality",
-             "u1": "Low quality", "y": "Low quality", "z": "Low quality", "z2": "Low quality"}
+SIM_CLASS = {
+    "f": "Forlorn beauty",
+    "r": "Regular",
+    "s": "Superstar",
+    "u0": "Low quality",
+    "u1": "Low quality",
+    "y": "Low quality",
+    "z": "Low quality",
+    "z2": "Low quality",
+}
 SIM_FAVS = {"f": 2, "r": 10, "s": 100}
 
 
@@ -215,7 +240,9 @@ def test_simulation_pipeline_on_hand_made_graph(store):
     assert out["bb"]["b_ratio"] == pytest.approx((0.60 / 0.62 + 0.48 / 0.50) / 2)
     pairs = sim.pairs_frame()
     assert sorted(map(tuple, pairs[pairs.method == "bb"][["user", "recommended"]].values)) == [
-        ("u0", "f"), ("u1", "r")]
+        ("u0", "f"),
+        ("u1", "r"),
+    ]
     section = pipe.build_section(sim, truth={"forlorn": ["f"]})
     assert section.key == "recommenders" and section.figures[0].png[:4] == b"\x89PNG"
     assert {c.paper for c in section.comparisons} == {"≈ 5×", "+49 %", "+2.35 %"}
@@ -245,16 +272,20 @@ def cli_db(tmp_path):
 
 
 def test_cli_single_user_json_and_errors(cli_db, capsys):
-    code, out, _ = run_cli(["--db", cli_db, "recommend", "a", "--method", "cn", "--json"],
-                           capsys)
+    code, out, _ = run_cli(["--db", cli_db, "recommend", "a", "--method", "cn", "--json"], capsys)
     assert code == 0
     data = json.loads(out)
     assert data["user"] == "a" and data["method"] == "cn"
     assert [(r["user_id"], r["score"]) for r in data["recommendations"]] == [
-        ("e", 3.0), ("f", 2.0), ("g", 1.0), ("h", 1.0)]
+        ("e", 3.0),
+        ("f", 2.0),
+        ("g", 1.0),
+        ("h", 1.0),
+    ]
     assert data["recommendations"][0]["common_neighbors"] == ["b", "c", "d"]
-    code, out, _ = run_cli(["--db", cli_db, "recommend", "a", "--method", "bb", "--k", "1",
-                            "--json"], capsys)
+    code, out, _ = run_cli(
+        ["--db", cli_db, "recommend", "a", "--method", "bb", "--k", "1", "--json"], capsys
+    )
     assert json.loads(out)["recommendations"][0]["score"] == 0.54
     code, _, err = run_cli(["--db", cli_db, "recommend", "nobody", "--json"], capsys)
     assert code == 2 and "unknown user 'nobody'" in err and "Traceback" not in err
@@ -265,15 +296,17 @@ def test_cli_single_user_json_and_errors(cli_db, capsys):
 
 
 def test_cli_batch_json(cli_db, capsys):
-    code, out, _ = run_cli(["--db", cli_db, "recommend", "--all", "--method", "aa", "--k", "2",
-                            "--json"], capsys)
+    code, out, _ = run_cli(
+        ["--db", cli_db, "recommend", "--all", "--method", "aa", "--k", "2", "--json"], capsys
+    )
     assert code == 0
     data = json.loads(out)
     assert data["method"] == "aa" and data["n_users"] == len(IDS)
     first = [r for r in data["recommendations"] if r["user"] == "a"]
     assert [r["user_id"] for r in first] == ["e", "f"]
-    code, out, _ = run_cli(["--db", cli_db, "recommend", "--sample", "3", "--method", "cn",
-                            "--write"], capsys)
+    code, out, _ = run_cli(
+        ["--db", cli_db, "recommend", "--sample", "3", "--method", "cn", "--write"], capsys
+    )
     assert code == 0 and "wrote" in out
 
 
@@ -281,8 +314,22 @@ def test_cli_analyze_recommenders(tmp_path, capsys):
     path = tmp_path / "sim.lbdb"
     with graphdb.connect(path) as s:
         sim_store(s)
-    code, out, _ = run_cli(["--db", str(path), "analyze", "recommenders", "--sample", "10",
-                            "--seed", "1", "--out", str(tmp_path / "out"), "--json"], capsys)
+    code, out, _ = run_cli(
+        [
+            "--db",
+            str(path),
+            "analyze",
+            "recommenders",
+            "--sample",
+            "10",
+            "--seed",
+            "1",
+            "--out",
+            str(tmp_path / "out"),
+            "--json",
+        ],
+        capsys,
+    )
     assert code == 0
     data = json.loads(out)
     assert set(data) == {"cn", "bb", "aa"}
@@ -297,9 +344,18 @@ def test_authority_method_goes_through_the_alf_pipeline(store):
     become Recommendations with the extra explanation fields."""
     fill(store, ["u", "v1", "v2", "v3"], [("u", "v1")])
     store.insert_nodes("Topic", pd.DataFrame({"id": ["t1"], "name": ["birds"]}))
-    store.insert_rels("AUTHORITY_ON", pd.DataFrame({
-        "src": ["v1", "v2", "v3"], "dst": ["t1"] * 3, "score": [3.0, 2.0, 1.0],
-        "wzf": [3.0, 2.0, 1.0], "rank": [1, 2, 3]}))
+    store.insert_rels(
+        "AUTHORITY_ON",
+        pd.DataFrame(
+            {
+                "src": ["v1", "v2", "v3"],
+                "dst": ["t1"] * 3,
+                "score": [3.0, 2.0, 1.0],
+                "wzf": [3.0, 2.0, 1.0],
+                "rank": [1, 2, 3],
+            }
+        ),
+    )
     recs = pipe.recommend_user(store, "u", "authority", k=5)
     assert [r.user_id for r in recs] == ["v2", "v3"]
     assert [r.rank for r in recs] == [1, 2] and recs[0].score == 2.0
@@ -324,10 +380,13 @@ def test_planted_effects_on_generator_data(store, tmp_path):
     posted = store.export_edges("POSTED", src_nodes=users, dst_nodes=photos)
     ub = user_beauty(posted.src, photos.props["beauty"][posted.dst], n_users=len(users)).beauty
     forlorn, stars = set(truth["forlorn"]), set(truth["superstars"])
-    names = ["Forlorn beauty" if u in forlorn else "Superstar" if u in stars else "Regular"
-             for u in users.ids]
-    store.write_node_props("User", pd.DataFrame({"id": users.ids, "beauty": ub,
-                                                 "cluster_name": names}))
+    names = [
+        "Forlorn beauty" if u in forlorn else "Superstar" if u in stars else "Regular"
+        for u in users.ids
+    ]
+    store.write_node_props(
+        "User", pd.DataFrame({"id": users.ids, "beauty": ub, "cluster_name": names})
+    )
     sim = pipe.simulate_recommenders(store, sample=1000, seed=2, n_boot=100)
     cn, bb = sim.result.metrics["cn"], sim.result.metrics["bb"]
     assert cn.n_recs > 500 and bb.n_recs > 500
@@ -342,12 +401,14 @@ def test_report_section_runs_or_explains_why_not(store, tmp_path):
     from beautygraph.pipelines.demo import DemoContext
 
     sim_store(store, with_classes=False)
-    ctx = DemoContext(store=store, out_dir=tmp_path, data_dir=tmp_path, truth=None, seed=0,
-                      n_users=8)
+    ctx = DemoContext(
+        store=store, out_dir=tmp_path, data_dir=tmp_path, truth=None, seed=0, n_users=8
+    )
     skipped = pipe.recommenders_section(ctx)
     assert "analyze network" in skipped.headline["skipped"]
-    store.write_node_props("User", pd.DataFrame({"id": SIM_IDS,
-                                                 "cluster_name": [SIM_CLASS[u] for u in SIM_IDS]}))
+    store.write_node_props(
+        "User", pd.DataFrame({"id": SIM_IDS, "cluster_name": [SIM_CLASS[u] for u in SIM_IDS]})
+    )
     section = pipe.recommenders_section(ctx)
     assert section.headline["bb"]["p_forlorn"] == 0.5 and "recommenders" in ctx.results
     assert section.headline["comparisons"]["popularity_ratio_cn_bb"] > 1

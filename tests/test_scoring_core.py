@@ -118,7 +118,10 @@ def test_bad_label_files(tmp_path):
         read_labels(csv, binary=True)
     csv.write_text("image,label\na.jpg,low\nb.jpg,medium\nc.jpg,high\n")
     lb = read_labels(csv, binary=True)
-    assert list(lb.image_ids) == ["a.jpg", "c.jpg"] and lb.labels.tolist() == [0, 1]  # medium dropped
+    assert list(lb.image_ids) == ["a.jpg", "c.jpg"] and lb.labels.tolist() == [
+        0,
+        1,
+    ]  # medium dropped
     with pytest.raises(ScoringError, match="not found"):
         read_labels(tmp_path / "nope.csv")
 
@@ -163,7 +166,9 @@ def test_decile_table_by_hand():
 
 
 def test_evaluate_predictions_counts():
-    probs = np.array([[0.7, 0.2, 0.1], [0.1, 0.2, 0.7], [0.2, 0.6, 0.2], [0.6, 0.1, 0.3], [np.nan] * 3])
+    probs = np.array(
+        [[0.7, 0.2, 0.1], [0.1, 0.2, 0.7], [0.2, 0.6, 0.2], [0.6, 0.1, 0.3], [np.nan] * 3]
+    )
     labels = np.array([0, 2, 2, 2, 1])
     res = evaluate_predictions(probs, labels, ("low", "medium", "high"))
     assert res.n == 4 and res.n_skipped == 1

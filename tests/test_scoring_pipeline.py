@@ -39,15 +39,25 @@ def data_dir(tmp_path_factory) -> Path:
     q38 corrupt, q37 without a path."""
     root = tmp_path_factory.mktemp("data")
     (root / "images").mkdir()
-    users = pd.DataFrame({"user_id": ["u0", "u1", "u2"], "joined_at": ["2024-01-01"] * 3, "bio": ["", "", ""]})
+    users = pd.DataFrame(
+        {"user_id": ["u0", "u1", "u2"], "joined_at": ["2024-01-01"] * 3, "bio": ["", "", ""]}
+    )
     users.to_csv(root / "users.csv", index=False)
     names, beauty = write_labelled_photos(root / "images", N_PHOTOS, seed=11, size=40)
     rows = []
     for i, (name, b) in enumerate(zip(names, beauty, strict=True)):
         pid = f"q{i}"
         (root / "images" / name).rename(root / "images" / f"{pid}.jpg")
-        rows.append({"photo_id": pid, "owner": f"u{i % 3}", "uploaded_at": "2024-02-01",
-                     "path": f"images/{pid}.jpg", "tags": "", "beauty": round(float(b), 4)})
+        rows.append(
+            {
+                "photo_id": pid,
+                "owner": f"u{i % 3}",
+                "uploaded_at": "2024-02-01",
+                "path": f"images/{pid}.jpg",
+                "tags": "",
+                "beauty": round(float(b), 4),
+            }
+        )
     (root / "images" / "q39.jpg").unlink()
     (root / "images" / "q38.jpg").write_bytes(b"corrupt")
     rows[37]["path"] = ""
@@ -70,7 +80,9 @@ def model_file(tmp_path_factory) -> Path:
     model, _ = build_beauty_model("tinycnn", weights=None, image_size=32)
     torch.nn.init.normal_(model.head.weight, std=0.5)  # an untrained but non-trivial head
     path = tmp_path_factory.mktemp("model") / "model.pt"
-    save_checkpoint(path, model, backbone="tinycnn", classes=("low", "medium", "high"), image_size=32, epoch=0)
+    save_checkpoint(
+        path, model, backbone="tinycnn", classes=("low", "medium", "high"), image_size=32, epoch=0
+    )
     return path
 
 
@@ -91,18 +103,31 @@ def test_score_store_writes_probabilities_and_user_beauty(store, data_dir, model
     ok = [f"q{i}" for i in range(37)]
     # independent computation: the same model run directly on the files
     loaded = load_checkpoint(model_file)
-    ref = predict_paths(loaded.model, [data_dir / "images" / f"{p}.jpg" for p in ok], loaded.transform,
-                        loaded.classes, torch.device("cpu"))
-    np.testing.assert_allclose(after.loc[ok, ["p_low", "p_mid", "p_high"]].to_numpy(), ref.probs, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(after.loc[ok, "beauty"], (ref.probs[:, 2] - ref.probs[:, 0] + 1) / 2, rtol=1e-5)
+    ref = predict_paths(
+        loaded.model,
+        [data_dir / "images" / f"{p}.jpg" for p in ok],
+        loaded.transform,
+        loaded.classes,
+        torch.device("cpu"),
+    )
+    np.testing.assert_allclose(
+        after.loc[ok, ["p_low", "p_mid", "p_high"]].to_numpy(), ref.probs, rtol=1e-5, atol=1e-6
+    )
+    np.testing.assert_allclose(
+        after.loc[ok, "beauty"], (ref.probs[:, 2] - ref.probs[:, 0] + 1) / 2, rtol=1e-5
+    )
     # skipped photos keep what they had
     assert np.isnan(after.loc[["q37", "q38", "q39"], "p_low"]).all()
-    np.testing.assert_allclose(after.loc[["q37", "q38", "q39"], "beauty"], before.loc[["q37", "q38", "q39"], "beauty"])
+    np.testing.assert_allclose(
+        after.loc[["q37", "q38", "q39"], "beauty"], before.loc[["q37", "q38", "q39"], "beauty"]
+    )
     # User.beauty = mean beauty of the user's photos (recomputed by cypher/user_beauty)
     users = store.export_nodes("User", ["beauty"])
     owner = {f"q{i}": f"u{i % 3}" for i in range(N_PHOTOS)}
     expect = after["beauty"].groupby(after.index.map(owner)).mean()
-    np.testing.assert_allclose(users.props["beauty"], expect.loc[list(users.ids)].to_numpy(), rtol=1e-6)
+    np.testing.assert_allclose(
+        users.props["beauty"], expect.loc[list(users.ids)].to_numpy(), rtol=1e-6
+    )
 
 
 def test_score_store_resumes_after_interruption(store, data_dir, model_file):
@@ -149,15 +174,41 @@ def test_cli_score_beauty_exit_codes(store, data_dir, model_file, tmp_path):
     store.close()
     db = tmp_path / "db.lbdb"
     runner = CliRunner()
-    out = runner.invoke(cli, ["--db", str(db), "score", "beauty", "--model", str(model_file),
-                              "--data-dir", str(data_dir), "--device", "cpu", "--json"])
+    out = runner.invoke(
+        cli,
+        [
+            "--db",
+            str(db),
+            "score",
+            "beauty",
+            "--model",
+            str(model_file),
+            "--data-dir",
+            str(data_dir),
+            "--device",
+            "cpu",
+            "--json",
+        ],
+    )
     assert out.exit_code == EXIT_SKIPPED, out.output
     payload = json.loads(out.stdout)
     assert payload["n_scored"] == N_PHOTOS - 3 and payload["n_skipped"] == 2
     assert sorted(s["photo_id"] for s in payload["skipped"]) == ["q38", "q39"]
     # second run: nothing new to score, the two images are still missing
-    out = runner.invoke(cli, ["--db", str(db), "score", "beauty", "--model", str(model_file),
-                              "--data-dir", str(data_dir), "--json"])
+    out = runner.invoke(
+        cli,
+        [
+            "--db",
+            str(db),
+            "score",
+            "beauty",
+            "--model",
+            str(model_file),
+            "--data-dir",
+            str(data_dir),
+            "--json",
+        ],
+    )
     assert out.exit_code == EXIT_SKIPPED and json.loads(out.stdout)["n_already"] == N_PHOTOS - 3
 
 
@@ -169,8 +220,20 @@ def test_cli_user_errors_are_one_line(tmp_path, data_dir):
         main(["--db", str(db), "score", "beauty", "--model", str(tmp_path / "nope.pt")])
     assert exc.value.code == 2
     with pytest.raises(SystemExit) as exc:
-        main(["--db", str(db), "score", "train", "--images", str(data_dir), "--labels",
-              str(tmp_path / "none.csv"), "--out", str(tmp_path / "m.pt")])
+        main(
+            [
+                "--db",
+                str(db),
+                "score",
+                "train",
+                "--images",
+                str(data_dir),
+                "--labels",
+                str(tmp_path / "none.csv"),
+                "--out",
+                str(tmp_path / "m.pt"),
+            ]
+        )
     assert exc.value.code == 2
 
 
@@ -181,19 +244,62 @@ def test_cli_train_and_evaluate(tmp_path):
     pd.DataFrame({"image": names, "score": beauty * 9 + 1}).to_csv(labels, index=False)
     raters = tmp_path / "raters.csv"
     rng = np.random.default_rng(0)
-    grades = np.clip(np.round(beauty * 4 + 1)[:, None] + rng.integers(-1, 2, (30, 4)), 1, 5).astype(int)
-    pd.DataFrame([(n, f"w{j}", grades[i, j]) for i, n in enumerate(names) for j in range(4)],
-                 columns=["image", "rater", "score"]).to_csv(raters, index=False)
+    grades = np.clip(np.round(beauty * 4 + 1)[:, None] + rng.integers(-1, 2, (30, 4)), 1, 5).astype(
+        int
+    )
+    pd.DataFrame(
+        [(n, f"w{j}", grades[i, j]) for i, n in enumerate(names) for j in range(4)],
+        columns=["image", "rater", "score"],
+    ).to_csv(raters, index=False)
     runner = CliRunner()
     model = tmp_path / "m.pt"
-    out = runner.invoke(cli, ["score", "train", "--images", str(root), "--labels", str(labels), "--out", str(model),
-                              "--backbone", "tinycnn", "--weights", "none", "--image-size", "32",
-                              "--epochs", "2", "--head-epochs", "1", "--batch", "8", "--json"])
+    out = runner.invoke(
+        cli,
+        [
+            "score",
+            "train",
+            "--images",
+            str(root),
+            "--labels",
+            str(labels),
+            "--out",
+            str(model),
+            "--backbone",
+            "tinycnn",
+            "--weights",
+            "none",
+            "--image-size",
+            "32",
+            "--epochs",
+            "2",
+            "--head-epochs",
+            "1",
+            "--batch",
+            "8",
+            "--json",
+        ],
+    )
     assert out.exit_code == 0, out.output
     summary = json.loads(out.stdout)
     assert summary["n_train"] == 27 and summary["n_val"] == 3 and len(summary["history"]) == 2
-    out = runner.invoke(cli, ["score", "evaluate", "--model", str(model), "--images", str(root), "--labels",
-                              str(labels), "--raters", str(raters), "--out", str(tmp_path / "ev"), "--json"])
+    out = runner.invoke(
+        cli,
+        [
+            "score",
+            "evaluate",
+            "--model",
+            str(model),
+            "--images",
+            str(root),
+            "--labels",
+            str(labels),
+            "--raters",
+            str(raters),
+            "--out",
+            str(tmp_path / "ev"),
+            "--json",
+        ],
+    )
     assert out.exit_code == 0, out.output
     ev = json.loads(out.stdout)
     assert ev["n"] == 30 and -1 <= ev["spearman"] <= 1 and len(ev["spearman_ci"]) == 2
@@ -204,13 +310,32 @@ def test_cli_train_and_evaluate(tmp_path):
 
 
 def test_demo_section_on_rendered_photos(store, data_dir, tmp_path):
-    ctx = SimpleNamespace(store=store, out_dir=tmp_path, data_dir=data_dir, truth=None, seed=1,
-                          progress=False, results={}, json_mode=True)
-    out = run_demo_scoring(ctx, backbone="tinycnn", weights=None, image_size=32, epochs=3, head_epochs=1,
-                           lr=1e-2, min_images=20)
+    ctx = SimpleNamespace(
+        store=store,
+        out_dir=tmp_path,
+        data_dir=data_dir,
+        truth=None,
+        seed=1,
+        progress=False,
+        results={},
+        json_mode=True,
+    )
+    out = run_demo_scoring(
+        ctx,
+        backbone="tinycnn",
+        weights=None,
+        image_size=32,
+        epochs=3,
+        head_epochs=1,
+        lr=1e-2,
+        min_images=20,
+    )
     # 38 photos with a file and a known beauty (q38's file is corrupt), 60 % for training
     assert out["n_train"] == 23 and out["n_test"] + out["n_skipped"] == 15 and out["n_skipped"] <= 1
-    assert -1 <= out["spearman"] <= 1 and out["spearman_ci"][0] <= out["spearman"] <= out["spearman_ci"][1]
+    assert (
+        -1 <= out["spearman"] <= 1
+        and out["spearman_ci"][0] <= out["spearman"] <= out["spearman_ci"][1]
+    )
     assert len(out["_deciles"].n) == 10 and out["_deciles"].n.sum() == out["n_test"]
     scored = _photos(store)["p_low"].notna().sum()
     assert scored == out["n_test"]
@@ -232,10 +357,35 @@ def test_cli_train_on_ava_rows_binary(tmp_path):
     for name, image_id in zip(names, df["image_id"], strict=True):
         (root / name).rename(root / f"{image_id}.jpg")
     (root / f"{df['image_id'].iloc[0]}.jpg").unlink()  # one image missing
-    out = CliRunner().invoke(cli, ["score", "train", "--images", str(root), "--labels", str(ava), "--binary",
-                                   "--out", str(tmp_path / "m.pt"), "--backbone", "tinycnn", "--weights", "none",
-                                   "--image-size", "32", "--epochs", "1", "--head-epochs", "0", "--batch", "8",
-                                   "--val-fraction", "0", "--json"])
+    out = CliRunner().invoke(
+        cli,
+        [
+            "score",
+            "train",
+            "--images",
+            str(root),
+            "--labels",
+            str(ava),
+            "--binary",
+            "--out",
+            str(tmp_path / "m.pt"),
+            "--backbone",
+            "tinycnn",
+            "--weights",
+            "none",
+            "--image-size",
+            "32",
+            "--epochs",
+            "1",
+            "--head-epochs",
+            "0",
+            "--batch",
+            "8",
+            "--val-fraction",
+            "0",
+            "--json",
+        ],
+    )
     assert out.exit_code == 0, out.output
     summary = json.loads(out.stdout)
     assert summary["classes"] == ["low", "high"] and summary["n_train"] == 24

@@ -30,8 +30,18 @@ def photos(tmp_path_factory):
 
 
 def _cfg(tmp_path, **kw) -> TrainConfig:
-    base = dict(out=str(tmp_path / "m.pt"), backbone="tinycnn", weights=None, image_size=32,
-                epochs=4, head_epochs=1, batch=16, lr=1e-2, backbone_lr_factor=1.0, seed=3)
+    base = dict(
+        out=str(tmp_path / "m.pt"),
+        backbone="tinycnn",
+        weights=None,
+        image_size=32,
+        epochs=4,
+        head_epochs=1,
+        batch=16,
+        lr=1e-2,
+        backbone_lr_factor=1.0,
+        seed=3,
+    )
     base.update(kw)
     return TrainConfig(**base)
 
@@ -49,7 +59,9 @@ def test_training_lowers_the_loss_and_checkpoints(tmp_path, photos):
     assert loaded.checkpoint["optimizer"] is not None and loaded.checkpoint["scheduler"] is not None
     assert len(loaded.checkpoint["history"]) == 6
     # round trip: identical parameters and identical predictions
-    for (k, a), (k2, b) in zip(res.model.state_dict().items(), loaded.model.state_dict().items(), strict=True):
+    for (k, a), (k2, b) in zip(
+        res.model.state_dict().items(), loaded.model.state_dict().items(), strict=True
+    ):
         assert k == k2 and torch.equal(a, b)
     x = torch.stack([loaded.transform(__import__("PIL.Image").Image.open(p)) for p in paths[:5]])
     with torch.no_grad():
@@ -74,13 +86,18 @@ def test_resume_continues_from_saved_epoch(tmp_path, photos):
     assert [m.epoch for m in resumed.history] == [1, 2, 3, 4]
     assert load_checkpoint(resumed.checkpoint).epoch == 4
     # the resumed run equals the uninterrupted one epoch for epoch
-    np.testing.assert_allclose([m.train_loss for m in resumed.history],
-                               [m.train_loss for m in full.history], rtol=1e-4)
+    np.testing.assert_allclose(
+        [m.train_loss for m in resumed.history], [m.train_loss for m in full.history], rtol=1e-4
+    )
     # a finished run resumes to itself
     again = train(_cfg(tmp_path / "part", epochs=4, resume=str(resumed.checkpoint)), paths, labels)
     assert again.start_epoch == 4 and len(again.history) == 4
     with pytest.raises(ScoringError, match="cannot resume"):
-        train(_cfg(tmp_path / "x", epochs=5, resume=str(resumed.checkpoint), image_size=48), paths, labels)
+        train(
+            _cfg(tmp_path / "x", epochs=5, resume=str(resumed.checkpoint), image_size=48),
+            paths,
+            labels,
+        )
 
 
 def test_corrupt_and_missing_images_are_skipped(tmp_path, photos):
@@ -93,8 +110,14 @@ def test_corrupt_and_missing_images_are_skipped(tmp_path, photos):
     res = train(_cfg(tmp_path, epochs=2), paths[:20] + extra, np.r_[labels[:20], [0, 1, 2]])
     assert len(res.skipped) == 3 and set(res.skipped.paths) == set(extra)
     assert all(m.n_train == 20 for m in res.history)
-    preds = predict_paths(res.model, extra + paths[:4], res.transform, ("low", "medium", "high"),
-                          torch.device("cpu"), batch_size=2)
+    preds = predict_paths(
+        res.model,
+        extra + paths[:4],
+        res.transform,
+        ("low", "medium", "high"),
+        torch.device("cpu"),
+        batch_size=2,
+    )
     assert np.isnan(preds.probs[:3]).all() and np.isfinite(preds.probs[3:]).all()
     assert len(preds.skipped) == 3 and "missing.jpg" in " ".join(preds.skipped.lines())
     np.testing.assert_allclose(preds.probs[3:].sum(axis=1), 1.0, rtol=1e-6)
@@ -120,8 +143,14 @@ def test_wrong_model_files(tmp_path):
         load_checkpoint(bare)
     # a checkpoint whose tensors do not fit its declared backbone
     mism = tmp_path / "mismatch.pt"
-    save_checkpoint(mism, model, backbone="efficientnet_lite0", classes=("low", "medium", "high"),
-                    image_size=32, epoch=1)
+    save_checkpoint(
+        mism,
+        model,
+        backbone="efficientnet_lite0",
+        classes=("low", "medium", "high"),
+        image_size=32,
+        epoch=1,
+    )
     with pytest.raises(ScoringError, match="does not match backbone 'efficientnet_lite0'"):
         load_checkpoint(mism)
 
@@ -138,10 +167,25 @@ def test_bad_config_and_device(tmp_path, photos):
 def test_real_backbone_fine_tunes_and_scores(tmp_path, photos):
     """One short run with the real offline EfficientNet-Lite0 weights (small images)."""
     paths, labels, beauty = photos
-    res = train(_cfg(tmp_path, backbone="efficientnet_lite0", weights="DEFAULT", image_size=48,
-                     epochs=3, head_epochs=2, batch=20, lr=3e-3, backbone_lr_factor=0.1), paths[:40], labels[:40])
+    res = train(
+        _cfg(
+            tmp_path,
+            backbone="efficientnet_lite0",
+            weights="DEFAULT",
+            image_size=48,
+            epochs=3,
+            head_epochs=2,
+            batch=20,
+            lr=3e-3,
+            backbone_lr_factor=0.1,
+        ),
+        paths[:40],
+        labels[:40],
+    )
     assert res.history[-1].train_loss < res.history[0].train_loss
-    preds = predict_paths(res.model, paths[40:], res.transform, ("low", "medium", "high"), torch.device("cpu"))
+    preds = predict_paths(
+        res.model, paths[40:], res.transform, ("low", "medium", "high"), torch.device("cpu")
+    )
     from scoring.evaluate import spearman_ci
 
     assert spearman_ci(preds.beauty, beauty[40:]).rho > 0.3

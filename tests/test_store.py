@@ -15,8 +15,16 @@ from tests.conftest import TINY
 
 TINY_COUNTS = {
     "nodes": {"User": 6, "Photo": 9, "Topic": 6, "Community": 0},
-    "relationships": {"FOLLOWS": 12, "POSTED": 9, "FAVORITED": 10, "TAGGED": 9,
-                      "MEMBER_OF": 0, "INTERESTED_IN": 0, "AUTHORITY_ON": 0, "RECOMMENDED": 0},
+    "relationships": {
+        "FOLLOWS": 12,
+        "POSTED": 9,
+        "FAVORITED": 10,
+        "TAGGED": 9,
+        "MEMBER_OF": 0,
+        "INTERESTED_IN": 0,
+        "AUTHORITY_ON": 0,
+        "RECOMMENDED": 0,
+    },
 }
 
 
@@ -57,8 +65,10 @@ def test_incremental_folder_may_reference_stored_users(store, tmp_path):
 
 def test_tagged_is_derived_from_names_and_aliases(tiny_store):
     tagged = tiny_store.export_edges("TAGGED")
-    pairs = {(tagged.src_nodes.ids[s], tagged.dst_nodes.ids[d])
-             for s, d in zip(tagged.src, tagged.dst, strict=True)}
+    pairs = {
+        (tagged.src_nodes.ids[s], tagged.dst_nodes.ids[d])
+        for s, d in zip(tagged.src, tagged.dst, strict=True)
+    }
     assert ("p6", "lakers") in pairs and ("p6", "basketball") in pairs  # "lakers", "nba"
     assert ("p2", "street") in pairs  # alias "street photo"
     assert not any(p == "p9" for p, _ in pairs)  # tbt;love match nothing
@@ -93,8 +103,14 @@ def test_write_node_props_round_trip(tiny_store):
 
 
 def test_replace_rels_only_touches_the_matching_key(tiny_store):
-    first = pd.DataFrame({"src": ["alice", "bob"], "dst": ["street", "birds"],
-                          "source": ["bio", "bio"], "score": [1.0, 0.5]})
+    first = pd.DataFrame(
+        {
+            "src": ["alice", "bob"],
+            "dst": ["street", "birds"],
+            "source": ["bio", "bio"],
+            "score": [1.0, 0.5],
+        }
+    )
     other = pd.DataFrame({"src": ["carol"], "dst": ["food"], "source": ["tags"], "score": [2.0]})
     tiny_store.replace_rels("INTERESTED_IN", first, where={"source": "bio"})
     tiny_store.replace_rels("INTERESTED_IN", other, where={"source": "tags"})
@@ -102,13 +118,15 @@ def test_replace_rels_only_touches_the_matching_key(tiny_store):
     rows = tiny_store.query_df(
         "MATCH (u:User)-[r:INTERESTED_IN]->(t:Topic) RETURN u.id AS u, t.id AS t, r.source AS s"
     )
-    assert sorted(map(tuple, rows.to_numpy())) == [("alice", "street", "bio"),
-                                                   ("carol", "food", "tags")]
+    assert sorted(map(tuple, rows.to_numpy())) == [
+        ("alice", "street", "bio"),
+        ("carol", "food", "tags"),
+    ]
 
 
 def test_injection_attempt_is_stored_verbatim_and_harmless(store, tiny_dir):
     evil_id = "x'}) DETACH DELETE n //"
-    evil_bio = "\"); MATCH (n) DETACH DELETE n; //"
+    evil_bio = '"); MATCH (n) DETACH DELETE n; //'
     users = pd.read_csv(tiny_dir / "users.csv", dtype=str, keep_default_na=False)
     users.loc[len(users)] = [evil_id, "2024-03-01", evil_bio]
     users.to_csv(tiny_dir / "users.csv", index=False)
@@ -133,10 +151,14 @@ def test_locked_database_gives_a_clear_error(tmp_path):
     path = tmp_path / "locked.lbdb"
     graphdb.connect(path).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         f"import graphdb,time; s=graphdb.connect({str(path)!r}); print('ready', flush=True); "
-         "time.sleep(30)"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            f"import graphdb,time; s=graphdb.connect({str(path)!r}); print('ready', flush=True); "
+            "time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
@@ -161,7 +183,8 @@ def test_parquet_folder_loads_like_csv(store, tmp_path):
     shutil.copytree(TINY, pq)
     for name in ("users", "follows"):
         pd.read_csv(pq / f"{name}.csv", dtype=str, keep_default_na=False).to_parquet(
-            pq / f"{name}.parquet")
+            pq / f"{name}.parquet"
+        )
         (pq / f"{name}.csv").unlink()
     load_folder(store, pq)
     assert store.counts() == TINY_COUNTS

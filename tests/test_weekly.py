@@ -55,7 +55,9 @@ def test_user_week_matrix_counts_and_sums():
     week = np.array([0, 0, 2, 2, 1])
     vals = np.array([0.1, 0.2, 0.5, nan, 0.3])
     assert user_week_matrix(user, week, 2, 3).tolist() == [[2, 0, 0], [0, 1, 2]]
-    np.testing.assert_allclose(user_week_matrix(user, week, 2, 3, vals), [[0.3, 0, 0], [0, 0.3, 0.5]])
+    np.testing.assert_allclose(
+        user_week_matrix(user, week, 2, 3, vals), [[0.3, 0, 0], [0, 0.3, 0.5]]
+    )
     with pytest.raises(ValueError, match="week value 3"):
         user_week_matrix(user, np.array([0, 0, 3, 2, 1]), 2, 3)
 
@@ -77,7 +79,9 @@ def test_b_t_and_b_bar_by_hand(photos):
         wb.b_bar(), [[nan, 0.3, 0.3, 0.4], [nan, nan, 0.5, 0.5], [nan, nan, nan, nan]]
     )
     np.testing.assert_allclose(wb.b_at(np.array([0, 1]), np.array([2, 1])), [0.6, 0.5])
-    np.testing.assert_allclose(wb.b_bar_at(np.array([0, 0, 1]), np.array([3, 0, 2])), [0.4, nan, 0.5])
+    np.testing.assert_allclose(
+        wb.b_bar_at(np.array([0, 0, 1]), np.array([3, 0, 2])), [0.4, nan, 0.5]
+    )
     np.testing.assert_allclose(wb.b_bar_week(1), [0.3, nan, nan])
 
 

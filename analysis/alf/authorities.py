@@ -147,13 +147,15 @@ class AuthorityResult:
 
     def summary_frame(self, topic_ids=None) -> pd.DataFrame:
         """Per topic: bucket, n_t, θ_t, authorities kept."""
-        return pd.DataFrame({
-            "topic": list(topic_ids) if topic_ids is not None else np.arange(len(self.ranked)),
-            "bucket": self.bucket,
-            "n_assigned": self.n_assigned,
-            "theta": self.theta,
-            "n_authorities": [len(r) for r in self.ranked],
-        })
+        return pd.DataFrame(
+            {
+                "topic": list(topic_ids) if topic_ids is not None else np.arange(len(self.ranked)),
+                "bucket": self.bucket,
+                "n_assigned": self.n_assigned,
+                "theta": self.theta,
+                "n_authorities": [len(r) for r in self.ranked],
+            }
+        )
 
 
 def _buckets(n_t: np.ndarray, split: tuple[float, float]) -> np.ndarray:
@@ -169,10 +171,15 @@ def _buckets(n_t: np.ndarray, split: tuple[float, float]) -> np.ndarray:
     return np.where(frac < split[0], "popular", np.where(frac < split[1], "mid", "tail"))
 
 
-def fp1_filter(assigned: np.ndarray, score: np.ndarray, n_topics: int, *,
-               rho_mid: float = 60.0, tau: float = 1.5,
-               bucket_split: tuple[float, float] = (1 / 3, 2 / 3),
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def fp1_filter(
+    assigned: np.ndarray,
+    score: np.ndarray,
+    n_topics: int,
+    *,
+    rho_mid: float = 60.0,
+    tau: float = 1.5,
+    bucket_split: tuple[float, float] = (1 / 3, 2 / 3),
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """FP1 (§4.3.3, Eq. 9): per-bucket percentile thresholds.
 
     ``n_t`` users are assigned to topic ``t``; topics are bucketed popular / mid / tail by
@@ -274,8 +281,9 @@ def find_authorities(
     assigned = np.where(np.isfinite(best_val), best, -1).astype(np.int64)
     score = np.where(assigned >= 0, best_val, np.nan)
 
-    fp1_removed, theta, bucket, n_t = fp1_filter(assigned, score, T, rho_mid=rho_mid,
-                                                 tau=tau, bucket_split=bucket_split)
+    fp1_removed, theta, bucket, n_t = fp1_filter(
+        assigned, score, T, rho_mid=rho_mid, tau=tau, bucket_split=bucket_split
+    )
     if not fp1:
         fp1_removed[:] = False
     fp2_removed = fp2_filter(assigned, F, Z, fp2_k) if fp2 else np.zeros(V, dtype=bool)
@@ -287,9 +295,28 @@ def find_authorities(
         order = np.lexsort((users, -score[users]))  # score desc, then index
         ranked.append(users[order])
     return AuthorityResult(
-        topic=topic, assigned=assigned, score=score, fp1_removed=fp1_removed & (assigned >= 0),
-        fp2_removed=fp2_removed, ranked=ranked, n_assigned=n_t, bucket=bucket, theta=theta,
-        ZF=Z, wzf=wzf, mu=mu, sigma=sigma, F=F, weighting=weighting,
-        params={"rho_mid": rho_mid, "tau": tau, "fp2_k": fp2_k, "levels": levels,
-                "bucket_split": bucket_split, "fp1": fp1, "fp2": fp2},
+        topic=topic,
+        assigned=assigned,
+        score=score,
+        fp1_removed=fp1_removed & (assigned >= 0),
+        fp2_removed=fp2_removed,
+        ranked=ranked,
+        n_assigned=n_t,
+        bucket=bucket,
+        theta=theta,
+        ZF=Z,
+        wzf=wzf,
+        mu=mu,
+        sigma=sigma,
+        F=F,
+        weighting=weighting,
+        params={
+            "rho_mid": rho_mid,
+            "tau": tau,
+            "fp2_k": fp2_k,
+            "levels": levels,
+            "bucket_split": bucket_split,
+            "fp1": fp1,
+            "fp2": fp2,
+        },
     )

@@ -60,12 +60,20 @@ class PRScore:
     per_topic: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return {"precision": self.precision, "recall": self.recall, "f1": self.f1,
-                "k": self.k, "hits": self.hits, "labelled": self.labelled, "truth": self.truth}
+        return {
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "k": self.k,
+            "hits": self.hits,
+            "labelled": self.labelled,
+            "truth": self.truth,
+        }
 
 
-def precision_recall_at_k(found: Mapping[str, Sequence], truth: Mapping[str, Sequence],
-                          k: int) -> PRScore:
+def precision_recall_at_k(
+    found: Mapping[str, Sequence], truth: Mapping[str, Sequence], k: int
+) -> PRScore:
     """Precision/recall@k of ranked authority lists ``found`` (topic -> ids, best first)
     against curated lists ``truth`` (topic -> ids), as defined in §6.3.
 
@@ -92,12 +100,21 @@ def precision_recall_at_k(found: Mapping[str, Sequence], truth: Mapping[str, Seq
     p = hits / labelled if labelled else float("nan")
     r = hits / total if total else float("nan")
     f1 = 2 * p * r / (p + r) if labelled and (p + r) > 0 else (0.0 if labelled else float("nan"))
-    return PRScore(precision=p, recall=r, f1=f1, k=k, hits=hits, labelled=labelled,
-                   truth=total, per_topic=per_topic)
+    return PRScore(
+        precision=p,
+        recall=r,
+        f1=f1,
+        k=k,
+        hits=hits,
+        labelled=labelled,
+        truth=total,
+        per_topic=per_topic,
+    )
 
 
-def topic_pagerank(A, seeds, *, damping: float = 0.85, tol: float = 1e-10,
-                   max_iter: int = 200) -> tuple[np.ndarray, int]:
+def topic_pagerank(
+    A, seeds, *, damping: float = 0.85, tol: float = 1e-10, max_iter: int = 200
+) -> tuple[np.ndarray, int]:
     """One personalised PageRank per topic, all topics at once by power iteration.
 
     ``A`` (V × V, ``A[u, v] = 1`` iff ``u`` follows ``v``: rank flows to the followed
@@ -130,8 +147,13 @@ def topic_pagerank(A, seeds, *, damping: float = 0.85, tol: float = 1e-10,
     return R, max_iter
 
 
-def pagerank_authorities(A, seeds, *, k: int | None = None, damping: float = 0.85,
-                         ) -> list[np.ndarray]:
+def pagerank_authorities(
+    A,
+    seeds,
+    *,
+    k: int | None = None,
+    damping: float = 0.85,
+) -> list[np.ndarray]:
     """§6.3 PageRank baseline: each user gets the topic of her highest topic PageRank;
     per topic the users assigned to it, by decreasing PageRank (the first ``k`` if given).
     """
@@ -161,9 +183,17 @@ class Table6:
         rows = []
         for m, s in self.scores.items():
             pp = PAPER_TABLE6.get(paper_name.get(m, m), (np.nan, np.nan, np.nan))
-            rows.append({"method": m, "precision": s.precision, "recall": s.recall,
-                         "f1": s.f1, "paper_precision": pp[0], "paper_recall": pp[1],
-                         "paper_f1": pp[2]})
+            rows.append(
+                {
+                    "method": m,
+                    "precision": s.precision,
+                    "recall": s.recall,
+                    "f1": s.f1,
+                    "paper_precision": pp[0],
+                    "paper_recall": pp[1],
+                    "paper_f1": pp[2],
+                }
+            )
         return pd.DataFrame(rows)
 
     def to_dict(self) -> dict:

@@ -58,9 +58,7 @@ def follow_matrix(src, dst, n_users: int) -> sp.csr_matrix:
         raise ValueError(
             f"edge {bad} ({int(src[bad])} -> {int(dst[bad])}) is outside 0..{n_users - 1}"
         )
-    A = sp.csr_matrix(
-        (np.ones(src.size, dtype=np.float64), (src, dst)), shape=(n_users, n_users)
-    )
+    A = sp.csr_matrix((np.ones(src.size, dtype=np.float64), (src, dst)), shape=(n_users, n_users))
     A.sum_duplicates()
     A.data[:] = 1.0
     return A
@@ -74,8 +72,10 @@ def _check_inputs(A, S, binary: bool = False) -> tuple[sp.csr_matrix, sp.csr_mat
     A = sp.csr_matrix(A, dtype=np.float64)
     if A.shape[0] != A.shape[1]:
         raise ValueError(f"adjacency must be square, got shape {A.shape}")
-    S = sp.csr_matrix(S, dtype=np.float64) if sp.issparse(S) else sp.csr_matrix(
-        np.asarray(S, dtype=np.float64)
+    S = (
+        sp.csr_matrix(S, dtype=np.float64)
+        if sp.issparse(S)
+        else sp.csr_matrix(np.asarray(S, dtype=np.float64))
     )
     if S.ndim != 2 or S.shape[0] != A.shape[0]:
         raise ValueError(
@@ -198,8 +198,11 @@ def algorithm1(A, S_c, *, binary: bool = True, pass1_denominator: str = "m_in") 
 
 
 def _check_params(alpha: float, beta: float, gamma: float) -> None:
-    bad = {k: v for k, v in {"alpha": alpha, "beta": beta, "gamma": gamma}.items()
-           if not np.isfinite(v)}
+    bad = {
+        k: v
+        for k, v in {"alpha": alpha, "beta": beta, "gamma": gamma}.items()
+        if not np.isfinite(v)
+    }
     if bad:
         raise ValueError(f"parameters must be finite, got {bad}")
     if alpha <= 0:
@@ -213,8 +216,9 @@ def kappa(alpha: float, beta: float) -> float:
     return (alpha / (1 + alpha) + beta / alpha) / (1 + beta / alpha)
 
 
-def neumann_series(apply_m, G: np.ndarray, kappa_: float, *, tol: float = 1e-12,
-                   max_terms: int = 10_000) -> tuple[np.ndarray, int]:
+def neumann_series(
+    apply_m, G: np.ndarray, kappa_: float, *, tol: float = 1e-12, max_terms: int = 10_000
+) -> tuple[np.ndarray, int]:
     """``Σ_{j>=0} κ^j G M^j`` (i.e. ``G (I - κM)^-1``) by a truncated Neumann series.
 
     ``apply_m(X)`` computes one product with ``M``.  Terms are added until the largest
@@ -275,17 +279,43 @@ class GeneralSolution:
     terms: int
 
 
-def _assemble(ops: _Ops, S: sp.csr_matrix, S_i: np.ndarray, alpha: float, beta: float,
-              gamma: float, kap: float, terms: int) -> GeneralSolution:
+def _assemble(
+    ops: _Ops,
+    S: sp.csr_matrix,
+    S_i: np.ndarray,
+    alpha: float,
+    beta: float,
+    gamma: float,
+    kap: float,
+    terms: int,
+) -> GeneralSolution:
     # Eq. 14 and Eq. 16 of the appendix: F^i = S^i P, F^e = (S^c + α S^i) P / (1 + α)
     F_i = ops.forward(S_i)
     F_e = (ops.forward(S) + alpha * F_i) / (1 + alpha)
-    return GeneralSolution(F_e=F_e, S_i=S_i, F_i=F_i, F=F_e + gamma * F_i, alpha=alpha,
-                           beta=beta, gamma=gamma, kappa=kap, terms=terms)
+    return GeneralSolution(
+        F_e=F_e,
+        S_i=S_i,
+        F_i=F_i,
+        F=F_e + gamma * F_i,
+        alpha=alpha,
+        beta=beta,
+        gamma=gamma,
+        kappa=kap,
+        terms=terms,
+    )
 
 
-def general_solution(A, S_c, alpha: float, beta: float, gamma: float, *, binary: bool = True,
-                     tol: float = 1e-12, max_terms: int = 10_000) -> GeneralSolution:
+def general_solution(
+    A,
+    S_c,
+    alpha: float,
+    beta: float,
+    gamma: float,
+    *,
+    binary: bool = True,
+    tol: float = 1e-12,
+    max_terms: int = 10_000,
+) -> GeneralSolution:
     """Theorem 1 by a truncated Neumann series (no matrix inverse).
 
     ``S^i = S^c M (I - κM)^-1 / ((1+α)(1+β/α))`` with ``(I - κM)^-1 = Σ_j κ^j M^j``, then
@@ -306,8 +336,9 @@ def general_solution(A, S_c, alpha: float, beta: float, gamma: float, *, binary:
     return _assemble(ops, S, S_i, alpha, beta, gamma, kap, terms)
 
 
-def closed_form(A, S_c, alpha: float, beta: float, gamma: float, *,
-                binary: bool = True, max_users: int = 3000) -> GeneralSolution:
+def closed_form(
+    A, S_c, alpha: float, beta: float, gamma: float, *, binary: bool = True, max_users: int = 3000
+) -> GeneralSolution:
     """Theorem 1 with the dense inverse ``(I - κM)^-1`` (reference for small graphs)."""
     _check_params(alpha, beta, gamma)
     A, S = _check_inputs(A, S_c, binary)
@@ -326,8 +357,17 @@ def closed_form(A, S_c, alpha: float, beta: float, gamma: float, *,
     return _assemble(ops, S, S_i.T.copy(), alpha, beta, gamma, kap, 0)
 
 
-def corollary1(A, S_c, alpha: float, beta: float, gamma: float, *, binary: bool = True,
-               tol: float = 1e-12, max_terms: int = 10_000) -> np.ndarray:
+def corollary1(
+    A,
+    S_c,
+    alpha: float,
+    beta: float,
+    gamma: float,
+    *,
+    binary: bool = True,
+    tol: float = 1e-12,
+    max_terms: int = 10_000,
+) -> np.ndarray:
     """The approximation of Corollary 1 (``0 < β << 1``, ``0 < α << min{1, γ}``):
 
     ``F ≈ S^c P + γ α/(α+β) Σ_{j>=0} (β/(α+β))^j S^c M^{j+1} P`` — a label propagation whose
@@ -338,7 +378,9 @@ def corollary1(A, S_c, alpha: float, beta: float, gamma: float, *, binary: bool 
     if beta >= 1 or alpha >= min(1.0, gamma):
         warnings.warn(
             f"Corollary 1 assumes beta << 1 and alpha << min(1, gamma); got alpha={alpha}, "
-            f"beta={beta}, gamma={gamma}", stacklevel=2)
+            f"beta={beta}, gamma={gamma}",
+            stacklevel=2,
+        )
     ops = _Ops.of(A)
     damp = beta / (alpha + beta)
     R, _ = neumann_series(ops.m_apply, ops.m_apply(S), damp, tol=tol, max_terms=max_terms)

@@ -26,8 +26,9 @@ def enthusiasm(A, ranked: list[np.ndarray]) -> np.ndarray:
     return np.asarray((A @ member).todense())
 
 
-def authority_recommendations(A, ranked: list[np.ndarray], user: int, *, a_hat: int = 0,
-                              b_hat: int = 10) -> pd.DataFrame:
+def authority_recommendations(
+    A, ranked: list[np.ndarray], user: int, *, a_hat: int = 0, b_hat: int = 10
+) -> pd.DataFrame:
     """Algorithm 2 for one user: a frame ``user, topic, rank, enthusiasm`` in the order
     topics are visited (topic index) and, within a topic, the authority order of ``A_t``.
     """
@@ -37,7 +38,7 @@ def authority_recommendations(A, ranked: list[np.ndarray], user: int, *, a_hat: 
         raise ValueError(f"user={user} outside 0..{V - 1}")
     if b_hat < 1 or a_hat < 0:
         raise ValueError(f"need b_hat={b_hat} >= 1 and a_hat={a_hat} >= 0")
-    follows = set(A.indices[A.indptr[user]:A.indptr[user + 1]].tolist())
+    follows = set(A.indices[A.indptr[user] : A.indptr[user + 1]].tolist())
     out = []
     for t, auth in enumerate(ranked):
         a_tu = sum(1 for v in auth if int(v) in follows)

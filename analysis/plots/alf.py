@@ -21,8 +21,9 @@ def plot_topical_fractions(F_row, topic_ids, top: int = 5, title: str = ""):
     vals = vals / vals.sum() if vals.sum() > 0 else vals
     fig, ax = plt.subplots(figsize=(5, 3))
     ax.bar(np.arange(len(order)), vals, color="tab:blue")
-    ax.set_xticks(np.arange(len(order)), [str(topic_ids[i]) for i in order], rotation=30,
-                  ha="right")
+    ax.set_xticks(
+        np.arange(len(order)), [str(topic_ids[i]) for i in order], rotation=30, ha="right"
+    )
     ax.set_ylabel("normalised topical follower share")
     ax.set_title(title or "topical followers (Fig. 2)")
     fig.tight_layout()

@@ -13,8 +13,9 @@ from matplotlib.figure import Figure
 __all__ = ["plot_domain_frequencies", "plot_match_distribution"]
 
 
-def plot_match_distribution(comparison, paper: Mapping[str, Mapping] | None = None,
-                            paper_n: int = 300) -> Figure:
+def plot_match_distribution(
+    comparison, paper: Mapping[str, Mapping] | None = None, paper_n: int = 300
+) -> Figure:
     """Figure 4: users by number of matches ``|A_i ∩ B_i|`` (share of users).
 
     Bars: the measured distribution and the random-domain baseline; lines: the paper's
@@ -26,10 +27,20 @@ def plot_match_distribution(comparison, paper: Mapping[str, Mapping] | None = No
     k = comparison.k
     x = np.arange(k + 1)
     N = max(comparison.table.n_users, 1)
-    ax.bar(x - 0.2, comparison.table.counts / N, width=0.4, color="#4c72b0",
-           label=f"measured (mean F1 {comparison.table.mean_f1:.3f})")
-    ax.bar(x + 0.2, comparison.random.counts / N, width=0.4, color="#bbbbbb",
-           label=f"random domains (mean F1 {comparison.random.mean_f1:.3f})")
+    ax.bar(
+        x - 0.2,
+        comparison.table.counts / N,
+        width=0.4,
+        color="#4c72b0",
+        label=f"measured (mean F1 {comparison.table.mean_f1:.3f})",
+    )
+    ax.bar(
+        x + 0.2,
+        comparison.random.counts / N,
+        width=0.4,
+        color="#bbbbbb",
+        label=f"random domains (mean F1 {comparison.random.mean_f1:.3f})",
+    )
     for name, row in (paper or {}).items():
         n = np.asarray(row["n"], dtype=float)[: k + 1]
         ax.plot(np.arange(len(n)), n / paper_n, marker="o", lw=1, label=f"paper {name}")

@@ -35,8 +35,14 @@ def plot_inequality(ineq) -> Figure:
     fig, (ax1, ax2) = _figure(10, 4, 2)
     dist = ineq.distribution
     edges = dist.bin_edges
-    ax1.bar(edges[:-1], dist.counts / max(dist.counts.sum(), 1), width=np.diff(edges),
-            align="edge", color="#4c72b0", edgecolor="white")
+    ax1.bar(
+        edges[:-1],
+        dist.counts / max(dist.counts.sum(), 1),
+        width=np.diff(edges),
+        align="edge",
+        color="#4c72b0",
+        edgecolor="white",
+    )
     ax1.axvline(dist.mean, color="#c33", ls="--", label=f"mean = {dist.mean:.2f}")
     ax1.set_xlabel("user beauty")
     ax1.set_ylabel("share of users")
@@ -47,8 +53,12 @@ def plot_inequality(ineq) -> Figure:
         (ineq.lorenz_beauty, "avg. beauty", "#4c72b0"),
         (ineq.lorenz_favorites, "avg. favourites / photo", "#dd8452"),
     ):
-        ax2.plot(lor.population_share, lor.resource_share, color=color,
-                 label=f"{label} (Gini {lor.gini:.2f})")
+        ax2.plot(
+            lor.population_share,
+            lor.resource_share,
+            color=color,
+            label=f"{label} (Gini {lor.gini:.2f})",
+        )
     ax2.set_xlabel("cumulative share of users")
     ax2.set_ylabel("cumulative share of resource")
     ax2.set_title("Lorenz curves")
@@ -59,8 +69,9 @@ def plot_inequality(ineq) -> Figure:
     return fig
 
 
-def plot_beauty_vs_degree(binned_in, binned_out, rho_in: float | None = None,
-                          rho_out: float | None = None) -> Figure:
+def plot_beauty_vs_degree(
+    binned_in, binned_out, rho_in: float | None = None, rho_out: float | None = None
+) -> Figure:
     """Fig. 6: average user beauty per log-binned in-degree (left) and out-degree (right)
     with 95 % confidence intervals.  Arguments are :class:`analysis.connectivity.BinnedMean`.
     """
@@ -70,8 +81,9 @@ def plot_beauty_vs_degree(binned_in, binned_out, rho_in: float | None = None,
         (axes[1], binned_out, "Outdegree", rho_out),
     ):
         if len(binned.center):
-            ax.fill_between(binned.center, binned.low, binned.high, color="#4c72b0", alpha=0.25,
-                            label="95 % CI")
+            ax.fill_between(
+                binned.center, binned.low, binned.high, color="#4c72b0", alpha=0.25, label="95 % CI"
+            )
             ax.plot(binned.center, binned.mean, "o-", color="#4c72b0", ms=4)
         ax.set_xscale("log")
         ax.set_xlabel(label)
@@ -89,15 +101,26 @@ def plot_majority_illusion(maj) -> Figure:
     fig, ax = _figure(6, 4)
     edges = maj.hist_edges
     total = max(int(maj.hist_counts.sum()), 1)
-    ax.bar(edges[:-1], maj.hist_counts / total, width=np.diff(edges), align="edge",
-           color="#55a868", edgecolor="white")
-    ax.axvline(maj.above_share, color="#c33", ls="--",
-               label=f"global share above {maj.threshold_kind} = {maj.above_share:.2f}")
+    ax.bar(
+        edges[:-1],
+        maj.hist_counts / total,
+        width=np.diff(edges),
+        align="edge",
+        color="#55a868",
+        edgecolor="white",
+    )
+    ax.axvline(
+        maj.above_share,
+        color="#c33",
+        ls="--",
+        label=f"global share above {maj.threshold_kind} = {maj.above_share:.2f}",
+    )
     ax.axvline(min(2 * maj.above_share, 1.0), color="#c33", ls=":", label="double")
     ax.set_xlabel(f"share of followees above the {maj.threshold_kind} beauty")
     ax.set_ylabel("share of users")
-    ax.set_title(f"Majority illusion: {maj.local_majority_share:.0%} of users see more than "
-                 "the global share")
+    ax.set_title(
+        f"Majority illusion: {maj.local_majority_share:.0%} of users see more than the global share"
+    )
     ax.legend(loc="best", framealpha=0.9)
     fig.tight_layout()
     return fig
@@ -114,16 +137,29 @@ def plot_correlation_spectrum(spec) -> Figure:
     ok = ~np.isnan(spec.bnn)
     lo, hi = spec.population_interval
     ax.axvspan(lo, hi, color="#eeeeee", label="90 % of users")
-    ax.fill_between(x[ok], (spec.bnn - spec.std)[ok], (spec.bnn + spec.std)[ok],
-                    color="#4c72b0", alpha=0.2)
-    ax.plot(x[ok], spec.bnn[ok], "o-", ms=3, color="#4c72b0",
-            label=f"data (Spearman ρ = {spec.spearman:.2f})")
+    ax.fill_between(
+        x[ok], (spec.bnn - spec.std)[ok], (spec.bnn + spec.std)[ok], color="#4c72b0", alpha=0.2
+    )
+    ax.plot(
+        x[ok],
+        spec.bnn[ok],
+        "o-",
+        ms=3,
+        color="#4c72b0",
+        label=f"data (Spearman ρ = {spec.spearman:.2f})",
+    )
     nok = ~np.isnan(spec.null_mean)
     if nok.any():
-        ax.fill_between(x[nok], spec.null_low[nok], spec.null_high[nok], color="#dd8452",
-                        alpha=0.25)
-        ax.plot(x[nok], spec.null_mean[nok], "-", color="#dd8452",
-                label=f"reshuffled beauty (ρ = {spec.null_spearman_mean:.2f})")
+        ax.fill_between(
+            x[nok], spec.null_low[nok], spec.null_high[nok], color="#dd8452", alpha=0.25
+        )
+        ax.plot(
+            x[nok],
+            spec.null_mean[nok],
+            "-",
+            color="#dd8452",
+            label=f"reshuffled beauty (ρ = {spec.null_spearman_mean:.2f})",
+        )
     ax.set_xlim(spec.bin_edges[0], spec.bin_edges[-1])
     ax.set_xlabel("user beauty k")
     ax.set_ylabel(r"average neighbour beauty $b_{nn}(k)$")

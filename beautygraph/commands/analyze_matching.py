@@ -10,31 +10,84 @@ from beautygraph.clikit import analyze, echo_json, pass_app
 
 
 @analyze.command("matching")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for the figures (PNG), tables (CSV) and matching.json.")
-@click.option("--json", "json_mode", is_flag=True,
-              help="Print the results as JSON (influence, max_abs_sb, by_links, by_alpha, "
-                   "inactivity_ratio …).")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Seeds the control pools and the tie-breaking of the pruning.")
-@click.option("--min-followees", type=click.IntRange(min=0), default=10, show_default=True,
-              help="Eligible users follow at least this many accounts.")
-@click.option("--min-active-weeks", type=click.IntRange(min=0), default=12, show_default=True,
-              help="Eligible units have uploads in at least this many distinct earlier weeks.")
-@click.option("--threshold", type=click.FloatRange(min=0, min_open=True), default=0.25,
-              show_default=True, help="Balance holds when every |SB| is at most this (Eq. 3).")
-@click.option("--delta-control", type=click.FloatRange(min=0), default=0.1, show_default=True,
-              help="Q5 control: |δ| at most this.")
-@click.option("--delta-treatment", type=click.FloatRange(min=0), default=0.3, show_default=True,
-              help="Q5 treatment: δ at least this (see --imbalance-side).")
-@click.option("--imbalance-side", type=click.Choice(["above", "below", "both"]), default="above",
-              show_default=True,
-              help="Q5 treatment δ ≥ t (above, the paper), δ ≤ −t (below) or |δ| ≥ t (both).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the figures (PNG), tables (CSV) and matching.json.",
+)
+@click.option(
+    "--json",
+    "json_mode",
+    is_flag=True,
+    help="Print the results as JSON (influence, max_abs_sb, by_links, by_alpha, "
+    "inactivity_ratio …).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seeds the control pools and the tie-breaking of the pruning.",
+)
+@click.option(
+    "--min-followees",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="Eligible users follow at least this many accounts.",
+)
+@click.option(
+    "--min-active-weeks",
+    type=click.IntRange(min=0),
+    default=12,
+    show_default=True,
+    help="Eligible units have uploads in at least this many distinct earlier weeks.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(min=0, min_open=True),
+    default=0.25,
+    show_default=True,
+    help="Balance holds when every |SB| is at most this (Eq. 3).",
+)
+@click.option(
+    "--delta-control",
+    type=click.FloatRange(min=0),
+    default=0.1,
+    show_default=True,
+    help="Q5 control: |δ| at most this.",
+)
+@click.option(
+    "--delta-treatment",
+    type=click.FloatRange(min=0),
+    default=0.3,
+    show_default=True,
+    help="Q5 treatment: δ at least this (see --imbalance-side).",
+)
+@click.option(
+    "--imbalance-side",
+    type=click.Choice(["above", "below", "both"]),
+    default="above",
+    show_default=True,
+    help="Q5 treatment δ ≥ t (above, the paper), δ ≤ −t (below) or |δ| ≥ t (both).",
+)
 @click.option("--no-plots", is_flag=True, help="Skip rendering the figures.")
 @pass_app
-def analyze_matching_cmd(app, out_dir: Path, json_mode: bool, seed: int, min_followees: int,
-                         min_active_weeks: int, threshold: float, delta_control: float,
-                         delta_treatment: float, imbalance_side: str, no_plots: bool) -> None:
+def analyze_matching_cmd(
+    app,
+    out_dir: Path,
+    json_mode: bool,
+    seed: int,
+    min_followees: int,
+    min_active_weeks: int,
+    threshold: float,
+    delta_control: float,
+    delta_treatment: float,
+    imbalance_side: str,
+    no_plots: bool,
+) -> None:
     """Q4 "beauty inspires beauty" (Fig. 9–10) and Q5 "imbalance kills" (Fig. 11), with the
     control groups balanced by standardised-bias pruning (Eq. 3, Table 1)."""
     from analysis.matching import MatchingConfig
@@ -45,10 +98,15 @@ def analyze_matching_cmd(app, out_dir: Path, json_mode: bool, seed: int, min_fol
             f"--delta-control {delta_control} must be below --delta-treatment {delta_treatment}",
             param_hint="--delta-control",
         )
-    config = MatchingConfig(min_followees=min_followees, min_active_weeks=min_active_weeks,
-                            threshold=threshold, delta_control=delta_control,
-                            delta_treatment=delta_treatment, imbalance_side=imbalance_side,
-                            seed=seed)
+    config = MatchingConfig(
+        min_followees=min_followees,
+        min_active_weeks=min_active_weeks,
+        threshold=threshold,
+        delta_control=delta_control,
+        delta_treatment=delta_treatment,
+        imbalance_side=imbalance_side,
+        seed=seed,
+    )
     run = analyze_matching(app.store(), out_dir, config, plots=not no_plots)
     if json_mode:
         echo_json(run.headline())
@@ -57,8 +115,10 @@ def analyze_matching_cmd(app, out_dir: Path, json_mode: bool, seed: int, min_fol
     from rich.table import Table
 
     console = Console()
-    table = Table(title=f"Matching experiments: {run.data.n_users:,} users, "
-                        f"{run.data.n_weeks} weeks, seed {seed}")
+    table = Table(
+        title=f"Matching experiments: {run.data.n_users:,} users, "
+        f"{run.data.n_weeks} weeks, seed {seed}"
+    )
     for col in ("quantity", "paper", "measured", "note"):
         table.add_column(col, overflow="fold")
     for row in run.comparisons():
@@ -68,8 +128,9 @@ def analyze_matching_cmd(app, out_dir: Path, json_mode: bool, seed: int, min_fol
     inact = Table(title="Inactivity ratio p_inact(t) / p_inact(c) (Fig. 11)")
     for col in ("n weeks", "p_inact treatment", "p_inact control", "ratio", "95 % CI"):
         inact.add_column(col, justify="right")
-    for n, pt, pc, r, lo, hi in zip(im.weeks, im.p_treatment, im.p_control, im.ratio,
-                                    im.ci_low, im.ci_high, strict=True):
+    for n, pt, pc, r, lo, hi in zip(
+        im.weeks, im.p_treatment, im.p_control, im.ratio, im.ci_low, im.ci_high, strict=True
+    ):
         inact.add_row(str(n), f"{pt:.4f}", f"{pc:.4f}", f"{r:.3f}", f"[{lo:.3f}, {hi:.3f}]")
     console.print(inact)
     console.print(f"wrote {len(run.files)} files to {out_dir}")

@@ -10,29 +10,60 @@ from beautygraph.clikit import analyze, echo_json, pass_app, show_progress
 
 
 @analyze.command("network")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder for the figures (PNG), tables (CSV) and network.json.")
-@click.option("--json", "json_mode", is_flag=True,
-              help="Print the headline numbers as JSON (gini_beauty, gini_favorites, spearman, "
-                   "majority_illusion, spectrum_spearman, null_spectrum_spearman, k, clusters …).")
-@click.option("--seed", type=int, default=0, show_default=True,
-              help="Seeds the null permutations, the gap statistic and K-means.")
-@click.option("--null", "n_null", type=click.IntRange(min=0), default=10, show_default=True,
-              help="Permutations of beauty in the null model of the correlation spectrum.")
-@click.option("--k", type=click.IntRange(min=1, max=50), default=None,
-              help="Fixed number of user classes (default: gap statistic over K = 2..10).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the figures (PNG), tables (CSV) and network.json.",
+)
+@click.option(
+    "--json",
+    "json_mode",
+    is_flag=True,
+    help="Print the headline numbers as JSON (gini_beauty, gini_favorites, spearman, "
+    "majority_illusion, spectrum_spearman, null_spectrum_spearman, k, clusters …).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seeds the null permutations, the gap statistic and K-means.",
+)
+@click.option(
+    "--null",
+    "n_null",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="Permutations of beauty in the null model of the correlation spectrum.",
+)
+@click.option(
+    "--k",
+    type=click.IntRange(min=1, max=50),
+    default=None,
+    help="Fixed number of user classes (default: gap statistic over K = 2..10).",
+)
 @click.option("--no-plots", is_flag=True, help="Skip rendering the figures.")
 @pass_app
-def analyze_network_cmd(app, out_dir: Path, json_mode: bool, seed: int, n_null: int,
-                        k: int | None, no_plots: bool) -> None:
+def analyze_network_cmd(
+    app, out_dir: Path, json_mode: bool, seed: int, n_null: int, k: int | None, no_plots: bool
+) -> None:
     """User and neighbour beauty (Cypher, written into the graph), inequality (Fig. 5),
     degree correlations (Fig. 6), majority illusion (Q2), correlation spectrum (Fig. 7) and
     user classes (Tables 2–3, written as User.cluster / User.cluster_name)."""
     from beautygraph.pipelines.network import analyze_network
 
-    result = analyze_network(app.store(), out_dir, seed=seed,
-                             progress=show_progress(json_mode, app.quiet), n_null=n_null, k=k,
-                             plots=not no_plots)
+    result = analyze_network(
+        app.store(),
+        out_dir,
+        seed=seed,
+        progress=show_progress(json_mode, app.quiet),
+        n_null=n_null,
+        k=k,
+        plots=not no_plots,
+    )
     if json_mode:
         echo_json(result.headline())
         return
@@ -48,15 +79,30 @@ def analyze_network_cmd(app, out_dir: Path, json_mode: bool, seed: int, n_null: 
     console.print(cmp_table)
     cls_table = Table(title=f"User classes (K = {result.classes.k})")
     frame = result.classes.to_frame()
-    cols = ("name", "share", "n_users", "beauty", "fav_per_photo", "followers", "photo_count",
-            "weeks_with_uploads")
+    cols = (
+        "name",
+        "share",
+        "n_users",
+        "beauty",
+        "fav_per_photo",
+        "followers",
+        "photo_count",
+        "weeks_with_uploads",
+    )
     for col in cols:
         cls_table.add_column(col, justify="left" if col == "name" else "right")
     for rec in frame.to_dict("records"):
-        cls_table.add_row(*[
-            rec[c] if c == "name" else f"{rec[c]:.1%}" if c == "share"
-            else f"{rec[c]:,}" if c == "n_users" else f"{rec[c]:.3g}"
-            for c in cols
-        ])
+        cls_table.add_row(
+            *[
+                rec[c]
+                if c == "name"
+                else f"{rec[c]:.1%}"
+                if c == "share"
+                else f"{rec[c]:,}"
+                if c == "n_users"
+                else f"{rec[c]:.3g}"
+                for c in cols
+            ]
+        )
     console.print(cls_table)
     console.print(f"wrote {len(result.files)} files to {out_dir}")

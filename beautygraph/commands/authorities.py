@@ -18,7 +18,8 @@ def _sources(ctx, param, value: str) -> tuple[str, ...]:
     bad = [s for s in items if s not in INTEREST_SOURCES]
     if not items or bad:
         raise click.BadParameter(
-            f"{value!r}: use a comma-separated subset of {','.join(INTEREST_SOURCES)}")
+            f"{value!r}: use a comma-separated subset of {','.join(INTEREST_SOURCES)}"
+        )
     return items
 
 
@@ -27,13 +28,22 @@ def _run_with_progress(fn, enabled: bool, **kwargs):
 
 
 @main.command()
-@click.option("--alpha", type=float, default=None,
-              help="Theorem 1 alpha (> 0). Leave alpha/beta/gamma out for Algorithm 1.")
+@click.option(
+    "--alpha",
+    type=float,
+    default=None,
+    help="Theorem 1 alpha (> 0). Leave alpha/beta/gamma out for Algorithm 1.",
+)
 @click.option("--beta", type=float, default=None, help="Theorem 1 beta (>= 0).")
 @click.option("--gamma", type=float, default=None, help="Theorem 1 gamma (>= 0).")
-@click.option("--interest-source", "sources", default="bio", show_default=True,
-              callback=_sources,
-              help="INTERESTED_IN sources that seed the propagation: bio,tags,images,declared.")
+@click.option(
+    "--interest-source",
+    "sources",
+    default="bio",
+    show_default=True,
+    callback=_sources,
+    help="INTERESTED_IN sources that seed the propagation: bio,tags,images,declared.",
+)
 @click.option("--json", "json_mode", is_flag=True, help="Print the summary as JSON.")
 @pass_app
 def authorities(app, alpha, beta, gamma, sources, json_mode: bool) -> None:
@@ -41,8 +51,14 @@ def authorities(app, alpha, beta, gamma, sources, json_mode: bool) -> None:
     from beautygraph.pipelines.alf import run_authorities
 
     run = _run_with_progress(
-        run_authorities, show_progress(json_mode, app.quiet), store=app.store(), alpha=alpha,
-        beta=beta, gamma=gamma, interest_sources=sources)
+        run_authorities,
+        show_progress(json_mode, app.quiet),
+        store=app.store(),
+        alpha=alpha,
+        beta=beta,
+        gamma=gamma,
+        interest_sources=sources,
+    )
     summary = run.to_dict()
     if json_mode:
         echo_json(summary)
@@ -51,11 +67,15 @@ def authorities(app, alpha, beta, gamma, sources, json_mode: bool) -> None:
     from rich.table import Table
 
     c = Console()
-    c.print(f"ALF ({summary['method']}) on {summary['users']:,} users, "
-            f"{summary['follows']:,} follows, {summary['topics']} topics; interests from "
-            f"{', '.join(summary['interest_sources'])}: {summary['users_with_interests']:,} users")
-    c.print(f"assigned {summary['assigned']:,}, removed FP1 {summary['fp1_removed']:,} / FP2 "
-            f"{summary['fp2_removed']:,}; {summary['authorities']:,} authorities written")
+    c.print(
+        f"ALF ({summary['method']}) on {summary['users']:,} users, "
+        f"{summary['follows']:,} follows, {summary['topics']} topics; interests from "
+        f"{', '.join(summary['interest_sources'])}: {summary['users_with_interests']:,} users"
+    )
+    c.print(
+        f"assigned {summary['assigned']:,}, removed FP1 {summary['fp1_removed']:,} / FP2 "
+        f"{summary['fp2_removed']:,}; {summary['authorities']:,} authorities written"
+    )
     table = Table(title="top authorities per topic")
     table.add_column("topic")
     table.add_column("authorities (best first)")
@@ -75,16 +95,33 @@ def _default_truth(db: str) -> Path:
                 return cand
     raise UserError(
         "no ground truth: pass --truth truth.json (the generator's truth file; none was "
-        f"found beside the database {db!r})")
+        f"found beside the database {db!r})"
+    )
 
 
 @analyze.command("authorities")
-@click.option("--k", "k", type=click.IntRange(min=1), default=200, show_default=True,
-              help="Authorities per topic compared (A^k_t of §6.3).")
-@click.option("--truth", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="truth.json with 'authorities' {topic: [user]} (default: beside the data).")
-@click.option("--interest-source", "sources", default="bio", show_default=True,
-              callback=_sources, help="INTERESTED_IN sources that seed the propagation.")
+@click.option(
+    "--k",
+    "k",
+    type=click.IntRange(min=1),
+    default=200,
+    show_default=True,
+    help="Authorities per topic compared (A^k_t of §6.3).",
+)
+@click.option(
+    "--truth",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="truth.json with 'authorities' {topic: [user]} (default: beside the data).",
+)
+@click.option(
+    "--interest-source",
+    "sources",
+    default="bio",
+    show_default=True,
+    callback=_sources,
+    help="INTERESTED_IN sources that seed the propagation.",
+)
 @click.option("--json", "json_mode", is_flag=True, help="Print the table as JSON.")
 @pass_app
 def analyze_authorities(app, k: int, truth: Path | None, sources, json_mode: bool) -> None:
@@ -93,8 +130,10 @@ def analyze_authorities(app, k: int, truth: Path | None, sources, json_mode: boo
 
     truth_path = truth if truth is not None else _default_truth(app.db)
     table = evaluate_authorities(app.store(), truth_path, k=k, interest_sources=sources)
-    out = {m: {"precision": s.precision, "recall": s.recall, "f1": s.f1}
-           for m, s in table.scores.items()}
+    out = {
+        m: {"precision": s.precision, "recall": s.recall, "f1": s.f1}
+        for m, s in table.scores.items()
+    }
     if json_mode:
         echo_json(out)
         return
@@ -105,8 +144,10 @@ def analyze_authorities(app, k: int, truth: Path | None, sources, json_mode: boo
     for col in ("method", "precision", "recall", "f1"):
         t.add_column(col)
     for _, row in table.to_frame().iterrows():
-        t.add_row(row["method"],
-                  f"{row['precision']:.3f} ({row['paper_precision']:.2f})",
-                  f"{row['recall']:.3f} ({row['paper_recall']:.2f})",
-                  f"{row['f1']:.3f} ({row['paper_f1']:.2f})")
+        t.add_row(
+            row["method"],
+            f"{row['precision']:.3f} ({row['paper_precision']:.2f})",
+            f"{row['recall']:.3f} ({row['paper_recall']:.2f})",
+            f"{row['f1']:.3f} ({row['paper_f1']:.2f})",
+        )
     Console().print(t)

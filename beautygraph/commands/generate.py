@@ -10,32 +10,75 @@ from beautygraph.clikit import echo_json, main, pass_app, show_progress
 
 
 @main.command("generate")
-@click.option("--users", "n_users", type=click.IntRange(min=20), default=None,
-              help="Number of users [default: 5000, or the config file's n_users].")
+@click.option(
+    "--users",
+    "n_users",
+    type=click.IntRange(min=20),
+    default=None,
+    help="Number of users [default: 5000, or the config file's n_users].",
+)
 @click.option("--seed", type=int, default=None, help="Random seed [default: 0].")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
-              help="Output folder (must be empty or absent unless --force).")
-@click.option("--weeks", type=click.IntRange(min=2), default=None, help="Timeline length [default: 104].")
-@click.option("--images", is_flag=True, help="Render photos as JPEGs from skimage.data, degraded by beauty.")
-@click.option("--image-sample", type=click.IntRange(min=0), default=None,
-              help="Render only this many photos (implies --images).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="Output folder (must be empty or absent unless --force).",
+)
+@click.option(
+    "--weeks", type=click.IntRange(min=2), default=None, help="Timeline length [default: 104]."
+)
+@click.option(
+    "--images", is_flag=True, help="Render photos as JPEGs from skimage.data, degraded by beauty."
+)
+@click.option(
+    "--image-sample",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Render only this many photos (implies --images).",
+)
 @click.option("--no-influence", is_flag=True, help="Do not plant 'beauty inspires beauty'.")
 @click.option("--no-churn", is_flag=True, help="Do not plant 'imbalance kills'.")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="TOML file with any generator parameter (options win).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="TOML file with any generator parameter (options win).",
+)
 @click.option("--force", is_flag=True, help="Write into a non-empty --out folder.")
 @click.option("--json", "json_mode", is_flag=True, help="Print the summary as JSON.")
 @pass_app
-def generate_cmd(app, n_users, seed, out_dir: Path, weeks, images: bool, image_sample,
-                 no_influence: bool, no_churn: bool, config_file, force: bool, json_mode: bool) -> None:
+def generate_cmd(
+    app,
+    n_users,
+    seed,
+    out_dir: Path,
+    weeks,
+    images: bool,
+    image_sample,
+    no_influence: bool,
+    no_churn: bool,
+    config_file,
+    force: bool,
+    json_mode: bool,
+) -> None:
     """Write a Flickr-like community (users, follows, photos, favourites, topics) and
     truth.json with every planted parameter into OUT."""
     from beautygraph.pipelines.generated import run_generate
 
     summary = run_generate(
-        out_dir, n_users=n_users, seed=seed, weeks=weeks, images=images or image_sample is not None,
-        image_sample=image_sample, influence=not no_influence, churn=not no_churn,
-        config_file=config_file, force=force, progress=show_progress(json_mode, app.quiet),
+        out_dir,
+        n_users=n_users,
+        seed=seed,
+        weeks=weeks,
+        images=images or image_sample is not None,
+        image_sample=image_sample,
+        influence=not no_influence,
+        churn=not no_churn,
+        config_file=config_file,
+        force=force,
+        progress=show_progress(json_mode, app.quiet),
     )
     if json_mode:
         echo_json(summary)

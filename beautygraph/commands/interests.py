@@ -49,68 +49,143 @@ def _print_table(res) -> None:
     console = Console()
     console.print(table)
     h = res.headline()
-    console.print(f"mean F1 {h['mean_f1']:.4f} (random-domain baseline "
-                  f"{h['random_baseline_f1']:.4f}, popular-domain baseline "
-                  f"{h['popular_baseline_f1']:.4f}) over {h['n_users']} users; "
-                  f"INTERESTED_IN written: {h['written']} ({res.topic_mode} topics)")
+    console.print(
+        f"mean F1 {h['mean_f1']:.4f} (random-domain baseline "
+        f"{h['random_baseline_f1']:.4f}, popular-domain baseline "
+        f"{h['popular_baseline_f1']:.4f}) over {h['n_users']} users; "
+        f"INTERESTED_IN written: {h['written']} ({res.topic_mode} topics)"
+    )
 
 
 def _common_options(fn):
     fn = click.option("--json", "json_mode", is_flag=True)(fn)
-    fn = click.option("--babelnet-key", envvar="BABELNET_KEY", default=None,
-                      help="Use BabelNet's HTTP API (key from babelnet.org; env BABELNET_KEY) "
-                           "instead of the offline WordNet lexicon.")(fn)
-    fn = click.option("--label-mapping", type=_MAPPING, default="class", show_default=True,
-                      help="class: label → its ImageNet synset's domain; lemma: look the "
-                           "label word up like a tag (the paper's way).")(fn)
-    fn = click.option("--topic-mode", type=_TOPIC_MODE, default="auto", show_default=True,
-                      help="How domain interests become INTERESTED_IN edges: to every topic "
-                           "of the domain (existing) or to one Topic per domain (domain).")(fn)
-    fn = click.option("--seed", default=0, show_default=True, type=int,
-                      help="Seed of the random-domain baseline.")(fn)
-    fn = click.option("--k", default=5, show_default=True, type=int, callback=_k,
-                      help="Profile length (top-k domains).")(fn)
+    fn = click.option(
+        "--babelnet-key",
+        envvar="BABELNET_KEY",
+        default=None,
+        help="Use BabelNet's HTTP API (key from babelnet.org; env BABELNET_KEY) "
+        "instead of the offline WordNet lexicon.",
+    )(fn)
+    fn = click.option(
+        "--label-mapping",
+        type=_MAPPING,
+        default="class",
+        show_default=True,
+        help="class: label → its ImageNet synset's domain; lemma: look the "
+        "label word up like a tag (the paper's way).",
+    )(fn)
+    fn = click.option(
+        "--topic-mode",
+        type=_TOPIC_MODE,
+        default="auto",
+        show_default=True,
+        help="How domain interests become INTERESTED_IN edges: to every topic "
+        "of the domain (existing) or to one Topic per domain (domain).",
+    )(fn)
+    fn = click.option(
+        "--seed", default=0, show_default=True, type=int, help="Seed of the random-domain baseline."
+    )(fn)
+    fn = click.option(
+        "--k",
+        default=5,
+        show_default=True,
+        type=int,
+        callback=_k,
+        help="Profile length (top-k domains).",
+    )(fn)
     return fn
 
 
 @score.command("interests")
-@click.option("--model", default="efficientnet_lite0", show_default=True, callback=backbone_name,
-              help="ImageNet CNN: alexnet, vgg16, vgg19, googlenet, resnet50 (torchvision "
-                   "weights must be cached) or efficientnet_lite0 (offline).")
-@click.option("--weights", default="DEFAULT", show_default=True,
-              help="DEFAULT (pretrained ImageNet weights) or a local .pth state dict.")
-@click.option("--data-dir", type=click.Path(path_type=Path),
-              help="Folder that Photo.path is relative to (the loaded folder; default: cwd).")
+@click.option(
+    "--model",
+    default="efficientnet_lite0",
+    show_default=True,
+    callback=backbone_name,
+    help="ImageNet CNN: alexnet, vgg16, vgg19, googlenet, resnet50 (torchvision "
+    "weights must be cached) or efficientnet_lite0 (offline).",
+)
+@click.option(
+    "--weights",
+    default="DEFAULT",
+    show_default=True,
+    help="DEFAULT (pretrained ImageNet weights) or a local .pth state dict.",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    help="Folder that Photo.path is relative to (the loaded folder; default: cwd).",
+)
 @click.option("--device", default="auto", show_default=True, type=_DEVICE)
 @click.option("--batch", default=32, show_default=True, type=int, callback=positive_int)
-@click.option("--workers", default=0, show_default=True, type=click.IntRange(min=0),
-              help="DataLoader worker processes decoding images.")
+@click.option(
+    "--workers",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="DataLoader worker processes decoding images.",
+)
 @click.option("--all-photos", is_flag=True, help="Label every photo, not only favourited ones.")
 @click.option("--overwrite", is_flag=True, help="Re-label photos that already have a label.")
-@click.option("--limit", type=click.IntRange(min=0), default=None,
-              help="Label at most this many photos now (most-favourited first); re-run to "
-                   "continue.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Label at most this many photos now (most-favourited first); re-run to continue.",
+)
 @_common_options
 @pass_app
-def score_interests_cmd(app, model, weights, data_dir, device, batch, workers, all_photos,
-                        overwrite, limit, k, seed, topic_mode, label_mapping, babelnet_key,
-                        json_mode):
+def score_interests_cmd(
+    app,
+    model,
+    weights,
+    data_dir,
+    device,
+    batch,
+    workers,
+    all_photos,
+    overwrite,
+    limit,
+    k,
+    seed,
+    topic_mode,
+    label_mapping,
+    babelnet_key,
+    json_mode,
+):
     """Label favourited photos with an ImageNet CNN, then profile interests (tags vs images)."""
     from beautygraph.pipelines.interests import label_photos, profile_interests
 
     store = app.store()
-    lab = label_photos(store, model, data_dir=data_dir, weights=weights, batch_size=batch,
-                       workers=workers, device=device, all_photos=all_photos,
-                       overwrite=overwrite, limit=limit,
-                       show_progress=show_progress(json_mode, app.quiet))
-    res = profile_interests(store, k=k, lexicon=_lexicon(babelnet_key), seed=seed,
-                            topic_mode=topic_mode, label_mapping=label_mapping)
+    lab = label_photos(
+        store,
+        model,
+        data_dir=data_dir,
+        weights=weights,
+        batch_size=batch,
+        workers=workers,
+        device=device,
+        all_photos=all_photos,
+        overwrite=overwrite,
+        limit=limit,
+        show_progress=show_progress(json_mode, app.quiet),
+    )
+    res = profile_interests(
+        store,
+        k=k,
+        lexicon=_lexicon(babelnet_key),
+        seed=seed,
+        topic_mode=topic_mode,
+        label_mapping=label_mapping,
+    )
     if json_mode:
         echo_json({"labelling": lab.to_dict(), **res.to_dict()})
     else:
-        click.echo(f"labelled {lab.n_labelled} photos with {lab.model} in {lab.seconds:.1f}s "
-                   f"({lab.images_per_s:.1f} images/s); already labelled {lab.n_already}, "
-                   f"without image file {lab.n_no_file}, unreadable {lab.n_unreadable}")
+        click.echo(
+            f"labelled {lab.n_labelled} photos with {lab.model} in {lab.seconds:.1f}s "
+            f"({lab.images_per_s:.1f} images/s); already labelled {lab.n_already}, "
+            f"without image file {lab.n_no_file}, unreadable {lab.n_unreadable}"
+        )
         _print_table(res)
         for line in lab.skipped[:20]:
             click.echo(f"  skipped {line}", err=True)
@@ -120,8 +195,12 @@ def score_interests_cmd(app, model, weights, data_dir, device, batch, workers, a
 
 
 @analyze.command("interests")
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Folder for table1.csv, interest_users.csv and the PNG figures.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder for table1.csv, interest_users.csv and the PNG figures.",
+)
 @_common_options
 @pass_app
 def analyze_interests_cmd(app, out, k, seed, topic_mode, label_mapping, babelnet_key, json_mode):
@@ -131,8 +210,14 @@ def analyze_interests_cmd(app, out, k, seed, topic_mode, label_mapping, babelnet
     from beautygraph.pipelines.interests import paper_table_frame, profile_interests
     from beautygraph.report import Figure
 
-    res = profile_interests(app.store(), k=k, lexicon=_lexicon(babelnet_key), seed=seed,
-                            topic_mode=topic_mode, label_mapping=label_mapping)
+    res = profile_interests(
+        app.store(),
+        k=k,
+        lexicon=_lexicon(babelnet_key),
+        seed=seed,
+        topic_mode=topic_mode,
+        label_mapping=label_mapping,
+    )
     files = []
     if out is not None:
         out = Path(out)
@@ -140,11 +225,15 @@ def analyze_interests_cmd(app, out, k, seed, topic_mode, label_mapping, babelnet
         paper_table_frame(res).to_csv(out / "interests_table1.csv", index=False)
         res.to_frame().to_csv(out / "interests_matches.csv", index=False)
         res.users_frame().to_csv(out / "interest_users.csv", index=False)
-        files = [out / "interests_table1.csv", out / "interests_matches.csv",
-                 out / "interest_users.csv"]
-        for fig, name in ((plot_match_distribution(res.comparison, PAPER_TABLE1),
-                           "interests_matches"),
-                          (plot_domain_frequencies(res.comparison), "interests_domains")):
+        files = [
+            out / "interests_table1.csv",
+            out / "interests_matches.csv",
+            out / "interest_users.csv",
+        ]
+        for fig, name in (
+            (plot_match_distribution(res.comparison, PAPER_TABLE1), "interests_matches"),
+            (plot_domain_frequencies(res.comparison), "interests_domains"),
+        ):
             files.append(Figure.from_matplotlib(fig, name).save(out))
     if json_mode:
         d = res.to_dict()

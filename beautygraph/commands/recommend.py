@@ -21,7 +21,9 @@ def _print_user(user: str, method: str, recs) -> None:
     for r in recs:
         shown = ", ".join(r.common_neighbors[:5]) + (" …" if len(r.common_neighbors) > 5 else "")
         table.add_row(
-            str(r.rank), r.user_id, f"{r.score:.6g}",
+            str(r.rank),
+            r.user_id,
+            f"{r.score:.6g}",
             f"{r.n_common}: {shown}" if r.n_common else "",
             "" if r.beauty is None else f"{r.beauty:.3f}",
         )
@@ -32,24 +34,56 @@ def _print_user(user: str, method: str, recs) -> None:
 
 @main.command()
 @click.argument("user", required=False)
-@click.option("--method", type=click.Choice(_METHOD_CHOICES), default="cn", show_default=True,
-              help="cn: common neighbours; bb: beauty-balanced ±tolerance; aa: Adamic–Adar; "
-                   "authority: topical authorities (ALF).")
-@click.option("--k", type=click.IntRange(min=1), default=10, show_default=True,
-              help="Recommendations per user.")
-@click.option("--tolerance", type=click.FloatRange(min=0.0), default=0.10, show_default=True,
-              help="Relative beauty window of bb (0.10 = ±10 %).")
+@click.option(
+    "--method",
+    type=click.Choice(_METHOD_CHOICES),
+    default="cn",
+    show_default=True,
+    help="cn: common neighbours; bb: beauty-balanced ±tolerance; aa: Adamic–Adar; "
+    "authority: topical authorities (ALF).",
+)
+@click.option(
+    "--k",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Recommendations per user.",
+)
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(min=0.0),
+    default=0.10,
+    show_default=True,
+    help="Relative beauty window of bb (0.10 = ±10 %).",
+)
 @click.option("--all", "all_users", is_flag=True, help="Batch: every user.")
-@click.option("--sample", type=click.IntRange(min=1), default=None,
-              help="Batch: a seeded random sample of N users.")
+@click.option(
+    "--sample",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Batch: a seeded random sample of N users.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of --sample.")
-@click.option("--write", is_flag=True,
-              help="Batch: write (u)-[:RECOMMENDED {method, rank, score}]->(v), replacing "
-                   "this method's previous ones.")
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Batch: write (u)-[:RECOMMENDED {method, rank, score}]->(v), replacing "
+    "this method's previous ones.",
+)
 @click.option("--json", "json_mode", is_flag=True, help="Print JSON.")
 @pass_app
-def recommend(app, user: str | None, method: str, k: int, tolerance: float, all_users: bool,
-              sample: int | None, seed: int, write: bool, json_mode: bool) -> None:
+def recommend(
+    app,
+    user: str | None,
+    method: str,
+    k: int,
+    tolerance: float,
+    all_users: bool,
+    sample: int | None,
+    seed: int,
+    write: bool,
+    json_mode: bool,
+) -> None:
     """Whom should USER follow?  Friend-of-friend recommenders of §7 (beautiful-and-damned).
 
     With USER: answered by Cypher, with explanations.  With --all or --sample N: batch mode
@@ -67,11 +101,13 @@ def recommend(app, user: str | None, method: str, k: int, tolerance: float, all_
     if write and not batch:
         raise click.UsageError("--write needs batch mode (--all or --sample N)")
     if not batch:
-        recs = pipe.recommend_user(app.store(read_only=True), user, method, k=k,
-                                   tolerance=tolerance)
+        recs = pipe.recommend_user(
+            app.store(read_only=True), user, method, k=k, tolerance=tolerance
+        )
         if json_mode:
-            echo_json({"user": user, "method": method,
-                       "recommendations": [r.to_dict() for r in recs]})
+            echo_json(
+                {"user": user, "method": method, "recommendations": [r.to_dict() for r in recs]}
+            )
         else:
             _print_user(user, method, recs)
         return
@@ -82,12 +118,20 @@ def recommend(app, user: str | None, method: str, k: int, tolerance: float, all_
         n_total = sample if sample is not None else store.counts()["nodes"]["User"]
         with Progress(transient=True) as bar:
             task = bar.add_task(f"{method} batch", total=n_total)
-            result = pipe.recommend_batch(store, method, sample=sample, k=k,
-                                          tolerance=tolerance, write=write, seed=seed,
-                                          progress=lambda n: bar.advance(task, n))
+            result = pipe.recommend_batch(
+                store,
+                method,
+                sample=sample,
+                k=k,
+                tolerance=tolerance,
+                write=write,
+                seed=seed,
+                progress=lambda n: bar.advance(task, n),
+            )
     else:
-        result = pipe.recommend_batch(store, method, sample=sample, k=k, tolerance=tolerance,
-                                      write=write, seed=seed)
+        result = pipe.recommend_batch(
+            store, method, sample=sample, k=k, tolerance=tolerance, write=write, seed=seed
+        )
     if json_mode:
         echo_json(result.to_dict())
         return
@@ -98,23 +142,44 @@ def recommend(app, user: str | None, method: str, k: int, tolerance: float, all_
 
 
 @analyze.command("recommenders")
-@click.option("--sample", type=click.IntRange(min=1), default=10_000, show_default=True,
-              help="Photographers receiving one recommendation per method.")
+@click.option(
+    "--sample",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Photographers receiving one recommendation per method.",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--tolerance", type=click.FloatRange(min=0.0), default=0.10, show_default=True,
-              help="Relative beauty window of BB.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder for the Fig. 12 PNG, CSV and JSON.")
-@click.option("--json", "json_mode", is_flag=True,
-              help="Print {cn|bb|aa: {b_recs, b_ratio, fav_recs, p_forlorn, …}}.")
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(min=0.0),
+    default=0.10,
+    show_default=True,
+    help="Relative beauty window of BB.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder for the Fig. 12 PNG, CSV and JSON.",
+)
+@click.option(
+    "--json",
+    "json_mode",
+    is_flag=True,
+    help="Print {cn|bb|aa: {b_recs, b_ratio, fav_recs, p_forlorn, …}}.",
+)
 @pass_app
-def analyze_recommenders(app, sample: int, seed: int, tolerance: float, out_dir: Path | None,
-                         json_mode: bool) -> None:
+def analyze_recommenders(
+    app, sample: int, seed: int, tolerance: float, out_dir: Path | None, json_mode: bool
+) -> None:
     """The link-recommendation simulation of §7 (Fig. 12): CN vs BB±10 (and AA)."""
     from beautygraph.pipelines import recommend as pipe
 
-    sim = pipe.simulate_recommenders(app.store(read_only=True), sample=sample, seed=seed,
-                                     tolerance=tolerance)
+    sim = pipe.simulate_recommenders(
+        app.store(read_only=True), sample=sample, seed=seed, tolerance=tolerance
+    )
     if out_dir is not None:
         pipe.write_simulation(sim, out_dir)
     if json_mode:
@@ -136,7 +201,9 @@ def analyze_recommenders(app, sample: int, seed: int, tolerance: float, out_dir:
     console = Console()
     console.print(table)
     for key, c in sim.comparisons_dict().items():
-        console.print(f"{key}: measured {c['measured']:.4g} "
-                      f"[{c['ci'][0]:.4g}, {c['ci'][1]:.4g}], paper {c['paper']}")
+        console.print(
+            f"{key}: measured {c['measured']:.4g} "
+            f"[{c['ci'][0]:.4g}, {c['ci'][1]:.4g}], paper {c['paper']}"
+        )
     if out_dir is not None:
         console.print(f"wrote {out_dir}")

@@ -33,21 +33,41 @@ def backbone_name(ctx, param, value):
 
 
 @score.command("train")
-@click.option("--images", required=True, type=click.Path(path_type=Path), help="Folder of the images.")
-@click.option("--labels", required=True, type=click.Path(path_type=Path),
-              help="CSV (image,label|score) or AVA.txt vote histograms.")
-@click.option("--out", required=True, type=click.Path(path_type=Path), help="Checkpoint to write (model.pt).")
-@click.option("--binary", is_flag=True, help="AVA benchmark task: high = mean score > 5 (2 classes).")
+@click.option(
+    "--images", required=True, type=click.Path(path_type=Path), help="Folder of the images."
+)
+@click.option(
+    "--labels",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="CSV (image,label|score) or AVA.txt vote histograms.",
+)
+@click.option(
+    "--out", required=True, type=click.Path(path_type=Path), help="Checkpoint to write (model.pt)."
+)
+@click.option(
+    "--binary", is_flag=True, help="AVA benchmark task: high = mean score > 5 (2 classes)."
+)
 @click.option("--backbone", default="efficientnet_lite0", show_default=True, callback=backbone_name)
-@click.option("--weights", default="DEFAULT", show_default=True,
-              help="DEFAULT (ImageNet), none (random init) or a local .pth file.")
+@click.option(
+    "--weights",
+    default="DEFAULT",
+    show_default=True,
+    help="DEFAULT (ImageNet), none (random init) or a local .pth file.",
+)
 @click.option("--epochs", default=6, show_default=True, type=int, callback=positive_int)
-@click.option("--head-epochs", default=2, show_default=True, type=int, help="Head-only epochs first.")
+@click.option(
+    "--head-epochs", default=2, show_default=True, type=int, help="Head-only epochs first."
+)
 @click.option("--batch", default=32, show_default=True, type=int, callback=positive_int)
 @click.option("--lr", default=1e-3, show_default=True, type=float)
 @click.option("--image-size", default=224, show_default=True, type=int, callback=positive_int)
-@click.option("--workers", default=None, type=click.IntRange(min=0),
-              help="DataLoader worker processes (default: 0 on the CPU, up to 4 with a GPU).")
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(min=0),
+    help="DataLoader worker processes (default: 0 on the CPU, up to 4 with a GPU).",
+)
 @click.option("--val-fraction", default=0.1, show_default=True, type=float)
 @click.option("--device", default="auto", show_default=True, type=_DEVICE)
 @click.option("--seed", default=0, show_default=True, type=int)
@@ -55,23 +75,57 @@ def backbone_name(ctx, param, value):
 @click.option("--resume", type=click.Path(path_type=Path), help="Continue from this checkpoint.")
 @click.option("--json", "json_mode", is_flag=True)
 @pass_app
-def train_cmd(app, images, labels, out, binary, backbone, weights, epochs, head_epochs, batch, lr,
-              image_size, workers, val_fraction, device, seed, deterministic, resume, json_mode):
+def train_cmd(
+    app,
+    images,
+    labels,
+    out,
+    binary,
+    backbone,
+    weights,
+    epochs,
+    head_epochs,
+    batch,
+    lr,
+    image_size,
+    workers,
+    val_fraction,
+    device,
+    seed,
+    deterministic,
+    resume,
+    json_mode,
+):
     """Fine-tune the beauty CNN (ImageNet backbone + low/medium/high head)."""
     from beautygraph.pipelines.scoring import train_from_labels
 
     summary = train_from_labels(
-        images, labels, out, binary=binary, backbone=backbone,
-        weights=None if weights.lower() == "none" else weights, epochs=epochs,
-        head_epochs=head_epochs, batch=batch, lr=lr, image_size=image_size, device=device,
-        seed=seed, workers=workers, val_fraction=val_fraction, resume=resume,
-        deterministic=deterministic, show_progress=show_progress(json_mode, app.quiet),
+        images,
+        labels,
+        out,
+        binary=binary,
+        backbone=backbone,
+        weights=None if weights.lower() == "none" else weights,
+        epochs=epochs,
+        head_epochs=head_epochs,
+        batch=batch,
+        lr=lr,
+        image_size=image_size,
+        device=device,
+        seed=seed,
+        workers=workers,
+        val_fraction=val_fraction,
+        resume=resume,
+        deterministic=deterministic,
+        show_progress=show_progress(json_mode, app.quiet),
     )
     if json_mode:
         echo_json(summary.to_dict())
         return
-    click.echo(f"trained {summary.backbone} on {summary.n_train} images ({summary.n_val} validation) "
-               f"on {summary.device} in {summary.seconds:.1f}s -> {summary.checkpoint}")
+    click.echo(
+        f"trained {summary.backbone} on {summary.n_train} images ({summary.n_val} validation) "
+        f"on {summary.device} in {summary.seconds:.1f}s -> {summary.checkpoint}"
+    )
     cols = ["epoch", "phase", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "seconds"]
     click.echo(summary.history[cols].to_string(index=False, float_format=lambda v: f"{v:.4f}"))
     if summary.n_skipped:
@@ -84,54 +138,94 @@ def train_cmd(app, images, labels, out, binary, backbone, weights, epochs, head_
 @click.option("--model", "model_path", required=True, type=click.Path(path_type=Path))
 @click.option("--images", required=True, type=click.Path(path_type=Path))
 @click.option("--labels", required=True, type=click.Path(path_type=Path))
-@click.option("--raters", type=click.Path(path_type=Path),
-              help="Per-rater grades CSV (image,rater,score): the machine-as-annotator check.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="Folder for tables and figures.")
+@click.option(
+    "--raters",
+    type=click.Path(path_type=Path),
+    help="Per-rater grades CSV (image,rater,score): the machine-as-annotator check.",
+)
+@click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path), help="Folder for tables and figures."
+)
 @click.option("--batch", default=64, show_default=True, type=int, callback=positive_int)
-@click.option("--workers", default=None, type=click.IntRange(min=0),
-              help="DataLoader worker processes (default: 0 on the CPU, up to 4 with a GPU).")
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(min=0),
+    help="DataLoader worker processes (default: 0 on the CPU, up to 4 with a GPU).",
+)
 @click.option("--device", default="auto", show_default=True, type=_DEVICE)
 @click.option("--seed", default=0, show_default=True, type=int)
 @click.option("--json", "json_mode", is_flag=True)
 @pass_app
-def evaluate_cmd(app, model_path, images, labels, raters, out_dir, batch, workers, device, seed, json_mode):
+def evaluate_cmd(
+    app, model_path, images, labels, raters, out_dir, batch, workers, device, seed, json_mode
+):
     """Accuracy, Spearman ρ vs. human scores (CI), Fig. 4 deciles, annotator reliability."""
     from beautygraph.pipelines.scoring import evaluate_from_labels
 
-    rep = evaluate_from_labels(model_path, images, labels, raters=raters, out_dir=out_dir, device=device,
-                               batch=batch, workers=workers, seed=seed,
-                               show_progress=show_progress(json_mode, app.quiet))
+    rep = evaluate_from_labels(
+        model_path,
+        images,
+        labels,
+        raters=raters,
+        out_dir=out_dir,
+        device=device,
+        batch=batch,
+        workers=workers,
+        seed=seed,
+        show_progress=show_progress(json_mode, app.quiet),
+    )
     if json_mode:
         echo_json(rep.to_dict())
         return
     r = rep.result
-    click.echo(f"n={r.n} (skipped {r.n_skipped})  accuracy={r.accuracy:.3f}  "
-               f"binary accuracy={r.binary_accuracy:.3f} (n={r.n_binary})")
+    click.echo(
+        f"n={r.n} (skipped {r.n_skipped})  accuracy={r.accuracy:.3f}  "
+        f"binary accuracy={r.binary_accuracy:.3f} (n={r.n_binary})"
+    )
     if r.spearman is not None:
         s = r.spearman
-        click.echo(f"Spearman ρ={s.rho:.3f}  95% CI [{s.ci_low:.3f}, {s.ci_high:.3f}]  p={s.p_value:.2g}  "
-                   f"(paper's crowd check: 0.48)")
+        click.echo(
+            f"Spearman ρ={s.rho:.3f}  95% CI [{s.ci_low:.3f}, {s.ci_high:.3f}]  p={s.p_value:.2g}  "
+            f"(paper's crowd check: 0.48)"
+        )
         click.echo(r.deciles.to_frame().to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     if r.reliability is not None:
         rel = r.reliability
-        click.echo(f"reliability τ: humans mean {rel.tau_mean_human:.2f} (max {rel.tau_max_human:.2f}), "
-                   f"random rater {rel.tau_random:.2f}, machine {rel.tau_machine:.2f} "
-                   f"(paper: 0.71 / 0.95 / 0.22 / 0.77)")
+        click.echo(
+            f"reliability τ: humans mean {rel.tau_mean_human:.2f} (max {rel.tau_max_human:.2f}), "
+            f"random rater {rel.tau_random:.2f}, machine {rel.tau_machine:.2f} "
+            f"(paper: 0.71 / 0.95 / 0.22 / 0.77)"
+        )
     for f in rep.files:
         click.echo(f"wrote {f}")
 
 
 @score.command("beauty")
-@click.option("--model", "model_path", type=click.Path(path_type=Path),
-              help="Checkpoint from `score train` (default $BEAUTYGRAPH_MODEL).")
+@click.option(
+    "--model",
+    "model_path",
+    type=click.Path(path_type=Path),
+    help="Checkpoint from `score train` (default $BEAUTYGRAPH_MODEL).",
+)
 @click.option("--device", default="auto", show_default=True, type=_DEVICE)
 @click.option("--batch", default=64, show_default=True, type=int, callback=positive_int)
-@click.option("--workers", default=None, type=click.IntRange(min=0),
-              help="DataLoader worker processes (default: 0 on the CPU, up to 4 with a GPU).")
-@click.option("--data-dir", type=click.Path(path_type=Path),
-              help="Folder that Photo.path is relative to (the loaded folder; default: cwd).")
-@click.option("--folder", type=click.Path(path_type=Path),
-              help="Score the images in this folder (file name = photo id) instead of Photo.path.")
+@click.option(
+    "--workers",
+    default=None,
+    type=click.IntRange(min=0),
+    help="DataLoader worker processes (default: 0 on the CPU, up to 4 with a GPU).",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(path_type=Path),
+    help="Folder that Photo.path is relative to (the loaded folder; default: cwd).",
+)
+@click.option(
+    "--folder",
+    type=click.Path(path_type=Path),
+    help="Score the images in this folder (file name = photo id) instead of Photo.path.",
+)
 @click.option("--overwrite", is_flag=True, help="Re-score photos that already have p_low.")
 @click.option("--json", "json_mode", is_flag=True)
 @pass_app
@@ -139,18 +233,30 @@ def beauty_cmd(app, model_path, device, batch, workers, data_dir, folder, overwr
     """Score every photo into Photo.beauty/p_low/p_mid/p_high, then User.beauty (exit 3: skipped images)."""
     from beautygraph.pipelines.scoring import score_store
 
-    res = score_store(app.store(), model_path, device=device, batch=batch, workers=workers,
-                      data_dir=data_dir, folder=folder, overwrite=overwrite,
-                      show_progress=show_progress(json_mode, app.quiet))
+    res = score_store(
+        app.store(),
+        model_path,
+        device=device,
+        batch=batch,
+        workers=workers,
+        data_dir=data_dir,
+        folder=folder,
+        overwrite=overwrite,
+        show_progress=show_progress(json_mode, app.quiet),
+    )
     if json_mode:
         echo_json(res.to_dict())
     else:
-        click.echo(f"scored {res.n_scored} photos on {res.device} in {res.seconds:.1f}s "
-                   f"({res.images_per_s:.1f} images/s); already scored {res.n_already}, "
-                   f"no path {res.n_no_path}, skipped {res.n_skipped}; users with beauty: "
-                   f"{res.users.get('with_beauty', '?')}")
+        click.echo(
+            f"scored {res.n_scored} photos on {res.device} in {res.seconds:.1f}s "
+            f"({res.images_per_s:.1f} images/s); already scored {res.n_already}, "
+            f"no path {res.n_no_path}, skipped {res.n_skipped}; users with beauty: "
+            f"{res.users.get('with_beauty', '?')}"
+        )
         if res.n_skipped:
-            click.echo(f"skipped {res.n_skipped} missing/unreadable images (exit code 3):", err=True)
+            click.echo(
+                f"skipped {res.n_skipped} missing/unreadable images (exit code 3):", err=True
+            )
             for pid, path, why in res.skipped[:50]:
                 click.echo(f"  {pid}: {path}: {why}", err=True)
             if res.n_skipped > 50:

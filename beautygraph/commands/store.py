@@ -83,7 +83,9 @@ def _parse_param(text: str) -> tuple[str, object]:
 @click.option("--list", "list_names", is_flag=True, help="List the named statements.")
 @click.option("--json", "json_mode", is_flag=True, help="Print rows as JSON.")
 @pass_app
-def query(app, name: str | None, params: tuple[str, ...], list_names: bool, json_mode: bool) -> None:
+def query(
+    app, name: str | None, params: tuple[str, ...], list_names: bool, json_mode: bool
+) -> None:
     """Run the named Cypher statement cypher/NAME.cypher with parameters."""
     import cypher
 
@@ -117,25 +119,61 @@ def query(app, name: str | None, params: tuple[str, ...], list_names: bool, json
 
 
 @main.command()
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("demo-out"),
-              show_default=True, help="Folder for the data, database, figures and report.")
-@click.option("--users", "n_users", type=click.IntRange(min=20), default=5000, show_default=True,
-              help="Size of the generated community.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("demo-out"),
+    show_default=True,
+    help="Folder for the data, database, figures and report.",
+)
+@click.option(
+    "--users",
+    "n_users",
+    type=click.IntRange(min=20),
+    default=5000,
+    show_default=True,
+    help="Size of the generated community.",
+)
 @click.option("--seed", type=int, default=7, show_default=True)
-@click.option("--image-sample", type=click.IntRange(min=0), default=None,
-              help="How many photos get rendered images (default: scales with --users).")
-@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
-              help="Use this input folder instead of generating one.")
-@click.option("--json", "json_mode", is_flag=True, help="Print one object: a key per report section.")
+@click.option(
+    "--image-sample",
+    type=click.IntRange(min=0),
+    default=None,
+    help="How many photos get rendered images (default: scales with --users).",
+)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Use this input folder instead of generating one.",
+)
+@click.option(
+    "--json", "json_mode", is_flag=True, help="Print one object: a key per report section."
+)
 @pass_app
-def demo(app, out_dir: Path, n_users: int, seed: int, image_sample: int | None,
-         data_dir: Path | None, json_mode: bool) -> None:
+def demo(
+    app,
+    out_dir: Path,
+    n_users: int,
+    seed: int,
+    image_sample: int | None,
+    data_dir: Path | None,
+    json_mode: bool,
+) -> None:
     """Run the whole pipeline on the embedded store and write OUT/report.html."""
     from beautygraph.pipelines.demo import run_demo
 
-    result = run_demo(out_dir, n_users=n_users, seed=seed, image_sample=image_sample,
-                      data_dir=data_dir, progress=show_progress(json_mode, app.quiet),
-                      json_mode=json_mode)
+    result = run_demo(
+        out_dir,
+        n_users=n_users,
+        seed=seed,
+        image_sample=image_sample,
+        data_dir=data_dir,
+        progress=show_progress(json_mode, app.quiet),
+        json_mode=json_mode,
+    )
     if json_mode:
         echo_json(result.headline)
     else:

@@ -258,9 +258,13 @@ class GeneratorConfig:
         if self.image_sample is not None and int(self.image_sample) < 0:
             raise ValueError(f"image_sample={self.image_sample} must be >= 0")
         if not 0.0 <= self.planted_influence.effect < 1.0:
-            raise ValueError(f"planted_influence.effect={self.planted_influence.effect} not in [0, 1)")
+            raise ValueError(
+                f"planted_influence.effect={self.planted_influence.effect} not in [0, 1)"
+            )
         if not 0.0 <= self.planted_churn.reduction < 1.0:
-            raise ValueError(f"planted_churn.reduction={self.planted_churn.reduction} not in [0, 1)")
+            raise ValueError(
+                f"planted_churn.reduction={self.planted_churn.reduction} not in [0, 1)"
+            )
         g = self.graph
         if g.mean_degree <= 0:
             raise ValueError(f"graph.mean_degree={g.mean_degree} must be > 0")
@@ -269,10 +273,14 @@ class GeneratorConfig:
             raise ValueError(f"graph.topical_share + graph.closure_share = {shares} must be < 1")
         lo, hi = (int(v) for v in self.roles.tail_followers)
         if not 1 <= lo <= hi:
-            raise ValueError(f"roles.tail_followers={self.roles.tail_followers} must be (min, max) "
-                             "with 1 <= min <= max")
+            raise ValueError(
+                f"roles.tail_followers={self.roles.tail_followers} must be (min, max) "
+                "with 1 <= min <= max"
+            )
         if len(self.text.interest_counts) != 5 or abs(sum(self.text.interest_counts) - 1) > 1e-6:
-            raise ValueError(f"text.interest_counts={self.text.interest_counts} must be 5 probabilities")
+            raise ValueError(
+                f"text.interest_counts={self.text.interest_counts} must be 5 probabilities"
+            )
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -298,7 +306,9 @@ def _build(cls: type, data: dict[str, Any], prefix: str) -> Any:
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - set(fields))
     if unknown:
-        raise ValueError(f"unknown generator parameter(s) {[prefix + k for k in unknown]}; known: {sorted(fields)}")
+        raise ValueError(
+            f"unknown generator parameter(s) {[prefix + k for k in unknown]}; known: {sorted(fields)}"
+        )
     kwargs: dict[str, Any] = {}
     for name, value in data.items():
         f = fields[name]

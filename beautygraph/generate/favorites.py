@@ -34,9 +34,16 @@ class Favorites:
         return int(self.user.shape[0])
 
 
-def make_favorites(cfg: GeneratorConfig, pop: Population, edges: Edges, photo_owner: np.ndarray,
-                   photo_beauty: np.ndarray, photo_t: np.ndarray, user_join_t: np.ndarray,
-                   rng: np.random.Generator) -> Favorites:
+def make_favorites(
+    cfg: GeneratorConfig,
+    pop: Population,
+    edges: Edges,
+    photo_owner: np.ndarray,
+    photo_beauty: np.ndarray,
+    photo_t: np.ndarray,
+    user_join_t: np.ndarray,
+    rng: np.random.Generator,
+) -> Favorites:
     """Draw favourites for every photo (see module docstring)."""
     fp = cfg.favorites
     n = pop.n
@@ -47,8 +54,9 @@ def make_favorites(cfg: GeneratorConfig, pop: Population, edges: Edges, photo_ow
     indeg = np.bincount(edges.dst, minlength=n)
     owner_rate = (indeg + 1.0) ** fp.follower_exponent * pop.attention
     zb = (photo_beauty - photo_beauty.mean()) / max(photo_beauty.std(), 1e-9)
-    rate = owner_rate[photo_owner] * np.exp(fp.beauty_slope * zb + fp.virality_sigma
-                                            * rng.standard_normal(photo_owner.size))
+    rate = owner_rate[photo_owner] * np.exp(
+        fp.beauty_slope * zb + fp.virality_sigma * rng.standard_normal(photo_owner.size)
+    )
     rate *= fp.mean_per_photo * photo_owner.size / rate.sum()
     k = rng.poisson(rate)
     photo = np.repeat(np.arange(photo_owner.size), k)

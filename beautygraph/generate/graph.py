@@ -44,7 +44,9 @@ class Edges:
 KINDS = ("assortative", "topical", "authority", "celebrity", "tail", "closure", "reciprocal")
 
 
-def make_edges(cfg: GeneratorConfig, pop: Population, n_topics: int, rng: np.random.Generator) -> Edges:
+def make_edges(
+    cfg: GeneratorConfig, pop: Population, n_topics: int, rng: np.random.Generator
+) -> Edges:
     """Draw the whole follower graph (see module docstring)."""
     g = cfg.graph
     n = pop.n
@@ -62,7 +64,9 @@ def make_edges(cfg: GeneratorConfig, pop: Population, n_topics: int, rng: np.ran
     celeb_reach = int(round(cfg.roles.celebrity_reach * n))
     e_celeb = celeb_reach * len(pop.celebrities)
     base_budget = max(0.0, mean_degree * n - e_celeb) / (1.0 + g.reciprocity * 0.9) * 1.22
-    sessions_ptr, sessions_week = _sessions(pop, out_prop, mean_degree / g.links_per_session, weeks, rng)
+    sessions_ptr, sessions_week = _sessions(
+        pop, out_prop, mean_degree / g.links_per_session, weeks, rng
+    )
 
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, int]] = []
 
@@ -70,7 +74,9 @@ def make_edges(cfg: GeneratorConfig, pop: Population, n_topics: int, rng: np.ran
     m = rng.poisson(out_prop * base_budget * (1 - g.topical_share - g.closure_share) / n)
     src = np.repeat(np.arange(n), m)
     dst = _assortative_targets(src, pop.talent, attract, g.talent_bins, g.assort_bandwidth, rng)
-    parts.append((src, dst, _edge_weeks(src, dst, pop, sessions_ptr, sessions_week, g.join_burst, rng), 0))
+    parts.append(
+        (src, dst, _edge_weeks(src, dst, pop, sessions_ptr, sessions_week, g.join_burst, rng), 0)
+    )
 
     # -- topical follows: authorities and other members of one of the follower's interests
     m = rng.poisson(out_prop * base_budget * g.topical_share / n)
@@ -78,12 +84,16 @@ def make_edges(cfg: GeneratorConfig, pop: Population, n_topics: int, rng: np.ran
     pick = (rng.random(src.size) * pop.n_interests[src]).astype(np.int64)
     topic = pop.interests[src, pick]
     has_auth = np.array([len(a) > 0 for a in pop.authorities], dtype=bool)
-    to_auth = (rng.random(src.size) < g.authority_share) & has_auth[topic]  # tiny N: not every topic has one
+    to_auth = (rng.random(src.size) < g.authority_share) & has_auth[
+        topic
+    ]  # tiny N: not every topic has one
     dst = np.empty(src.size, dtype=np.int64)
     auth_ptr, auth_users = _csr(pop.authorities)
     dst[to_auth] = _uniform_in_segments(auth_ptr, auth_users, topic[to_auth], rng)
     mem_ptr, mem_users = topic_members(pop, n_topics)
-    dst[~to_auth] = _weighted_in_segments(mem_ptr, mem_users, attract[mem_users], topic[~to_auth], rng)
+    dst[~to_auth] = _weighted_in_segments(
+        mem_ptr, mem_users, attract[mem_users], topic[~to_auth], rng
+    )
     kind = np.where(to_auth, 2, 1)
     wk = _edge_weeks(src, dst, pop, sessions_ptr, sessions_week, g.join_burst, rng)
     parts.append((src[to_auth], dst[to_auth], wk[to_auth], 2))
@@ -102,7 +112,9 @@ def make_edges(cfg: GeneratorConfig, pop: Population, n_topics: int, rng: np.ran
                 continue
             fol = np.sort(rng.choice(cand, size=min(k, cand.size), replace=False))
             aa = np.full(fol.size, a, dtype=np.int64)
-            parts.append((fol, aa, _edge_weeks(fol, aa, pop, sessions_ptr, sessions_week, 0.0, rng), 2))
+            parts.append(
+                (fol, aa, _edge_weeks(fol, aa, pop, sessions_ptr, sessions_week, 0.0, rng), 2)
+            )
 
     # -- celebrities: followed by a random share of everybody (FP2 trap)
     for c in pop.celebrities:
@@ -120,7 +132,9 @@ def make_edges(cfg: GeneratorConfig, pop: Population, n_topics: int, rng: np.ran
             cand = members[members != a]
             fol = np.sort(rng.choice(cand, size=min(k, cand.size), replace=False))
             aa = np.full(fol.size, a, dtype=np.int64)
-            parts.append((fol, aa, _edge_weeks(fol, aa, pop, sessions_ptr, sessions_week, 0.0, rng), 4))
+            parts.append(
+                (fol, aa, _edge_weeks(fol, aa, pop, sessions_ptr, sessions_week, 0.0, rng), 4)
+            )
 
     src0 = np.concatenate([p[0] for p in parts])
     dst0 = np.concatenate([p[1] for p in parts])
@@ -146,8 +160,10 @@ def make_edges(cfg: GeneratorConfig, pop: Population, n_topics: int, rng: np.ran
     cdst = d_sorted[e2]
     keep_c = ~np.isin(cdst, tails_all)
     csrc, e1, e2, cdst = csrc[keep_c], e1[keep_c], e2[keep_c], cdst[keep_c]
-    cwk = np.maximum(_edge_weeks(csrc, cdst, pop, sessions_ptr, sessions_week, 0.0, rng),
-                     np.maximum(w_sorted[e1], w_sorted[e2]))
+    cwk = np.maximum(
+        _edge_weeks(csrc, cdst, pop, sessions_ptr, sessions_week, 0.0, rng),
+        np.maximum(w_sorted[e1], w_sorted[e2]),
+    )
 
     # -- reciprocity: follow-back by regular accounts, a few weeks later at most
     no_back = np.zeros(n, dtype=bool)
@@ -170,8 +186,13 @@ def make_edges(cfg: GeneratorConfig, pop: Population, n_topics: int, rng: np.ran
     return Edges(src=src1[order], dst=dst1[order], week=wk1[order], kind=kind1[order])
 
 
-def _sessions(pop: Population, out_prop: np.ndarray, mean_sessions: float, weeks: int,
-              rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+def _sessions(
+    pop: Population,
+    out_prop: np.ndarray,
+    mean_sessions: float,
+    weeks: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
     """Per user a few link-creation weeks (``mean_sessions`` on average), after joining."""
     n = pop.n
     k = np.maximum(1, rng.poisson(out_prop * mean_sessions))
@@ -183,8 +204,15 @@ def _sessions(pop: Population, out_prop: np.ndarray, mean_sessions: float, weeks
     return ptr, week
 
 
-def _edge_weeks(src: np.ndarray, dst: np.ndarray, pop: Population, ptr: np.ndarray,
-                sweek: np.ndarray, burst: float, rng: np.random.Generator) -> np.ndarray:
+def _edge_weeks(
+    src: np.ndarray,
+    dst: np.ndarray,
+    pop: Population,
+    ptr: np.ndarray,
+    sweek: np.ndarray,
+    burst: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """Creation week: a session week of the source (or its join week for the initial burst),
     never before the target joined."""
     k = ptr[src + 1] - ptr[src]
@@ -194,14 +222,24 @@ def _edge_weeks(src: np.ndarray, dst: np.ndarray, pop: Population, ptr: np.ndarr
     return np.maximum(w, pop.join_week[dst])
 
 
-def _assortative_targets(src: np.ndarray, talent: np.ndarray, attract: np.ndarray, n_bins: int,
-                         bandwidth: float, rng: np.random.Generator) -> np.ndarray:
+def _assortative_targets(
+    src: np.ndarray,
+    talent: np.ndarray,
+    attract: np.ndarray,
+    n_bins: int,
+    bandwidth: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """Target per stub: bin by the Gaussian talent kernel, then ∝ attractiveness in the bin."""
     edges_q = np.quantile(talent, np.linspace(0, 1, n_bins + 1))
     bins = np.clip(np.searchsorted(edges_q, talent, side="right") - 1, 0, n_bins - 1)
-    centre = np.array([talent[bins == b].mean() if np.any(bins == b) else 0.0 for b in range(n_bins)])
+    centre = np.array(
+        [talent[bins == b].mean() if np.any(bins == b) else 0.0 for b in range(n_bins)]
+    )
     weight = np.bincount(bins, weights=attract, minlength=n_bins)
-    kern = np.exp(-((centre[:, None] - centre[None, :]) ** 2) / (2 * bandwidth**2)) * weight[None, :]
+    kern = (
+        np.exp(-((centre[:, None] - centre[None, :]) ** 2) / (2 * bandwidth**2)) * weight[None, :]
+    )
     cdf = np.cumsum(kern, axis=1)
     cdf /= cdf[:, -1:]
     sb = bins[src]
@@ -232,20 +270,28 @@ def _check_segments(ptr: np.ndarray, seg: np.ndarray) -> None:
     if not bad.any():
         bad = ptr[seg + 1] <= ptr[seg]
     if bad.any():
-        raise ValueError(f"segments {sorted(set(seg[bad].tolist()))[:10]} are empty or unknown "
-                         f"({ptr.size - 1} segments)")
+        raise ValueError(
+            f"segments {sorted(set(seg[bad].tolist()))[:10]} are empty or unknown "
+            f"({ptr.size - 1} segments)"
+        )
 
 
-def _uniform_in_segments(ptr: np.ndarray, items: np.ndarray, seg: np.ndarray,
-                         rng: np.random.Generator) -> np.ndarray:
+def _uniform_in_segments(
+    ptr: np.ndarray, items: np.ndarray, seg: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """One item per query segment ``seg``, uniform within the segment (never empty)."""
     _check_segments(ptr, seg)
     size = ptr[seg + 1] - ptr[seg]
     return items[ptr[seg] + (rng.random(seg.size) * size).astype(np.int64)]
 
 
-def _weighted_in_segments(ptr: np.ndarray, items: np.ndarray, weights: np.ndarray,
-                          seg: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _weighted_in_segments(
+    ptr: np.ndarray,
+    items: np.ndarray,
+    weights: np.ndarray,
+    seg: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """One item per query segment ``seg``, ∝ ``weights`` within the segment (never empty)."""
     _check_segments(ptr, seg)
     cum = np.concatenate([[0.0], np.cumsum(weights)])
@@ -255,8 +301,9 @@ def _weighted_in_segments(ptr: np.ndarray, items: np.ndarray, weights: np.ndarra
     return items[np.clip(pos, ptr[seg], ptr[seg + 1] - 1)]
 
 
-def _dedupe(src: np.ndarray, dst: np.ndarray, wk: np.ndarray, kind: np.ndarray,
-            n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _dedupe(
+    src: np.ndarray, dst: np.ndarray, wk: np.ndarray, kind: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Drop self-loops and repeated pairs (keeping the earliest, then first-listed edge)."""
     keep = src != dst
     src, dst, wk, kind = src[keep], dst[keep], wk[keep], kind[keep]

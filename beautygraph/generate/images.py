@@ -36,15 +36,34 @@ from beautygraph.generate.vocab import TOPICS
 #: skimage.data images that ship with scikit-image (no download needed).
 GENERIC = ("astronaut", "chelsea", "coffee", "rocket", "stereo_motorcycle", "camera", "cat")
 BY_TOPIC: dict[str, tuple[str, ...]] = {
-    "cats": ("chelsea", "cat"), "coffee": ("coffee",), "cooking": ("coffee",), "baking": ("coffee",),
-    "vegan": ("coffee",), "wine": ("coffee",), "astronomy": ("hubble_deep_field", "moon"),
-    "aviation": ("rocket",), "engineering": ("rocket", "stereo_motorcycle"),
-    "cars": ("stereo_motorcycle",), "cycling": ("stereo_motorcycle",), "photography": ("camera", "astronaut"),
-    "coins": ("coins",), "finance": ("coins",), "architecture": ("brick",), "streetart": ("brick",),
-    "urbex": ("brick", "gravel"), "gardening": ("grass",), "hiking": ("grass", "gravel"),
-    "geology": ("gravel",), "biology": ("immunohistochemistry", "cell"), "medicine": ("retina",),
-    "chemistry": ("immunohistochemistry",), "books": ("page", "text"), "poetry": ("page", "text"),
-    "languages": ("text", "page"), "education": ("page", "text"), "history": ("clock",),
+    "cats": ("chelsea", "cat"),
+    "coffee": ("coffee",),
+    "cooking": ("coffee",),
+    "baking": ("coffee",),
+    "vegan": ("coffee",),
+    "wine": ("coffee",),
+    "astronomy": ("hubble_deep_field", "moon"),
+    "aviation": ("rocket",),
+    "engineering": ("rocket", "stereo_motorcycle"),
+    "cars": ("stereo_motorcycle",),
+    "cycling": ("stereo_motorcycle",),
+    "photography": ("camera", "astronaut"),
+    "coins": ("coins",),
+    "finance": ("coins",),
+    "architecture": ("brick",),
+    "streetart": ("brick",),
+    "urbex": ("brick", "gravel"),
+    "gardening": ("grass",),
+    "hiking": ("grass", "gravel"),
+    "geology": ("gravel",),
+    "biology": ("immunohistochemistry", "cell"),
+    "medicine": ("retina",),
+    "chemistry": ("immunohistochemistry",),
+    "books": ("page", "text"),
+    "poetry": ("page", "text"),
+    "languages": ("text", "page"),
+    "education": ("page", "text"),
+    "history": ("clock",),
 }
 
 
@@ -103,15 +122,21 @@ def base_picture(source: np.ndarray, variant: dict[str, Any] | None = None) -> n
     deg = float(variant.get("rotate", 0.0))
     if deg:
         img = Image.fromarray((a * 255 + 0.5).astype(np.uint8)).rotate(
-            deg, resample=Image.Resampling.BICUBIC)
+            deg, resample=Image.Resampling.BICUBIC
+        )
         keep = int(side / (abs(np.cos(np.radians(deg))) + abs(np.sin(np.radians(deg)))))
         off = (side - keep) // 2
         a = np.asarray(img, dtype=np.float64)[off : off + keep, off : off + keep] / 255.0
     return np.ascontiguousarray(a)
 
 
-def render(source: np.ndarray, params: dict[str, Any], size: int, rng: np.random.Generator,
-           variant: dict[str, Any] | None = None) -> bytes:
+def render(
+    source: np.ndarray,
+    params: dict[str, Any],
+    size: int,
+    rng: np.random.Generator,
+    variant: dict[str, Any] | None = None,
+) -> bytes:
     """Crop, resize and degrade ``source`` (or its ``variant``, see :func:`base_picture`)
     as ``params`` say; returns JPEG bytes."""
     from PIL import Image, ImageFilter
@@ -139,17 +164,25 @@ def render(source: np.ndarray, params: dict[str, Any], size: int, rng: np.random
 
 #: sources per BabelNet domain, for topics without a source of their own.
 BY_DOMAIN: dict[str, tuple[str, ...]] = {
-    "Animals": ("chelsea", "cat", "horse"), "Food and drink": ("coffee",),
+    "Animals": ("chelsea", "cat", "horse"),
+    "Food and drink": ("coffee",),
     "Transport and travel": ("rocket", "stereo_motorcycle"),
     "Physics and astronomy": ("hubble_deep_field", "moon"),
-    "Numismatics and currencies": ("coins",), "Business, economics, and finance": ("coins",),
-    "Biology": ("immunohistochemistry", "cell"), "Health and medicine": ("retina", "cell"),
+    "Numismatics and currencies": ("coins",),
+    "Business, economics, and finance": ("coins",),
+    "Biology": ("immunohistochemistry", "cell"),
+    "Health and medicine": ("retina", "cell"),
     "Chemistry and mineralogy": ("immunohistochemistry",),
-    "Literature and theatre": ("page", "text"), "Language and linguistics": ("text", "page"),
-    "Education": ("page", "text"), "Engineering and technology": ("rocket", "clock"),
-    "Geography and places": ("gravel", "grass"), "Farming": ("grass",),
-    "Geology and geophysics": ("gravel",), "Art, architecture, and archaeology": ("brick", "colorwheel"),
-    "Computing": ("camera",), "Media": ("camera", "astronaut"),
+    "Literature and theatre": ("page", "text"),
+    "Language and linguistics": ("text", "page"),
+    "Education": ("page", "text"),
+    "Engineering and technology": ("rocket", "clock"),
+    "Geography and places": ("gravel", "grass"),
+    "Farming": ("grass",),
+    "Geology and geophysics": ("gravel",),
+    "Art, architecture, and archaeology": ("brick", "colorwheel"),
+    "Computing": ("camera",),
+    "Media": ("camera", "astronaut"),
 }
 
 
@@ -182,7 +215,9 @@ def pick_source(topic: int, rng: np.random.Generator) -> str:
     return names[int(rng.integers(len(names)))]
 
 
-def pick_picture(topic: int, rng: np.random.Generator) -> tuple[str, dict[str, Any] | None, dict[str, Any]]:
+def pick_picture(
+    topic: int, rng: np.random.Generator
+) -> tuple[str, dict[str, Any] | None, dict[str, Any]]:
     """``(source, variant, record)`` for a photo of topic index ``topic`` (-1: none).
 
     A variant recognised as the topic's domain when the data file has one (a source drawn
@@ -191,23 +226,36 @@ def pick_picture(topic: int, rng: np.random.Generator) -> tuple[str, dict[str, A
     """
     domain = TOPICS[topic].domain if topic >= 0 else None
     by_source = fitting_variants().get(domain) if domain else None
-    rec: dict[str, Any] = {"topic": TOPICS[topic].id if topic >= 0 else None, "topic_domain": domain}
+    rec: dict[str, Any] = {
+        "topic": TOPICS[topic].id if topic >= 0 else None,
+        "topic_domain": domain,
+    }
     if by_source:
         sources = list(by_source)
         source = sources[int(rng.integers(len(sources)))]
         variants = by_source[source]
         v = variants[int(rng.integers(len(variants)))]
         variant = {"box": list(v["box"]), "flip": bool(v["flip"]), "rotate": float(v["rotate"])}
-        rec.update(fits_domain=True, variant=variant, expected_label=v["label"],
-                   expected_domain=v["domain"])
+        rec.update(
+            fits_domain=True,
+            variant=variant,
+            expected_label=v["label"],
+            expected_domain=v["domain"],
+        )
         return source, variant, rec
     rec.update(fits_domain=False, variant=None, expected_label=None, expected_domain=None)
     return pick_source(topic, rng), None, rec
 
 
-def render_images(cfg: GeneratorConfig, out: Path, photo_ids, beauty: np.ndarray,
-                  topic: np.ndarray, rng: np.random.Generator,
-                  progress=None) -> dict[str, dict[str, Any]]:
+def render_images(
+    cfg: GeneratorConfig,
+    out: Path,
+    photo_ids,
+    beauty: np.ndarray,
+    topic: np.ndarray,
+    rng: np.random.Generator,
+    progress=None,
+) -> dict[str, dict[str, Any]]:
     """Write ``images/<photo_id>.jpg`` for all photos or ``image_sample`` of them;
     ``progress(done, total)`` is called every 100 images when given."""
     n = len(photo_ids)
@@ -227,6 +275,10 @@ def render_images(cfg: GeneratorConfig, out: Path, photo_ids, beauty: np.ndarray
         pid = photo_ids[i]
         pid = pid.as_py() if hasattr(pid, "as_py") else str(pid)
         (folder / f"{pid}.jpg").write_bytes(data)
-        record[pid] = {"source": source, **rec, "beauty": round(float(beauty[i]), 6),
-                       "degradations": params}
+        record[pid] = {
+            "source": source,
+            **rec,
+            "beauty": round(float(beauty[i]), 6),
+            "degradations": params,
+        }
     return record

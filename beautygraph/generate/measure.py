@@ -25,8 +25,11 @@ def describe_folder(folder: str | Path, seed: int = 0) -> dict[str, Any]:
     folder = Path(folder)
     users = pd.read_csv(folder / "users.csv", usecols=["user_id"], dtype=str)
     follows = pd.read_csv(folder / "follows.csv", usecols=["src", "dst"], dtype=str)
-    photos = pd.read_csv(folder / "photos.csv", usecols=["photo_id", "owner", "beauty"],
-                         dtype={"photo_id": str, "owner": str})
+    photos = pd.read_csv(
+        folder / "photos.csv",
+        usecols=["photo_id", "owner", "beauty"],
+        dtype={"photo_id": str, "owner": str},
+    )
     favs = pd.read_csv(folder / "favorites.csv", usecols=["photo_id"], dtype=str)
     n = len(users)
     index = pd.Index(users.user_id)

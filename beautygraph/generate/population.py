@@ -108,10 +108,20 @@ def make_population(cfg: GeneratorConfig, n_topics: int, rng: np.random.Generato
     upload_prob[forlorn] *= roles.forlorn_activity
 
     return Population(
-        talent=talent, join_week=join_week, join_offset=join_offset, upload_prob=upload_prob,
-        burst_rate=burst_rate, interests=interests, n_interests=counts.astype(np.int64),
-        attention=attention, celebrities=celebrities, superstars=superstars, forlorn=forlorn,
-        authorities=authorities, tails=tails, topic_popularity=pop_w,
+        talent=talent,
+        join_week=join_week,
+        join_offset=join_offset,
+        upload_prob=upload_prob,
+        burst_rate=burst_rate,
+        interests=interests,
+        n_interests=counts.astype(np.int64),
+        attention=attention,
+        celebrities=celebrities,
+        superstars=superstars,
+        forlorn=forlorn,
+        authorities=authorities,
+        tails=tails,
+        topic_popularity=pop_w,
     )
 
 

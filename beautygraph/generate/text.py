@@ -41,8 +41,9 @@ def tag_pool(t: TopicSpec) -> list[str]:
     return out
 
 
-def make_tags(cfg: GeneratorConfig, pop: Population, photo_owner: np.ndarray,
-              rng: np.random.Generator) -> tuple[pa.Array, np.ndarray]:
+def make_tags(
+    cfg: GeneratorConfig, pop: Population, photo_owner: np.ndarray, rng: np.random.Generator
+) -> tuple[pa.Array, np.ndarray]:
     """One ``;``-separated tag string per photo, and the photo's topic (-1: none)."""
     tp = cfg.text
     pools = [tag_pool(t) for t in TOPICS]
@@ -57,7 +58,9 @@ def make_tags(cfg: GeneratorConfig, pop: Population, photo_owner: np.ndarray,
     noise_bank = []
     for k in rng.poisson(tp.noise_tags, size=BANK):
         k = int(min(k, len(NOISE_TAGS)))
-        noise_bank.append(";".join(NOISE_TAGS[i] for i in rng.choice(len(NOISE_TAGS), size=k, replace=False)))
+        noise_bank.append(
+            ";".join(NOISE_TAGS[i] for i in rng.choice(len(NOISE_TAGS), size=k, replace=False))
+        )
 
     m = photo_owner.size
     ni = pop.n_interests[photo_owner]
@@ -72,11 +75,17 @@ def make_tags(cfg: GeneratorConfig, pop: Population, photo_owner: np.ndarray,
     # vectorised string assembly: take from the banks, join with ';' skipping empty parts
     flat = pa.array([s or None for bank in topical_bank for s in bank], type=pa.string())
     noise = pa.array([s or None for s in noise_bank], type=pa.string())
-    first = pc.take(flat, pa.array(np.where(topical, topic * BANK + ti, 0), mask=~topical))  # null: none
+    first = pc.take(
+        flat, pa.array(np.where(topical, topic * BANK + ti, 0), mask=~topical)
+    )  # null: none
     second = pc.take(noise, pa.array(nz))
     # (null_handling="skip" drops all-null rows in some pyarrow versions: replace, then trim)
-    tags = pc.utf8_trim(pc.binary_join_element_wise(first, second, ";", null_handling="replace",
-                                                    null_replacement=""), ";")
+    tags = pc.utf8_trim(
+        pc.binary_join_element_wise(
+            first, second, ";", null_handling="replace", null_replacement=""
+        ),
+        ";",
+    )
     return tags, np.where(topical, topic, NO_TOPIC)
 
 
@@ -102,8 +111,9 @@ def _case(text: str, rng: np.random.Generator) -> str:
     return text
 
 
-def make_bios(cfg: GeneratorConfig, pop: Population,
-              rng: np.random.Generator) -> tuple[list[str], dict[int, list[int]]]:
+def make_bios(
+    cfg: GeneratorConfig, pop: Population, rng: np.random.Generator
+) -> tuple[list[str], dict[int, list[int]]]:
     """Bios for all users ('' for most) and the topics each bio mentions."""
     tp = cfg.text
     n = pop.n
@@ -118,7 +128,11 @@ def make_bios(cfg: GeneratorConfig, pop: Population,
             if t == NO_TOPIC or rng.random() >= tp.bio_mention:
                 continue
             spec = TOPICS[t]
-            form = spec.aliases[int(rng.integers(len(spec.aliases)))] if rng.random() < tp.bio_alias else spec.name
+            form = (
+                spec.aliases[int(rng.integers(len(spec.aliases)))]
+                if rng.random() < tp.bio_alias
+                else spec.name
+            )
             if rng.random() < tp.bio_typo:
                 form = _typo(form, rng)
             template = BIO_TEMPLATES[int(rng.integers(len(BIO_TEMPLATES)))]

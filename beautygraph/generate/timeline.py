@@ -59,15 +59,17 @@ class TimelineStats:
     natural_spells: int = 0
 
 
-def simulate(cfg: GeneratorConfig, pop: Population, edges: Edges, rng: np.random.Generator,
-             progress=None) -> tuple[Photos, TimelineStats]:
+def simulate(
+    cfg: GeneratorConfig, pop: Population, edges: Edges, rng: np.random.Generator, progress=None
+) -> tuple[Photos, TimelineStats]:
     """Run the weekly timeline; ``progress(week)`` is called after each week when given."""
     n, weeks = pop.n, int(cfg.weeks)
     sigma = cfg.talent.photo_noise
     inf, ch, act = cfg.planted_influence, cfg.planted_churn, cfg.activity
     wptr = np.searchsorted(edges.week, np.arange(weeks + 1), side="left")
-    reduction = np.minimum(ch.reduction * (pop.upload_prob / pop.upload_prob.mean()) ** ch.activity_exponent,
-                           0.9)
+    reduction = np.minimum(
+        ch.reduction * (pop.upload_prob / pop.upload_prob.mean()) ** ch.activity_exponent, 0.9
+    )
 
     bsum = np.zeros(n)
     bcnt = np.zeros(n)
@@ -129,8 +131,11 @@ def simulate(cfg: GeneratorConfig, pop: Population, edges: Edges, rng: np.random
         q = pop.upload_prob * np.where(hit, 1.0 - reduction, 1.0) if cfg.churn else pop.upload_prob
         up = present & (dormant == 0) & (u_up < q)
         if cfg.churn:
-            st.churn_skips += int(np.count_nonzero(present & (dormant == 0) & hit
-                                                   & (u_up >= q) & (u_up < pop.upload_prob)))
+            st.churn_skips += int(
+                np.count_nonzero(
+                    present & (dormant == 0) & hit & (u_up >= q) & (u_up < pop.upload_prob)
+                )
+            )
         counts = np.where(up, 1 + extra, 0)
         owners = np.repeat(np.arange(n), counts)
         noise = rng.standard_normal(owners.size)
@@ -152,7 +157,11 @@ def simulate(cfg: GeneratorConfig, pop: Population, edges: Edges, rng: np.random
         effect = effect_next
         hit = imbalanced
         dormant = np.maximum(dormant - 1, 0)
-        hazard = act.dormancy_hazard * (1.0 + ch.dormancy_increase * hit) if cfg.churn else act.dormancy_hazard
+        hazard = (
+            act.dormancy_hazard * (1.0 + ch.dormancy_increase * hit)
+            if cfg.churn
+            else act.dormancy_hazard
+        )
         natural = present & (dormant == 0) & (u_dorm < hazard)
         if cfg.churn:
             st.churn_spells += int(np.count_nonzero(natural & (u_dorm >= act.dormancy_hazard)))
@@ -167,6 +176,8 @@ def simulate(cfg: GeneratorConfig, pop: Population, edges: Edges, rng: np.random
         st.mean_effect_treated_uploading_next = eff_next_sum / st.treated_units_uploading_next
     st.by_links = {str(j): (v[0] / v[1] if v[1] else 0.0) for j, v in links_sum.items()}
     return Photos(
-        owner=np.concatenate(out_o), week=np.concatenate(out_w),
-        beauty=np.concatenate(out_b), boost=np.concatenate(out_e),
+        owner=np.concatenate(out_o),
+        week=np.concatenate(out_w),
+        beauty=np.concatenate(out_b),
+        boost=np.concatenate(out_e),
     ), st

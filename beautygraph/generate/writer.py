@@ -24,7 +24,9 @@ import pyarrow.csv as pacsv
 def id_strings(prefix: str, n: int, width: int) -> pa.Array:
     """``prefix`` + 1-based zero-padded numbers, e.g. u000001 (width grows for large n)."""
     width = max(width, len(str(n)))
-    digits = pc.utf8_lpad(pc.cast(pa.array(np.arange(1, n + 1, dtype=np.int64)), pa.string()), width, "0")
+    digits = pc.utf8_lpad(
+        pc.cast(pa.array(np.arange(1, n + 1, dtype=np.int64)), pa.string()), width, "0"
+    )
     return pc.binary_join_element_wise(prefix, digits, "")
 
 
@@ -41,8 +43,9 @@ def iso_times(start: str, seconds: np.ndarray) -> pa.Array:
     day0 = _dt.date.fromisoformat(start)
     n_days = int(sec.max() // 86400) + 1
     days = pa.array([(day0 + _dt.timedelta(days=d)).isoformat() for d in range(n_days)])
-    return pc.binary_join_element_wise(pc.take(days, pa.array(sec // 86400)),
-                                       pc.take(_clock(), pa.array(sec % 86400)), "T")
+    return pc.binary_join_element_wise(
+        pc.take(days, pa.array(sec // 86400)), pc.take(_clock(), pa.array(sec % 86400)), "T"
+    )
 
 
 _CLOCK: list[pa.Array] = []
@@ -50,17 +53,32 @@ _CLOCK: list[pa.Array] = []
 
 def _clock() -> pa.Array:
     if not _CLOCK:
-        _CLOCK.append(pa.array([f"{h:02d}:{m:02d}:{s:02d}" for h in range(24) for m in range(60)
-                                for s in range(60)]))
+        _CLOCK.append(
+            pa.array(
+                [
+                    f"{h:02d}:{m:02d}:{s:02d}"
+                    for h in range(24)
+                    for m in range(60)
+                    for s in range(60)
+                ]
+            )
+        )
     return _CLOCK[0]
 
 
 def write_plain_csv(path: Path, columns: dict[str, pa.Array | np.ndarray]) -> None:
     """Unquoted CSV for columns without separators/quotes/newlines (verified)."""
-    table = pa.table({k: (v if isinstance(v, pa.Array | pa.ChunkedArray) else pa.array(v))
-                      for k, v in columns.items()})
+    table = pa.table(
+        {
+            k: (v if isinstance(v, pa.Array | pa.ChunkedArray) else pa.array(v))
+            for k, v in columns.items()
+        }
+    )
     for name, col in zip(table.column_names, table.columns, strict=True):
-        if pa.types.is_string(col.type) and pc.any(pc.match_substring_regex(col, r'[,"\n\r]')).as_py():
+        if (
+            pa.types.is_string(col.type)
+            and pc.any(pc.match_substring_regex(col, r'[,"\n\r]')).as_py()
+        ):
             raise ValueError(f"column {name!r} of {path.name} needs quoting")
     with open(path, "wb") as fh:
         fh.write((",".join(table.column_names) + "\n").encode("utf-8"))
@@ -74,8 +92,10 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 def write_truth(truth: dict[str, Any], path: Path) -> None:
     """Compact JSON (the big maps make an indented file slow to write and read)."""
-    path.write_text(json.dumps(truth, ensure_ascii=False, separators=(",", ":"), default=_plain) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(truth, ensure_ascii=False, separators=(",", ":"), default=_plain) + "\n",
+        encoding="utf-8",
+    )
 
 
 def _plain(value: Any) -> Any:

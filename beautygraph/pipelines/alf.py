@@ -82,9 +82,13 @@ class BioExtraction:
     bio_users: list[str] = field(default_factory=list)  # users with a non-empty bio
 
     def to_dict(self) -> dict[str, Any]:
-        return {"users": self.n_users, "users_with_bio": self.n_with_bio,
-                "users_with_interests": self.n_with_interests, "interests": len(self.frame),
-                "written": self.written}
+        return {
+            "users": self.n_users,
+            "users_with_bio": self.n_with_bio,
+            "users_with_interests": self.n_with_interests,
+            "interests": len(self.frame),
+            "written": self.written,
+        }
 
 
 def topic_vocabulary(store) -> TopicVocabulary:
@@ -93,7 +97,8 @@ def topic_vocabulary(store) -> TopicVocabulary:
     if len(topics) == 0:
         raise UserError("the store has no Topic nodes: load a folder with topics.csv first")
     return TopicVocabulary.from_records(
-        zip(topics.ids, topics.props["name"], topics.props["aliases"], strict=True))
+        zip(topics.ids, topics.props["name"], topics.props["aliases"], strict=True)
+    )
 
 
 def match_bios(store) -> tuple[pd.DataFrame, int, list[str]]:
@@ -103,8 +108,9 @@ def match_bios(store) -> tuple[pd.DataFrame, int, list[str]]:
     users = store.export_nodes("User", ["bio"])
     bios = users.props["bio"]
     frame = extract_interests(users.ids, bios, vocab)
-    with_bio = [str(u) for u, b in zip(users.ids, bios, strict=True)
-                if isinstance(b, str) and b.strip()]
+    with_bio = [
+        str(u) for u, b in zip(users.ids, bios, strict=True) if isinstance(b, str) and b.strip()
+    ]
     return frame, len(users), with_bio
 
 
@@ -116,13 +122,24 @@ def extract_bio_interests(store, progress: Progress | None = None) -> BioExtract
     _tick(progress, "matching biographies", 0, 2)
     frame, n_users, with_bio = match_bios(store)
     _tick(progress, "writing bio interests", 1, 2)
-    rels = pd.DataFrame({"src": frame["user"].astype(str), "dst": frame["topic"].astype(str),
-                         "source": "bio", "score": frame["score"].astype(float)})
+    rels = pd.DataFrame(
+        {
+            "src": frame["user"].astype(str),
+            "dst": frame["topic"].astype(str),
+            "source": "bio",
+            "score": frame["score"].astype(float),
+        }
+    )
     written = store.replace_rels("INTERESTED_IN", rels, where={"source": "bio"})
     _tick(progress, "bio interests written", 2, 2)
-    return BioExtraction(frame=frame, n_users=n_users, n_with_bio=len(with_bio),
-                         n_with_interests=int(frame["user"].nunique()) if len(frame) else 0,
-                         written=int(written), bio_users=with_bio)
+    return BioExtraction(
+        frame=frame,
+        n_users=n_users,
+        n_with_bio=len(with_bio),
+        n_with_interests=int(frame["user"].nunique()) if len(frame) else 0,
+        written=int(written),
+        bio_users=with_bio,
+    )
 
 
 # -- export ---------------------------------------------------------------------------------
@@ -145,7 +162,8 @@ def _check_sources(sources: Sequence[str]) -> tuple[str, ...]:
     if not sources or bad:
         raise UserError(
             f"interest sources {list(bad) or list(sources)} not valid; choose from "
-            f"{', '.join(INTEREST_SOURCES)}")
+            f"{', '.join(INTEREST_SOURCES)}"
+        )
     return sources
 
 
@@ -161,12 +179,16 @@ def export_alf_graph(store, sources: Sequence[str] = ("bio",)) -> AlfGraph:
     keep = np.isin(inter.props["source"].astype(str), np.array(sources, dtype=object))
     V, T = len(users), len(topics)
     A = follow_matrix(follows.src, follows.dst, V)
-    S = sp.csr_matrix((np.ones(int(keep.sum())), (inter.src[keep], inter.dst[keep])),
-                      shape=(V, T))
+    S = sp.csr_matrix((np.ones(int(keep.sum())), (inter.src[keep], inter.dst[keep])), shape=(V, T))
     S.sum_duplicates()
     S.data[:] = 1.0
-    return AlfGraph(user_ids=np.asarray(users.ids), topic_ids=np.asarray(topics.ids), A=A,
-                    S_c=S, sources=sources)
+    return AlfGraph(
+        user_ids=np.asarray(users.ids),
+        topic_ids=np.asarray(topics.ids),
+        A=A,
+        S_c=S,
+        sources=sources,
+    )
 
 
 # -- §4.2–4.3 authorities ---------------------------------------------------------------------
@@ -186,8 +208,10 @@ class AuthorityRun:
 
     def ranked_ids(self) -> dict[str, list[str]]:
         """topic id -> authority user ids, best first."""
-        return {str(self.graph.topic_ids[t]): [str(u) for u in self.graph.user_ids[users]]
-                for t, users in enumerate(self.result.ranked)}
+        return {
+            str(self.graph.topic_ids[t]): [str(u) for u in self.graph.user_ids[users]]
+            for t, users in enumerate(self.result.ranked)
+        }
 
     def to_frame(self) -> pd.DataFrame:
         return self.result.to_frame(self.graph.user_ids, self.graph.topic_ids)
@@ -220,8 +244,9 @@ def _params(alpha, beta, gamma) -> tuple[str, dict[str, Any]]:
     b = DEFAULT_BETA if beta is None else float(beta)
     g = DEFAULT_GAMMA if gamma is None else float(gamma)
     if a <= 0 or b < 0 or g < 0 or not all(np.isfinite([a, b, g])):
-        raise UserError(f"need alpha > 0, beta >= 0, gamma >= 0; got alpha={a}, beta={b}, "
-                        f"gamma={g}")
+        raise UserError(
+            f"need alpha > 0, beta >= 0, gamma >= 0; got alpha={a}, beta={b}, gamma={g}"
+        )
     return "theorem1", {"alpha": a, "beta": b, "gamma": g}
 
 
@@ -230,30 +255,43 @@ def propagate(graph: AlfGraph, method: str, params: Mapping[str, float]) -> np.n
     if method == "algorithm1":
         return algorithm1(graph.A, graph.S_c).F
     try:
-        return general_solution(graph.A, graph.S_c, params["alpha"], params["beta"],
-                                params["gamma"]).F
+        return general_solution(
+            graph.A, graph.S_c, params["alpha"], params["beta"], params["gamma"]
+        ).F
     except ValueError as exc:
         raise UserError(f"propagation failed: {exc}") from exc
 
 
-def compute_authorities(store, alpha: float | None = None, beta: float | None = None,
-                        gamma: float | None = None, interest_sources: Sequence[str] = ("bio",),
-                        weighting: str = "wzf") -> tuple[AlfGraph, AuthorityResult, str, dict]:
+def compute_authorities(
+    store,
+    alpha: float | None = None,
+    beta: float | None = None,
+    gamma: float | None = None,
+    interest_sources: Sequence[str] = ("bio",),
+    weighting: str = "wzf",
+) -> tuple[AlfGraph, AuthorityResult, str, dict]:
     """Export, propagate and score without writing anything."""
     method, params = _params(alpha, beta, gamma)
     graph = export_alf_graph(store, interest_sources)
     if graph.S_c.nnz == 0:
         raise UserError(
             f"no INTERESTED_IN relationships with source in {list(graph.sources)}: run "
-            "`beautygraph authorities` (it extracts bio interests) or load interests first")
+            "`beautygraph authorities` (it extracts bio interests) or load interests first"
+        )
     F = propagate(graph, method, params)
     n_in = np.asarray(graph.A.sum(axis=0)).ravel()
     return graph, find_authorities(F, n_in, weighting=weighting), method, params
 
 
-def run_authorities(store, alpha: float | None = None, beta: float | None = None,
-                    gamma: float | None = None, interest_sources: Sequence[str] = ("bio",),
-                    progress: Progress | None = None, extract_bio: bool = True) -> AuthorityRun:
+def run_authorities(
+    store,
+    alpha: float | None = None,
+    beta: float | None = None,
+    gamma: float | None = None,
+    interest_sources: Sequence[str] = ("bio",),
+    progress: Progress | None = None,
+    extract_bio: bool = True,
+) -> AuthorityRun:
     """The whole of ALF on the store, with write-back (§4).
 
     1. (``extract_bio`` and ``'bio'`` among the sources) :func:`extract_bio_interests`;
@@ -281,7 +319,8 @@ def run_authorities(store, alpha: float | None = None, beta: float | None = None
     if graph.S_c.nnz == 0:
         raise UserError(
             f"no user has interests from {list(sources)}: nothing to propagate (bios matched "
-            "no topic name or alias, or that source was never written)")
+            "no topic name or alias, or that source was never written)"
+        )
     _tick(progress, f"propagating ({method})", 2, steps)
     t0 = time.perf_counter()
     F = propagate(graph, method, params)
@@ -296,31 +335,50 @@ def run_authorities(store, alpha: float | None = None, beta: float | None = None
     written = write_authorities(store, graph, result)
     seconds["write"] = time.perf_counter() - t0
     _tick(progress, "done", 5, steps)
-    return AuthorityRun(graph=graph, result=result, method=method, params=params, bio=bio,
-                        seconds=seconds, written=written)
+    return AuthorityRun(
+        graph=graph,
+        result=result,
+        method=method,
+        params=params,
+        bio=bio,
+        seconds=seconds,
+        written=written,
+    )
 
 
 def write_authorities(store, graph: AlfGraph, result: AuthorityResult) -> int:
     """Replace AUTHORITY_ON and set User.authority_topic / authority_score."""
     df = result.to_frame(graph.user_ids, graph.topic_ids)
-    rels = pd.DataFrame({"src": df["user"].astype(str), "dst": df["topic"].astype(str),
-                         "score": df["F"].astype(float), "wzf": df["wzf"].astype(float),
-                         "rank": df["rank"].astype(np.int64)})
+    rels = pd.DataFrame(
+        {
+            "src": df["user"].astype(str),
+            "dst": df["topic"].astype(str),
+            "score": df["F"].astype(float),
+            "wzf": df["wzf"].astype(float),
+            "rank": df["rank"].astype(np.int64),
+        }
+    )
     written = store.replace_rels("AUTHORITY_ON", rels)
     is_auth = result.topic >= 0
-    topic = np.array([str(graph.topic_ids[t]) if t >= 0 else None for t in result.topic],
-                     dtype=object)
+    topic = np.array(
+        [str(graph.topic_ids[t]) if t >= 0 else None for t in result.topic], dtype=object
+    )
     score = np.where(is_auth, result.score, np.nan)
-    store.write_node_props("User", pd.DataFrame({
-        "id": graph.user_ids.astype(str), "authority_topic": topic, "authority_score": score}))
+    store.write_node_props(
+        "User",
+        pd.DataFrame(
+            {"id": graph.user_ids.astype(str), "authority_topic": topic, "authority_score": score}
+        ),
+    )
     return int(written)
 
 
 # -- §5 recommender ---------------------------------------------------------------------------
 
 
-def recommend_authorities(store, user_id: str, k: int = 10, a_hat: int = 0,
-                          b_hat: int | None = None) -> list[dict[str, Any]]:
+def recommend_authorities(
+    store, user_id: str, k: int = 10, a_hat: int = 0, b_hat: int | None = None
+) -> list[dict[str, Any]]:
     """Algorithm 2 for one user, in Cypher (``cypher/recommend_authority.cypher``).
 
     For each topic whose enthusiasm ``a_tu`` (authorities on ``t`` the user follows, Eq. 10)
@@ -338,23 +396,36 @@ def recommend_authorities(store, user_id: str, k: int = 10, a_hat: int = 0,
         raise UserError(f"unknown user {user_id!r}: no User with that id in the store")
     if not store.query("MATCH (:User)-[r:AUTHORITY_ON]->(:Topic) RETURN r.rank AS r LIMIT 1"):
         raise UserError("no AUTHORITY_ON relationships yet: run `beautygraph authorities` first")
-    rows = store.run("recommend_authority", user_id=str(user_id), a_hat=int(a_hat),
-                     b_hat=int(b_hat))
+    rows = store.run(
+        "recommend_authority", user_id=str(user_id), a_hat=int(a_hat), b_hat=int(b_hat)
+    )
     out = []
     for i, r in enumerate(rows[:k], start=1):
-        out.append({"user_id": str(r["user_id"]), "rank": i, "score": float(r["score"]),
-                    "topic_id": str(r["topic_id"]), "enthusiasm": int(r["enthusiasm"]),
-                    "topic_rank": int(r["topic_rank"]),
-                    "authority_rank": int(r["authority_rank"])})
+        out.append(
+            {
+                "user_id": str(r["user_id"]),
+                "rank": i,
+                "score": float(r["score"]),
+                "topic_id": str(r["topic_id"]),
+                "enthusiasm": int(r["enthusiasm"]),
+                "topic_rank": int(r["topic_rank"]),
+                "authority_rank": int(r["authority_rank"]),
+            }
+        )
     return out
 
 
-def explain_authority(store, user_id: str, topic_id: str = "",
-                      sources: Sequence[str] = ("bio",)) -> pd.DataFrame:
+def explain_authority(
+    store, user_id: str, topic_id: str = "", sources: Sequence[str] = ("bio",)
+) -> pd.DataFrame:
     """Pass 1 in Cypher: the share of ``user_id``'s followers with interests who are
     interested in each topic (``cypher/alf_pass1.cypher``) — why is v an authority on t?"""
-    return store.run_df("alf_pass1", user_id=str(user_id), topic_id=str(topic_id or ""),
-                        sources=list(_check_sources(sources)))
+    return store.run_df(
+        "alf_pass1",
+        user_id=str(user_id),
+        topic_id=str(topic_id or ""),
+        sources=list(_check_sources(sources)),
+    )
 
 
 # -- §6.3 evaluation ---------------------------------------------------------------------------
@@ -373,10 +444,15 @@ def load_truth(truth: Mapping | str | Path) -> dict:
         raise UserError(f"truth file {str(path)!r} is not valid JSON: {exc}") from exc
 
 
-def evaluate_authorities(store, truth: Mapping | str | Path, k: int = 200,
-                         interest_sources: Sequence[str] = ("bio",),
-                         alpha: float | None = None, beta: float | None = None,
-                         gamma: float | None = None) -> Table6:
+def evaluate_authorities(
+    store,
+    truth: Mapping | str | Path,
+    k: int = 200,
+    interest_sources: Sequence[str] = ("bio",),
+    alpha: float | None = None,
+    beta: float | None = None,
+    gamma: float | None = None,
+) -> Table6:
     """Precision/recall@k (§6.3) of ALF, topic-seeded PageRank and "No weighting" against
     ``truth["authorities"]`` ({topic_id: [user_id]}).
 
@@ -408,8 +484,10 @@ def evaluate_authorities(store, truth: Mapping | str | Path, k: int = 200,
     }
     scores = {}
     for name, lists in ranked.items():
-        found = {str(graph.topic_ids[t]): [str(x) for x in graph.user_ids[users]]
-                 for t, users in enumerate(lists)}
+        found = {
+            str(graph.topic_ids[t]): [str(x) for x in graph.user_ids[users]]
+            for t, users in enumerate(lists)
+        }
         scores[name] = precision_recall_at_k(found, auth_truth, k)
     return Table6(scores=scores, k=k)
 
@@ -447,16 +525,27 @@ def alf_section(ctx) -> Section | None:
         ms = evaluate_matches(run.bio.frame, truth["interests"], users=run.bio.bio_users)
         headline["bio_precision"] = ms.precision
         headline["bio_recall_of_interests"] = ms.recall
-        comparisons.append(Comparison("bio interests: precision", "high-precision (§4.1)",
-                                      _fmt(ms.precision), "matcher vs. truth interests, "
-                                      "users with a bio"))
+        comparisons.append(
+            Comparison(
+                "bio interests: precision",
+                "high-precision (§4.1)",
+                _fmt(ms.precision),
+                "matcher vs. truth interests, users with a bio",
+            )
+        )
         if isinstance(truth.get("bio_topics"), Mapping):
             mm = evaluate_matches(run.bio.frame, truth["bio_topics"], users=run.bio.bio_users)
             headline["bio_recall_of_mentions"] = mm.recall
-            comparisons.append(Comparison("bio interests: recall of mentioned topics", "-",
-                                          _fmt(mm.recall), "a bio mentions only some "
-                                          "interests; recall of all interests "
-                                          f"{_fmt(ms.recall)}"))
+            comparisons.append(
+                Comparison(
+                    "bio interests: recall of mentioned topics",
+                    "-",
+                    _fmt(mm.recall),
+                    "a bio mentions only some "
+                    "interests; recall of all interests "
+                    f"{_fmt(ms.recall)}",
+                )
+            )
     if truth and isinstance(truth.get("authorities"), Mapping) and truth["authorities"]:
         k = 200
         table = evaluate_authorities(ctx.store, truth, k=k)
@@ -465,26 +554,45 @@ def alf_section(ctx) -> Section | None:
         for m, s in table.scores.items():
             pp = PAPER_TABLE6[names[m]]
             headline[m] = {"precision": s.precision, "recall": s.recall, "f1": s.f1}
-            comparisons.append(Comparison(f"{names[m]} precision@{k}", f"{pp[0]:.2f}",
-                                          _fmt(s.precision)))
-            comparisons.append(Comparison(f"{names[m]} recall@{k}", f"{pp[1]:.2f}",
-                                          _fmt(s.recall)))
+            comparisons.append(
+                Comparison(f"{names[m]} precision@{k}", f"{pp[0]:.2f}", _fmt(s.precision))
+            )
+            comparisons.append(Comparison(f"{names[m]} recall@{k}", f"{pp[1]:.2f}", _fmt(s.recall)))
         parts.append(frame_to_html(table.to_frame()))
-        figures.append(Figure.from_matplotlib(plot_table6(table), "alf_table6",
-                                              "Precision and recall@k (Table 6)"))
+        figures.append(
+            Figure.from_matplotlib(
+                plot_table6(table), "alf_table6", "Precision and recall@k (Table 6)"
+            )
+        )
     best_t = int(np.argmax([len(r) for r in run.result.ranked])) if run.result.ranked else -1
     if best_t >= 0 and len(run.result.ranked[best_t]):
         tname = str(run.graph.topic_ids[best_t])
-        figures.append(Figure.from_matplotlib(
-            plot_log_f_qq(run.result.F[:, best_t], topic=tname), "alf_logF_qq",
-            f"Quantile plot of log F for topic {tname} (Fig. 4, Observation 2)"))
+        figures.append(
+            Figure.from_matplotlib(
+                plot_log_f_qq(run.result.F[:, best_t], topic=tname),
+                "alf_logF_qq",
+                f"Quantile plot of log F for topic {tname} (Fig. 4, Observation 2)",
+            )
+        )
         top_user = int(run.result.ranked[best_t][0])
-        figures.append(Figure.from_matplotlib(
-            plot_topical_fractions(run.result.F[top_user], run.graph.topic_ids,
-                                   title=f"{run.graph.user_ids[top_user]}"),
-            "alf_topical_fractions",
-            "Topical follower fractions of the top authority (Fig. 2)"))
+        figures.append(
+            Figure.from_matplotlib(
+                plot_topical_fractions(
+                    run.result.F[top_user],
+                    run.graph.topic_ids,
+                    title=f"{run.graph.user_ids[top_user]}",
+                ),
+                "alf_topical_fractions",
+                "Topical follower fractions of the top authority (Fig. 2)",
+            )
+        )
     summary = run.result.summary_frame(run.graph.topic_ids)
     parts.append(frame_to_html(summary.head(30)))
-    return Section(key="alf", title="Topical authorities (ALF)", headline=headline,
-                   html="\n".join(parts), figures=figures, comparisons=comparisons)
+    return Section(
+        key="alf",
+        title="Topical authorities (ALF)",
+        headline=headline,
+        html="\n".join(parts),
+        figures=figures,
+        comparisons=comparisons,
+    )

@@ -62,8 +62,14 @@ def default_image_sample(n_users: int) -> int:
     return int(min(1200, max(300, n_users // 5)))
 
 
-def prepare_data(out_dir: Path, n_users: int, seed: int, image_sample: int | None,
-                 data_dir: Path | None, progress: bool) -> tuple[Path, dict | None]:
+def prepare_data(
+    out_dir: Path,
+    n_users: int,
+    seed: int,
+    image_sample: int | None,
+    data_dir: Path | None,
+    progress: bool,
+) -> tuple[Path, dict | None]:
     """Return the data folder to load (generated into OUT/data unless given) and its truth."""
     if data_dir is not None:
         if not Path(data_dir).is_dir():
@@ -77,15 +83,22 @@ def prepare_data(out_dir: Path, n_users: int, seed: int, image_sample: int | Non
     if data_dir.exists():
         shutil.rmtree(data_dir)
     sample = default_image_sample(n_users) if image_sample is None else image_sample
-    config = GeneratorConfig(n_users=n_users, seed=seed, images=sample > 0,
-                             image_sample=sample or None)
+    config = GeneratorConfig(
+        n_users=n_users, seed=seed, images=sample > 0, image_sample=sample or None
+    )
     truth = generate(config, data_dir)
     return data_dir, truth
 
 
-def run_demo(out_dir: Path, n_users: int = 5000, seed: int = 7, image_sample: int | None = None,
-             data_dir: Path | None = None, progress: bool = False,
-             json_mode: bool = False) -> DemoResult:
+def run_demo(
+    out_dir: Path,
+    n_users: int = 5000,
+    seed: int = 7,
+    image_sample: int | None = None,
+    data_dir: Path | None = None,
+    progress: bool = False,
+    json_mode: bool = False,
+) -> DemoResult:
     """The whole pipeline on a fresh embedded store in ``out_dir``."""
     import graphdb
     from beautygraph.pipelines.load import load_with_progress
@@ -113,8 +126,16 @@ def run_demo(out_dir: Path, n_users: int = 5000, seed: int = 7, image_sample: in
         t0 = time.perf_counter()
         load_with_progress(store, data_dir, progress)
         timings["load"] = time.perf_counter() - t0
-        ctx = DemoContext(store=store, out_dir=out_dir, data_dir=data_dir, truth=truth,
-                          seed=seed, n_users=n_users, json_mode=json_mode, progress=progress)
+        ctx = DemoContext(
+            store=store,
+            out_dir=out_dir,
+            data_dir=data_dir,
+            truth=truth,
+            seed=seed,
+            n_users=n_users,
+            json_mode=json_mode,
+            progress=progress,
+        )
         for _order, key, builder in registered_sections():
             t0 = time.perf_counter()
             _status(progress, f"report section: {key}")
@@ -122,24 +143,30 @@ def run_demo(out_dir: Path, n_users: int = 5000, seed: int = 7, image_sample: in
                 section = builder(ctx)
             except UserError as exc:  # e.g. too little data for this analysis: say so
                 skipped[key] = str(exc)
-                section = Section(key=key, title=f"{key} (not computed)",
-                                  headline={"skipped": str(exc)},
-                                  html=f"<p class='skipped'>Not computed: {html.escape(str(exc))}</p>")
+                section = Section(
+                    key=key,
+                    title=f"{key} (not computed)",
+                    headline={"skipped": str(exc)},
+                    html=f"<p class='skipped'>Not computed: {html.escape(str(exc))}</p>",
+                )
             except Exception as exc:  # one failing section must not lose the others
                 log.debug("section %s failed:\n%s", key, traceback.format_exc())
                 failed[key] = f"{type(exc).__name__}: {exc}"
-                section = Section(key=key, title=f"{key} (failed)",
-                                  headline={"error": failed[key]},
-                                  html=f"<p class='error'>This section failed: "
-                                       f"{html.escape(str(exc))}</p>")
+                section = Section(
+                    key=key,
+                    title=f"{key} (failed)",
+                    headline={"error": failed[key]},
+                    html=f"<p class='error'>This section failed: {html.escape(str(exc))}</p>",
+                )
             timings[key] = time.perf_counter() - t0
             if section is not None:
                 report.add(section)
     report.add(_timing_section(timings))
     path = report.write(out_dir)
     headline = report.headline()
-    return DemoResult(report_path=path, headline=headline, failed=failed, skipped=skipped,
-                      seconds=timings)
+    return DemoResult(
+        report_path=path, headline=headline, failed=failed, skipped=skipped, seconds=timings
+    )
 
 
 def _status(progress: bool, text: str) -> None:
@@ -154,7 +181,12 @@ def _timing_section(timings: dict[str, float]) -> Section:
 
     from beautygraph.report import frame_to_html
 
-    frame = pd.DataFrame({"step": list(timings), "seconds": [round(v, 2) for v in timings.values()]})
-    return Section(key="timings", title="Run time per step",
-                   headline={k: round(v, 2) for k, v in timings.items()},
-                   html=frame_to_html(frame))
+    frame = pd.DataFrame(
+        {"step": list(timings), "seconds": [round(v, 2) for v in timings.values()]}
+    )
+    return Section(
+        key="timings",
+        title="Run time per step",
+        headline={k: round(v, 2) for k, v in timings.items()},
+        html=frame_to_html(frame),
+    )

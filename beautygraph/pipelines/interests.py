@@ -87,11 +87,18 @@ class LabelPhotosResult:
         return self.n_labelled / self.seconds if self.seconds > 0 else float("nan")
 
     def to_dict(self) -> dict:
-        return {"model": self.model, "weights": self.weights, "photos": self.n_photos,
-                "already_labelled": self.n_already, "missing_files": self.n_no_file,
-                "labelled": self.n_labelled, "unreadable": self.n_unreadable,
-                "seconds": round(self.seconds, 3), "images_per_s": self.images_per_s,
-                "skipped": self.skipped[:20]}
+        return {
+            "model": self.model,
+            "weights": self.weights,
+            "photos": self.n_photos,
+            "already_labelled": self.n_already,
+            "missing_files": self.n_no_file,
+            "labelled": self.n_labelled,
+            "unreadable": self.n_unreadable,
+            "seconds": round(self.seconds, 3),
+            "images_per_s": self.images_per_s,
+            "skipped": self.skipped[:20],
+        }
 
     def to_frame(self) -> pd.DataFrame:
         d = self.to_dict()
@@ -135,8 +142,10 @@ def label_photos(
     from scoring.progress import progress
 
     if batch_size < 1 or write_every < 1 or workers < 0:
-        raise UserError(f"batch_size={batch_size}, write_every={write_every} must be >= 1 "
-                        f"and workers={workers} >= 0")
+        raise UserError(
+            f"batch_size={batch_size}, write_every={write_every} must be >= 1 "
+            f"and workers={workers} >= 0"
+        )
     t0 = time.perf_counter()
     photos = store.export_nodes("Photo", ["path", "label"])
     ids = np.asarray(photos.ids, dtype=object)
@@ -175,27 +184,49 @@ def label_photos(
     elif paths:
         clf = load_classifier(model, weights)
     else:  # nothing to label: do not load (or fail on) the weights
-        return LabelPhotosResult(model=model, weights=str(weights), n_photos=int(wanted.sum()),
-                                 n_already=int((wanted & already).sum()) if not overwrite else 0,
-                                 n_no_file=n_no_file, n_labelled=0, n_unreadable=0,
-                                 seconds=time.perf_counter() - t0)
+        return LabelPhotosResult(
+            model=model,
+            weights=str(weights),
+            n_photos=int(wanted.sum()),
+            n_already=int((wanted & already).sum()) if not overwrite else 0,
+            n_no_file=n_no_file,
+            n_labelled=0,
+            n_unreadable=0,
+            seconds=time.perf_counter() - t0,
+        )
     with progress(len(paths), f"labelling ({clf.name})", show_progress) as bar:
         for start in range(0, len(paths), write_every):
             chunk = slice(start, start + write_every)
-            res = label_images(paths[chunk], clf, batch_size=batch_size, workers=workers,
-                               device=device, on_progress=bar.advance)
+            res = label_images(
+                paths[chunk],
+                clf,
+                batch_size=batch_size,
+                workers=workers,
+                device=device,
+                on_progress=bar.advance,
+            )
             ok = res.ok
-            frame = pd.DataFrame({"id": ids[keep_idx[chunk]][ok],
-                                  "label": [lab for lab, o in zip(res.label, ok, strict=True) if o]})
+            frame = pd.DataFrame(
+                {
+                    "id": ids[keep_idx[chunk]][ok],
+                    "label": [lab for lab, o in zip(res.label, ok, strict=True) if o],
+                }
+            )
             if len(frame):
                 store.write_node_props("Photo", frame)
             n_labelled += int(ok.sum())
             unreadable.extend(res.skipped.lines())
-    return LabelPhotosResult(model=clf.name, weights=clf.weights, n_photos=int(wanted.sum()),
-                             n_already=int((wanted & already).sum()) if not overwrite else 0,
-                             n_no_file=n_no_file, n_labelled=n_labelled,
-                             n_unreadable=len(unreadable), seconds=time.perf_counter() - t0,
-                             skipped=unreadable)
+    return LabelPhotosResult(
+        model=clf.name,
+        weights=clf.weights,
+        n_photos=int(wanted.sum()),
+        n_already=int((wanted & already).sum()) if not overwrite else 0,
+        n_no_file=n_no_file,
+        n_labelled=n_labelled,
+        n_unreadable=len(unreadable),
+        seconds=time.perf_counter() - t0,
+        skipped=unreadable,
+    )
 
 
 # -- profiles -----------------------------------------------------------------------------
@@ -226,8 +257,14 @@ class InterestsResult:
 
     def headline(self) -> dict:
         h = self.comparison.headline()
-        h.update({"photos": self.n_photos, "written": dict(self.written),
-                  "lexicon": self.lexicon_version, "topic_mode": self.topic_mode})
+        h.update(
+            {
+                "photos": self.n_photos,
+                "written": dict(self.written),
+                "lexicon": self.lexicon_version,
+                "topic_mode": self.topic_mode,
+            }
+        )
         return h
 
     def to_dict(self) -> dict:
@@ -249,8 +286,13 @@ class InterestsResult:
 def _clean_label(label: str, lexicon, mapping: str) -> tuple[str, tuple[str, ...]] | None:
     """A CNN label cleaned like a tag (§3), with its domains; None when dropped."""
     norm = re.sub(r"[\s\-]+", "_", str(label).strip().lower())
-    if not norm or norm in STOP_WORDS or norm in CAMERA_WORDS or norm in TECHNICAL_WORDS \
-            or norm in COLOUR_WORDS:
+    if (
+        not norm
+        or norm in STOP_WORDS
+        or norm in CAMERA_WORDS
+        or norm in TECHNICAL_WORDS
+        or norm in COLOUR_WORDS
+    ):
         return None
     if mapping == "class":
         try:
@@ -307,8 +349,10 @@ def profile_interests(
     labels = photos.props["label"]
     has_label = np.array([v is not None and v == v and str(v) != "" for v in labels], dtype=bool)
     if not has_label.any():
-        raise UserError("no photo has a label: run `beautygraph score interests --model NAME` "
-                        "(it labels the favourited photos first)")
+        raise UserError(
+            "no photo has a label: run `beautygraph score interests --model NAME` "
+            "(it labels the favourited photos first)"
+        )
 
     cleaning = {"tags": Counter(), "images": Counter()}
     tag_words: dict[int, list[str]] = {}
@@ -338,12 +382,14 @@ def profile_interests(
     tag_counts = domain_counts(src, all_items, n_users, BABELNET_DOMAINS, lexicon=lex)
     if same_photos:
         sel = np.flatnonzero(has_label[dst])
-        cmp_tags = domain_counts(src[sel], [all_items[j] for j in sel], n_users,
-                                 BABELNET_DOMAINS, lexicon=lex)
+        cmp_tags = domain_counts(
+            src[sel], [all_items[j] for j in sel], n_users, BABELNET_DOMAINS, lexicon=lex
+        )
     else:
         cmp_tags = tag_counts
-    img_counts = domain_counts(img_owner, img_items, n_users, BABELNET_DOMAINS,
-                               word_domains=label_domains)
+    img_counts = domain_counts(
+        img_owner, img_items, n_users, BABELNET_DOMAINS, word_domains=label_domains
+    )
     # users with no labelled favourite photo are not evaluated (no image profile possible)
     has_images = np.zeros(n_users, dtype=bool)
     has_images[img_owner] = True
@@ -351,10 +397,15 @@ def profile_interests(
     comparison = compare_profiles(tag_eval, img_counts, BABELNET_DOMAINS, k=int(k), seed=seed)
 
     result = InterestsResult(
-        comparison=comparison, user_ids=np.asarray(users.ids, dtype=object),
-        tag_counts=tag_counts, image_counts=img_counts,
-        lexicon_version=getattr(lex, "version", ""), label_mapping=label_mapping,
-        topic_mode=topic_mode, n_photos=int(len(np.unique(dst[img_use]))), cleaning=cleaning,
+        comparison=comparison,
+        user_ids=np.asarray(users.ids, dtype=object),
+        tag_counts=tag_counts,
+        image_counts=img_counts,
+        lexicon_version=getattr(lex, "version", ""),
+        label_mapping=label_mapping,
+        topic_mode=topic_mode,
+        n_photos=int(len(np.unique(dst[img_use]))),
+        cleaning=cleaning,
     )
     if write:
         _write_interests(store, result, tag_counts, img_counts, int(k), topic_mode)
@@ -370,42 +421,65 @@ def _profile_rows(counts: np.ndarray, k: int, user_ids: np.ndarray, domains) -> 
     totals = counts.sum(axis=1)
     u, d = np.nonzero(sets)
     score = counts[u, d] / np.maximum(totals[u], 1)
-    return pd.DataFrame({"user": user_ids[u], "domain": np.asarray(domains, dtype=object)[d],
-                         "score": score.astype(float)})
+    return pd.DataFrame(
+        {
+            "user": user_ids[u],
+            "domain": np.asarray(domains, dtype=object)[d],
+            "score": score.astype(float),
+        }
+    )
 
 
 def _write_interests(store, result: InterestsResult, tag_counts, img_counts, k, topic_mode):
     from scoring.domains import BABELNET_DOMAINS
 
     topics = store.export_nodes("Topic", ["domain"])
-    topic_domain = pd.DataFrame({"topic": np.asarray(topics.ids, dtype=object),
-                                 "domain": topics.props["domain"]}).dropna()
+    topic_domain = pd.DataFrame(
+        {"topic": np.asarray(topics.ids, dtype=object), "domain": topics.props["domain"]}
+    ).dropna()
     mode = topic_mode
     if mode == "auto":
         mode = "existing" if len(topic_domain) else "domain"
     result.topic_mode = mode
-    rows = {"tags": _profile_rows(tag_counts, k, result.user_ids, BABELNET_DOMAINS),
-            "images": _profile_rows(img_counts, k, result.user_ids, BABELNET_DOMAINS)}
+    rows = {
+        "tags": _profile_rows(tag_counts, k, result.user_ids, BABELNET_DOMAINS),
+        "images": _profile_rows(img_counts, k, result.user_ids, BABELNET_DOMAINS),
+    }
     if mode == "domain":
         needed = sorted(set(rows["tags"]["domain"]) | set(rows["images"]["domain"]))
         have = set(np.asarray(topics.ids, dtype=object))
         new = [d for d in needed if domain_topic_id(d) not in have]
         if new:
-            store.insert_nodes("Topic", pd.DataFrame({
-                "id": [domain_topic_id(d) for d in new], "name": new,
-                "aliases": [None] * len(new), "domain": new}))
-        topic_domain = pd.DataFrame({"topic": [domain_topic_id(d) for d in needed],
-                                     "domain": needed})
+            store.insert_nodes(
+                "Topic",
+                pd.DataFrame(
+                    {
+                        "id": [domain_topic_id(d) for d in new],
+                        "name": new,
+                        "aliases": [None] * len(new),
+                        "domain": new,
+                    }
+                ),
+            )
+        topic_domain = pd.DataFrame(
+            {"topic": [domain_topic_id(d) for d in needed], "domain": needed}
+        )
     for source in SOURCES:
         df = rows[source].merge(topic_domain, on="domain", how="left")
         result.unlinked[source] = int(df["topic"].isna().sum())
         df = df.dropna(subset=["topic"])
-        frame = pd.DataFrame({"src": df["user"].astype(str).to_numpy(),
-                              "dst": df["topic"].astype(str).to_numpy(),
-                              "source": source, "score": df["score"].astype(float).to_numpy()})
+        frame = pd.DataFrame(
+            {
+                "src": df["user"].astype(str).to_numpy(),
+                "dst": df["topic"].astype(str).to_numpy(),
+                "source": source,
+                "score": df["score"].astype(float).to_numpy(),
+            }
+        )
         frame = frame.drop_duplicates(["src", "dst"]).reset_index(drop=True)
-        result.written[source] = int(store.replace_rels("INTERESTED_IN", frame,
-                                                        where={"source": source}))
+        result.written[source] = int(
+            store.replace_rels("INTERESTED_IN", frame, where={"source": source})
+        )
 
 
 # -- report section --------------------------------------------------------------------------
@@ -418,16 +492,22 @@ def paper_table_frame(result: InterestsResult) -> pd.DataFrame:
     out = {"|A ∩ B|": [str(j) for j in range(6)] + ["mean |A ∩ B|", "mean F1"]}
     for net, row in PAPER_TABLE1.items():
         n = list(row["n"])
-        out[f"{net} n/N"] = [f"{x / PAPER_N:.4f}" for x in n] + [f"{row['mean_matches']:.2f}",
-                                                                 f"{row['mean_f1']:.4f}"]
+        out[f"{net} n/N"] = [f"{x / PAPER_N:.4f}" for x in n] + [
+            f"{row['mean_matches']:.2f}",
+            f"{row['mean_f1']:.4f}",
+        ]
     counts = list(meas.counts) + [0] * (6 - len(meas.counts))
-    out["measured n"] = [str(int(x)) for x in counts[:6]] + [f"{meas.mean_matches:.2f}",
-                                                              f"{meas.mean_f1:.4f}"]
+    out["measured n"] = [str(int(x)) for x in counts[:6]] + [
+        f"{meas.mean_matches:.2f}",
+        f"{meas.mean_f1:.4f}",
+    ]
     out["measured n/N"] = [f"{x / N:.4f}" for x in counts[:6]] + ["", ""]
     rnd = result.comparison.random
     rc = list(rnd.counts) + [0] * (6 - len(rnd.counts))
-    out["random n/N"] = [f"{x / N:.4f}" for x in rc[:6]] + [f"{rnd.mean_matches:.2f}",
-                                                             f"{rnd.mean_f1:.4f}"]
+    out["random n/N"] = [f"{x / N:.4f}" for x in rc[:6]] + [
+        f"{rnd.mean_matches:.2f}",
+        f"{rnd.mean_f1:.4f}",
+    ]
     return pd.DataFrame(out)
 
 
@@ -443,8 +523,14 @@ def interests_section(ctx) -> Section | None:
 
     model = ctx.results.get("interests_model", "efficientnet_lite0")
     limit = int(ctx.results.get("interests_limit", DEMO_LABEL_LIMIT))
-    lab = label_photos(ctx.store, model, data_dir=ctx.data_dir, weights="DEFAULT", limit=limit,
-                       show_progress=ctx.progress and show_progress(ctx.json_mode))
+    lab = label_photos(
+        ctx.store,
+        model,
+        data_dir=ctx.data_dir,
+        weights="DEFAULT",
+        limit=limit,
+        show_progress=ctx.progress and show_progress(ctx.json_mode),
+    )
     if lab.n_labelled == 0 and lab.n_already == 0:
         log.info("interests: no favourited photo has an image file; section skipped")
         return None
@@ -457,23 +543,43 @@ def interests_section(ctx) -> Section | None:
     head["images_per_s"] = lab.images_per_s
     best = PAPER_TABLE1["ResNet50"]
     comparisons = [
-        Comparison("mean F1 (tags vs images, top-5)", f"{best['mean_f1']:.4f} (ResNet50), "
-                   f"{PAPER_TABLE1['AlexNet']['mean_f1']:.4f} (AlexNet)",
-                   f"{cmp_.mean_f1:.4f} ({lab.model})",
-                   f"N={len(cmp_.user_index)} users; paper N=300 with 200 photos each"),
-        Comparison("mean |A ∩ B|", f"{best['mean_matches']:.2f} (ResNet50)",
-                   f"{cmp_.table.mean_matches:.2f}", ""),
-        Comparison("random-domain baseline F1", "not reported",
-                   f"{cmp_.random.mean_f1:.4f}", "same profile sizes, seeded"),
-        Comparison("share with |A ∩ B| = 0", "≤ 0.0167 (all networks)",
-                   f"{cmp_.table.counts[0] / max(cmp_.table.n_users, 1):.4f}", ""),
+        Comparison(
+            "mean F1 (tags vs images, top-5)",
+            f"{best['mean_f1']:.4f} (ResNet50), {PAPER_TABLE1['AlexNet']['mean_f1']:.4f} (AlexNet)",
+            f"{cmp_.mean_f1:.4f} ({lab.model})",
+            f"N={len(cmp_.user_index)} users; paper N=300 with 200 photos each",
+        ),
+        Comparison(
+            "mean |A ∩ B|",
+            f"{best['mean_matches']:.2f} (ResNet50)",
+            f"{cmp_.table.mean_matches:.2f}",
+            "",
+        ),
+        Comparison(
+            "random-domain baseline F1",
+            "not reported",
+            f"{cmp_.random.mean_f1:.4f}",
+            "same profile sizes, seeded",
+        ),
+        Comparison(
+            "share with |A ∩ B| = 0",
+            "≤ 0.0167 (all networks)",
+            f"{cmp_.table.counts[0] / max(cmp_.table.n_users, 1):.4f}",
+            "",
+        ),
     ]
     figs = [
-        Figure.from_matplotlib(plot_match_distribution(cmp_, PAPER_TABLE1), "interests_matches",
-                               "Figure 4: users by number of matching domains |A ∩ B|, "
-                               "paper's networks (share) vs measured."),
-        Figure.from_matplotlib(plot_domain_frequencies(cmp_), "interests_domains",
-                               "Domains in the top-5 tag and image profiles (users)."),
+        Figure.from_matplotlib(
+            plot_match_distribution(cmp_, PAPER_TABLE1),
+            "interests_matches",
+            "Figure 4: users by number of matching domains |A ∩ B|, "
+            "paper's networks (share) vs measured.",
+        ),
+        Figure.from_matplotlib(
+            plot_domain_frequencies(cmp_),
+            "interests_domains",
+            "Domains in the top-5 tag and image profiles (users).",
+        ),
     ]
     body = (
         f"<p>Photos labelled with <b>{html.escape(lab.model)}</b> ({lab.n_labelled} new, "
@@ -481,8 +587,16 @@ def interests_section(ctx) -> Section | None:
         f"image file). Lexicon {html.escape(res.lexicon_version)}; interests written as "
         f"INTERESTED_IN ({html.escape(res.topic_mode)} topics): "
         f"{html.escape(str(res.written))}.</p>"
-        + "<h3>Table 1: paper vs measured</h3>" + frame_to_html(paper_table_frame(res))
-        + "<h3>Domains in the profiles</h3>" + frame_to_html(cmp_.domain_frame().head(12))
+        + "<h3>Table 1: paper vs measured</h3>"
+        + frame_to_html(paper_table_frame(res))
+        + "<h3>Domains in the profiles</h3>"
+        + frame_to_html(cmp_.domain_frame().head(12))
     )
-    return Section(key="interests", title="Interest profiles from pictures",
-                   headline=head, html=body, figures=figs, comparisons=comparisons)
+    return Section(
+        key="interests",
+        title="Interest profiles from pictures",
+        headline=head,
+        html=body,
+        figures=figs,
+        comparisons=comparisons,
+    )

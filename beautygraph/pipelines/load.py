@@ -15,8 +15,9 @@ from graphdb.loader import load_folder
 
 def load_with_progress(store: Store, folder: Path, progress: bool) -> dict:
     """Load ``folder``; returns ``{"added": LoadCounts.to_dict(), "totals": store.counts()}``."""
-    counts = run_with_steps(progress, "loading",
-                            lambda step: load_folder(store, folder, progress=step))
+    counts = run_with_steps(
+        progress, "loading", lambda step: load_folder(store, folder, progress=step)
+    )
     return {"added": counts.to_dict(), "totals": store.counts()}
 
 
@@ -75,7 +76,10 @@ def load_section(ctx) -> Section:
         html=frame_to_html(table),
         figures=[degree_figure(indeg, outdeg)] if n else [],
         comparisons=[
-            Comparison("degree distributions", "broad, heavy-tailed (Fig. 1)",
-                       f"mean {headline['mean_degree']:.1f}, max in-degree {headline['max_indegree']}"),
+            Comparison(
+                "degree distributions",
+                "broad, heavy-tailed (Fig. 1)",
+                f"mean {headline['mean_degree']:.1f}, max in-degree {headline['max_indegree']}",
+            ),
         ],
     )

@@ -89,22 +89,40 @@ class MatchingRun:
 
         last = int(im.weeks[-1])
         return [
-            Comparison("Δb treatment (links to higher beauty)", "+2 %",
-                       f"{pct(m.treatment_delta_b)} [{pct(m.treatment_ci_low)}, "
-                       f"{pct(m.treatment_ci_high)}]", f"n = {m.n_treatment:,}"),
-            Comparison("Δb control", "no significant increase",
-                       f"{pct(m.control_delta_b)} [{pct(m.control_ci_low)}, "
-                       f"{pct(m.control_ci_high)}]", f"n = {m.n_control:,} (balanced)"),
-            Comparison("Δb treatment − control (Eq. 4)", "≈ +2 %",
-                       f"{100 * m.effect:+.2f} % [{100 * m.ci_low:+.2f}, {100 * m.ci_high:+.2f}]",
-                       "95 % CI, clustered by user and week" if r.config.cluster_week
-                       else "95 % CI, clustered by user"),
-            Comparison("placebo-adjusted difference", "—",
-                       f"{100 * m.adjusted_effect:+.2f} % [{100 * m.adjusted_ci_low:+.2f}, "
-                       f"{100 * m.adjusted_ci_high:+.2f}]",
-                       f"minus the week-w placebo {100 * m.placebo_effect:+.2f} %"),
-            Comparison("mean |SB| after balancing", "0.18", f"{m.mean_abs_sb:.3f}",
-                       "Table 1, first experiment"),
+            Comparison(
+                "Δb treatment (links to higher beauty)",
+                "+2 %",
+                f"{pct(m.treatment_delta_b)} [{pct(m.treatment_ci_low)}, "
+                f"{pct(m.treatment_ci_high)}]",
+                f"n = {m.n_treatment:,}",
+            ),
+            Comparison(
+                "Δb control",
+                "no significant increase",
+                f"{pct(m.control_delta_b)} [{pct(m.control_ci_low)}, {pct(m.control_ci_high)}]",
+                f"n = {m.n_control:,} (balanced)",
+            ),
+            Comparison(
+                "Δb treatment − control (Eq. 4)",
+                "≈ +2 %",
+                f"{100 * m.effect:+.2f} % [{100 * m.ci_low:+.2f}, {100 * m.ci_high:+.2f}]",
+                "95 % CI, clustered by user and week"
+                if r.config.cluster_week
+                else "95 % CI, clustered by user",
+            ),
+            Comparison(
+                "placebo-adjusted difference",
+                "—",
+                f"{100 * m.adjusted_effect:+.2f} % [{100 * m.adjusted_ci_low:+.2f}, "
+                f"{100 * m.adjusted_ci_high:+.2f}]",
+                f"minus the week-w placebo {100 * m.placebo_effect:+.2f} %",
+            ),
+            Comparison(
+                "mean |SB| after balancing",
+                "0.18",
+                f"{m.mean_abs_sb:.3f}",
+                "Table 1, first experiment",
+            ),
             Comparison("max |SB| after balancing", "< 0.25", f"{m.max_abs_sb:.3f}"),
             Comparison("inactivity ratio, n = 1", "+5 %", ratio_at(1)),
             Comparison(f"inactivity ratio, n = {last}", "+20 % (n = 12)", ratio_at(last)),
@@ -220,25 +238,45 @@ def _figures(result: MatchingResult) -> list[Figure]:
 
     inf, im = result.influence, result.imbalance
     return [
-        Figure.from_matplotlib(mp.plot_influence(inf), "matching_fig9_left",
-                               "Fig. 9 (left): Δb after a generic link creation (control) vs. "
-                               "a link to a user with higher beauty (treatment), 95 % CI."),
-        Figure.from_matplotlib(mp.plot_by_links(inf), "matching_fig9_right",
-                               "Fig. 9 (right): Δb after creating exactly n links towards "
-                               "higher-beauty users, 95 % CI."),
-        Figure.from_matplotlib(mp.plot_by_alpha(inf), "matching_fig10",
-                               "Fig. 10: Δb after links to users whose beauty is (1 + α) times "
-                               "the user's own (Eq. 5–6), 95 % CI."),
-        Figure.from_matplotlib(mp.plot_inactivity(im), "matching_fig11",
-                               "Fig. 11: increase in the probability of being inactive for n "
-                               "weeks, imbalanced (δ ≥ 0.3) vs. balanced users, 95 % CI."),
-        Figure.from_matplotlib(mp.plot_balance(inf.balance_frame(), result.config.threshold),
-                               "matching_table1_sb",
-                               "Table 1: standardised bias of each covariate before and after "
-                               "balancing (Q4), with the paper's values."),
-        Figure.from_matplotlib(mp.plot_balance(im.balance_frame(), result.config.threshold,
-                                               "Standardised bias, imbalance experiment (Q5)"),
-                               "matching_q5_sb", "SB before/after balancing for Q5."),
+        Figure.from_matplotlib(
+            mp.plot_influence(inf),
+            "matching_fig9_left",
+            "Fig. 9 (left): Δb after a generic link creation (control) vs. "
+            "a link to a user with higher beauty (treatment), 95 % CI.",
+        ),
+        Figure.from_matplotlib(
+            mp.plot_by_links(inf),
+            "matching_fig9_right",
+            "Fig. 9 (right): Δb after creating exactly n links towards "
+            "higher-beauty users, 95 % CI.",
+        ),
+        Figure.from_matplotlib(
+            mp.plot_by_alpha(inf),
+            "matching_fig10",
+            "Fig. 10: Δb after links to users whose beauty is (1 + α) times "
+            "the user's own (Eq. 5–6), 95 % CI.",
+        ),
+        Figure.from_matplotlib(
+            mp.plot_inactivity(im),
+            "matching_fig11",
+            "Fig. 11: increase in the probability of being inactive for n "
+            "weeks, imbalanced (δ ≥ 0.3) vs. balanced users, 95 % CI.",
+        ),
+        Figure.from_matplotlib(
+            mp.plot_balance(inf.balance_frame(), result.config.threshold),
+            "matching_table1_sb",
+            "Table 1: standardised bias of each covariate before and after "
+            "balancing (Q4), with the paper's values.",
+        ),
+        Figure.from_matplotlib(
+            mp.plot_balance(
+                im.balance_frame(),
+                result.config.threshold,
+                "Standardised bias, imbalance experiment (Q5)",
+            ),
+            "matching_q5_sb",
+            "SB before/after balancing for Q5.",
+        ),
     ]
 
 
@@ -304,20 +342,31 @@ def _truth_rows(run: MatchingRun, truth: dict) -> tuple[list[Comparison], dict]:
         planted = inf.get("realized_mean_effect_uploading_next_week", inf.get("effect", 0.0))
         planted = float(planted) if inf.get("enabled", True) else 0.0
         covered = m.adjusted_ci_low <= planted <= m.adjusted_ci_high
-        rows.append(Comparison("planted influence (generator)", f"{100 * planted:+.2f} %",
-                               f"{100 * m.adjusted_effect:+.2f} % (adjusted), "
-                               f"{100 * m.effect:+.2f} % (Eq. 4)",
-                               "inside the adjusted CI" if covered else "outside the adjusted CI"))
-        head["influence"] = {"planted": planted, "covered_adjusted": bool(covered),
-                             "covered_eq4": bool(m.ci_low <= planted <= m.ci_high)}
+        rows.append(
+            Comparison(
+                "planted influence (generator)",
+                f"{100 * planted:+.2f} %",
+                f"{100 * m.adjusted_effect:+.2f} % (adjusted), {100 * m.effect:+.2f} % (Eq. 4)",
+                "inside the adjusted CI" if covered else "outside the adjusted CI",
+            )
+        )
+        head["influence"] = {
+            "planted": planted,
+            "covered_adjusted": bool(covered),
+            "covered_eq4": bool(m.ci_low <= planted <= m.ci_high),
+        }
         talent = truth.get("talent") or {}
         if talent and run.user_ids is not None and run.result.influence.units is not None:
             values = np.array([float(talent.get(str(u), np.nan)) for u in run.user_ids])
             oracle = talent_normalised_effect(run.data, run.result.influence.units, m, values)
-            rows.append(Comparison(
-                "planted effect on the compared units (true talents)", f"{100 * oracle:+.2f} %",
-                f"{100 * m.effect:+.2f} % [{100 * m.ci_low:+.2f}, {100 * m.ci_high:+.2f}]",
-                "inside the Eq. 4 CI" if m.ci_low <= oracle <= m.ci_high else "outside the CI"))
+            rows.append(
+                Comparison(
+                    "planted effect on the compared units (true talents)",
+                    f"{100 * oracle:+.2f} %",
+                    f"{100 * m.effect:+.2f} % [{100 * m.ci_low:+.2f}, {100 * m.ci_high:+.2f}]",
+                    "inside the Eq. 4 CI" if m.ci_low <= oracle <= m.ci_high else "outside the CI",
+                )
+            )
             head["influence"]["oracle_on_units"] = oracle
     ch = params.get("churn") or {}
     im = run.result.imbalance
@@ -329,9 +378,14 @@ def _truth_rows(run: MatchingRun, truth: dict) -> tuple[list[Comparison], dict]:
         if k < len(im.weeks) and im.weeks[k] == n:
             val = float(val) if ch.get("enabled", True) else 1.0
             cov = bool(im.ci_low[k] <= val <= im.ci_high[k])
-            rows.append(Comparison(f"planted inactivity ratio, n = {n} (generator)",
-                                   f"{val:.2f}", f"{im.ratio[k]:.2f} [{im.ci_low[k]:.2f}, "
-                                   f"{im.ci_high[k]:.2f}]", "covered" if cov else "not covered"))
+            rows.append(
+                Comparison(
+                    f"planted inactivity ratio, n = {n} (generator)",
+                    f"{val:.2f}",
+                    f"{im.ratio[k]:.2f} [{im.ci_low[k]:.2f}, {im.ci_high[k]:.2f}]",
+                    "covered" if cov else "not covered",
+                )
+            )
             head_churn[str(n)] = {"planted": val, "measured": float(im.ratio[k]), "covered": cov}
     if head_churn:
         head["churn"] = head_churn
@@ -341,8 +395,9 @@ def _truth_rows(run: MatchingRun, truth: dict) -> tuple[list[Comparison], dict]:
 @register_section("matching", order=30)
 def matching_section(ctx) -> Section | None:
     """Report section "Matching experiments" (§6.2.3); result in ctx.results["matching"]."""
-    run = analyze_matching(ctx.store, Path(ctx.out_dir) / "matching",
-                           MatchingConfig(seed=int(ctx.seed)))
+    run = analyze_matching(
+        ctx.store, Path(ctx.out_dir) / "matching", MatchingConfig(seed=int(ctx.seed))
+    )
     ctx.results["matching"] = run
     r = run.result
     head = run.headline()
@@ -367,8 +422,7 @@ def matching_section(ctx) -> Section | None:
         f"{r.config.threshold} (§6.2.2). Q4: {r.influence.n_units:,} units; Q5: "
         f"{im.n_units:,} units ({im.n_treatment:,} imbalanced, {im.n_control:,} balanced "
         "controls). Confidence intervals are "
-        + ("two-way clustered by user and week" if r.config.cluster_week
-           else "clustered by user")
+        + ("two-way clustered by user and week" if r.config.cluster_week else "clustered by user")
         + ". The placebo compares the "
         "groups on b_w/b̄_w, the week of the link creation, where no influence can act yet; "
         "it measures the regression to the mean that selecting on b̄_w puts into Eq. 4.</p>"
@@ -379,6 +433,11 @@ def matching_section(ctx) -> Section | None:
         + "<h3>Inactivity (Fig. 11)</h3>"
         + frame_to_html(im.to_frame())
     )
-    return Section(key="matching", title="Matching experiments (beautiful-and-damned §6.2)",
-                   headline=_finite(json.loads(dumps(headline))), html=html, figures=run.figures,
-                   comparisons=comparisons)
+    return Section(
+        key="matching",
+        title="Matching experiments (beautiful-and-damned §6.2)",
+        headline=_finite(json.loads(dumps(headline))),
+        html=html,
+        figures=run.figures,
+        comparisons=comparisons,
+    )

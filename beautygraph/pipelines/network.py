@@ -203,43 +203,83 @@ class NetworkResult:
         h = self._headline()
         rows = [
             Comparison("mean user beauty (Fig. 5)", _f(PAPER["beauty_mean"]), _f(h["beauty_mean"])),
-            Comparison("Gini of average beauty (Fig. 5)", _f(PAPER["gini_beauty"]), _f(h["gini_beauty"])),
-            Comparison("Gini of favourites per photo (Fig. 5)", _f(PAPER["gini_favorites"]),
-                       _f(h["gini_favorites"])),
+            Comparison(
+                "Gini of average beauty (Fig. 5)", _f(PAPER["gini_beauty"]), _f(h["gini_beauty"])
+            ),
+            Comparison(
+                "Gini of favourites per photo (Fig. 5)",
+                _f(PAPER["gini_favorites"]),
+                _f(h["gini_favorites"]),
+            ),
         ]
-        labels = {"indegree": "in-degree", "outdegree": "out-degree",
-                  "favorites": "favourites received", "photos": "number of photos"}
+        labels = {
+            "indegree": "in-degree",
+            "outdegree": "out-degree",
+            "favorites": "favourites received",
+            "photos": "number of photos",
+        }
         for name, r in self.connectivity.results.items():
-            rows.append(Comparison(
-                f"Spearman ρ beauty vs. {labels.get(name, name)} (Q1, Fig. 6)",
-                _f(PAPER["spearman"].get(name)),
-                f"{_f(r.rho)} [{_f(r.low)}, {_f(r.high)}]",
-                "95 % CI (Fisher z)",
-            ))
+            rows.append(
+                Comparison(
+                    f"Spearman ρ beauty vs. {labels.get(name, name)} (Q1, Fig. 6)",
+                    _f(PAPER["spearman"].get(name)),
+                    f"{_f(r.rho)} [{_f(r.low)}, {_f(r.high)}]",
+                    "95 % CI (Fisher z)",
+                )
+            )
         maj = h["majority_illusion"]
         rows += [
-            Comparison("users above the mean beauty (A2)", _pct(PAPER["above_mean_share"]),
-                       _pct(maj["above_mean_share"])),
-            Comparison("users whose followees exceed that share (A2)",
-                       _pct(PAPER["local_majority_share"]), _pct(maj["local_majority_share"])),
-            Comparison("users with at least double that share (A2)", "≈ " + _pct(PAPER["double_share"]),
-                       _pct(maj["double_share"])),
-            Comparison("correlation spectrum Spearman ρ (Eq. 2, Fig. 7)",
-                       _f(PAPER["spectrum_spearman"]), _f(h["spectrum_spearman"])),
-            Comparison("… with reshuffled beauty (null model)", "trend lost",
-                       _f(h["null_spectrum_spearman"]),
-                       f"mean of {len(self.spectrum.null_spearman)} permutations"),
+            Comparison(
+                "users above the mean beauty (A2)",
+                _pct(PAPER["above_mean_share"]),
+                _pct(maj["above_mean_share"]),
+            ),
+            Comparison(
+                "users whose followees exceed that share (A2)",
+                _pct(PAPER["local_majority_share"]),
+                _pct(maj["local_majority_share"]),
+            ),
+            Comparison(
+                "users with at least double that share (A2)",
+                "≈ " + _pct(PAPER["double_share"]),
+                _pct(maj["double_share"]),
+            ),
+            Comparison(
+                "correlation spectrum Spearman ρ (Eq. 2, Fig. 7)",
+                _f(PAPER["spectrum_spearman"]),
+                _f(h["spectrum_spearman"]),
+            ),
+            Comparison(
+                "… with reshuffled beauty (null model)",
+                "trend lost",
+                _f(h["null_spectrum_spearman"]),
+                f"mean of {len(self.spectrum.null_spearman)} permutations",
+            ),
             Comparison("K chosen by the gap statistic (§7)", str(PAPER["k"]), str(h["k"])),
         ]
         for c in h["clusters"]:
             p = PAPER["classes"].get(c["name"])
-            paper = (f"{_pct(p[0])}; ({p[1]:.2f}, {p[2]:.2f}, {p[3]:.2f}); "
-                     f"{p[4]:g} photos; {p[5]:g} weeks") if p else "—"
-            measured = (f"{_pct(c['share'])}; ({c['beauty']:.2f}, {c['fav_per_photo']:.2f}, "
-                        f"{c['followers']:.2f}); {c['photo_count']:.4g} photos; "
-                        f"{c['weeks_with_uploads']:.4g} weeks")
-            rows.append(Comparison(f"class {c['name']} (Tables 2–3)", paper, measured,
-                                   "share; centroid (beauty, fav/photo, followers); means"))
+            paper = (
+                (
+                    f"{_pct(p[0])}; ({p[1]:.2f}, {p[2]:.2f}, {p[3]:.2f}); "
+                    f"{p[4]:g} photos; {p[5]:g} weeks"
+                )
+                if p
+                else "—"
+            )
+            measured = (
+                f"{_pct(c['share'])}; ({c['beauty']:.2f}, {c['fav_per_photo']:.2f}, "
+                f"{c['followers']:.2f}); {c['photo_count']:.4g} photos; "
+                f"{c['weeks_with_uploads']:.4g} weeks"
+            )
+            rows.append(
+                Comparison(
+                    f"class {c['name']} (Tables 2–3)",
+                    paper,
+                    measured,
+                    "share; centroid (beauty, fav/photo, followers); means",
+                )
+            )
         return rows
 
 
@@ -301,7 +341,9 @@ def export_network_data(store) -> NetworkData:
         beauty=np.asarray(p["beauty"], dtype=np.float64),
         neighbor_beauty=np.asarray(p["neighbor_beauty"], dtype=np.float64),
         n_photos=np.nan_to_num(np.asarray(p["n_photos"], dtype=np.float64)).astype(np.int64),
-        favs_received=np.nan_to_num(np.asarray(p["favs_received"], dtype=np.float64)).astype(np.int64),
+        favs_received=np.nan_to_num(np.asarray(p["favs_received"], dtype=np.float64)).astype(
+            np.int64
+        ),
         src=follows.src,
         dst=follows.dst,
         photo_owner=owner[keep],
@@ -369,7 +411,9 @@ def compute_network(
     indeg = np.bincount(data.dst, minlength=n).astype(np.int64)
     outdeg = np.bincount(data.src, minlength=n).astype(np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        favpp = np.where(data.n_photos > 0, data.favs_received / np.maximum(data.n_photos, 1), np.nan)
+        favpp = np.where(
+            data.n_photos > 0, data.favs_received / np.maximum(data.n_photos, 1), np.nan
+        )
     favpp = np.where(scored, favpp, np.nan)
     weeks = active_weeks(data.photo_owner, data.photo_uploaded_at, n)
     seconds["prepare"] = time.perf_counter() - t
@@ -383,8 +427,12 @@ def compute_network(
     say("connectivity (Q1, Fig. 6)")
     con = connectivity(
         beauty,
-        {"indegree": indeg, "outdegree": outdeg, "favorites": data.favs_received,
-         "photos": data.n_photos},
+        {
+            "indegree": indeg,
+            "outdegree": outdeg,
+            "favorites": data.favs_received,
+            "photos": data.n_photos,
+        },
     )
     b_in = log_binned_mean(indeg, beauty, min_count=5)
     b_out = log_binned_mean(outdeg, beauty, min_count=5)
@@ -411,8 +459,16 @@ def compute_network(
             f"only {n_scored} users have a beauty: too few to choose K by the gap statistic"
         )
     cls = user_classes(
-        beauty, favpp, indeg.astype(np.float64), n_photos=data.n_photos, weeks=weeks,
-        k=k, ks=ks, n_refs=gap_refs, gap_sample=gap_sample, seed=seed,
+        beauty,
+        favpp,
+        indeg.astype(np.float64),
+        n_photos=data.n_photos,
+        weeks=weeks,
+        k=k,
+        ks=ks,
+        n_refs=gap_refs,
+        gap_sample=gap_sample,
+        seed=seed,
     )
     seconds["classes"] = time.perf_counter() - t
 
@@ -442,11 +498,13 @@ def compute_network(
 def write_classes(store, result: NetworkResult) -> int:
     """Write ``User.cluster`` / ``User.cluster_name`` (cleared for users without a class)."""
     labels = result.classes.labels
-    frame = pd.DataFrame({
-        "id": result.user_ids,
-        "cluster": pd.array(np.where(labels >= 0, labels, 0), dtype="Int64"),
-        "cluster_name": result.cluster_names(),
-    })
+    frame = pd.DataFrame(
+        {
+            "id": result.user_ids,
+            "cluster": pd.array(np.where(labels >= 0, labels, 0), dtype="Int64"),
+            "cluster_name": result.cluster_names(),
+        }
+    )
     frame.loc[labels < 0, "cluster"] = pd.NA
     return store.write_node_props("User", frame)
 
@@ -456,25 +514,47 @@ def make_figures(result: NetworkResult) -> list[Figure]:
     from analysis.plots import network as plots
 
     figs = [
-        Figure.from_matplotlib(plots.plot_inequality(result.inequality), "network_fig5_inequality",
-                               "Fig. 5: distribution of user beauty and Lorenz curves"),
         Figure.from_matplotlib(
-            plots.plot_beauty_vs_degree(result.binned_indegree, result.binned_outdegree,
-                                        result.connectivity.rho("indegree"),
-                                        result.connectivity.rho("outdegree")),
-            "network_fig6_degree", "Fig. 6: average user beauty per log-binned in/out-degree"),
-        Figure.from_matplotlib(plots.plot_majority_illusion(result.majority),
-                               "network_majority_illusion",
-                               "Q2: share of followees above the mean beauty"),
-        Figure.from_matplotlib(plots.plot_correlation_spectrum(result.spectrum),
-                               "network_fig7_spectrum",
-                               "Fig. 7: correlation spectrum b_nn(k) and the reshuffled null"),
+            plots.plot_inequality(result.inequality),
+            "network_fig5_inequality",
+            "Fig. 5: distribution of user beauty and Lorenz curves",
+        ),
+        Figure.from_matplotlib(
+            plots.plot_beauty_vs_degree(
+                result.binned_indegree,
+                result.binned_outdegree,
+                result.connectivity.rho("indegree"),
+                result.connectivity.rho("outdegree"),
+            ),
+            "network_fig6_degree",
+            "Fig. 6: average user beauty per log-binned in/out-degree",
+        ),
+        Figure.from_matplotlib(
+            plots.plot_majority_illusion(result.majority),
+            "network_majority_illusion",
+            "Q2: share of followees above the mean beauty",
+        ),
+        Figure.from_matplotlib(
+            plots.plot_correlation_spectrum(result.spectrum),
+            "network_fig7_spectrum",
+            "Fig. 7: correlation spectrum b_nn(k) and the reshuffled null",
+        ),
     ]
     if result.classes.gap is not None:
-        figs.append(Figure.from_matplotlib(plots.plot_gap_curve(result.classes.gap),
-                                           "network_gap_curve", "§7: gap statistic of K-means"))
-    figs.append(Figure.from_matplotlib(plots.plot_class_centroids(result.classes),
-                                       "network_classes", "Table 2: class centroids"))
+        figs.append(
+            Figure.from_matplotlib(
+                plots.plot_gap_curve(result.classes.gap),
+                "network_gap_curve",
+                "§7: gap statistic of K-means",
+            )
+        )
+    figs.append(
+        Figure.from_matplotlib(
+            plots.plot_class_centroids(result.classes),
+            "network_classes",
+            "Table 2: class centroids",
+        )
+    )
     return figs
 
 
@@ -550,8 +630,16 @@ def analyze_network(
         say("exporting users, follows, photos and favourites")
         data = export_network_data(store)
         t_export = time.perf_counter() - t
-        result = compute_network(data, seed=seed, n_null=n_null, k=k, gap_refs=gap_refs,
-                                 gap_sample=gap_sample, bins=bins, progress=say)
+        result = compute_network(
+            data,
+            seed=seed,
+            n_null=n_null,
+            k=k,
+            gap_refs=gap_refs,
+            gap_sample=gap_sample,
+            bins=bins,
+            progress=say,
+        )
         result.seconds = {"cypher": t_cypher, "export": t_export, **result.seconds}
         t = time.perf_counter()
         say("writing User.cluster / User.cluster_name")
@@ -614,21 +702,35 @@ def _truth_rows(result: NetworkResult, truth: dict) -> tuple[list[Comparison], d
             head["talent_mean"] = float(tal.mean())
             head["beauty_talent_spearman"] = float(stats.spearmanr(b[ok], tal[ok]).statistic)
             head["talent_indegree_spearman"] = float(
-                stats.spearmanr(tal[ok], result.indegree[idx][ok]).statistic)
-            rows.append(Comparison("mean talent (planted) vs. mean user beauty",
-                                   _f(head["talent_mean"]), _f(result.inequality.distribution.mean),
-                                   "generator truth"))
-            rows.append(Comparison("Spearman talent vs. in-degree (planted) vs. beauty vs. in-degree",
-                                   _f(head["talent_indegree_spearman"]),
-                                   _f(result.connectivity.rho("indegree")), "generator truth"))
+                stats.spearmanr(tal[ok], result.indegree[idx][ok]).statistic
+            )
+            rows.append(
+                Comparison(
+                    "mean talent (planted) vs. mean user beauty",
+                    _f(head["talent_mean"]),
+                    _f(result.inequality.distribution.mean),
+                    "generator truth",
+                )
+            )
+            rows.append(
+                Comparison(
+                    "Spearman talent vs. in-degree (planted) vs. beauty vs. in-degree",
+                    _f(head["talent_indegree_spearman"]),
+                    _f(result.connectivity.rho("indegree")),
+                    "generator truth",
+                )
+            )
     for key, name in (("forlorn", "Forlorn beauty"), ("superstars", "Superstar")):
         planted = [index[u] for u in truth.get(key) or [] if u in index]
         if planted and name in result.classes.names:
             c = result.classes.index_of(name)
             hit = float(np.mean(result.classes.labels[np.array(planted)] == c))
             head[f"planted_{key}_in_class"] = hit
-            rows.append(Comparison(f"planted {key} found in class {name}", "—", _pct(hit),
-                                   "generator truth"))
+            rows.append(
+                Comparison(
+                    f"planted {key} found in class {name}", "—", _pct(hit), "generator truth"
+                )
+            )
     return rows, head
 
 
@@ -647,19 +749,31 @@ def section_from_result(result: NetworkResult, truth: dict | None = None) -> Sec
         "<code>cypher/neighbor_beauty.cypher</code>) and written as <code>User.beauty</code> / "
         "<code>User.neighbor_beauty</code>; the numpy recomputation on the exported arrays "
         f"agrees (max |difference|: {check}).</p>"
-        "<h3>User classes (Tables 2–3)</h3>" + frame_to_html(result.classes.to_frame())
-        + "<h3>Connectivity (Q1)</h3>" + frame_to_html(result.connectivity.to_frame())
-        + "<h3>Majority illusion (Q2)</h3>" + frame_to_html(result.majority.to_frame())
+        "<h3>User classes (Tables 2–3)</h3>"
+        + frame_to_html(result.classes.to_frame())
+        + "<h3>Connectivity (Q1)</h3>"
+        + frame_to_html(result.connectivity.to_frame())
+        + "<h3>Majority illusion (Q2)</h3>"
+        + frame_to_html(result.majority.to_frame())
     )
-    return Section(key="network", title="Beauty on the network (beautiful-and-damned §5–7)",
-                   headline=headline, html=html, figures=list(result.figures),
-                   comparisons=comparisons)
+    return Section(
+        key="network",
+        title="Beauty on the network (beautiful-and-damned §5–7)",
+        headline=headline,
+        html=html,
+        figures=list(result.figures),
+        comparisons=comparisons,
+    )
 
 
 @register_section("network", order=20)
 def network_section(ctx) -> Section | None:
     """Report section "Beauty on the network" (§5, §6.1, §7); result in ctx.results["network"]."""
-    result = analyze_network(ctx.store, Path(ctx.out_dir) / "network", seed=ctx.seed,
-                             progress=bool(getattr(ctx, "progress", False)))
+    result = analyze_network(
+        ctx.store,
+        Path(ctx.out_dir) / "network",
+        seed=ctx.seed,
+        progress=bool(getattr(ctx, "progress", False)),
+    )
     ctx.results["network"] = result
     return section_from_result(result, ctx.truth)

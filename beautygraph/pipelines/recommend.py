@@ -100,8 +100,9 @@ def _user_info(store, user_id: str) -> dict:
 
 
 def _cypher_method(method: str) -> Callable[..., list[Recommendation]]:
-    def answer(store, user_id: str, k: int = DEFAULT_K, tolerance: float = DEFAULT_TOLERANCE,
-               **_: Any) -> list[Recommendation]:
+    def answer(
+        store, user_id: str, k: int = DEFAULT_K, tolerance: float = DEFAULT_TOLERANCE, **_: Any
+    ) -> list[Recommendation]:
         info = _user_info(store, user_id)
         ub = _opt_float(info.get("beauty"))
         if method == "bb" and ub is None:
@@ -109,8 +110,7 @@ def _cypher_method(method: str) -> Callable[..., list[Recommendation]]:
                 f"user {user_id!r} has no beauty yet, which the bb recommender needs: score "
                 "the photos and run `beautygraph analyze network` first"
             )
-        rows = store.run(f"recommend_{method}", user=user_id, k=int(k),
-                         tolerance=float(tolerance))
+        rows = store.run(f"recommend_{method}", user=user_id, k=int(k), tolerance=float(tolerance))
         return [
             Recommendation(
                 user_id=str(r["user_id"]),
@@ -249,8 +249,9 @@ def _export_graph(store, props: Sequence[str] = ("beauty",)):
     return users, follows
 
 
-def _resolve_users(users_tbl, users: Sequence[str] | None, sample: int | None,
-                   seed: int) -> np.ndarray | None:
+def _resolve_users(
+    users_tbl, users: Sequence[str] | None, sample: int | None, seed: int
+) -> np.ndarray | None:
     if users is not None and sample is not None:
         raise UserError("give either a list of users or a sample size, not both")
     if users is not None:
@@ -295,20 +296,30 @@ def recommend_batch(
             "run `beautygraph analyze network` first"
         )
     rec = fof.recommend(
-        follows.src, follows.dst, len(users_tbl), method, k=int(k), tolerance=float(tolerance),
-        beauty=beauty, users=rows, max_paths=max_paths, on_chunk=progress,
+        follows.src,
+        follows.dst,
+        len(users_tbl),
+        method,
+        k=int(k),
+        tolerance=float(tolerance),
+        beauty=beauty,
+        users=rows,
+        max_paths=max_paths,
+        on_chunk=progress,
     )
     frame = rec.to_frame(users_tbl.ids)
     n_users = len(users_tbl) if rows is None else len(np.unique(rows))
     written = 0
     if write:
-        rels = pd.DataFrame({
-            "src": frame["user"].astype(str),
-            "dst": frame["candidate"].astype(str),
-            "method": method,
-            "rank": frame["rank"].astype(np.int64),
-            "score": frame["score"].astype(float),
-        })
+        rels = pd.DataFrame(
+            {
+                "src": frame["user"].astype(str),
+                "dst": frame["candidate"].astype(str),
+                "method": method,
+                "rank": frame["rank"].astype(np.int64),
+                "score": frame["score"].astype(float),
+            }
+        )
         written = store.replace_rels("RECOMMENDED", rels, where={"method": method})
     return BatchRecommendations(method, int(k), float(tolerance), n_users, frame, int(written))
 
@@ -334,8 +345,11 @@ class SimulationResult:
             pd.DataFrame({"method": m, "user": self.ids[u], "recommended": self.ids[r]})
             for m, (u, r) in self.result.pairs.items()
         ]
-        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-            columns=["method", "user", "recommended"])
+        return (
+            pd.concat(parts, ignore_index=True)
+            if parts
+            else pd.DataFrame(columns=["method", "user", "recommended"])
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """``{method: {b_recs, b_recs_ci, b_ratio, …, p_forlorn, p_forlorn_ci, n_recs}}``."""
@@ -351,8 +365,7 @@ class SimulationResult:
 
     def comparisons_dict(self) -> dict[str, Any]:
         return {
-            key: {"measured": e.value, "ci": [e.ci_low, e.ci_high],
-                  "paper": recsim.PAPER[key]}
+            key: {"measured": e.value, "ci": [e.ci_low, e.ci_high], "paper": recsim.PAPER[key]}
             for key, e in self.result.comparisons.items()
         }
 
@@ -404,15 +417,23 @@ def simulate_recommenders(
             "the users have no class yet (User.cluster_name is empty): run "
             "`beautygraph analyze network` first to compute the user classes of §7"
         )
-    forlorn = np.array([c is not None and "forlorn" in str(c).lower() for c in names],
-                       dtype=bool)
+    forlorn = np.array([c is not None and "forlorn" in str(c).lower() for c in names], dtype=bool)
     if not forlorn.any():
         log.warning("no user is in the Forlorn-beauty class; p_forlorn will be 0")
     favs = _favs_received(store, users_tbl)
     idx = recsim.sample_users(eligible, sample, seed)
     result = recsim.simulate(
-        follows.src, follows.dst, len(users_tbl), beauty, favs, forlorn, idx,
-        methods=tuple(methods), tolerance=float(tolerance), n_boot=n_boot, seed=seed,
+        follows.src,
+        follows.dst,
+        len(users_tbl),
+        beauty,
+        favs,
+        forlorn,
+        idx,
+        methods=tuple(methods),
+        tolerance=float(tolerance),
+        n_boot=n_boot,
+        seed=seed,
     )
     return SimulationResult(result, users_tbl.ids, int(forlorn.sum()), int(eligible.sum()))
 
@@ -434,8 +455,12 @@ def write_simulation(sim: SimulationResult, out_dir) -> dict[str, str]:
     }
     sim.to_frame().to_csv(paths["metrics"], index=False)
     sim.pairs_frame().to_csv(paths["pairs"], index=False)
-    payload = {"methods": sim.to_dict(), "comparisons": sim.comparisons_dict(),
-               "n_sampled": sim.result.n_sampled, "seed": sim.result.seed}
+    payload = {
+        "methods": sim.to_dict(),
+        "comparisons": sim.comparisons_dict(),
+        "n_sampled": sim.result.n_sampled,
+        "seed": sim.result.seed,
+    }
     paths["json"].write_text(dumps(payload))
     fig = Figure.from_matplotlib(plot_recommenders(sim.result), "fig12_recommenders")
     paths["figure"] = fig.save(out)
@@ -465,13 +490,18 @@ def build_section(sim: SimulationResult, truth: dict | None = None) -> Section:
         e = res.comparisons.get(key)
         if e is None:
             continue
-        comparisons.append(Comparison(
-            quantity=quantity, paper=paper,
-            measured=f"{_fmt(fmt, e.value)} (95 % CI {_fmt(fmt, e.ci_low)} … {_fmt(fmt, e.ci_high)})",
-            note=f"{res.n_sampled} sampled users, paired bootstrap",
-        ))
-    headline: dict[str, Any] = {m: {k: v for k, v in row.items() if not k.endswith("_ci")}
-                                for m, row in sim.to_dict().items()}
+        comparisons.append(
+            Comparison(
+                quantity=quantity,
+                paper=paper,
+                measured=f"{_fmt(fmt, e.value)} (95 % CI {_fmt(fmt, e.ci_low)} … {_fmt(fmt, e.ci_high)})",
+                note=f"{res.n_sampled} sampled users, paired bootstrap",
+            )
+        )
+    headline: dict[str, Any] = {
+        m: {k: v for k, v in row.items() if not k.endswith("_ci")}
+        for m, row in sim.to_dict().items()
+    }
     headline["comparisons"] = {k: e.value for k, e in res.comparisons.items()}
     headline["n_sampled"] = res.n_sampled
     body = [
@@ -490,12 +520,18 @@ def build_section(sim: SimulationResult, truth: dict | None = None) -> Section:
         body.append("<p>Against the generator's planted Forlorn-beauty users:</p>")
         body.append(frame_to_html(pd.DataFrame(rows)))
     fig = Figure.from_matplotlib(
-        plot_recommenders(res), "fig12_recommenders",
+        plot_recommenders(res),
+        "fig12_recommenders",
         "Fig. 12: b_recs, b_ratio, fav_recs, p_forlorn per recommender (95 % CIs)",
     )
-    return Section(key="recommenders", title="Friend-of-friend recommenders (§7, Fig. 12)",
-                   headline=headline, html="\n".join(body), figures=[fig],
-                   comparisons=comparisons)
+    return Section(
+        key="recommenders",
+        title="Friend-of-friend recommenders (§7, Fig. 12)",
+        headline=headline,
+        html="\n".join(body),
+        figures=[fig],
+        comparisons=comparisons,
+    )
 
 
 @register_section("recommenders", order=40)
@@ -507,12 +543,16 @@ def recommenders_section(ctx) -> Section:
     import html as _html
 
     try:
-        sim = simulate_recommenders(ctx.store, sample=min(int(ctx.n_users or 20_000), 20_000),
-                                    seed=int(ctx.seed))
+        sim = simulate_recommenders(
+            ctx.store, sample=min(int(ctx.n_users or 20_000), 20_000), seed=int(ctx.seed)
+        )
     except UserError as exc:
         log.warning("recommenders section skipped: %s", exc)
-        return Section(key="recommenders", title="Friend-of-friend recommenders (§7, skipped)",
-                       headline={"skipped": str(exc)},
-                       html=f"<p>Skipped: {_html.escape(str(exc))}</p>")
+        return Section(
+            key="recommenders",
+            title="Friend-of-friend recommenders (§7, skipped)",
+            headline={"skipped": str(exc)},
+            html=f"<p>Skipped: {_html.escape(str(exc))}</p>",
+        )
     ctx.results["recommenders"] = sim
     return build_section(sim, getattr(ctx, "truth", None))

@@ -81,8 +81,10 @@ def _probs_frame(ids, probs: np.ndarray, classes) -> pd.DataFrame:
     from scoring.beauty import beauty_from_probs
 
     classes = list(classes)
-    col = {c: probs[:, classes.index(c)] if c in classes else np.full(len(probs), np.nan)
-           for c in ("low", "medium", "high")}
+    col = {
+        c: probs[:, classes.index(c)] if c in classes else np.full(len(probs), np.nan)
+        for c in ("low", "medium", "high")
+    }
     return pd.DataFrame(
         {
             "id": np.asarray(ids, dtype=object),
@@ -99,7 +101,9 @@ def _folder_images(folder: Path) -> list[Path]:
 
     if not folder.is_dir():
         raise UserError(f"--folder {str(folder)!r} is not a folder")
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+    return sorted(
+        p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()
+    )
 
 
 def score_store(
@@ -136,7 +140,9 @@ def score_store(
     from scoring.progress import progress
 
     if batch < 1 or (workers is not None and workers < 0) or write_every < 1:
-        raise UserError(f"batch={batch} and write_every={write_every} must be >= 1, workers={workers} >= 0")
+        raise UserError(
+            f"batch={batch} and write_every={write_every} must be >= 1, workers={workers} >= 0"
+        )
     t0 = time.perf_counter()
     dev = resolve_device(device)
     if workers is None:
@@ -159,13 +165,20 @@ def score_store(
         files = _folder_images(Path(folder))
         by_stem = {p.stem: str(p) for p in files}
         if files and not any(i in by_stem for i in ids):
-            raise UserError(f"none of the {len(files)} images in {folder} is named after a Photo id")
+            raise UserError(
+                f"none of the {len(files)} images in {folder} is named after a Photo id"
+            )
         path_of = np.array([by_stem.get(i) for i in ids], dtype=object)
     else:
         path_of = np.array(
-            [None if not (isinstance(p, str) and p.strip()) else
-             str(Path(p)) if Path(p).is_absolute() else str(root / p)
-             for p in photos.props["path"]],
+            [
+                None
+                if not (isinstance(p, str) and p.strip())
+                else str(Path(p))
+                if Path(p).is_absolute()
+                else str(root / p)
+                for p in photos.props["path"]
+            ],
             dtype=object,
         )
     has_path = np.array([p is not None for p in path_of], dtype=bool)
@@ -203,9 +216,16 @@ def score_store(
         users = dict(rows[0]) if rows else {}
     skipped = [(str(sel_ids[i]), p, why) for i, (p, why) in skips.items.items()]
     return ScoreStoreResult(
-        n_photos=len(ids), n_scored=n_scored, n_already=n_already, n_no_path=n_no_path,
-        n_skipped=len(skipped), skipped=skipped, users=users,
-        seconds=time.perf_counter() - t0, device=str(dev), model=model_name,
+        n_photos=len(ids),
+        n_scored=n_scored,
+        n_already=n_already,
+        n_no_path=n_no_path,
+        n_skipped=len(skipped),
+        skipped=skipped,
+        users=users,
+        seconds=time.perf_counter() - t0,
+        device=str(dev),
+        model=model_name,
     )
 
 
@@ -229,9 +249,15 @@ class TrainSummary:
 
     def to_dict(self) -> dict:
         return {
-            "checkpoint": str(self.checkpoint), "n_train": self.n_train, "n_val": self.n_val,
-            "n_skipped": self.n_skipped, "skipped": self.skipped, "classes": list(self.classes),
-            "backbone": self.backbone, "device": self.device, "seconds": self.seconds,
+            "checkpoint": str(self.checkpoint),
+            "n_train": self.n_train,
+            "n_val": self.n_val,
+            "n_skipped": self.n_skipped,
+            "skipped": self.skipped,
+            "classes": list(self.classes),
+            "backbone": self.backbone,
+            "device": self.device,
+            "seconds": self.seconds,
             "history": self.history.to_dict(orient="records"),
         }
 
@@ -282,18 +308,41 @@ def train_from_labels(
     paths = np.array(resolve_image_paths(ls.image_ids, images), dtype=object)
     tr, va = _split(len(ls), val_fraction, seed)
     cfg = TrainConfig(
-        out=str(out), backbone=backbone, weights=weights, classes=ls.classes, image_size=image_size,
-        epochs=epochs, head_epochs=min(head_epochs, epochs), batch=batch, lr=lr, device=device,
-        seed=seed, workers=workers, resume=str(resume) if resume else None, deterministic=deterministic,
+        out=str(out),
+        backbone=backbone,
+        weights=weights,
+        classes=ls.classes,
+        image_size=image_size,
+        epochs=epochs,
+        head_epochs=min(head_epochs, epochs),
+        batch=batch,
+        lr=lr,
+        device=device,
+        seed=seed,
+        workers=workers,
+        resume=str(resume) if resume else None,
+        deterministic=deterministic,
     )
     res = train(
-        cfg, list(paths[tr]), ls.labels[tr], list(paths[va]), ls.labels[va], show_progress=show_progress
+        cfg,
+        list(paths[tr]),
+        ls.labels[tr],
+        list(paths[va]),
+        ls.labels[va],
+        show_progress=show_progress,
     )
 
     return TrainSummary(
-        checkpoint=res.checkpoint, history=res.to_frame(), n_train=len(tr), n_val=len(va),
-        n_skipped=len(res.skipped), skipped=res.skipped.lines(), classes=ls.classes,
-        backbone=backbone, device=str(resolve_device(device)), seconds=time.perf_counter() - t0,
+        checkpoint=res.checkpoint,
+        history=res.to_frame(),
+        n_train=len(tr),
+        n_val=len(va),
+        n_skipped=len(res.skipped),
+        skipped=res.skipped.lines(),
+        classes=ls.classes,
+        backbone=backbone,
+        device=str(resolve_device(device)),
+        seconds=time.perf_counter() - t0,
     )
 
 
@@ -310,7 +359,9 @@ def read_raters(path: str | os.PathLike) -> pd.DataFrame:
         for o in options:
             if o in lower:
                 return lower[o]
-        raise UserError(f"{path}: need a {what} column (one of {', '.join(options)}); got {list(df.columns)}")
+        raise UserError(
+            f"{path}: need a {what} column (one of {', '.join(options)}); got {list(df.columns)}"
+        )
 
     img = pick(("image", "image_id", "photo_id", "id"), "image")
     rater = pick(("rater", "rater_id", "worker", "worker_id", "annotator"), "rater")
@@ -318,9 +369,16 @@ def read_raters(path: str | os.PathLike) -> pd.DataFrame:
     g = pd.to_numeric(df[grade], errors="coerce")
     bad = np.flatnonzero(g.isna().to_numpy() | (g.to_numpy() != np.round(g.to_numpy())))
     if bad.size:
-        raise UserError(f"{path}:{bad[0] + 2}: {grade} must be an integer grade; got {df[grade].iloc[bad[0]]!r}")
-    return pd.DataFrame({"image_id": df[img].astype(str).str.strip(), "rater": df[rater].astype(str),
-                         "grade": g.astype(int)})
+        raise UserError(
+            f"{path}:{bad[0] + 2}: {grade} must be an integer grade; got {df[grade].iloc[bad[0]]!r}"
+        )
+    return pd.DataFrame(
+        {
+            "image_id": df[img].astype(str).str.strip(),
+            "rater": df[rater].astype(str),
+            "grade": g.astype(int),
+        }
+    )
 
 
 @dataclass
@@ -372,8 +430,16 @@ def evaluate_from_labels(
     if workers is None:
         workers = default_workers(dev)
     with progress(len(paths), "evaluating", show_progress) as bar:
-        preds = predict_paths(loaded.model, paths, loaded.transform, loaded.classes, dev,
-                              batch_size=batch, workers=workers, on_progress=bar.advance)
+        preds = predict_paths(
+            loaded.model,
+            paths,
+            loaded.transform,
+            loaded.classes,
+            dev,
+            batch_size=batch,
+            workers=workers,
+            on_progress=bar.advance,
+        )
     scores = ls.scores if np.isfinite(ls.scores).sum() >= 4 else None
     result = evaluate_predictions(preds.probs, ls.labels, loaded.classes, scores)
     if raters is not None:
@@ -394,7 +460,9 @@ def evaluate_from_labels(
         files.append(str(out / "predictions.csv"))
         if result.deciles is not None:
             result.deciles.to_frame().to_csv(out / "deciles.csv", index=False)
-            fig = Figure.from_matplotlib(plot_deciles(result.deciles, rho=result.spearman.rho), "beauty_deciles")
+            fig = Figure.from_matplotlib(
+                plot_deciles(result.deciles, rho=result.spearman.rho), "beauty_deciles"
+            )
             files += [str(out / "deciles.csv"), str(fig.save(out))]
         if result.reliability is not None:
             result.reliability.to_frame().to_csv(out / "reliability.csv", index=False)
@@ -426,7 +494,9 @@ class DemoScoringConfig:
 def _demo_photos(ctx) -> pd.DataFrame:
     """Photos with a rendered image and a known beauty (from photos.csv via the store)."""
     photos = ctx.store.export_nodes("Photo", ["path", "beauty"])
-    df = pd.DataFrame({"id": photos.ids, "path": photos.props["path"], "true_beauty": photos.props["beauty"]})
+    df = pd.DataFrame(
+        {"id": photos.ids, "path": photos.props["path"], "true_beauty": photos.props["beauty"]}
+    )
     rendered = None
     if ctx.truth and isinstance(ctx.truth.get("images"), dict):
         rendered = set(ctx.truth["images"])
@@ -451,8 +521,10 @@ def run_demo_scoring(ctx, cfg: DemoScoringConfig | None = None, **overrides) -> 
     t0 = time.perf_counter()
     df = _demo_photos(ctx)
     if len(df) < cfg.min_images:
-        return {"skipped": f"only {len(df)} rendered photos with a known beauty (need {cfg.min_images}); "
-                           "generate with --images"}
+        return {
+            "skipped": f"only {len(df)} rendered photos with a known beauty (need {cfg.min_images}); "
+            "generate with --images"
+        }
     from scoring.device import resolve_device
 
     on_gpu = resolve_device("auto").type == "cuda"
@@ -466,16 +538,30 @@ def run_demo_scoring(ctx, cfg: DemoScoringConfig | None = None, **overrides) -> 
     labels = quantile_buckets(train_df["true_beauty"].to_numpy())
     paths = [str(Path(ctx.data_dir) / p) for p in train_df["path"]]
     tcfg = TrainConfig(
-        out=str(Path(ctx.out_dir) / "beauty_model.pt"), backbone=cfg.backbone, weights=cfg.weights,
-        classes=CLASSES, image_size=cfg.image_size, epochs=epochs, head_epochs=min(cfg.head_epochs, epochs),
-        batch=cfg.batch, lr=cfg.lr, device="auto", seed=ctx.seed,
+        out=str(Path(ctx.out_dir) / "beauty_model.pt"),
+        backbone=cfg.backbone,
+        weights=cfg.weights,
+        classes=CLASSES,
+        image_size=cfg.image_size,
+        epochs=epochs,
+        head_epochs=min(cfg.head_epochs, epochs),
+        batch=cfg.batch,
+        lr=cfg.lr,
+        device="auto",
+        seed=ctx.seed,
     )
     res = train(tcfg, paths, labels, show_progress=ctx.progress)
     t_train = time.perf_counter() - t0
     loaded = LoadedModel(res.model, res.transform, CLASSES, cfg.backbone, {})
     scored = score_store(
-        ctx.store, model=loaded, device="auto", batch=64, data_dir=ctx.data_dir,
-        photo_ids=test_df["id"].tolist(), overwrite=True, show_progress=ctx.progress,
+        ctx.store,
+        model=loaded,
+        device="auto",
+        batch=64,
+        data_dir=ctx.data_dir,
+        photo_ids=test_df["id"].tolist(),
+        overwrite=True,
+        show_progress=ctx.progress,
     )
     got = ctx.store.export_nodes("Photo", ["beauty"])
     pred = pd.Series(got.props["beauty"], index=got.ids).loc[test_df["id"]].to_numpy()
@@ -484,20 +570,36 @@ def run_demo_scoring(ctx, cfg: DemoScoringConfig | None = None, **overrides) -> 
     ok = ~test_df["id"].isin(skipped_ids).to_numpy() & np.isfinite(pred)
     sp = spearman_ci(pred[ok], true[ok])
     deciles = decile_table(pred[ok], true[ok])
-    test_labels = np.searchsorted(np.quantile(train_df["true_beauty"], [1 / 3, 2 / 3]), true[ok], side="left")
+    test_labels = np.searchsorted(
+        np.quantile(train_df["true_beauty"], [1 / 3, 2 / 3]), true[ok], side="left"
+    )
     got_p = ctx.store.export_nodes("Photo", list(PROB_COLUMNS))
-    probs = np.column_stack([pd.Series(got_p.props[c], index=got_p.ids).loc[test_df["id"]].to_numpy()[ok]
-                             for c in PROB_COLUMNS])
+    probs = np.column_stack(
+        [
+            pd.Series(got_p.props[c], index=got_p.ids).loc[test_df["id"]].to_numpy()[ok]
+            for c in PROB_COLUMNS
+        ]
+    )
     acc = float((probs.argmax(1) == test_labels).mean())
     return {
-        "spearman": sp.rho, "spearman_ci": [sp.ci_low, sp.ci_high], "spearman_p": sp.p_value,
-        "n_train": int(len(tr)), "n_test": int(ok.sum()), "n_skipped": scored.n_skipped,
-        "accuracy_3class": acc, "paper_rho": PAPER_CROWD_RHO, "beats_paper": bool(sp.rho > PAPER_CROWD_RHO),
-        "backbone": cfg.backbone, "image_size": cfg.image_size, "epochs": epochs,
+        "spearman": sp.rho,
+        "spearman_ci": [sp.ci_low, sp.ci_high],
+        "spearman_p": sp.p_value,
+        "n_train": int(len(tr)),
+        "n_test": int(ok.sum()),
+        "n_skipped": scored.n_skipped,
+        "accuracy_3class": acc,
+        "paper_rho": PAPER_CROWD_RHO,
+        "beats_paper": bool(sp.rho > PAPER_CROWD_RHO),
+        "backbone": cfg.backbone,
+        "image_size": cfg.image_size,
+        "epochs": epochs,
         "head_epochs": min(cfg.head_epochs, epochs),
-        "train_seconds": t_train, "score_images_per_s": scored.images_per_s,
+        "train_seconds": t_train,
+        "score_images_per_s": scored.images_per_s,
         "users_with_beauty": scored.users.get("with_beauty"),
-        "_deciles": deciles, "_history": res.to_frame(),
+        "_deciles": deciles,
+        "_history": res.to_frame(),
     }
 
 
@@ -510,26 +612,48 @@ def scoring_section(ctx) -> Section:
     out = run_demo_scoring(ctx)
     ctx.results["scoring"] = {k: v for k, v in out.items() if not k.startswith("_")}
     if "skipped" in out:
-        return Section(key="beauty", title="Image beauty (CNN)", headline={"skipped": out["skipped"]},
-                       html=f"<p>Skipped: {out['skipped']}.</p>")
+        return Section(
+            key="beauty",
+            title="Image beauty (CNN)",
+            headline={"skipped": out["skipped"]},
+            html=f"<p>Skipped: {out['skipped']}.</p>",
+        )
     deciles, history = out.pop("_deciles"), out.pop("_history")
     figs = [
         Figure.from_matplotlib(
-            plot_deciles(deciles, ylabel="mean true beauty (generator)", rho=out["spearman"],
-                         title="Mean planted beauty per predicted-beauty bin"),
-            "beauty_deciles", "Fig. 4 analogue: mean true beauty per 0.1-bin of predicted beauty (95% CI)",
+            plot_deciles(
+                deciles,
+                ylabel="mean true beauty (generator)",
+                rho=out["spearman"],
+                title="Mean planted beauty per predicted-beauty bin",
+            ),
+            "beauty_deciles",
+            "Fig. 4 analogue: mean true beauty per 0.1-bin of predicted beauty (95% CI)",
         ),
-        Figure.from_matplotlib(plot_training(history), "beauty_training", "Loss and accuracy per epoch"),
+        Figure.from_matplotlib(
+            plot_training(history), "beauty_training", "Loss and accuracy per epoch"
+        ),
     ]
     lo, hi = out["spearman_ci"]
     comps = [
-        Comparison("Spearman ρ, predicted vs. reference beauty", f"{PAPER_CROWD_RHO:.2f} (crowd, n=3000)",
-                   f"{out['spearman']:.2f} [{lo:.2f}, {hi:.2f}] (n={out['n_test']})",
-                   "beats the paper's bar" if out["beats_paper"] else "below the paper's bar"),
-        Comparison("3-class accuracy", f"{PAPER_3CLASS_ACCURACY:.1%}", f"{out['accuracy_3class']:.1%}",
-                   "tertiles of the known beauty"),
-        Comparison("mean reference score rises with predicted bin", "linear increase (Fig. 4)",
-                   "increasing" if _mostly_increasing(deciles) else "not monotone", ""),
+        Comparison(
+            "Spearman ρ, predicted vs. reference beauty",
+            f"{PAPER_CROWD_RHO:.2f} (crowd, n=3000)",
+            f"{out['spearman']:.2f} [{lo:.2f}, {hi:.2f}] (n={out['n_test']})",
+            "beats the paper's bar" if out["beats_paper"] else "below the paper's bar",
+        ),
+        Comparison(
+            "3-class accuracy",
+            f"{PAPER_3CLASS_ACCURACY:.1%}",
+            f"{out['accuracy_3class']:.1%}",
+            "tertiles of the known beauty",
+        ),
+        Comparison(
+            "mean reference score rises with predicted bin",
+            "linear increase (Fig. 4)",
+            "increasing" if _mostly_increasing(deciles) else "not monotone",
+            "",
+        ),
     ]
     html = (
         f"<p>{out['backbone']} (ImageNet weights) fine-tuned at {out['image_size']} px for "
@@ -537,11 +661,16 @@ def scoring_section(ctx) -> Section:
         f"end to end; end-to-end epochs run only on a GPU by default) on {out['n_train']} "
         f"rendered photos labelled by the tertiles of "
         f"their planted beauty; the other {out['n_test']} were scored into the graph "
-        f"(Photo.beauty by Eq. 1, then User.beauty).</p>"
-        + frame_to_html(deciles.to_frame())
+        f"(Photo.beauty by Eq. 1, then User.beauty).</p>" + frame_to_html(deciles.to_frame())
     )
-    return Section(key="beauty", title="Image beauty (CNN, §4–5)", headline=out, html=html,
-                   figures=figs, comparisons=comps)
+    return Section(
+        key="beauty",
+        title="Image beauty (CNN, §4–5)",
+        headline=out,
+        html=html,
+        figures=figs,
+        comparisons=comps,
+    )
 
 
 def _mostly_increasing(deciles) -> bool:
