@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 import click
 
+import graphdb
 from beautygraph.report import dumps
-
-DEFAULT_DB = "./beautygraph.lbdb"
+from beautygraph.steps import Step, Steps
 
 
 class AppContext:
@@ -32,8 +33,6 @@ class AppContext:
         create it), so a mistyped ``--db`` path is an error, not a new empty database.
         """
         if self._store is None:
-            import graphdb
-
             self._store = graphdb.connect(self.db, read_only=read_only, create=create)
         return self._store
 
@@ -46,11 +45,14 @@ class AppContext:
 pass_app = click.make_pass_decorator(AppContext)
 
 
+DEFAULT_DB = graphdb.DEFAULT_DB
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     default=lambda: os.environ.get("BEAUTYGRAPH_DB", DEFAULT_DB),
-    show_default="./beautygraph.lbdb or $BEAUTYGRAPH_DB",
+    show_default=f"{DEFAULT_DB} or $BEAUTYGRAPH_DB",
     help="Embedded database path, or bolt://… / neo4j://… for a Neo4j 5 server "
     "(credentials from NEO4J_USER / NEO4J_PASSWORD).",
 )
@@ -78,20 +80,54 @@ def echo_json(obj) -> None:
     click.echo(dumps(obj))
 
 
-def run_with_steps(enabled: bool, description: str, work):
-    """Call ``work(step)`` with a rich progress bar fed by ``step(stage, done, total)``
-    callbacks when ``enabled``, else ``work(None)``; returns what ``work`` returns."""
-    if not enabled:
-        return work(None)
-    from rich.progress import Progress
+class RichSteps(Steps):
+    """The CLI's :class:`~beautygraph.steps.Steps`: one transient rich bar per open stage
+    (a spinner for stages without a total), labelled ``outer › inner``."""
 
-    with Progress(transient=True) as bar:
-        task = bar.add_task(description, total=None)
+    def __init__(self) -> None:
+        super().__init__()
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
-        def step(stage: str, done: int, total: int) -> None:
-            bar.update(task, description=f"{description}: {stage}", completed=done, total=total)
+        self._bar = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._tasks: dict[int, Any] = {}
 
-        return work(step)
+    def _started(self, step: Step) -> None:
+        if not self._tasks:
+            self._bar.start()
+        self._tasks[id(step)] = self._bar.add_task(" › ".join(self.path), total=step.total)
+
+    def _advanced(self, step: Step, n: int) -> None:
+        task = self._tasks.get(id(step))
+        if task is not None:
+            self._bar.advance(task, n)
+
+    def _finished(self, step: Step) -> None:
+        task = self._tasks.pop(id(step), None)
+        if task is not None:
+            self._bar.remove_task(task)
+        if not self._tasks:
+            self._bar.stop()
+
+
+def cli_steps(json_mode: bool, quiet: bool = False) -> Steps:
+    """Rich progress bars on a terminal, silent (timing only) in --json / --quiet mode."""
+    return RichSteps() if show_progress(json_mode, quiet) else Steps()
 
 
 def show_progress(json_mode: bool, quiet: bool = False) -> bool:

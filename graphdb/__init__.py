@@ -16,6 +16,9 @@ from graphdb.errors import ConnectionFailed, GraphDBError, ValidationFailed
 __all__ = [
     "connect",
     "is_server_uri",
+    "embedded_path",
+    "remove_embedded",
+    "DEFAULT_DB",
     "Store",
     "NodeTable",
     "EdgeTable",
@@ -26,11 +29,27 @@ __all__ = [
 ]
 
 _SERVER_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
-DEFAULT_DB = "./beautygraph.lbdb"
+_EMBEDDED_SUFFIX = ".lbdb"
+DEFAULT_DB = f"./beautygraph{_EMBEDDED_SUFFIX}"
 
 
 def is_server_uri(uri: str) -> bool:
     return uri.lower().startswith(_SERVER_SCHEMES)
+
+
+def embedded_path(folder: str | os.PathLike, name: str) -> Path:
+    """The path of an embedded database called ``name`` inside ``folder``."""
+    return Path(folder) / f"{name}{_EMBEDDED_SUFFIX}"
+
+
+def remove_embedded(path: str | os.PathLike) -> None:
+    """Delete the embedded database at ``path`` with its side files (write-ahead log,
+    lock, …: every entry whose name starts with the database's name); no error if absent."""
+    import shutil
+
+    path = Path(path)
+    for p in path.parent.glob(f"{path.name}*"):
+        shutil.rmtree(p) if p.is_dir() else p.unlink()
 
 
 def connect(

@@ -15,17 +15,16 @@ equals the topic's name or one of its aliases after :func:`normalise_tag`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
+from beautygraph.steps import Steps, as_steps
+from beautygraph.vocabulary import BABELNET_DOMAINS
 from graphdb import schema
 from graphdb import validate as v
 from graphdb.base import LoadCounts, Store
 from graphdb.errors import GraphDBError
-
-Progress = Callable[[str, int, int], None]
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -38,12 +37,6 @@ def normalise_tag(text: str) -> str:
 def split_list(text: str) -> list[str]:
     """``;``-separated cell → stripped non-empty items."""
     return [t.strip() for t in str(text).split(";") if t.strip()]
-
-
-def _domains() -> tuple[str, ...]:
-    from scoring.domains import BABELNET_DOMAINS
-
-    return BABELNET_DOMAINS
 
 
 def read_folder(folder: str | Path, store: Store | None = None) -> dict[str, pd.DataFrame]:
@@ -91,7 +84,7 @@ def read_folder(folder: str | Path, store: Store | None = None) -> dict[str, pd.
         t = raw["topics"]
         f = fname("topics")
         v.check_ids(f, t, "topic_id", problems)
-        v.check_choice(f, t, "domain", _domains(), problems)
+        v.check_choice(f, t, "domain", BABELNET_DOMAINS, problems)
         problems.add_rows(
             f, t, (t["name"].astype(str).str.strip() == "").to_numpy(), "name", "empty topic name"
         )
@@ -262,27 +255,29 @@ def new_rows(store: Store, frames: dict[str, pd.DataFrame]) -> dict[str, pd.Data
     return out
 
 
-def load_folder(store: Store, folder: str | Path, progress: Progress | None = None) -> LoadCounts:
+def load_folder(store: Store, folder: str | Path, steps: Steps | None = None) -> LoadCounts:
     """Validate ``folder`` completely, then insert its new nodes and relationships.
+
+    ``steps`` (:mod:`beautygraph.steps`) gets a ``validate`` stage and an ``insert`` stage
+    that advances once per label / relationship type.
 
     Returns the number of rows added per label/type.  Raises
     :class:`graphdb.errors.ValidationFailed` (nothing written) on any input problem.
     """
-    frames = read_folder(folder, store)
-    todo = new_rows(store, frames)
-    steps = [k for k in (*_NODE_ORDER, *_REL_ORDER) if k in todo]
+    steps = as_steps(steps)
+    with steps("validate"):
+        frames = read_folder(folder, store)
+        todo = new_rows(store, frames)
+    order = [k for k in (*_NODE_ORDER, *_REL_ORDER) if k in todo]
     added_nodes: dict[str, int] = {}
     added_rels: dict[str, int] = {}
-    with store.transaction():
-        for i, key in enumerate(steps):
-            if progress:
-                progress(key, i, len(steps))
+    with steps("insert", total=len(order)) as step, store.transaction():
+        for key in order:
             if key in schema.NODE_PROPS:
                 added_nodes[key] = store.insert_nodes(key, todo[key])
             else:
                 added_rels[key] = store.insert_rels(key, todo[key])
-    if progress:
-        progress("done", len(steps), len(steps))
+            step.advance()
     return LoadCounts(nodes=added_nodes, relationships=added_rels)
 
 

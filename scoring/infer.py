@@ -16,6 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from beautygraph.steps import Step
 from scoring.beauty import beauty_from_probs
 from scoring.data import ImageDataset, SkipLog, make_loader
 from scoring.device import autocast, to_device
@@ -88,7 +89,7 @@ def predict_paths(
     amp: bool = True,
     channels_last: bool = True,
     on_batch: Callable[[np.ndarray, np.ndarray], None] | None = None,
-    on_progress: Callable[[int], None] | None = None,
+    step: Step | None = None,
 ) -> Predictions:
     """Class probabilities for every path (NaN rows for unreadable ones)."""
     paths = [str(p) for p in paths]
@@ -104,8 +105,8 @@ def predict_paths(
         probs[idx] = p
         if on_batch is not None:
             on_batch(idx, p)
-        if on_progress is not None:
+        if step is not None:
             now = len(skips) + int((~np.isnan(probs[:, 0])).sum())
-            on_progress(now - seen)
+            step.advance(now - seen)
             seen = now
     return Predictions(paths=paths, probs=probs, classes=tuple(classes), skipped=skips)

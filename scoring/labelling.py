@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import torch
 
+from beautygraph.steps import Step
 from scoring.backbones import ImageNetClassifier, build_imagenet_classifier
 from scoring.data import ImageDataset, SkipLog, make_loader
 from scoring.device import resolve_device
@@ -85,7 +86,7 @@ def label_images(
     batch_size: int = 32,
     workers: int = 0,
     device: str | torch.device | None = "auto",
-    on_progress: Callable[[int], None] | None = None,
+    step: Step | None = None,
 ) -> LabelResult:
     """The top-1 ImageNet class of every image in ``paths`` (§3).
 
@@ -95,7 +96,8 @@ def label_images(
     classifier : from :func:`load_classifier` / ``build_imagenet_classifier``.
     batch_size, workers : DataLoader settings (``workers`` decoding processes).
     device : ``"auto"`` (CUDA when present), ``"cpu"``, ``"cuda"``.
-    on_progress : called with the number of images finished after each batch.
+    step : a running stage of :mod:`beautygraph.steps`, advanced by the number of images
+        finished after each batch.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size={batch_size} must be >= 1")
@@ -116,14 +118,14 @@ def label_images(
             top = p.argmax(axis=1)
             cls_idx[idx] = top
             prob[idx] = p[np.arange(len(top)), top]
-            if on_progress is not None:
+            if step is not None:
                 now = len(skips) + int((cls_idx >= 0).sum())
-                on_progress(now - done)
+                step.advance(now - done)
                 done = now
-        if on_progress is not None:  # batches made only of skipped images
+        if step is not None:  # batches made only of skipped images
             rest = len(skips) + int((cls_idx >= 0).sum()) - done
             if rest:
-                on_progress(rest)
+                step.advance(rest)
         classifier.model.to("cpu")
     seconds = time.perf_counter() - start
     cats = classifier.categories

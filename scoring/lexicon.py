@@ -32,7 +32,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from scoring.domains import BABELNET_DOMAINS
+from beautygraph.vocabulary import BABELNET_DOMAINS
 from scoring.errors import ScoringError
 
 __all__ = [

@@ -21,12 +21,12 @@ import numpy as np
 import torch
 from torch import nn
 
+from beautygraph.steps import Steps, as_steps
 from scoring.data import ImageDataset, SkipLog, make_loader
 from scoring.device import autocast, autocast_dtype, resolve_device, seed_everything, to_device
 from scoring.errors import ScoringError
 from scoring.labels import CLASSES
 from scoring.model import BeautyNet, build_beauty_model, save_checkpoint
-from scoring.progress import progress
 
 __all__ = [
     "EpochMetrics",
@@ -295,7 +295,7 @@ def train(
     val_paths: Sequence[str] | None = None,
     val_labels=None,
     *,
-    show_progress: bool = False,
+    steps: Steps | None = None,
     on_epoch: Callable[[EpochMetrics], None] | None = None,
 ) -> TrainResult:
     """Fine-tune a :class:`BeautyNet` on labelled image paths; checkpoint after each epoch.
@@ -362,12 +362,12 @@ def train(
         return TrainResult(model.cpu(), transform, history, out, skips, start)
 
     cached: tuple[torch.Tensor, torch.Tensor] | None = None
-    with progress(len(ds), "training", show_progress) as bar:
-        for epoch in range(start, cfg.epochs):
-            head_only = epoch < cfg.head_epochs
-            model.freeze_backbone(head_only)
-            phase = "head" if head_only else "full"
-            bar.reset(len(ds), f"epoch {epoch + 1}/{cfg.epochs} ({phase})")
+    steps = as_steps(steps)
+    for epoch in range(start, cfg.epochs):
+        head_only = epoch < cfg.head_epochs
+        model.freeze_backbone(head_only)
+        phase = "head" if head_only else "full"
+        with steps(f"epoch {epoch + 1}/{cfg.epochs} ({phase})", total=len(ds)) as bar:
             loader = make_loader(
                 ds,
                 batch_size=cfg.batch,
@@ -383,7 +383,6 @@ def train(
             lr_now = optimizer.param_groups[1]["lr"]
             if head_only and cfg.cache_features:
                 if cached is None:
-                    bar.update(f"epoch {epoch + 1}/{cfg.epochs} (features)")
                     cached = extract_features(
                         model,
                         make_loader(ds, batch_size=cfg.batch, workers=cfg.workers, device=device),

@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from scoring.domains import BABELNET_DOMAINS
+from beautygraph.vocabulary import BABELNET_DOMAINS
 from scoring.errors import ScoringError
 from scoring.lexicon import (
     BabelNetLexicon,

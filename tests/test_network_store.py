@@ -19,6 +19,7 @@ from beautygraph.pipelines.network import (
     check_against_numpy,
     export_network_data,
 )
+from beautygraph.steps import RecordingSteps
 from graphdb.loader import load_folder
 
 
@@ -155,9 +156,11 @@ def test_analyze_network_on_store_writes_classes_and_files(store, tmp_path):
     _random_folder(tmp_path / "data", seed=3, n_users=80)
     load_folder(store, tmp_path / "data")
     out = tmp_path / "out"
-    messages: list[str] = []
-    res = analyze_network(store, out, seed=5, n_null=3, gap_refs=3, progress=messages.append)
-    assert messages and any("spectrum" in m for m in messages)
+    steps = RecordingSteps()
+    res = analyze_network(store, out, seed=5, n_null=3, gap_refs=3, steps=steps)
+    names = steps.names()
+    assert any("spectrum" in m for m in names) and names[-1] == "figures"
+    assert set(res.seconds) >= {"cypher", "export", "spectrum", "classes", "write_back"}
     assert 2 <= res.classes.k <= 10
     users = store.export_nodes("User", ["beauty", "cluster", "cluster_name"])
     np.testing.assert_array_equal(users.ids, res.user_ids)

@@ -17,6 +17,7 @@ from PIL import Image
 import graphdb
 from beautygraph.cli import cli
 from beautygraph.pipelines.scoring import EXIT_SKIPPED, run_demo_scoring, score_store
+from beautygraph.steps import Steps
 from graphdb.loader import load_folder
 from scoring.infer import predict_paths
 from scoring.model import build_beauty_model, save_checkpoint
@@ -316,9 +317,8 @@ def test_demo_section_on_rendered_photos(store, data_dir, tmp_path):
         data_dir=data_dir,
         truth=None,
         seed=1,
-        progress=False,
+        steps=Steps(),
         results={},
-        json_mode=True,
     )
     out = run_demo_scoring(
         ctx,

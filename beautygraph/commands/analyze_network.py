@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from beautygraph.clikit import analyze, echo_json, pass_app, show_progress
+from beautygraph.clikit import analyze, cli_steps, echo_json, pass_app
 
 
 @analyze.command("network")
@@ -59,7 +59,7 @@ def analyze_network_cmd(
         app.store(),
         out_dir,
         seed=seed,
-        progress=show_progress(json_mode, app.quiet),
+        steps=cli_steps(json_mode, app.quiet),
         n_null=n_null,
         k=k,
         plots=not no_plots,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from beautygraph.clikit import analyze, echo_json, main, pass_app, run_with_steps, show_progress
+from beautygraph.clikit import analyze, cli_steps, echo_json, main, pass_app
 from beautygraph.errors import UserError
 
 
@@ -21,10 +21,6 @@ def _sources(ctx, param, value: str) -> tuple[str, ...]:
             f"{value!r}: use a comma-separated subset of {','.join(INTEREST_SOURCES)}"
         )
     return items
-
-
-def _run_with_progress(fn, enabled: bool, **kwargs):
-    return run_with_steps(enabled, "ALF", lambda step: fn(progress=step, **kwargs))
 
 
 @main.command()
@@ -50,9 +46,8 @@ def authorities(app, alpha, beta, gamma, sources, json_mode: bool) -> None:
     """Find topical authorities (ALF): bio interests, propagation, wzf, filters, write-back."""
     from beautygraph.pipelines.alf import run_authorities
 
-    run = _run_with_progress(
-        run_authorities,
-        show_progress(json_mode, app.quiet),
+    run = run_authorities(
+        steps=cli_steps(json_mode, app.quiet),
         store=app.store(),
         alpha=alpha,
         beta=beta,

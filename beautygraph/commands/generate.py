@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from beautygraph.clikit import echo_json, main, pass_app, show_progress
+from beautygraph.clikit import cli_steps, echo_json, main, pass_app
 
 
 @main.command("generate")
@@ -78,7 +78,7 @@ def generate_cmd(
         churn=not no_churn,
         config_file=config_file,
         force=force,
-        progress=show_progress(json_mode, app.quiet),
+        steps=cli_steps(json_mode, app.quiet),
     )
     if json_mode:
         echo_json(summary)

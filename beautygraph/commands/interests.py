@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from beautygraph.clikit import analyze, echo_json, pass_app, score, show_progress
+from beautygraph.clikit import analyze, cli_steps, echo_json, pass_app, score
 from beautygraph.commands.score import backbone_name, positive_int
 
 _DEVICE = click.Choice(["auto", "cpu", "cuda"], case_sensitive=False)
@@ -168,7 +168,7 @@ def score_interests_cmd(
         all_photos=all_photos,
         overwrite=overwrite,
         limit=limit,
-        show_progress=show_progress(json_mode, app.quiet),
+        steps=cli_steps(json_mode, app.quiet),
     )
     res = profile_interests(
         store,

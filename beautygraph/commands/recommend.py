@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from beautygraph.clikit import analyze, echo_json, main, pass_app, show_progress
+from beautygraph.clikit import analyze, cli_steps, echo_json, main, pass_app
 
 _METHOD_CHOICES = ["cn", "bb", "aa", "authority"]
 
@@ -112,26 +112,16 @@ def recommend(
             _print_user(user, method, recs)
         return
     store = app.store(read_only=not write)
-    if show_progress(json_mode, app.quiet):
-        from rich.progress import Progress
-
-        n_total = sample if sample is not None else store.counts()["nodes"]["User"]
-        with Progress(transient=True) as bar:
-            task = bar.add_task(f"{method} batch", total=n_total)
-            result = pipe.recommend_batch(
-                store,
-                method,
-                sample=sample,
-                k=k,
-                tolerance=tolerance,
-                write=write,
-                seed=seed,
-                progress=lambda n: bar.advance(task, n),
-            )
-    else:
-        result = pipe.recommend_batch(
-            store, method, sample=sample, k=k, tolerance=tolerance, write=write, seed=seed
-        )
+    result = pipe.recommend_batch(
+        store,
+        method,
+        sample=sample,
+        k=k,
+        tolerance=tolerance,
+        write=write,
+        seed=seed,
+        steps=cli_steps(json_mode, app.quiet),
+    )
     if json_mode:
         echo_json(result.to_dict())
         return

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from beautygraph.clikit import echo_json, pass_app, score, show_progress
+from beautygraph.clikit import cli_steps, echo_json, pass_app, score
 
 _DEVICE = click.Choice(["auto", "cpu", "cuda"], case_sensitive=False)
 
@@ -117,7 +117,7 @@ def train_cmd(
         val_fraction=val_fraction,
         resume=resume,
         deterministic=deterministic,
-        show_progress=show_progress(json_mode, app.quiet),
+        steps=cli_steps(json_mode, app.quiet),
     )
     if json_mode:
         echo_json(summary.to_dict())
@@ -173,7 +173,7 @@ def evaluate_cmd(
         batch=batch,
         workers=workers,
         seed=seed,
-        show_progress=show_progress(json_mode, app.quiet),
+        steps=cli_steps(json_mode, app.quiet),
     )
     if json_mode:
         echo_json(rep.to_dict())
@@ -242,7 +242,7 @@ def beauty_cmd(app, model_path, device, batch, workers, data_dir, folder, overwr
         data_dir=data_dir,
         folder=folder,
         overwrite=overwrite,
-        show_progress=show_progress(json_mode, app.quiet),
+        steps=cli_steps(json_mode, app.quiet),
     )
     if json_mode:
         echo_json(res.to_dict())

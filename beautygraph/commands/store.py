@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from beautygraph.clikit import echo_json, main, pass_app, show_progress
+from beautygraph.clikit import cli_steps, echo_json, main, pass_app, show_progress
 from beautygraph.errors import UserError
+from beautygraph.steps import LineSteps
 
 
 @main.command()
@@ -28,9 +29,9 @@ def init(app, force: bool) -> None:
 @pass_app
 def load(app, folder: Path, json_mode: bool) -> None:
     """Validate FOLDER completely, then load its new rows (CSV or Parquet files)."""
-    from beautygraph.pipelines.load import load_with_progress
+    from beautygraph.pipelines.load import load_into_store
 
-    result = load_with_progress(app.store(create=True), folder, show_progress(json_mode, app.quiet))
+    result = load_into_store(app.store(create=True), folder, cli_steps(json_mode, app.quiet))
     if json_mode:
         echo_json(result)
         return
@@ -171,8 +172,7 @@ def demo(
         seed=seed,
         image_sample=image_sample,
         data_dir=data_dir,
-        progress=show_progress(json_mode, app.quiet),
-        json_mode=json_mode,
+        steps=LineSteps() if show_progress(json_mode, app.quiet) else None,
     )
     if json_mode:
         echo_json(result.headline)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from beautygraph.generate.writer import (
     write_plain_csv,
     write_truth,
 )
+from beautygraph.steps import Step, Steps, as_steps
 
 #: independent random streams per stage: adding images never changes the CSVs.
 STAGES = {
@@ -37,8 +37,6 @@ STAGES = {
     "images": 7,
 }
 
-Progress = Callable[[str, int, int], None]
-
 
 def stage_rng(seed: int, stage: str) -> np.random.Generator:
     """The numpy Generator of one stage, derived from ``seed`` only."""
@@ -46,7 +44,7 @@ def stage_rng(seed: int, stage: str) -> np.random.Generator:
 
 
 def generate(
-    config: GeneratorConfig, out_dir: str | Path, progress: Progress | None = None
+    config: GeneratorConfig, out_dir: str | Path, steps: Steps | None = None
 ) -> dict[str, Any]:
     """Generate a community into ``out_dir`` and return the truth dict (also truth.json).
 
@@ -54,7 +52,8 @@ def generate(
     ----------
     config : all parameters; see :class:`GeneratorConfig`.
     out_dir : folder to write (created; existing files of the same names are overwritten).
-    progress : optional ``progress(stage, done, total)`` callback.
+    steps : progress and timing (:mod:`beautygraph.steps`): one ``generate`` stage that
+        advances once per phase and once per week, and an ``images`` stage.
     """
     cfg = config.validate()
     check_vocabulary()
@@ -64,20 +63,23 @@ def generate(
     if (out / "images").is_dir():
         for old in sorted((out / "images").glob("p*.jpg")):
             old.unlink()
-    step = progress or (lambda stage, done, total: None)
-    n, weeks, n_topics = int(cfg.n_users), int(cfg.weeks), len(TOPICS)
-    total_steps = weeks + 6
+    steps = as_steps(steps)
+    with steps("generate", total=int(cfg.weeks) + 6) as step:
+        return _generate(cfg, out, step, steps)
 
-    step("users", 0, total_steps)
+
+def _generate(cfg: GeneratorConfig, out: Path, step: Step, steps: Steps) -> dict[str, Any]:
+    """The body of :func:`generate`; ``step`` advances once per phase and per week."""
+    n, n_topics = int(cfg.n_users), len(TOPICS)
     pop = make_population(cfg, n_topics, stage_rng(cfg.seed, "population"))
-    step("follows", 1, total_steps)
+    step.advance()
     edges = make_edges(cfg, pop, n_topics, stage_rng(cfg.seed, "graph"))
     photos, stats = simulate(
         cfg,
         pop,
         edges,
         stage_rng(cfg.seed, "timeline"),
-        progress=lambda w: step("weeks", 2 + w, total_steps),
+        step=step,
     )
 
     # -- second-level timestamps inside the weeks, never before the user joined
@@ -99,16 +101,16 @@ def generate(
     p_boost = photos.boost[p_order]
     e_order = np.lexsort((edges.dst, edges.src, edge_t))
 
-    step("favorites", weeks + 2, total_steps)
+    step.advance()
     favs = make_favorites(
         cfg, pop, edges, p_owner, p_beauty, p_t, join_t, stage_rng(cfg.seed, "favorites")
     )
-    step("text", weeks + 3, total_steps)
+    step.advance()
     rtext = stage_rng(cfg.seed, "text")
     bios, mentioned = make_bios(cfg, pop, rtext)
     tags, p_topic = make_tags(cfg, pop, p_owner, rtext)
 
-    step("write", weeks + 4, total_steps)
+    step.advance()
     uid_pa = id_strings("u", n, 6)
     pid = id_strings("p", len(p_owner), 7)
     uid = np.asarray(uid_pa.to_pylist(), dtype=object)
@@ -174,7 +176,7 @@ def generate(
     if cfg.images:
         from beautygraph.generate.images import render_images
 
-        step("images", weeks + 5, total_steps)
+        step.advance()
         truth["images"] = render_images(
             cfg,
             out,
@@ -182,7 +184,7 @@ def generate(
             p_beauty,
             p_topic,
             stage_rng(cfg.seed, "images"),
-            progress=lambda done, total: step("images", done, total),
+            steps=steps,
         )
         from beautygraph.generate.images import fitting_variants, image_domains
 
@@ -201,7 +203,7 @@ def generate(
             },
         }
     write_truth(truth, out / "truth.json")
-    step("done", total_steps, total_steps)
+    step.advance()
     return truth
 
 

@@ -32,6 +32,7 @@ import numpy as np
 
 from beautygraph.generate.config import GeneratorConfig
 from beautygraph.generate.vocab import TOPICS
+from beautygraph.steps import Steps, as_steps
 
 #: skimage.data images that ship with scikit-image (no download needed).
 GENERIC = ("astronaut", "chelsea", "coffee", "rocket", "stereo_motorcycle", "camera", "cat")
@@ -254,10 +255,10 @@ def render_images(
     beauty: np.ndarray,
     topic: np.ndarray,
     rng: np.random.Generator,
-    progress=None,
+    steps: Steps | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Write ``images/<photo_id>.jpg`` for all photos or ``image_sample`` of them;
-    ``progress(done, total)`` is called every 100 images when given."""
+    """Write ``images/<photo_id>.jpg`` for all photos or ``image_sample`` of them
+    (an ``images`` stage of ``steps`` advancing once per image)."""
     n = len(photo_ids)
     if cfg.image_sample is None or int(cfg.image_sample) >= n:
         chosen = np.arange(n)
@@ -266,19 +267,19 @@ def render_images(
     folder = out / "images"
     folder.mkdir(parents=True, exist_ok=True)
     record: dict[str, dict[str, Any]] = {}
-    for j, i in enumerate(chosen.tolist()):
-        if progress is not None and j % 100 == 0:
-            progress(j, len(chosen))
-        source, variant, rec = pick_picture(int(topic[i]), rng)
-        params = degradation_params(float(beauty[i]), rng)
-        data = render(load_source(source), params, int(cfg.rendering.size), rng, variant)
-        pid = photo_ids[i]
-        pid = pid.as_py() if hasattr(pid, "as_py") else str(pid)
-        (folder / f"{pid}.jpg").write_bytes(data)
-        record[pid] = {
-            "source": source,
-            **rec,
-            "beauty": round(float(beauty[i]), 6),
-            "degradations": params,
-        }
+    with as_steps(steps)("images", total=len(chosen)) as step:
+        for i in chosen.tolist():
+            source, variant, rec = pick_picture(int(topic[i]), rng)
+            params = degradation_params(float(beauty[i]), rng)
+            data = render(load_source(source), params, int(cfg.rendering.size), rng, variant)
+            pid = photo_ids[i]
+            pid = pid.as_py() if hasattr(pid, "as_py") else str(pid)
+            (folder / f"{pid}.jpg").write_bytes(data)
+            record[pid] = {
+                "source": source,
+                **rec,
+                "beauty": round(float(beauty[i]), 6),
+                "degradations": params,
+            }
+            step.advance()
     return record

@@ -27,6 +27,7 @@ import numpy as np
 from beautygraph.generate.config import GeneratorConfig
 from beautygraph.generate.graph import Edges
 from beautygraph.generate.population import Population
+from beautygraph.steps import Step
 
 WEEK_S = 7 * 86400
 
@@ -60,9 +61,13 @@ class TimelineStats:
 
 
 def simulate(
-    cfg: GeneratorConfig, pop: Population, edges: Edges, rng: np.random.Generator, progress=None
+    cfg: GeneratorConfig,
+    pop: Population,
+    edges: Edges,
+    rng: np.random.Generator,
+    step: Step | None = None,
 ) -> tuple[Photos, TimelineStats]:
-    """Run the weekly timeline; ``progress(week)`` is called after each week when given."""
+    """Run the weekly timeline; ``step`` advances once per week when given."""
     n, weeks = pop.n, int(cfg.weeks)
     sigma = cfg.talent.photo_noise
     inf, ch, act = cfg.planted_influence, cfg.planted_churn, cfg.activity
@@ -167,8 +172,8 @@ def simulate(
             st.churn_spells += int(np.count_nonzero(natural & (u_dorm >= act.dormancy_hazard)))
         dormant[natural] = spell[natural]
         st.natural_spells += int(np.count_nonzero(natural & (u_dorm < act.dormancy_hazard)))
-        if progress is not None:
-            progress(w)
+        if step is not None:
+            step.advance()
 
     if st.treated_units:
         st.mean_effect_treated = eff_sum / st.treated_units

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from analysis.alf.evaluation import (
 from analysis.bio_interests import TopicVocabulary, evaluate_matches, extract_interests
 from beautygraph.errors import UserError
 from beautygraph.report import Comparison, Figure, Section, frame_to_html, register_section
+from beautygraph.steps import Steps, as_steps
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +58,6 @@ __all__ = [
 INTEREST_SOURCES = ("bio", "tags", "images", "declared")
 #: Theorem 1 defaults for a parameter left out when another one is given (Corollary 1 regime)
 DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_GAMMA = 0.1, 0.01, 1.0
-
-Progress = Callable[[str, int, int], None]
-
-
-def _tick(progress: Progress | None, what: str, done: int, total: int) -> None:
-    if progress is not None:
-        progress(what, done, total)
 
 
 # -- §4.1 interests from biographies ------------------------------------------------------
@@ -114,14 +107,14 @@ def match_bios(store) -> tuple[pd.DataFrame, int, list[str]]:
     return frame, len(users), with_bio
 
 
-def extract_bio_interests(store, progress: Progress | None = None) -> BioExtraction:
+def extract_bio_interests(store, steps: Steps | None = None) -> BioExtraction:
     """Match biographies and (re)write ``INTERESTED_IN {source:'bio', score}`` (§4.1).
 
     Idempotent: the old ``bio`` interests are replaced, other sources are left alone.
     """
-    _tick(progress, "matching biographies", 0, 2)
-    frame, n_users, with_bio = match_bios(store)
-    _tick(progress, "writing bio interests", 1, 2)
+    steps = as_steps(steps)
+    with steps("matching biographies"):
+        frame, n_users, with_bio = match_bios(store)
     rels = pd.DataFrame(
         {
             "src": frame["user"].astype(str),
@@ -130,8 +123,8 @@ def extract_bio_interests(store, progress: Progress | None = None) -> BioExtract
             "score": frame["score"].astype(float),
         }
     )
-    written = store.replace_rels("INTERESTED_IN", rels, where={"source": "bio"})
-    _tick(progress, "bio interests written", 2, 2)
+    with steps("writing bio interests"):
+        written = store.replace_rels("INTERESTED_IN", rels, where={"source": "bio"})
     return BioExtraction(
         frame=frame,
         n_users=n_users,
@@ -289,7 +282,7 @@ def run_authorities(
     beta: float | None = None,
     gamma: float | None = None,
     interest_sources: Sequence[str] = ("bio",),
-    progress: Progress | None = None,
+    steps: Steps | None = None,
     extract_bio: bool = True,
 ) -> AuthorityRun:
     """The whole of ALF on the store, with write-back (§4).
@@ -304,37 +297,31 @@ def run_authorities(
     """
     sources = _check_sources(interest_sources)
     method, params = _params(alpha, beta, gamma)
+    steps = as_steps(steps)
     seconds: dict[str, float] = {}
-    steps = 5
     bio = None
-    t0 = time.perf_counter()
-    if extract_bio and "bio" in sources:
-        _tick(progress, "interests from biographies", 0, steps)
-        bio = extract_bio_interests(store)
-    seconds["bio"] = time.perf_counter() - t0
-    _tick(progress, "exporting the follower graph", 1, steps)
-    t0 = time.perf_counter()
-    graph = export_alf_graph(store, sources)
-    seconds["export"] = time.perf_counter() - t0
+    with steps("interests from biographies") as step:
+        if extract_bio and "bio" in sources:
+            bio = extract_bio_interests(store, steps)
+    seconds["bio"] = step.seconds
+    with steps("exporting the follower graph") as step:
+        graph = export_alf_graph(store, sources)
+    seconds["export"] = step.seconds
     if graph.S_c.nnz == 0:
         raise UserError(
             f"no user has interests from {list(sources)}: nothing to propagate (bios matched "
             "no topic name or alias, or that source was never written)"
         )
-    _tick(progress, f"propagating ({method})", 2, steps)
-    t0 = time.perf_counter()
-    F = propagate(graph, method, params)
-    seconds["propagate"] = time.perf_counter() - t0
-    _tick(progress, "authority scores and filters", 3, steps)
-    t0 = time.perf_counter()
-    n_in = np.asarray(graph.A.sum(axis=0)).ravel()
-    result = find_authorities(F, n_in)
-    seconds["score"] = time.perf_counter() - t0
-    _tick(progress, "writing authorities", 4, steps)
-    t0 = time.perf_counter()
-    written = write_authorities(store, graph, result)
-    seconds["write"] = time.perf_counter() - t0
-    _tick(progress, "done", 5, steps)
+    with steps(f"propagating ({method})") as step:
+        F = propagate(graph, method, params)
+    seconds["propagate"] = step.seconds
+    with steps("authority scores and filters") as step:
+        n_in = np.asarray(graph.A.sum(axis=0)).ravel()
+        result = find_authorities(F, n_in)
+    seconds["score"] = step.seconds
+    with steps("writing authorities") as step:
+        written = write_authorities(store, graph, result)
+    seconds["write"] = step.seconds
     return AuthorityRun(
         graph=graph,
         result=result,

@@ -8,14 +8,14 @@ import importlib
 import json
 import logging
 import shutil
-import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from beautygraph.errors import UserError
-from beautygraph.report import Report, Section, registered_sections
+from beautygraph.report import Report, Section, SectionBuilder, registered_sections
+from beautygraph.steps import Steps, as_steps
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,7 @@ class DemoContext:
     truth: dict | None
     seed: int
     n_users: int
-    json_mode: bool = False
-    progress: bool = False
+    steps: Steps = field(default_factory=Steps)
     results: dict[str, Any] = field(default_factory=dict)
 
 
@@ -68,7 +67,7 @@ def prepare_data(
     seed: int,
     image_sample: int | None,
     data_dir: Path | None,
-    progress: bool,
+    steps: Steps | None = None,
 ) -> tuple[Path, dict | None]:
     """Return the data folder to load (generated into OUT/data unless given) and its truth."""
     if data_dir is not None:
@@ -86,7 +85,7 @@ def prepare_data(
     config = GeneratorConfig(
         n_users=n_users, seed=seed, images=sample > 0, image_sample=sample or None
     )
-    truth = generate(config, data_dir)
+    truth = generate(config, data_dir, steps=steps)
     return data_dir, truth
 
 
@@ -96,23 +95,23 @@ def run_demo(
     seed: int = 7,
     image_sample: int | None = None,
     data_dir: Path | None = None,
-    progress: bool = False,
-    json_mode: bool = False,
+    steps: Steps | None = None,
 ) -> DemoResult:
-    """The whole pipeline on a fresh embedded store in ``out_dir``."""
+    """The whole pipeline on a fresh embedded store in ``out_dir``; ``steps`` gets one stage
+    per phase (``generate``, ``load``, then one per report section)."""
     import graphdb
-    from beautygraph.pipelines.load import load_with_progress
+    from beautygraph.pipelines.load import load_into_store
 
+    steps = as_steps(steps)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    data_dir, truth = prepare_data(out_dir, n_users, seed, image_sample, data_dir, progress)
-    timings["generate"] = time.perf_counter() - t0
+    with steps("generate") as step:
+        data_dir, truth = prepare_data(out_dir, n_users, seed, image_sample, data_dir, steps)
+    timings["generate"] = step.seconds
 
-    db_path = out_dir / "demo.lbdb"
-    for p in out_dir.glob("demo.lbdb*"):
-        shutil.rmtree(p) if p.is_dir() else p.unlink()
+    db_path = graphdb.embedded_path(out_dir, "demo")
+    graphdb.remove_embedded(db_path)
     failed: dict[str, str] = {}
     skipped: dict[str, str] = {}
     for module in PIPELINE_MODULES:
@@ -123,9 +122,9 @@ def run_demo(
 
     report = Report(title="beautygraph demo report")
     with graphdb.connect(db_path) as store:
-        t0 = time.perf_counter()
-        load_with_progress(store, data_dir, progress)
-        timings["load"] = time.perf_counter() - t0
+        with steps("load") as step:
+            load_into_store(store, data_dir, steps)
+        timings["load"] = step.seconds
         ctx = DemoContext(
             store=store,
             out_dir=out_dir,
@@ -133,32 +132,12 @@ def run_demo(
             truth=truth,
             seed=seed,
             n_users=n_users,
-            json_mode=json_mode,
-            progress=progress,
+            steps=steps,
         )
         for _order, key, builder in registered_sections():
-            t0 = time.perf_counter()
-            _status(progress, f"report section: {key}")
-            try:
-                section = builder(ctx)
-            except UserError as exc:  # e.g. too little data for this analysis: say so
-                skipped[key] = str(exc)
-                section = Section(
-                    key=key,
-                    title=f"{key} (not computed)",
-                    headline={"skipped": str(exc)},
-                    html=f"<p class='skipped'>Not computed: {html.escape(str(exc))}</p>",
-                )
-            except Exception as exc:  # one failing section must not lose the others
-                log.debug("section %s failed:\n%s", key, traceback.format_exc())
-                failed[key] = f"{type(exc).__name__}: {exc}"
-                section = Section(
-                    key=key,
-                    title=f"{key} (failed)",
-                    headline={"error": failed[key]},
-                    html=f"<p class='error'>This section failed: {html.escape(str(exc))}</p>",
-                )
-            timings[key] = time.perf_counter() - t0
+            with steps(key) as step:
+                section = _build(builder, key, ctx, failed, skipped)
+            timings[key] = step.seconds
             if section is not None:
                 report.add(section)
     report.add(_timing_section(timings))
@@ -169,11 +148,34 @@ def run_demo(
     )
 
 
-def _status(progress: bool, text: str) -> None:
-    if progress:
-        from rich.console import Console
-
-        Console(stderr=True).print(f"[dim]… {text}[/dim]")
+def _build(
+    builder: SectionBuilder,
+    key: str,
+    ctx: DemoContext,
+    failed: dict[str, str],
+    skipped: dict[str, str],
+) -> Section | None:
+    """Run one section builder; a user error skips it with the reason, any other error
+    fails it without losing the other sections."""
+    try:
+        return builder(ctx)
+    except UserError as exc:  # e.g. too little data for this analysis: say so
+        skipped[key] = str(exc)
+        return Section(
+            key=key,
+            title=f"{key} (not computed)",
+            headline={"skipped": str(exc)},
+            html=f"<p class='skipped'>Not computed: {html.escape(str(exc))}</p>",
+        )
+    except Exception as exc:  # one failing section must not lose the others
+        log.debug("section %s failed:\n%s", key, traceback.format_exc())
+        failed[key] = f"{type(exc).__name__}: {exc}"
+        return Section(
+            key=key,
+            title=f"{key} (failed)",
+            headline={"error": failed[key]},
+            html=f"<p class='error'>This section failed: {html.escape(str(exc))}</p>",
+        )
 
 
 def _timing_section(timings: dict[str, float]) -> Section:

@@ -4,13 +4,12 @@ was planted (issue 3)."""
 from __future__ import annotations
 
 import html
-import time
 from pathlib import Path
 from typing import Any
 
-from beautygraph.clikit import run_with_steps
 from beautygraph.errors import UserError
 from beautygraph.report import Comparison, Section, frame_to_html, register_section
+from beautygraph.steps import Steps, as_steps
 
 
 def run_generate(
@@ -24,7 +23,7 @@ def run_generate(
     churn: bool = True,
     config_file: Path | None = None,
     force: bool = False,
-    progress: bool = False,
+    steps: Steps | None = None,
 ) -> dict[str, Any]:
     """Build the config (file, then options), refuse a non-empty ``out_dir`` unless
     ``force``, generate, and return a summary of counts and planted effects."""
@@ -55,11 +54,10 @@ def run_generate(
     except OSError as exc:
         raise UserError(f"cannot read --config {config_file}: {exc}") from exc
 
-    t0 = time.perf_counter()
-    truth = run_with_steps(
-        progress, "generating", lambda step: generate(config, out_dir, progress=step)
-    )
-    return summarize(truth, out_dir, time.perf_counter() - t0)
+    steps = as_steps(steps)
+    with steps("generating") as step:
+        truth = generate(config, out_dir, steps=steps)
+    return summarize(truth, out_dir, step.seconds)
 
 
 def summarize(

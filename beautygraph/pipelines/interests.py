@@ -49,6 +49,7 @@ from analysis.interest_profiles import (
 )
 from beautygraph.errors import UserError
 from beautygraph.report import Comparison, Figure, Section, frame_to_html, register_section
+from beautygraph.steps import Steps, as_steps
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +126,7 @@ def label_photos(
     overwrite: bool = False,
     write_every: int = 2048,
     limit: int | None = None,
-    show_progress: bool = False,
+    steps: Steps | None = None,
     classifier=None,
 ) -> LabelPhotosResult:
     """Write the top-1 ImageNet label of each favourited photo to ``Photo.label`` (§3).
@@ -139,7 +140,6 @@ def label_photos(
     first (ties by id), so a short run covers as many users as possible.
     """
     from scoring.labelling import label_images, load_classifier
-    from scoring.progress import progress
 
     if batch_size < 1 or write_every < 1 or workers < 0:
         raise UserError(
@@ -194,7 +194,7 @@ def label_photos(
             n_unreadable=0,
             seconds=time.perf_counter() - t0,
         )
-    with progress(len(paths), f"labelling ({clf.name})", show_progress) as bar:
+    with as_steps(steps)(f"labelling ({clf.name})", total=len(paths)) as bar:
         for start in range(0, len(paths), write_every):
             chunk = slice(start, start + write_every)
             res = label_images(
@@ -203,7 +203,7 @@ def label_photos(
                 batch_size=batch_size,
                 workers=workers,
                 device=device,
-                on_progress=bar.advance,
+                step=bar,
             )
             ok = res.ok
             frame = pd.DataFrame(
@@ -330,7 +330,7 @@ def profile_interests(
         favourite photos for the tag profile.
     write : write ``INTERESTED_IN {source:'tags'|'images'}`` (replacing old ones).
     """
-    from scoring.domains import BABELNET_DOMAINS
+    from beautygraph.vocabulary import BABELNET_DOMAINS
     from scoring.lexicon import default_lexicon
 
     if topic_mode not in TOPIC_MODES:
@@ -431,7 +431,7 @@ def _profile_rows(counts: np.ndarray, k: int, user_ids: np.ndarray, domains) -> 
 
 
 def _write_interests(store, result: InterestsResult, tag_counts, img_counts, k, topic_mode):
-    from scoring.domains import BABELNET_DOMAINS
+    from beautygraph.vocabulary import BABELNET_DOMAINS
 
     topics = store.export_nodes("Topic", ["domain"])
     topic_domain = pd.DataFrame(
@@ -519,7 +519,6 @@ DEMO_LABEL_LIMIT = 400
 def interests_section(ctx) -> Section | None:
     """Demo step: label the favourited photos that have images, profile, compare, write."""
     from analysis.plots.interests import plot_domain_frequencies, plot_match_distribution
-    from beautygraph.clikit import show_progress
 
     model = ctx.results.get("interests_model", "efficientnet_lite0")
     limit = int(ctx.results.get("interests_limit", DEMO_LABEL_LIMIT))
@@ -529,7 +528,7 @@ def interests_section(ctx) -> Section | None:
         data_dir=ctx.data_dir,
         weights="DEFAULT",
         limit=limit,
-        show_progress=ctx.progress and show_progress(ctx.json_mode),
+        steps=ctx.steps,
     )
     if lab.n_labelled == 0 and lab.n_already == 0:
         log.info("interests: no favourited photo has an image file; section skipped")

@@ -7,17 +7,15 @@ from pathlib import Path
 
 import numpy as np
 
-from beautygraph.clikit import run_with_steps
 from beautygraph.report import Comparison, Figure, Section, frame_to_html, register_section
+from beautygraph.steps import Steps
 from graphdb.base import Store
 from graphdb.loader import load_folder
 
 
-def load_with_progress(store: Store, folder: Path, progress: bool) -> dict:
+def load_into_store(store: Store, folder: Path, steps: Steps | None = None) -> dict:
     """Load ``folder``; returns ``{"added": LoadCounts.to_dict(), "totals": store.counts()}``."""
-    counts = run_with_steps(
-        progress, "loading", lambda step: load_folder(store, folder, progress=step)
-    )
+    counts = load_folder(store, folder, steps=steps)
     return {"added": counts.to_dict(), "totals": store.counts()}
 
 

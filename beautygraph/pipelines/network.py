@@ -21,8 +21,6 @@
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +36,7 @@ from analysis.majority import MajorityIllusion, majority_illusion
 from analysis.spectrum import CorrelationSpectrum, correlation_spectrum
 from beautygraph.errors import UserError
 from beautygraph.report import Comparison, Figure, Section, frame_to_html, register_section
+from beautygraph.steps import Steps, as_steps
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +76,6 @@ PAPER: dict[str, Any] = {
 
 #: a Cypher aggregate and its numpy twin must agree to this absolute tolerance
 CHECK_TOL = 1e-9
-
-Progress = Callable[[str], None]
 
 
 # -- data -------------------------------------------------------------------------------------
@@ -388,10 +385,10 @@ def compute_network(
     gap_refs: int = 10,
     gap_sample: int | None = 20_000,
     bins: int = 100,
-    progress: Progress | None = None,
+    steps: Steps | None = None,
 ) -> NetworkResult:
     """All analyses of §5, §6.1 and §7 on exported arrays (no store, no plotting)."""
-    say = progress or (lambda _msg: None)
+    steps = as_steps(steps)
     seconds: dict[str, float] = {}
     n = data.n_users
     beauty = data.beauty
@@ -402,75 +399,69 @@ def compute_network(
             "or `beautygraph score beauty`) before `beautygraph analyze network`"
         )
 
-    t = time.perf_counter()
-    say("checking the Cypher aggregates against numpy")
-    check = check_against_numpy(data)
-    bad = {k_: v for k_, v in check.items() if not v <= CHECK_TOL}
-    if bad:
-        log.warning("Cypher and numpy aggregates differ: %s", bad)
-    indeg = np.bincount(data.dst, minlength=n).astype(np.int64)
-    outdeg = np.bincount(data.src, minlength=n).astype(np.int64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        favpp = np.where(
-            data.n_photos > 0, data.favs_received / np.maximum(data.n_photos, 1), np.nan
+    with steps("checking the Cypher aggregates against numpy") as step:
+        check = check_against_numpy(data)
+        bad = {k_: v for k_, v in check.items() if not v <= CHECK_TOL}
+        if bad:
+            log.warning("Cypher and numpy aggregates differ: %s", bad)
+        indeg = np.bincount(data.dst, minlength=n).astype(np.int64)
+        outdeg = np.bincount(data.src, minlength=n).astype(np.int64)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            favpp = np.where(
+                data.n_photos > 0, data.favs_received / np.maximum(data.n_photos, 1), np.nan
+            )
+        favpp = np.where(scored, favpp, np.nan)
+        weeks = active_weeks(data.photo_owner, data.photo_uploaded_at, n)
+    seconds["prepare"] = step.seconds
+
+    with steps("inequality (Fig. 5)") as step:
+        ineq = inequality(beauty, favpp)
+    seconds["inequality"] = step.seconds
+
+    with steps("connectivity (Q1, Fig. 6)") as step:
+        con = connectivity(
+            beauty,
+            {
+                "indegree": indeg,
+                "outdegree": outdeg,
+                "favorites": data.favs_received,
+                "photos": data.n_photos,
+            },
         )
-    favpp = np.where(scored, favpp, np.nan)
-    weeks = active_weeks(data.photo_owner, data.photo_uploaded_at, n)
-    seconds["prepare"] = time.perf_counter() - t
+        b_in = log_binned_mean(indeg, beauty, min_count=5)
+        b_out = log_binned_mean(outdeg, beauty, min_count=5)
+    seconds["connectivity"] = step.seconds
 
-    t = time.perf_counter()
-    say("inequality (Fig. 5)")
-    ineq = inequality(beauty, favpp)
-    seconds["inequality"] = time.perf_counter() - t
+    with steps("majority illusion (Q2)") as step:
+        maj = majority_illusion(data.src, data.dst, beauty)
+    seconds["majority"] = step.seconds
 
-    t = time.perf_counter()
-    say("connectivity (Q1, Fig. 6)")
-    con = connectivity(
-        beauty,
-        {
-            "indegree": indeg,
-            "outdegree": outdeg,
-            "favorites": data.favs_received,
-            "photos": data.n_photos,
-        },
-    )
-    b_in = log_binned_mean(indeg, beauty, min_count=5)
-    b_out = log_binned_mean(outdeg, beauty, min_count=5)
-    seconds["connectivity"] = time.perf_counter() - t
+    with steps(f"correlation spectrum with {n_null} null permutations (Eq. 2, Fig. 7)") as step:
+        spec = correlation_spectrum(data.src, data.dst, beauty, bins=bins, n_null=n_null, seed=seed)
+    seconds["spectrum"] = step.seconds
 
-    t = time.perf_counter()
-    say("majority illusion (Q2)")
-    maj = majority_illusion(data.src, data.dst, beauty)
-    seconds["majority"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    say(f"correlation spectrum with {n_null} null permutations (Eq. 2, Fig. 7)")
-    spec = correlation_spectrum(data.src, data.dst, beauty, bins=bins, n_null=n_null, seed=seed)
-    seconds["spectrum"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    say("user classes: K-means and the gap statistic (§7)")
-    n_scored = int(scored.sum())
-    if k is not None and k > n_scored:
-        raise UserError(f"--k {k} is larger than the number of users with beauty ({n_scored})")
-    ks = [v for v in range(2, 11) if v <= n_scored]
-    if k is None and len(ks) < 2:
-        raise UserError(
-            f"only {n_scored} users have a beauty: too few to choose K by the gap statistic"
+    with steps("user classes: K-means and the gap statistic (§7)") as step:
+        n_scored = int(scored.sum())
+        if k is not None and k > n_scored:
+            raise UserError(f"--k {k} is larger than the number of users with beauty ({n_scored})")
+        ks = [v for v in range(2, 11) if v <= n_scored]
+        if k is None and len(ks) < 2:
+            raise UserError(
+                f"only {n_scored} users have a beauty: too few to choose K by the gap statistic"
+            )
+        cls = user_classes(
+            beauty,
+            favpp,
+            indeg.astype(np.float64),
+            n_photos=data.n_photos,
+            weeks=weeks,
+            k=k,
+            ks=ks,
+            n_refs=gap_refs,
+            gap_sample=gap_sample,
+            seed=seed,
         )
-    cls = user_classes(
-        beauty,
-        favpp,
-        indeg.astype(np.float64),
-        n_photos=data.n_photos,
-        weeks=weeks,
-        k=k,
-        ks=ks,
-        n_refs=gap_refs,
-        gap_sample=gap_sample,
-        seed=seed,
-    )
-    seconds["classes"] = time.perf_counter() - t
+    seconds["classes"] = step.seconds
 
     return NetworkResult(
         user_ids=data.user_ids,
@@ -592,7 +583,7 @@ def analyze_network(
     store,
     out_dir: str | Path,
     seed: int = 0,
-    progress: bool | Progress = False,
+    steps: Steps | None = None,
     n_null: int = 10,
     k: int | None = None,
     gap_refs: int = 10,
@@ -607,7 +598,7 @@ def analyze_network(
     store : graphdb.base.Store
     out_dir : folder for PNG figures, CSV tables and ``network.json``
     seed : seeds the null permutations, the gap reference sets and K-means
-    progress : True for a rich progress display on stderr, or a callable taking a message
+    steps : progress and timing (:mod:`beautygraph.steps`), one stage per analysis
     n_null : permutations of the null model of Fig. 7
     k : fixed number of user classes (default: the gap statistic over K = 2..10)
     gap_refs, gap_sample : reference sets and sample size of the gap statistic
@@ -619,66 +610,35 @@ def analyze_network(
     if k is not None and not 1 <= k <= 50:
         raise UserError(f"--k must lie in 1..50, got {k}")
     out_dir = Path(out_dir)
-    with _progress(progress) as say:
-        t = time.perf_counter()
-        say("Cypher: user beauty and neighbour beauty")
+    steps = as_steps(steps)
+    with steps("Cypher: user beauty and neighbour beauty") as step:
         counts = aggregate_in_cypher(store)
-        t_cypher = time.perf_counter() - t
-        if counts["users"] == 0:
-            raise UserError("the store holds no users: run `beautygraph load FOLDER` first")
-        t = time.perf_counter()
-        say("exporting users, follows, photos and favourites")
+    t_cypher = step.seconds
+    if counts["users"] == 0:
+        raise UserError("the store holds no users: run `beautygraph load FOLDER` first")
+    with steps("exporting users, follows, photos and favourites") as step:
         data = export_network_data(store)
-        t_export = time.perf_counter() - t
-        result = compute_network(
-            data,
-            seed=seed,
-            n_null=n_null,
-            k=k,
-            gap_refs=gap_refs,
-            gap_sample=gap_sample,
-            bins=bins,
-            progress=say,
-        )
-        result.seconds = {"cypher": t_cypher, "export": t_export, **result.seconds}
-        t = time.perf_counter()
-        say("writing User.cluster / User.cluster_name")
+    t_export = step.seconds
+    result = compute_network(
+        data,
+        seed=seed,
+        n_null=n_null,
+        k=k,
+        gap_refs=gap_refs,
+        gap_sample=gap_sample,
+        bins=bins,
+        steps=steps,
+    )
+    result.seconds = {"cypher": t_cypher, "export": t_export, **result.seconds}
+    with steps("writing User.cluster / User.cluster_name") as step:
         write_classes(store, result)
-        result.seconds["write_back"] = time.perf_counter() - t
-        if plots:
-            t = time.perf_counter()
-            say("figures")
+    result.seconds["write_back"] = step.seconds
+    if plots:
+        with steps("figures") as step:
             result.figures = make_figures(result)
-            result.seconds["plots"] = time.perf_counter() - t
-        result.files = write_outputs(result, out_dir)
+        result.seconds["plots"] = step.seconds
+    result.files = write_outputs(result, out_dir)
     return result
-
-
-class _progress:
-    """Context manager yielding a ``say(message)`` function (rich status or callback)."""
-
-    def __init__(self, progress: bool | Progress) -> None:
-        self._arg = progress
-        self._status = None
-
-    def __enter__(self) -> Progress:
-        if callable(self._arg):
-            return self._arg
-        if not self._arg:
-            return lambda _msg: None
-        from rich.console import Console
-
-        self._status = Console(stderr=True).status("network analysis")
-        self._status.__enter__()
-
-        def say(msg: str) -> None:
-            self._status.update(f"network analysis: {msg}")
-
-        return say
-
-    def __exit__(self, *exc) -> None:
-        if self._status is not None:
-            self._status.__exit__(*exc)
 
 
 # -- report -----------------------------------------------------------------------------------
@@ -773,7 +733,7 @@ def network_section(ctx) -> Section | None:
         ctx.store,
         Path(ctx.out_dir) / "network",
         seed=ctx.seed,
-        progress=bool(getattr(ctx, "progress", False)),
+        steps=ctx.steps,
     )
     ctx.results["network"] = result
     return section_from_result(result, ctx.truth)

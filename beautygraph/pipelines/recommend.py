@@ -27,6 +27,7 @@ import pandas as pd
 from analysis import fof, recsim
 from beautygraph.errors import UserError
 from beautygraph.report import Comparison, Figure, Section, frame_to_html, register_section
+from beautygraph.steps import Steps, as_steps
 
 log = logging.getLogger(__name__)
 
@@ -275,13 +276,14 @@ def recommend_batch(
     tolerance: float = DEFAULT_TOLERANCE,
     write: bool = False,
     seed: int = 0,
-    progress: Callable[[int], None] | None = None,
+    steps: Steps | None = None,
     max_paths: int = 1_000_000,
 ) -> BatchRecommendations:
     """Recommendations for many users at once (all users, ``users`` ids, or a seeded
     ``sample`` of N users) via :func:`analysis.fof.recommend` — equal to the per-user
     Cypher answers.  With ``write`` the method's ``RECOMMENDED`` relationships are replaced
-    by these (``store.replace_rels('RECOMMENDED', frame, where={'method': method})``)."""
+    by these (``store.replace_rels('RECOMMENDED', frame, where={'method': method})``).
+    ``steps`` gets one ``<method> batch`` stage advancing per recipient."""
     if method not in BATCH_METHODS:
         raise UserError(
             f"method {method!r} has no batch mode; batch methods: {', '.join(BATCH_METHODS)}"
@@ -295,18 +297,20 @@ def recommend_batch(
             "no user has a beauty yet, which the bb recommender needs: score the photos and "
             "run `beautygraph analyze network` first"
         )
-    rec = fof.recommend(
-        follows.src,
-        follows.dst,
-        len(users_tbl),
-        method,
-        k=int(k),
-        tolerance=float(tolerance),
-        beauty=beauty,
-        users=rows,
-        max_paths=max_paths,
-        on_chunk=progress,
-    )
+    n_recipients = len(users_tbl) if rows is None else len(rows)
+    with as_steps(steps)(f"{method} batch", total=n_recipients) as step:
+        rec = fof.recommend(
+            follows.src,
+            follows.dst,
+            len(users_tbl),
+            method,
+            k=int(k),
+            tolerance=float(tolerance),
+            beauty=beauty,
+            users=rows,
+            max_paths=max_paths,
+            on_chunk=step.advance,
+        )
     frame = rec.to_frame(users_tbl.ids)
     n_users = len(users_tbl) if rows is None else len(np.unique(rows))
     written = 0

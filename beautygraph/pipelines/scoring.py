@@ -18,6 +18,7 @@ import pandas as pd
 
 from beautygraph.errors import UserError
 from beautygraph.report import Comparison, Figure, Section, frame_to_html, register_section
+from beautygraph.steps import Steps, as_steps
 
 #: exit status of a scoring run that finished but skipped unreadable/missing images
 EXIT_SKIPPED = 3
@@ -118,7 +119,7 @@ def score_store(
     photo_ids=None,
     overwrite: bool = False,
     write_every: int = 1024,
-    show_progress: bool = False,
+    steps: Steps | None = None,
     model=None,
     update_users: bool = True,
 ) -> ScoreStoreResult:
@@ -137,7 +138,6 @@ def score_store(
     from scoring.device import resolve_device
     from scoring.infer import iter_predictions, prepare_for_inference
     from scoring.model import load_checkpoint
-    from scoring.progress import progress
 
     if batch < 1 or (workers is not None and workers < 0) or write_every < 1:
         raise UserError(
@@ -195,7 +195,7 @@ def score_store(
         net = prepare_for_inference(model.model, dev)
         pending: list[pd.DataFrame] = []
         n_pending = 0
-        with progress(len(paths), "scoring photos", show_progress) as bar:
+        with as_steps(steps)("scoring photos", total=len(paths)) as bar:
             for idx, probs in iter_predictions(net, loader, dev, skips=skips, paths=paths):
                 pending.append(_probs_frame(sel_ids[idx], probs, model.classes))
                 n_pending += len(idx)
@@ -288,7 +288,7 @@ def train_from_labels(
     val_fraction: float = 0.1,
     resume: str | os.PathLike | None = None,
     deterministic: bool = False,
-    show_progress: bool = False,
+    steps: Steps | None = None,
 ) -> TrainSummary:
     """``score train``: labels from a CSV or AVA.txt, images under ``images``; a seeded
     ``val_fraction`` is held out for per-epoch validation metrics."""
@@ -329,7 +329,7 @@ def train_from_labels(
         ls.labels[tr],
         list(paths[va]),
         ls.labels[va],
-        show_progress=show_progress,
+        steps=steps,
     )
 
     return TrainSummary(
@@ -409,7 +409,7 @@ def evaluate_from_labels(
     batch: int = 64,
     workers: int | None = None,
     seed: int = 0,
-    show_progress: bool = False,
+    steps: Steps | None = None,
 ):
     """``score evaluate``: accuracies, Spearman ρ with CI vs. the human mean scores, the
     Fig. 4 decile table/plot and, with ``raters``, the machine-as-annotator check (§5)."""
@@ -420,7 +420,6 @@ def evaluate_from_labels(
     from scoring.labels import read_labels
     from scoring.model import load_checkpoint
     from scoring.plots import plot_deciles, plot_reliability
-    from scoring.progress import progress
 
     t0 = time.perf_counter()
     loaded = load_checkpoint(model_path)
@@ -429,7 +428,7 @@ def evaluate_from_labels(
     dev = resolve_device(device)
     if workers is None:
         workers = default_workers(dev)
-    with progress(len(paths), "evaluating", show_progress) as bar:
+    with as_steps(steps)("evaluating", total=len(paths)) as bar:
         preds = predict_paths(
             loaded.model,
             paths,
@@ -438,7 +437,7 @@ def evaluate_from_labels(
             dev,
             batch_size=batch,
             workers=workers,
-            on_progress=bar.advance,
+            step=bar,
         )
     scores = ls.scores if np.isfinite(ls.scores).sum() >= 4 else None
     result = evaluate_predictions(preds.probs, ls.labels, loaded.classes, scores)
@@ -550,7 +549,7 @@ def run_demo_scoring(ctx, cfg: DemoScoringConfig | None = None, **overrides) -> 
         device="auto",
         seed=ctx.seed,
     )
-    res = train(tcfg, paths, labels, show_progress=ctx.progress)
+    res = train(tcfg, paths, labels, steps=ctx.steps)
     t_train = time.perf_counter() - t0
     loaded = LoadedModel(res.model, res.transform, CLASSES, cfg.backbone, {})
     scored = score_store(
@@ -561,7 +560,7 @@ def run_demo_scoring(ctx, cfg: DemoScoringConfig | None = None, **overrides) -> 
         data_dir=ctx.data_dir,
         photo_ids=test_df["id"].tolist(),
         overwrite=True,
-        show_progress=ctx.progress,
+        steps=ctx.steps,
     )
     got = ctx.store.export_nodes("Photo", ["beauty"])
     pred = pd.Series(got.props["beauty"], index=got.ids).loc[test_df["id"]].to_numpy()

@@ -1,0 +1,141 @@
+"""One protocol for progress and timing: ``with steps("export", total=n) as s: s.advance(k)``.
+
+Every pipeline, the loader, the generator and the scoring loops take one optional
+``steps: Steps | None`` parameter.  A *stage* is opened with ``steps(name, total=None)``;
+the context manager yields a :class:`Step` whose :meth:`Step.advance` reports progress and
+whose :attr:`Step.seconds` holds the stage's wall time once the block is left.  Stages nest
+(a pipeline's stages inside a report section's stage); :attr:`Steps.seconds` sums the time
+per stage name.
+
+:class:`Steps` itself is the silent implementation (it only times), so library code writes
+``steps = as_steps(steps)`` and never tests for ``None``.  The other implementations override
+the three hooks ``_started``, ``_advanced`` and ``_finished``:
+
+* :class:`RecordingSteps` keeps every event (for tests);
+* :class:`LineSteps` writes one plain line per stage to a stream (the demo's status lines);
+* ``beautygraph.clikit.RichSteps`` draws rich progress bars (the CLI).
+
+This module uses the standard library only, so every layer may take a ``Steps``.
+
+>>> rec = RecordingSteps()
+>>> with rec("export", total=3) as s:
+...     s.advance(2)
+...     s.advance()
+>>> rec.events
+[('start', 'export', 3), ('advance', 'export', 2), ('advance', 'export', 1), ('end', 'export', 3)]
+>>> s.done, s.seconds >= 0.0, "export" in rec.seconds
+(3, True, True)
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+__all__ = ["Step", "Steps", "RecordingSteps", "LineSteps", "as_steps"]
+
+
+class Step:
+    """One running stage: ``advance(n)`` reports progress; ``seconds`` is set on exit."""
+
+    def __init__(self, owner: Steps, name: str, total: int | None, depth: int) -> None:
+        self.name = name
+        self.total = total
+        self.depth = depth
+        self.done = 0
+        self.seconds = 0.0
+        self._owner = owner
+
+    def advance(self, n: int = 1) -> None:
+        """``n`` more units of this stage are finished."""
+        self.done += int(n)
+        self._owner._advanced(self, int(n))
+
+
+class Steps:
+    """The steps protocol and its silent implementation (it times stages, shows nothing).
+
+    ``steps(name, total=None)`` opens a stage; subclasses override ``_started(step)``,
+    ``_advanced(step, n)`` and ``_finished(step)`` to show progress.
+    """
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._open: list[Step] = []
+
+    @contextmanager
+    def __call__(self, name: str, total: int | None = None) -> Iterator[Step]:
+        step = Step(self, name, total, depth=len(self._open))
+        self._open.append(step)
+        self._started(step)
+        t0 = time.perf_counter()
+        try:
+            yield step
+        finally:
+            step.seconds = time.perf_counter() - t0
+            self.seconds[name] = self.seconds.get(name, 0.0) + step.seconds
+            self._open.pop()
+            self._finished(step)
+
+    @property
+    def path(self) -> list[str]:
+        """Names of the open stages, outermost first."""
+        return [s.name for s in self._open]
+
+    def _started(self, step: Step) -> None:
+        """Hook: ``step`` was opened."""
+
+    def _advanced(self, step: Step, n: int) -> None:
+        """Hook: ``step`` advanced by ``n``."""
+
+    def _finished(self, step: Step) -> None:
+        """Hook: ``step`` was closed (``step.seconds`` is set)."""
+
+
+def as_steps(steps: Steps | None) -> Steps:
+    """``steps``, or a silent :class:`Steps` when None."""
+    return Steps() if steps is None else steps
+
+
+class RecordingSteps(Steps):
+    """Keeps every event as ``(kind, name, value)``: ``("start", name, total)``,
+    ``("advance", name, n)``, ``("end", name, done)`` — for tests."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[tuple[str, str, int | None]] = []
+
+    def _started(self, step: Step) -> None:
+        self.events.append(("start", step.name, step.total))
+
+    def _advanced(self, step: Step, n: int) -> None:
+        self.events.append(("advance", step.name, n))
+
+    def _finished(self, step: Step) -> None:
+        self.events.append(("end", step.name, step.done))
+
+    def names(self) -> list[str]:
+        """Stage names in the order they started."""
+        return [name for kind, name, _ in self.events if kind == "start"]
+
+    def advanced(self, name: str) -> int:
+        """Total units reported for stage ``name``."""
+        return sum(v or 0 for kind, n, v in self.events if kind == "advance" and n == name)
+
+
+class LineSteps(Steps):
+    """One plain line per started stage (``… outer › inner``) on ``stream`` (stderr), for
+    stages at most ``max_depth`` deep — the demo's status lines."""
+
+    def __init__(self, stream: TextIO | None = None, max_depth: int = 2) -> None:
+        super().__init__()
+        self._stream = stream
+        self._max_depth = max_depth
+
+    def _started(self, step: Step) -> None:
+        if step.depth < self._max_depth:
+            stream = self._stream if self._stream is not None else sys.stderr
+            print("… " + " › ".join(self.path), file=stream, flush=True)
