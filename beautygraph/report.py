@@ -1,62 +1,56 @@
-"""The HTML report: a list of sections that each capability registers.
+"""The HTML report: sections, the report that writes them, and what a section builder gets.
 
-A capability (network analyses, matching, recommenders, ALF, scoring, interests) builds a
-:class:`Section` from its result; ``beautygraph demo`` calls every registered section
-builder in order (see :func:`register_section`) and writes one self-contained
-``report.html`` (figures embedded as base64 PNG, also saved as PNG files) plus, for
-``--json``, one object with a key per section holding that section's headline numbers.
+A capability (network analyses, matching, recommenders, ALF, scoring, interests) has a
+section builder in ``beautygraph/sections/<capability>.py`` that turns its result into a
+:class:`Section`; ``beautygraph demo`` calls the builders of
+:data:`beautygraph.sections.SECTIONS` in that order with one :class:`DemoContext` and writes
+one self-contained ``report.html`` (figures embedded as base64 PNG, also saved as PNG files)
+plus, for ``--json``, one object with a key per section holding its headline numbers.
+
+The value types sections and pipelines share (:class:`Figure`, :class:`Comparison`,
+:func:`frame_to_html`, :func:`dumps`) live in :mod:`beautygraph.artifacts` and are
+re-exported here.
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from beautygraph.artifacts import (
+    Comparison,
+    Figure,
+    _jsonable,
+    comparison_table,
+    dumps,
+    frame_to_html,
+)
+from beautygraph.steps import Steps
 
-@dataclass
-class Figure:
-    """A rendered figure: PNG bytes plus file name and caption."""
+if TYPE_CHECKING:  # result types only; no pipeline imports the report
+    from analysis.alf.evaluation import Table6
+    from beautygraph.pipelines.alf import AuthorityRun
+    from beautygraph.pipelines.interests import InterestsResult
+    from beautygraph.pipelines.matching import MatchingRun
+    from beautygraph.pipelines.network import NetworkResult
+    from beautygraph.pipelines.recommend import SimulationResult
+    from graphdb.base import Store
 
-    name: str
-    png: bytes
-    caption: str = ""
-
-    @classmethod
-    def from_matplotlib(cls, fig, name: str, caption: str = "", dpi: int = 110) -> Figure:
-        """Render a matplotlib figure (and close it)."""
-        import matplotlib.pyplot as plt
-
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-        plt.close(fig)
-        return cls(name=name, png=buf.getvalue(), caption=caption)
-
-    def save(self, out_dir: Path) -> Path:
-        path = Path(out_dir) / (self.name if self.name.endswith(".png") else f"{self.name}.png")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(self.png)
-        return path
-
-    def to_html(self) -> str:
-        data = base64.b64encode(self.png).decode("ascii")
-        cap = f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
-        return f'<figure><img alt="{html.escape(self.name)}" src="data:image/png;base64,{data}">{cap}</figure>'
-
-
-@dataclass
-class Comparison:
-    """One row of a "paper vs. measured" table."""
-
-    quantity: str
-    paper: str
-    measured: str
-    note: str = ""
+__all__ = [
+    "Comparison",
+    "DemoContext",
+    "Figure",
+    "Report",
+    "Section",
+    "SectionBuilder",
+    "comparison_table",
+    "dumps",
+    "frame_to_html",
+]
 
 
 @dataclass
@@ -82,25 +76,6 @@ class Section:
         parts.extend(f.to_html() for f in self.figures)
         parts.append("</section>")
         return "\n".join(parts)
-
-
-def comparison_table(rows: list[Comparison]) -> str:
-    body = "".join(
-        f"<tr><td>{html.escape(r.quantity)}</td><td>{html.escape(r.paper)}</td>"
-        f"<td>{html.escape(r.measured)}</td><td>{html.escape(r.note)}</td></tr>"
-        for r in rows
-    )
-    return (
-        '<table class="cmp"><thead><tr><th>quantity</th><th>paper</th><th>measured</th>'
-        f"<th>note</th></tr></thead><tbody>{body}</tbody></table>"
-    )
-
-
-def frame_to_html(frame, float_format: str = "{:.4g}") -> str:
-    """A pandas DataFrame as a compact HTML table."""
-    return frame.to_html(
-        index=False, border=0, classes="tbl", float_format=lambda v: float_format.format(v)
-    )
 
 
 _CSS = """
@@ -152,44 +127,37 @@ class Report:
         return path
 
 
-def _jsonable(value):
-    """``json.dumps`` default: numpy scalars/arrays and paths."""
-    import numpy as np
-
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+# -- what a report section gets ------------------------------------------------------------
 
 
-def dumps(obj: Any) -> str:
-    """JSON text for CLI ``--json`` output (numpy-aware)."""
-    return json.dumps(obj, indent=2, default=_jsonable)
+@dataclass
+class DemoContext:
+    """What every report section builder gets: the store, the folders, the generator's truth,
+    the steps, and a named field for each result one section hands to later ones.
+
+    Sections run in the order of :data:`beautygraph.sections.SECTIONS`; a section that
+    depends on an earlier one reads its field (None when that section was skipped or failed).
+    """
+
+    store: Store
+    out_dir: Path
+    data_dir: Path
+    truth: dict[str, Any] | None
+    seed: int
+    n_users: int
+    steps: Steps = field(default_factory=Steps)
+    #: the interests section's classifier and how many favourited photos it labels
+    interests_model: str = "efficientnet_lite0"
+    interests_limit: int = 400
+    # results, set by the section of the same name
+    network: NetworkResult | None = None
+    matching: MatchingRun | None = None
+    recommenders: SimulationResult | None = None
+    beauty: dict[str, Any] | None = None
+    interests: InterestsResult | None = None
+    alf: AuthorityRun | None = None
+    alf_table6: Table6 | None = None
 
 
-# -- the registry of demo sections ---------------------------------------------------
-
-SectionBuilder = Callable[["DemoContext"], Section | None]  # noqa: F821
-_REGISTRY: list[tuple[int, str, SectionBuilder]] = []
-
-
-def register_section(key: str, order: int) -> Callable[[SectionBuilder], SectionBuilder]:
-    """Decorator: register a demo step that returns a :class:`Section` (or None to skip
-    with a reason logged).  Steps run in ascending ``order``; the loader is order 0,
-    the generator's parameters 5, network 20, matching 30, recommenders 40, scoring 50,
-    interests 60, ALF 70."""
-
-    def deco(fn: SectionBuilder) -> SectionBuilder:
-        if any(k == key for _, k, _ in _REGISTRY):
-            raise ValueError(f"report section {key!r} registered twice")
-        _REGISTRY.append((order, key, fn))
-        return fn
-
-    return deco
-
-
-def registered_sections() -> list[tuple[int, str, SectionBuilder]]:
-    return sorted(_REGISTRY, key=lambda t: (t[0], t[1]))
+#: a report section: builds its :class:`Section` from the context (None: nothing to report)
+SectionBuilder = Callable[[DemoContext], Section | None]

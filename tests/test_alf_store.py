@@ -244,8 +244,8 @@ def test_cli_authorities(gen_dir, tmp_path, capsys):
 
 
 def test_report_section(gen_store, gen_dir, tmp_path):
-    from beautygraph.pipelines.alf import alf_section
-    from beautygraph.pipelines.demo import DemoContext
+    from beautygraph.report import DemoContext
+    from beautygraph.sections.alf import alf_section
 
     truth = json.loads((gen_dir / "truth.json").read_text())
     ctx = DemoContext(
@@ -257,4 +257,4 @@ def test_report_section(gen_store, gen_dir, tmp_path):
     assert any(c.paper == "0.96" for c in sec.comparisons)  # Table 6 ALF precision
     assert sec.figures and all(f.png.startswith(b"\x89PNG") for f in sec.figures)
     json.dumps(sec.headline)  # JSON-able for demo --json
-    assert "alf" in ctx.results
+    assert ctx.alf is not None and ctx.alf_table6 is not None

@@ -561,7 +561,7 @@ def test_loads_without_validation_errors(tmp_path: Path) -> None:
 def test_report_section(data: Data) -> None:
     from types import SimpleNamespace
 
-    from beautygraph.pipelines.generated import generator_section
+    from beautygraph.sections.generator import generator_section
 
     ctx = SimpleNamespace(truth=data.truth, data_dir=data.folder, seed=0)
     section = generator_section(ctx)

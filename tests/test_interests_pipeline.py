@@ -383,8 +383,8 @@ def test_generator_images_end_to_end(store, tmp_path):
 
 def test_demo_section(small_store, tmp_path):
     """The report step on a store whose photos are already labelled (no image files)."""
-    from beautygraph.pipelines.demo import DemoContext
-    from beautygraph.pipelines.interests import interests_section
+    from beautygraph.report import DemoContext
+    from beautygraph.sections.interests import interests_section
 
     _label(small_store, {"p1": "golden retriever", "p2": "tabby", "p3": "espresso"})
     ctx = DemoContext(
@@ -392,7 +392,7 @@ def test_demo_section(small_store, tmp_path):
     )
     sec = interests_section(ctx)
     assert sec.key == "interests"
-    assert sec.headline["mean_f1"] == pytest.approx(ctx.results["interests"].comparison.mean_f1)
+    assert sec.headline["mean_f1"] == pytest.approx(ctx.interests.comparison.mean_f1)
     assert len(sec.headline["match_distribution"]) == 6
     assert {f.name for f in sec.figures} == {"interests_matches", "interests_domains"}
     assert "ResNet50" in sec.to_html() and sec.comparisons

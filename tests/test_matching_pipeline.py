@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -171,19 +170,18 @@ def test_too_few_units_is_a_user_error(small_db):
 
 def test_report_section(small_dir, small_db, tmp_path):
     import graphdb
-    from beautygraph.pipelines import matching as pipe
+    from beautygraph.report import DemoContext
+    from beautygraph.sections import matching as pipe
 
     truth = json.loads((small_dir / "truth.json").read_text())
     with graphdb.connect(small_db) as store:
-        ctx = SimpleNamespace(
+        ctx = DemoContext(
             store=store,
             out_dir=tmp_path,
             data_dir=small_dir,
             truth=truth,
             seed=0,
             n_users=1000,
-            json_mode=True,
-            results={},
         )
         # the demo's defaults (10 followees, 12 weeks) leave too few units at 1k users
         orig = pipe.MatchingConfig
@@ -192,7 +190,7 @@ def test_report_section(small_dir, small_db, tmp_path):
             section = pipe.matching_section(ctx)
         finally:
             pipe.MatchingConfig = orig
-    assert section.key == "matching" and ctx.results["matching"] is not None
+    assert section.key == "matching" and ctx.matching is not None
     assert {"influence", "max_abs_sb", "inactivity_ratio", "truth"} <= set(section.headline)
     quantities = [c.quantity for c in section.comparisons]
     assert any("planted influence" in q for q in quantities)

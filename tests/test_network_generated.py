@@ -12,7 +12,8 @@ from scipy import stats
 
 import graphdb
 from beautygraph.generate import GeneratorConfig, generate
-from beautygraph.pipelines.network import analyze_network, section_from_result
+from beautygraph.pipelines.network import analyze_network
+from beautygraph.sections.network import section_from_result
 from graphdb.loader import load_folder
 
 
@@ -102,8 +103,10 @@ def test_report_section_with_truth(generated):
     json.dumps(section.headline, default=float)
 
 
-def test_network_section_registered_for_the_demo(generated, tmp_path):
-    from beautygraph.report import registered_sections
+def test_network_section_in_the_demo_after_load_before_recommenders():
+    from beautygraph.sections import SECTIONS
+    from beautygraph.sections.network import network_section
 
-    entry = [(o, k) for o, k, _ in registered_sections() if k == "network"]
-    assert entry == [(20, "network")]
+    keys = [k for k, _ in SECTIONS]
+    assert dict(SECTIONS)["network"] is network_section
+    assert keys.index("load") < keys.index("network") < keys.index("recommenders")

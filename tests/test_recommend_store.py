@@ -15,6 +15,7 @@ import pytest
 import graphdb
 from beautygraph.errors import UserError
 from beautygraph.pipelines import recommend as pipe
+from beautygraph.sections import recommenders as sections
 from tests.test_recommend_fof import BEAUTY, EDGES, IDS
 
 
@@ -243,7 +244,7 @@ def test_simulation_pipeline_on_hand_made_graph(store):
         ("u0", "f"),
         ("u1", "r"),
     ]
-    section = pipe.build_section(sim, truth={"forlorn": ["f"]})
+    section = sections.build_section(sim, truth={"forlorn": ["f"]})
     assert section.key == "recommenders" and section.figures[0].png[:4] == b"\x89PNG"
     assert {c.paper for c in section.comparisons} == {"≈ 5×", "+49 %", "+2.35 %"}
 
@@ -398,17 +399,17 @@ def test_planted_effects_on_generator_data(store, tmp_path):
 
 
 def test_report_section_runs_or_explains_why_not(store, tmp_path):
-    from beautygraph.pipelines.demo import DemoContext
+    from beautygraph.report import DemoContext
 
     sim_store(store, with_classes=False)
     ctx = DemoContext(
         store=store, out_dir=tmp_path, data_dir=tmp_path, truth=None, seed=0, n_users=8
     )
-    skipped = pipe.recommenders_section(ctx)
+    skipped = sections.recommenders_section(ctx)
     assert "analyze network" in skipped.headline["skipped"]
     store.write_node_props(
         "User", pd.DataFrame({"id": SIM_IDS, "cluster_name": [SIM_CLASS[u] for u in SIM_IDS]})
     )
-    section = pipe.recommenders_section(ctx)
-    assert section.headline["bb"]["p_forlorn"] == 0.5 and "recommenders" in ctx.results
+    section = sections.recommenders_section(ctx)
+    assert section.headline["bb"]["p_forlorn"] == 0.5 and ctx.recommenders is not None
     assert section.headline["comparisons"]["popularity_ratio_cn_bb"] > 1

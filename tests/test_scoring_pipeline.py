@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -16,7 +15,9 @@ from PIL import Image
 
 import graphdb
 from beautygraph.cli import cli
-from beautygraph.pipelines.scoring import EXIT_SKIPPED, run_demo_scoring, score_store
+from beautygraph.pipelines.scoring import EXIT_SKIPPED, score_store
+from beautygraph.report import DemoContext
+from beautygraph.sections.beauty import run_demo_scoring
 from beautygraph.steps import Steps
 from graphdb.loader import load_folder
 from scoring.infer import predict_paths
@@ -311,14 +312,14 @@ def test_cli_train_and_evaluate(tmp_path):
 
 
 def test_demo_section_on_rendered_photos(store, data_dir, tmp_path):
-    ctx = SimpleNamespace(
+    ctx = DemoContext(
         store=store,
         out_dir=tmp_path,
         data_dir=data_dir,
         truth=None,
         seed=1,
+        n_users=0,
         steps=Steps(),
-        results={},
     )
     out = run_demo_scoring(
         ctx,

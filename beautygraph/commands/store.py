@@ -164,7 +164,7 @@ def demo(
     json_mode: bool,
 ) -> None:
     """Run the whole pipeline on the embedded store and write OUT/report.html."""
-    from beautygraph.pipelines.demo import run_demo
+    from beautygraph.demo import run_demo
 
     result = run_demo(
         out_dir,

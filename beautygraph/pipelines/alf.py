@@ -11,7 +11,7 @@ on the store:
   ``User.authority_score``;
 * :func:`recommend_authorities` — §5, Algorithm 2 in Cypher (``recommend_authority``);
 * :func:`evaluate_authorities` — §6.3, Table 6: ALF vs. topic PageRank vs. "No weighting";
-* :func:`alf_section` — the ``alf`` report section (order 70).
+* the ``alf`` report section is :mod:`beautygraph.sections.alf`.
 """
 
 from __future__ import annotations
@@ -30,14 +30,12 @@ import scipy.sparse as sp
 from analysis.alf import algorithm1, find_authorities, general_solution
 from analysis.alf.authorities import AuthorityResult
 from analysis.alf.evaluation import (
-    PAPER_TABLE6,
     Table6,
     pagerank_authorities,
     precision_recall_at_k,
 )
-from analysis.bio_interests import TopicVocabulary, evaluate_matches, extract_interests
+from analysis.bio_interests import TopicVocabulary, extract_interests
 from beautygraph.errors import UserError
-from beautygraph.report import Comparison, Figure, Section, frame_to_html, register_section
 from beautygraph.steps import Steps, as_steps
 
 log = logging.getLogger(__name__)
@@ -46,7 +44,6 @@ __all__ = [
     "INTEREST_SOURCES",
     "AuthorityRun",
     "BioExtraction",
-    "alf_section",
     "evaluate_authorities",
     "explain_authority",
     "extract_bio_interests",
@@ -477,109 +474,3 @@ def evaluate_authorities(
         }
         scores[name] = precision_recall_at_k(found, auth_truth, k)
     return Table6(scores=scores, k=k)
-
-
-# -- report -------------------------------------------------------------------------------------
-
-
-def _fmt(x: float) -> str:
-    return "n/a" if x is None or not np.isfinite(x) else f"{x:.2f}"
-
-
-@register_section("alf", order=70)
-def alf_section(ctx) -> Section | None:
-    """Report section: bio matcher quality, authorities, Table 6 beside the paper."""
-    from analysis.plots.alf import plot_log_f_qq, plot_table6, plot_topical_fractions
-
-    try:
-        run = run_authorities(ctx.store)
-    except UserError as exc:  # no topics, or no bio mentions a topic: nothing to report
-        log.warning("ALF section skipped: %s", exc)
-        return None
-    ctx.results["alf"] = run
-    headline: dict[str, Any] = {
-        "users_with_bio_interests": run.bio.n_with_interests if run.bio else 0,
-        "authorities": int((run.result.topic >= 0).sum()),
-        "topics_with_authorities": int(sum(1 for r in run.result.ranked if len(r))),
-        "fp1_removed": int(run.result.fp1_removed.sum()),
-        "fp2_removed": int(run.result.fp2_removed.sum()),
-    }
-    comparisons: list[Comparison] = []
-    figures: list[Figure] = []
-    parts: list[str] = []
-    truth = ctx.truth
-    if truth and run.bio is not None and isinstance(truth.get("interests"), Mapping):
-        ms = evaluate_matches(run.bio.frame, truth["interests"], users=run.bio.bio_users)
-        headline["bio_precision"] = ms.precision
-        headline["bio_recall_of_interests"] = ms.recall
-        comparisons.append(
-            Comparison(
-                "bio interests: precision",
-                "high-precision (§4.1)",
-                _fmt(ms.precision),
-                "matcher vs. truth interests, users with a bio",
-            )
-        )
-        if isinstance(truth.get("bio_topics"), Mapping):
-            mm = evaluate_matches(run.bio.frame, truth["bio_topics"], users=run.bio.bio_users)
-            headline["bio_recall_of_mentions"] = mm.recall
-            comparisons.append(
-                Comparison(
-                    "bio interests: recall of mentioned topics",
-                    "-",
-                    _fmt(mm.recall),
-                    "a bio mentions only some "
-                    "interests; recall of all interests "
-                    f"{_fmt(ms.recall)}",
-                )
-            )
-    if truth and isinstance(truth.get("authorities"), Mapping) and truth["authorities"]:
-        k = 200
-        table = evaluate_authorities(ctx.store, truth, k=k)
-        ctx.results["alf_table6"] = table
-        names = {"alf": "ALF", "no_weighting": "No weighting", "pagerank": "PageRank"}
-        for m, s in table.scores.items():
-            pp = PAPER_TABLE6[names[m]]
-            headline[m] = {"precision": s.precision, "recall": s.recall, "f1": s.f1}
-            comparisons.append(
-                Comparison(f"{names[m]} precision@{k}", f"{pp[0]:.2f}", _fmt(s.precision))
-            )
-            comparisons.append(Comparison(f"{names[m]} recall@{k}", f"{pp[1]:.2f}", _fmt(s.recall)))
-        parts.append(frame_to_html(table.to_frame()))
-        figures.append(
-            Figure.from_matplotlib(
-                plot_table6(table), "alf_table6", "Precision and recall@k (Table 6)"
-            )
-        )
-    best_t = int(np.argmax([len(r) for r in run.result.ranked])) if run.result.ranked else -1
-    if best_t >= 0 and len(run.result.ranked[best_t]):
-        tname = str(run.graph.topic_ids[best_t])
-        figures.append(
-            Figure.from_matplotlib(
-                plot_log_f_qq(run.result.F[:, best_t], topic=tname),
-                "alf_logF_qq",
-                f"Quantile plot of log F for topic {tname} (Fig. 4, Observation 2)",
-            )
-        )
-        top_user = int(run.result.ranked[best_t][0])
-        figures.append(
-            Figure.from_matplotlib(
-                plot_topical_fractions(
-                    run.result.F[top_user],
-                    run.graph.topic_ids,
-                    title=f"{run.graph.user_ids[top_user]}",
-                ),
-                "alf_topical_fractions",
-                "Topical follower fractions of the top authority (Fig. 2)",
-            )
-        )
-    summary = run.result.summary_frame(run.graph.topic_ids)
-    parts.append(frame_to_html(summary.head(30)))
-    return Section(
-        key="alf",
-        title="Topical authorities (ALF)",
-        headline=headline,
-        html="\n".join(parts),
-        figures=figures,
-        comparisons=comparisons,
-    )

@@ -14,8 +14,7 @@
 4. the classes are written back as ``User.cluster`` / ``User.cluster_name``; figures
    (PNG), tables (CSV) and ``network.json`` go to the output folder.
 
-:func:`network_section` is the ``network`` report section (order 20); it stores the
-:class:`NetworkResult` in ``ctx.results["network"]``.
+The ``network`` report section is :mod:`beautygraph.sections.network`.
 """
 
 from __future__ import annotations
@@ -34,8 +33,8 @@ from analysis.connectivity import BinnedMean, Connectivity, connectivity, log_bi
 from analysis.inequality import Inequality, inequality
 from analysis.majority import MajorityIllusion, majority_illusion
 from analysis.spectrum import CorrelationSpectrum, correlation_spectrum
+from beautygraph.artifacts import Comparison, Figure
 from beautygraph.errors import UserError
-from beautygraph.report import Comparison, Figure, Section, frame_to_html, register_section
 from beautygraph.steps import Steps, as_steps
 
 log = logging.getLogger(__name__)
@@ -50,8 +49,6 @@ __all__ = [
     "write_classes",
     "compute_network",
     "analyze_network",
-    "network_section",
-    "section_from_result",
 ]
 
 #: the paper's numbers (beautiful-and-damned §5, §6.1, §7, Tables 2–3)
@@ -572,7 +569,7 @@ def write_outputs(result: NetworkResult, out_dir: Path) -> dict[str, Path]:
         frame.to_csv(path, index=False)
         files[name] = path
     path = out_dir / "network.json"
-    from beautygraph.report import dumps
+    from beautygraph.artifacts import dumps
 
     path.write_text(dumps(result.headline()))
     files["network.json"] = path
@@ -639,101 +636,3 @@ def analyze_network(
         result.seconds["plots"] = step.seconds
     result.files = write_outputs(result, out_dir)
     return result
-
-
-# -- report -----------------------------------------------------------------------------------
-
-
-def _truth_rows(result: NetworkResult, truth: dict) -> tuple[list[Comparison], dict[str, Any]]:
-    """Measured vs. planted values when the data came from the generator."""
-    from scipy import stats
-
-    rows: list[Comparison] = []
-    head: dict[str, Any] = {}
-    index = {u: i for i, u in enumerate(result.user_ids)}
-    talent = truth.get("talent") or {}
-    if talent:
-        ids = [u for u in talent if u in index]
-        idx = np.array([index[u] for u in ids], dtype=np.int64)
-        tal = np.array([float(talent[u]) for u in ids])
-        b = result.beauty[idx]
-        ok = np.isfinite(b)
-        if ok.sum() > 2:
-            head["talent_mean"] = float(tal.mean())
-            head["beauty_talent_spearman"] = float(stats.spearmanr(b[ok], tal[ok]).statistic)
-            head["talent_indegree_spearman"] = float(
-                stats.spearmanr(tal[ok], result.indegree[idx][ok]).statistic
-            )
-            rows.append(
-                Comparison(
-                    "mean talent (planted) vs. mean user beauty",
-                    _f(head["talent_mean"]),
-                    _f(result.inequality.distribution.mean),
-                    "generator truth",
-                )
-            )
-            rows.append(
-                Comparison(
-                    "Spearman talent vs. in-degree (planted) vs. beauty vs. in-degree",
-                    _f(head["talent_indegree_spearman"]),
-                    _f(result.connectivity.rho("indegree")),
-                    "generator truth",
-                )
-            )
-    for key, name in (("forlorn", "Forlorn beauty"), ("superstars", "Superstar")):
-        planted = [index[u] for u in truth.get(key) or [] if u in index]
-        if planted and name in result.classes.names:
-            c = result.classes.index_of(name)
-            hit = float(np.mean(result.classes.labels[np.array(planted)] == c))
-            head[f"planted_{key}_in_class"] = hit
-            rows.append(
-                Comparison(
-                    f"planted {key} found in class {name}", "—", _pct(hit), "generator truth"
-                )
-            )
-    return rows, head
-
-
-def section_from_result(result: NetworkResult, truth: dict | None = None) -> Section:
-    """The report section of a finished analysis (with planted values when ``truth``)."""
-    headline = result.headline()
-    comparisons = result.comparisons()
-    if truth:
-        rows, head = _truth_rows(result, truth)
-        comparisons += rows
-        headline["truth"] = head
-    check = ", ".join(f"{k}: {v:.1e}" for k, v in result.check.items())
-    html = (
-        "<p>User beauty (mean photo beauty) and neighbour beauty (mean beauty of followees) "
-        "are computed by Cypher (<code>cypher/user_beauty.cypher</code>, "
-        "<code>cypher/neighbor_beauty.cypher</code>) and written as <code>User.beauty</code> / "
-        "<code>User.neighbor_beauty</code>; the numpy recomputation on the exported arrays "
-        f"agrees (max |difference|: {check}).</p>"
-        "<h3>User classes (Tables 2–3)</h3>"
-        + frame_to_html(result.classes.to_frame())
-        + "<h3>Connectivity (Q1)</h3>"
-        + frame_to_html(result.connectivity.to_frame())
-        + "<h3>Majority illusion (Q2)</h3>"
-        + frame_to_html(result.majority.to_frame())
-    )
-    return Section(
-        key="network",
-        title="Beauty on the network (beautiful-and-damned §5–7)",
-        headline=headline,
-        html=html,
-        figures=list(result.figures),
-        comparisons=comparisons,
-    )
-
-
-@register_section("network", order=20)
-def network_section(ctx) -> Section | None:
-    """Report section "Beauty on the network" (§5, §6.1, §7); result in ctx.results["network"]."""
-    result = analyze_network(
-        ctx.store,
-        Path(ctx.out_dir) / "network",
-        seed=ctx.seed,
-        steps=ctx.steps,
-    )
-    ctx.results["network"] = result
-    return section_from_result(result, ctx.truth)

@@ -1,49 +1,24 @@
 """``beautygraph demo``: generate (or take) a data folder, load it into a fresh embedded
-store, run every registered report section in order and write ``report.html``."""
+store, run the report sections of :data:`beautygraph.sections.SECTIONS` in order and write
+``report.html``."""
 
 from __future__ import annotations
 
 import html
-import importlib
 import json
 import logging
 import shutil
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from beautygraph.errors import UserError
-from beautygraph.report import Report, Section, SectionBuilder, registered_sections
+from beautygraph.report import DemoContext, Report, Section, SectionBuilder, frame_to_html
+from beautygraph.sections import SECTIONS
 from beautygraph.steps import Steps, as_steps
 
 log = logging.getLogger(__name__)
-
-#: pipeline modules whose import registers their report sections (in report order)
-PIPELINE_MODULES = [
-    "beautygraph.pipelines.load",
-    "beautygraph.pipelines.generated",
-    "beautygraph.pipelines.network",
-    "beautygraph.pipelines.matching",
-    "beautygraph.pipelines.recommend",
-    "beautygraph.pipelines.scoring",
-    "beautygraph.pipelines.interests",
-    "beautygraph.pipelines.alf",
-]
-
-
-@dataclass
-class DemoContext:
-    """What a report section builder gets: the store, folders, truth and shared results."""
-
-    store: Any
-    out_dir: Path
-    data_dir: Path
-    truth: dict | None
-    seed: int
-    n_users: int
-    steps: Steps = field(default_factory=Steps)
-    results: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -114,11 +89,6 @@ def run_demo(
     graphdb.remove_embedded(db_path)
     failed: dict[str, str] = {}
     skipped: dict[str, str] = {}
-    for module in PIPELINE_MODULES:
-        try:
-            importlib.import_module(module)
-        except ImportError as exc:
-            failed[module.rsplit(".", 1)[-1]] = f"cannot import {module}: {exc}"
 
     report = Report(title="beautygraph demo report")
     with graphdb.connect(db_path) as store:
@@ -134,7 +104,7 @@ def run_demo(
             n_users=n_users,
             steps=steps,
         )
-        for _order, key, builder in registered_sections():
+        for key, builder in SECTIONS:
             with steps(key) as step:
                 section = _build(builder, key, ctx, failed, skipped)
             timings[key] = step.seconds
@@ -180,8 +150,6 @@ def _build(
 
 def _timing_section(timings: dict[str, float]) -> Section:
     import pandas as pd
-
-    from beautygraph.report import frame_to_html
 
     frame = pd.DataFrame(
         {"step": list(timings), "seconds": [round(v, 2) for v in timings.values()]}
