@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # result types only; no pipeline imports the report
     from beautygraph.pipelines.alf import AuthorityRun
     from beautygraph.pipelines.interests import InterestsResult
     from beautygraph.pipelines.matching import MatchingRun
-    from beautygraph.pipelines.network import NetworkResult
+    from beautygraph.pipelines.network_result import NetworkResult
     from beautygraph.pipelines.recommend import SimulationResult
     from graphdb.base import Store
 

@@ -321,7 +321,7 @@ def test_from_epoch_places_events_on_weeks():
 
 def test_twoway_clustered_variance_against_a_loop():
     """Cameron–Gelbach–Miller: V_user + V_week − V_(user, week), each a loop over clusters."""
-    from analysis.matching import _twoway_var
+    from analysis.stats import twoway_var as _twoway_var
 
     rng = np.random.default_rng(3)
     user = rng.integers(0, 40, 300)

@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 
 from beautygraph.artifacts import Comparison, frame_to_html
-from beautygraph.pipelines.network import NetworkResult, _f, _pct, analyze_network
+from beautygraph.pipelines.network import analyze_network
+from beautygraph.pipelines.network_result import NetworkResult, _f, _pct
 from beautygraph.report import DemoContext, Section
 
 log = logging.getLogger(__name__)

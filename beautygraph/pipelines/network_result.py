@@ -1,0 +1,234 @@
+"""The result of the network analyses (beautiful-and-damned §5, §6.1, §7): every measured
+quantity of :func:`beautygraph.pipelines.network.analyze_network`, its headline numbers for
+``--json`` and the "paper vs. measured" rows, with the paper's values (:data:`PAPER`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from analysis.classes import UserClasses
+from analysis.connectivity import BinnedMean, Connectivity
+from analysis.inequality import Inequality
+from analysis.majority import MajorityIllusion
+from analysis.spectrum import CorrelationSpectrum
+from beautygraph.artifacts import Comparison, Figure
+
+#: the paper's numbers (beautiful-and-damned §5, §6.1, §7, Tables 2–3)
+PAPER: dict[str, Any] = {
+    "beauty_mean": 0.26,
+    "gini_beauty": 0.29,
+    "gini_favorites": 0.98,
+    "spearman": {"indegree": 0.22, "outdegree": 0.24, "favorites": 0.17, "photos": -0.03},
+    "above_mean_share": 0.43,
+    "local_majority_share": 0.65,
+    "double_share": 0.20,
+    "spectrum_spearman": 0.48,
+    "k": 4,
+    # name: (share, beauty, fav/photo, connects, photo count, weeks with uploads)
+    "classes": {
+        "Low quality": (0.412, 0.17, 0.00, 0.06, 1060.0, 104.4),
+        "Forlorn beauty": (0.281, 0.42, 0.01, 0.10, 200.4, 84.68),
+        "Regular": (0.221, 0.25, 0.01, 0.21, 1869.0, 187.0),
+        "Superstar": (0.086, 0.42, 0.15, 0.35, 822.4, 198.3),
+    },
+}
+
+#: a Cypher aggregate and its numpy twin must agree to this absolute tolerance
+
+
+@dataclass
+class NetworkResult:
+    """Everything :func:`analyze_network` measured (see the module docstring)."""
+
+    user_ids: np.ndarray
+    beauty: np.ndarray
+    neighbor_beauty: np.ndarray
+    n_photos: np.ndarray
+    favs_received: np.ndarray
+    fav_per_photo: np.ndarray
+    indegree: np.ndarray
+    outdegree: np.ndarray
+    weeks: np.ndarray
+    inequality: Inequality
+    connectivity: Connectivity
+    binned_indegree: BinnedMean
+    binned_outdegree: BinnedMean
+    majority: MajorityIllusion
+    spectrum: CorrelationSpectrum
+    classes: UserClasses
+    check: dict[str, float]
+    seed: int
+    seconds: dict[str, float] = field(default_factory=dict)
+    figures: list[Figure] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def n_users(self) -> int:
+        return len(self.user_ids)
+
+    @property
+    def forlorn(self) -> np.ndarray:
+        """Boolean mask of the users in the Forlorn-beauty class (aligned with ``user_ids``)."""
+        if "Forlorn beauty" not in self.classes.names:
+            return np.zeros(self.n_users, dtype=bool)
+        return self.classes.labels == self.classes.index_of("Forlorn beauty")
+
+    def cluster_names(self) -> np.ndarray:
+        """Class name per user (``None`` for users without beauty)."""
+        return self.classes.name_of(self.classes.labels)
+
+    def headline(self) -> dict[str, Any]:
+        """The numbers of ``analyze network --json`` and ``demo --json`` (NaN -> None)."""
+        return _finite_or_none(self._headline())
+
+    def _headline(self) -> dict[str, Any]:
+        con = self.connectivity.results
+        maj = self.majority
+        cls = self.classes
+        return {
+            "n_users": self.n_users,
+            "n_users_with_beauty": int(np.isfinite(self.beauty).sum()),
+            "n_follows": int(self.outdegree.sum()),
+            "beauty_mean": self.inequality.distribution.mean,
+            "gini_beauty": self.inequality.gini_beauty,
+            "gini_favorites": self.inequality.gini_favorites,
+            "spearman": {name: r.rho for name, r in con.items()},
+            "spearman_ci95": {name: [r.low, r.high] for name, r in con.items()},
+            "majority_illusion": {
+                "above_mean_share": maj.above_share,
+                "local_majority_share": maj.local_majority_share,
+                "double_share": maj.double_share,
+                "majority_share": maj.majority_share,
+            },
+            "spectrum_spearman": self.spectrum.spearman,
+            "null_spectrum_spearman": self.spectrum.null_spearman_mean,
+            "null_spectrum_spearman_runs": [float(v) for v in self.spectrum.null_spearman],
+            "k": cls.k,
+            "gap": None
+            if cls.gap is None
+            else {"ks": cls.gap.ks.tolist(), "gap": cls.gap.gap.tolist(), "s": cls.gap.s.tolist()},
+            "clusters": [
+                {
+                    "name": cls.names[c],
+                    "share": float(cls.share[c]),
+                    "beauty": float(cls.centroids[c, 0]),
+                    "fav_per_photo": float(cls.centroids[c, 1]),
+                    "followers": float(cls.centroids[c, 2]),
+                    "n_users": int(cls.n_users[c]),
+                    "photo_count": float(cls.mean_photos[c]),
+                    "weeks_with_uploads": float(cls.mean_weeks[c]),
+                }
+                for c in range(cls.k)
+            ],
+            "cypher_numpy_max_abs_diff": dict(self.check),
+            "seed": self.seed,
+        }
+
+    def comparisons(self) -> list[Comparison]:
+        """Rows "paper vs. measured" for the report and the CLI table."""
+        h = self._headline()
+        rows = [
+            Comparison("mean user beauty (Fig. 5)", _f(PAPER["beauty_mean"]), _f(h["beauty_mean"])),
+            Comparison(
+                "Gini of average beauty (Fig. 5)", _f(PAPER["gini_beauty"]), _f(h["gini_beauty"])
+            ),
+            Comparison(
+                "Gini of favourites per photo (Fig. 5)",
+                _f(PAPER["gini_favorites"]),
+                _f(h["gini_favorites"]),
+            ),
+        ]
+        labels = {
+            "indegree": "in-degree",
+            "outdegree": "out-degree",
+            "favorites": "favourites received",
+            "photos": "number of photos",
+        }
+        for name, r in self.connectivity.results.items():
+            rows.append(
+                Comparison(
+                    f"Spearman ρ beauty vs. {labels.get(name, name)} (Q1, Fig. 6)",
+                    _f(PAPER["spearman"].get(name)),
+                    f"{_f(r.rho)} [{_f(r.low)}, {_f(r.high)}]",
+                    "95 % CI (Fisher z)",
+                )
+            )
+        maj = h["majority_illusion"]
+        rows += [
+            Comparison(
+                "users above the mean beauty (A2)",
+                _pct(PAPER["above_mean_share"]),
+                _pct(maj["above_mean_share"]),
+            ),
+            Comparison(
+                "users whose followees exceed that share (A2)",
+                _pct(PAPER["local_majority_share"]),
+                _pct(maj["local_majority_share"]),
+            ),
+            Comparison(
+                "users with at least double that share (A2)",
+                "≈ " + _pct(PAPER["double_share"]),
+                _pct(maj["double_share"]),
+            ),
+            Comparison(
+                "correlation spectrum Spearman ρ (Eq. 2, Fig. 7)",
+                _f(PAPER["spectrum_spearman"]),
+                _f(h["spectrum_spearman"]),
+            ),
+            Comparison(
+                "… with reshuffled beauty (null model)",
+                "trend lost",
+                _f(h["null_spectrum_spearman"]),
+                f"mean of {len(self.spectrum.null_spearman)} permutations",
+            ),
+            Comparison("K chosen by the gap statistic (§7)", str(PAPER["k"]), str(h["k"])),
+        ]
+        for c in h["clusters"]:
+            p = PAPER["classes"].get(c["name"])
+            paper = (
+                (
+                    f"{_pct(p[0])}; ({p[1]:.2f}, {p[2]:.2f}, {p[3]:.2f}); "
+                    f"{p[4]:g} photos; {p[5]:g} weeks"
+                )
+                if p
+                else "—"
+            )
+            measured = (
+                f"{_pct(c['share'])}; ({c['beauty']:.2f}, {c['fav_per_photo']:.2f}, "
+                f"{c['followers']:.2f}); {c['photo_count']:.4g} photos; "
+                f"{c['weeks_with_uploads']:.4g} weeks"
+            )
+            rows.append(
+                Comparison(
+                    f"class {c['name']} (Tables 2–3)",
+                    paper,
+                    measured,
+                    "share; centroid (beauty, fav/photo, followers); means",
+                )
+            )
+        return rows
+
+
+def _finite_or_none(obj):
+    """Plain JSON: numpy scalars to Python, NaN/inf to None, recursively."""
+    if isinstance(obj, dict):
+        return {k: _finite_or_none(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite_or_none(v) for v in obj]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not np.isfinite(obj):
+        return None
+    return obj
+
+
+def _f(x) -> str:
+    return "n/a" if x is None or not np.isfinite(x) else f"{x:.2f}"
+
+
+def _pct(x) -> str:
+    return "n/a" if x is None or not np.isfinite(x) else f"{100 * x:.1f} %"
