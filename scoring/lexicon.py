@@ -26,7 +26,7 @@ import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -381,14 +381,3 @@ def domains_of_lemma(word: str) -> tuple[str, ...]:
 def domain_of_imagenet_class(cls: int | str) -> str | None:
     """Domain of ImageNet class ``cls`` (index or name) in the default lexicon."""
     return default_lexicon().domain_of_imagenet_class(cls)
-
-
-def known_words(words: Iterable[str], lexicon: DomainLexicon | None = None) -> list[str]:
-    """The lemmas of the dictionary words among ``words`` (misspellings dropped)."""
-    lex = lexicon or default_lexicon()
-    out = []
-    for w in words:
-        lemma = lex.lemmatize(w)
-        if lemma is not None:
-            out.append(lemma)
-    return out

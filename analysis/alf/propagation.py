@@ -197,7 +197,9 @@ def algorithm1(A, S_c, *, binary: bool = True, pass1_denominator: str = "m_in") 
 # -- Theorem 1 -------------------------------------------------------------------------
 
 
-def _check_params(alpha: float, beta: float, gamma: float) -> None:
+def check_params(alpha: float, beta: float, gamma: float) -> None:
+    """Theorem 1's conditions: α > 0, β ≥ 0, γ ≥ 0, all finite (``ValueError`` showing the
+    offending values otherwise)."""
     bad = {
         k: v
         for k, v in {"alpha": alpha, "beta": beta, "gamma": gamma}.items()
@@ -326,7 +328,7 @@ def general_solution(
     followers, ``n_in``).  Raises ``ValueError`` for invalid parameters or a series that
     does not converge.
     """
-    _check_params(alpha, beta, gamma)
+    check_params(alpha, beta, gamma)
     A, S = _check_inputs(A, S_c, binary)
     ops = _Ops.of(A)
     kap = kappa(alpha, beta)
@@ -340,7 +342,7 @@ def closed_form(
     A, S_c, alpha: float, beta: float, gamma: float, *, binary: bool = True, max_users: int = 3000
 ) -> GeneralSolution:
     """Theorem 1 with the dense inverse ``(I - κM)^-1`` (reference for small graphs)."""
-    _check_params(alpha, beta, gamma)
+    check_params(alpha, beta, gamma)
     A, S = _check_inputs(A, S_c, binary)
     n = A.shape[0]
     if n > max_users:
@@ -373,7 +375,7 @@ def corollary1(
     ``F ≈ S^c P + γ α/(α+β) Σ_{j>=0} (β/(α+β))^j S^c M^{j+1} P`` — a label propagation whose
     successive passes are damped by ``β/(α+β)``.  Returns ``F`` (users × topics).
     """
-    _check_params(alpha, beta, gamma)
+    check_params(alpha, beta, gamma)
     A, S = _check_inputs(A, S_c, binary)
     if beta >= 1 or alpha >= min(1.0, gamma):
         warnings.warn(

@@ -34,8 +34,10 @@ from analysis.alf.evaluation import (
     pagerank_authorities,
     precision_recall_at_k,
 )
+from analysis.alf.propagation import check_params
+from analysis.alf.sources import SEED_SOURCES, check_sources
 from analysis.bio_interests import TopicVocabulary, extract_interests
-from beautygraph.errors import UserError
+from beautygraph.errors import UserError, user_errors
 from beautygraph.steps import Steps, as_steps
 
 log = logging.getLogger(__name__)
@@ -52,7 +54,7 @@ __all__ = [
 ]
 
 #: sources an INTERESTED_IN relationship may have that can seed the propagation
-INTEREST_SOURCES = ("bio", "tags", "images", "declared")
+INTEREST_SOURCES = SEED_SOURCES
 #: Theorem 1 defaults for a parameter left out when another one is given (Corollary 1 regime)
 DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_GAMMA = 0.1, 0.01, 1.0
 
@@ -146,22 +148,17 @@ class AlfGraph:
     sources: tuple[str, ...]
 
 
-def _check_sources(sources: Sequence[str]) -> tuple[str, ...]:
-    sources = tuple(dict.fromkeys(str(s).strip() for s in sources if str(s).strip()))
-    bad = [s for s in sources if s not in INTEREST_SOURCES]
-    if not sources or bad:
-        raise UserError(
-            f"interest sources {list(bad) or list(sources)} not valid; choose from "
-            f"{', '.join(INTEREST_SOURCES)}"
-        )
-    return sources
+def _seed_sources(sources: Sequence[str]) -> tuple[str, ...]:
+    """:func:`analysis.alf.check_sources` at the user boundary."""
+    with user_errors():
+        return check_sources(sources)
 
 
 def export_alf_graph(store, sources: Sequence[str] = ("bio",)) -> AlfGraph:
     """Export FOLLOWS and the INTERESTED_IN relationships of ``sources`` as sparse matrices."""
     from analysis.alf import follow_matrix
 
-    sources = _check_sources(sources)
+    sources = _seed_sources(sources)
     users = store.export_nodes("User")
     topics = store.export_nodes("Topic")
     follows = store.export_edges("FOLLOWS", src_nodes=users, dst_nodes=users)
@@ -228,15 +225,15 @@ class AuthorityRun:
 
 
 def _params(alpha, beta, gamma) -> tuple[str, dict[str, Any]]:
+    """Algorithm 1 when no parameter is given, else Theorem 1 with the missing ones at their
+    defaults; checked by :func:`analysis.alf.check_params` (ValueError -> UserError)."""
     if alpha is None and beta is None and gamma is None:
         return "algorithm1", {}
     a = DEFAULT_ALPHA if alpha is None else float(alpha)
     b = DEFAULT_BETA if beta is None else float(beta)
     g = DEFAULT_GAMMA if gamma is None else float(gamma)
-    if a <= 0 or b < 0 or g < 0 or not all(np.isfinite([a, b, g])):
-        raise UserError(
-            f"need alpha > 0, beta >= 0, gamma >= 0; got alpha={a}, beta={b}, gamma={g}"
-        )
+    with user_errors():
+        check_params(a, b, g)
     return "theorem1", {"alpha": a, "beta": b, "gamma": g}
 
 
@@ -244,33 +241,10 @@ def propagate(graph: AlfGraph, method: str, params: Mapping[str, float]) -> np.n
     """Label scores F (users × topics) by Algorithm 1 or Theorem 1."""
     if method == "algorithm1":
         return algorithm1(graph.A, graph.S_c).F
-    try:
+    with user_errors("propagation failed"):
         return general_solution(
             graph.A, graph.S_c, params["alpha"], params["beta"], params["gamma"]
         ).F
-    except ValueError as exc:
-        raise UserError(f"propagation failed: {exc}") from exc
-
-
-def compute_authorities(
-    store,
-    alpha: float | None = None,
-    beta: float | None = None,
-    gamma: float | None = None,
-    interest_sources: Sequence[str] = ("bio",),
-    weighting: str = "wzf",
-) -> tuple[AlfGraph, AuthorityResult, str, dict]:
-    """Export, propagate and score without writing anything."""
-    method, params = _params(alpha, beta, gamma)
-    graph = export_alf_graph(store, interest_sources)
-    if graph.S_c.nnz == 0:
-        raise UserError(
-            f"no INTERESTED_IN relationships with source in {list(graph.sources)}: run "
-            "`beautygraph authorities` (it extracts bio interests) or load interests first"
-        )
-    F = propagate(graph, method, params)
-    n_in = np.asarray(graph.A.sum(axis=0)).ravel()
-    return graph, find_authorities(F, n_in, weighting=weighting), method, params
 
 
 def run_authorities(
@@ -292,7 +266,7 @@ def run_authorities(
     5. replace every ``AUTHORITY_ON`` with ``{score: F_tu, wzf, rank}`` and set
        ``User.authority_topic`` / ``authority_score`` (wzf; cleared for non-authorities).
     """
-    sources = _check_sources(interest_sources)
+    sources = _seed_sources(interest_sources)
     method, params = _params(alpha, beta, gamma)
     steps = as_steps(steps)
     seconds: dict[str, float] = {}
@@ -408,7 +382,7 @@ def explain_authority(
         "alf_pass1",
         user_id=str(user_id),
         topic_id=str(topic_id or ""),
-        sources=list(_check_sources(sources)),
+        sources=list(_seed_sources(sources)),
     )
 
 
@@ -449,7 +423,7 @@ def evaluate_authorities(
     auth_truth = truth.get("authorities")
     if not isinstance(auth_truth, Mapping) or not auth_truth:
         raise UserError("truth has no 'authorities' {topic_id: [user_id, ...]} to compare with")
-    sources = _check_sources(interest_sources)
+    sources = _seed_sources(interest_sources)
     graph = export_alf_graph(store, sources)
     if graph.S_c.nnz == 0 and "bio" in sources:
         frame, _, _ = match_bios(store)  # in memory, nothing written
