@@ -350,9 +350,9 @@ def recommend_authorities(
     b_hat = k if b_hat is None else int(b_hat)
     if a_hat < 0 or b_hat < 1:
         raise UserError(f"need a_hat={a_hat} >= 0 and b_hat={b_hat} >= 1")
-    if not store.query("MATCH (u:User) WHERE u.id = $id RETURN u.id AS id", {"id": user_id}):
+    if not store.run("user_exists", id=str(user_id)):
         raise UserError(f"unknown user {user_id!r}: no User with that id in the store")
-    if not store.query("MATCH (:User)-[r:AUTHORITY_ON]->(:Topic) RETURN r.rank AS r LIMIT 1"):
+    if not store.run("any_authority"):
         raise UserError("no AUTHORITY_ON relationships yet: run `beautygraph authorities` first")
     rows = store.run(
         "recommend_authority", user_id=str(user_id), a_hat=int(a_hat), b_hat=int(b_hat)
