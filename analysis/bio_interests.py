@@ -163,9 +163,9 @@ class TopicVocabulary:
                 if len(joined) >= self.typo_min_len:
                     self._single.setdefault(joined[0], []).append((joined, tid))
         # a name shared by two topics is ambiguous: drop it (precision first)
-        for key in list(self._exact):
-            if repr(key) in self._ambiguous:
-                del self._exact[key]
+        for toks in list(self._exact):
+            if repr(toks) in self._ambiguous:
+                del self._exact[toks]
         for key in list(self._joined):
             if repr(key) in self._ambiguous:
                 del self._joined[key]

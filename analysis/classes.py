@@ -201,32 +201,34 @@ def gap_statistic(
     smallest k with :math:`Gap(k) \\ge Gap(k') - s_{k'}` for the next candidate k'.
     """
     x = np.asarray(x, dtype=np.float64)
-    ks = np.array(sorted(set(int(k) for k in ks)), dtype=np.int64)
-    if ks.size == 0 or ks.min() < 1:
-        raise ValueError(f"ks={ks.tolist()} must be non-empty positive integers")
-    if x.ndim != 2 or x.shape[0] < ks.max():
-        raise ValueError(f"x has shape {x.shape}; need at least max(ks)={ks.max()} rows")
+    k_arr = np.array(sorted(set(int(k) for k in ks)), dtype=np.int64)
+    if k_arr.size == 0 or k_arr.min() < 1:
+        raise ValueError(f"ks={k_arr.tolist()} must be non-empty positive integers")
+    if x.ndim != 2 or x.shape[0] < k_arr.max():
+        raise ValueError(f"x has shape {x.shape}; need at least max(ks)={k_arr.max()} rows")
     if n_refs < 2:
         raise ValueError(f"n_refs={n_refs} must be >= 2")
     rng = np.random.default_rng(seed)
     lo, hi = x.min(axis=0), x.max(axis=0)
     refs = [rng.uniform(lo, hi, size=x.shape) for _ in range(n_refs)]
     tiny = np.finfo(np.float64).tiny
-    log_w = np.empty(ks.size)
-    log_w_ref = np.empty(ks.size)
-    s = np.empty(ks.size)
-    for i, k in enumerate(ks):
+    log_w = np.empty(k_arr.size)
+    log_w_ref = np.empty(k_arr.size)
+    s = np.empty(k_arr.size)
+    for i, k in enumerate(k_arr):
         log_w[i] = np.log(max(_kmeans(x, int(k), seed, n_init).inertia_, tiny))
         ref = np.array([np.log(max(_kmeans(r, int(k), seed, n_init).inertia_, tiny)) for r in refs])
         log_w_ref[i] = ref.mean()
         s[i] = ref.std() * np.sqrt(1.0 + 1.0 / n_refs)
     gap = log_w_ref - log_w
-    chosen, met = int(ks[-1]), False
-    for i in range(ks.size - 1):
+    chosen, met = int(k_arr[-1]), False
+    for i in range(k_arr.size - 1):
         if gap[i] >= gap[i + 1] - s[i + 1]:
-            chosen, met = int(ks[i]), True
+            chosen, met = int(k_arr[i]), True
             break
-    return GapCurve(ks=ks, gap=gap, s=s, log_w=log_w, log_w_ref=log_w_ref, k=chosen, rule_met=met)
+    return GapCurve(
+        ks=k_arr, gap=gap, s=s, log_w=log_w, log_w_ref=log_w_ref, k=chosen, rule_met=met
+    )
 
 
 def name_clusters(centroids: np.ndarray) -> list[str]:

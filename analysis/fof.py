@@ -286,6 +286,7 @@ def _recommend_kernel(
         if candidate_mask is not None:
             keep &= candidate_mask[j]
         if method == "bb":
+            assert beauty is not None  # checked by recommend()
             bu, bv = beauty[u], beauty[j]
             with np.errstate(invalid="ignore"):
                 keep &= (bv >= bu * (1.0 - tolerance)) & (bv <= bu * (1.0 + tolerance))
@@ -293,8 +294,10 @@ def _recommend_kernel(
         if method == "cn":
             score = n_common.astype(float)
         elif method == "bb":
+            assert beauty is not None
             score = beauty[j]
         else:
+            assert aa_sum is not None  # method "aa"
             score = round_half_up(aa_sum[keep], _AA_DECIMALS)
         order = _row_order(u, j, score, n_common if method == "cn" else None)
         u, j, score, n_common = u[order], j[order], score[order], n_common[order]

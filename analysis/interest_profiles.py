@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Literal, Protocol, overload
 
 import numpy as np
 import pandas as pd
@@ -144,6 +144,18 @@ def _norm(tag: str) -> str:
     t = _TOKEN_RE.sub(" ", t)
     t = re.sub(r"[\s\-]+", "_", t).strip("_'")
     return t
+
+
+@overload
+def clean_tags(
+    tags: Iterable[str], lexicon: Lexicon, *, return_reasons: Literal[False] = False
+) -> list[str]: ...
+
+
+@overload
+def clean_tags(
+    tags: Iterable[str], lexicon: Lexicon, *, return_reasons: Literal[True]
+) -> tuple[list[str], dict[str, str]]: ...
 
 
 def clean_tags(
@@ -313,7 +325,7 @@ def random_profiles(
 # -- results ------------------------------------------------------------------------------
 
 #: Table 1 of the paper (N = 300): n users with |A ∩ B| = 0..5, mean matches, mean F1.
-PAPER_TABLE1: dict[str, dict[str, object]] = {
+PAPER_TABLE1: dict[str, dict[str, Any]] = {
     "AlexNet": {"n": (2, 38, 143, 107, 10, 0), "mean_matches": 2.28, "mean_f1": 0.4567},
     "VGG16": {"n": (5, 46, 156, 89, 4, 0), "mean_matches": 2.14, "mean_f1": 0.4273},
     "VGG19": {"n": (3, 48, 151, 94, 4, 0), "mean_matches": 2.16, "mean_f1": 0.4320},
@@ -406,7 +418,7 @@ class InterestComparison:
         f["popular n/N"] = p["n/N"]
         return f
 
-    def users_frame(self, user_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    def users_frame(self, user_ids: Sequence[str] | np.ndarray | None = None) -> pd.DataFrame:
         """One row per evaluated user: id/index, both top-k domain lists, matches, F1."""
 
         def names(row: np.ndarray) -> str:

@@ -376,7 +376,8 @@ def neighbour_sums(
     _check_index("unit user", unit_user, timeline.n_users)
     _check_index("unit week", unit_week, timeline.n_weeks)
     n = len(unit_user)
-    sums = n_def = None
+    sums: np.ndarray | None = None
+    n_def: np.ndarray | None = None
     n_nb = np.zeros(n, dtype=np.int64)
     mat = timeline.matrix.copy()
     indices = mat.indices
@@ -408,13 +409,13 @@ def neighbour_sums(
             agg = np.asarray(sub @ stacked)
             cnt = np.asarray(sub.sum(axis=1)).ravel().astype(np.int64)
         k = v.shape[1]
-        if sums is None:
+        if sums is None or n_def is None:
             sums = np.zeros((n, k))
             n_def = np.zeros((n, k), dtype=np.int64)
         sums[idx] = agg[:, :k]
         n_def[idx] = np.rint(agg[:, k:]).astype(np.int64)
         n_nb[idx] = cnt
-    if sums is None:  # no units: shapes from the values of week 0
+    if sums is None or n_def is None:  # no units: shapes from the values of week 0
         probe = np.asarray(values_at(0), dtype=np.float64)
         two_d = probe.ndim == 2
         k = probe.shape[1] if two_d else 1

@@ -24,7 +24,7 @@ class AppContext:
     def __init__(self, db: str, quiet: bool) -> None:
         self.db = db
         self.quiet = quiet
-        self._store = None
+        self._store: graphdb.Store | None = None
 
     def store(self, read_only: bool = False, create: bool = False):
         """Open (once) and return the :class:`graphdb.base.Store` for ``--db``.

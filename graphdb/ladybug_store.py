@@ -52,15 +52,16 @@ class LadybugStore(Store):
 
         self.path = Path(path)
         self.read_only = read_only
-        self._db = _open_database(self.path, read_only)
-        self._conn = ladybug.Connection(self._db)
+        self._db: ladybug.Database | None = _open_database(self.path, read_only)
+        self._conn: ladybug.Connection | None = ladybug.Connection(self._db)
         self._in_tx = False
 
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
-            self._db.close()
             self._conn = None
+        if self._db is not None:
+            self._db.close()
             self._db = None
 
     # -- queries -----------------------------------------------------------------------

@@ -48,6 +48,7 @@ class Neo4jStore(Store):
         self.batch_size = batch_size
         user = user if user is not None else os.environ.get("NEO4J_USER", "neo4j")
         password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
+        self._driver: neo4j.Driver | None = None
         try:
             self._driver = neo4j.GraphDatabase.driver(
                 uri, auth=(user, password), connection_timeout=10

@@ -11,6 +11,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -135,7 +136,7 @@ def make_loader(
     gen = torch.Generator()
     gen.manual_seed(int(seed))
     cuda = torch.device(device).type == "cuda"
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     if workers > 0:
         kwargs = {"persistent_workers": False, "prefetch_factor": 4}
     return DataLoader(
@@ -169,7 +170,9 @@ def default_workers(device: torch.device | str) -> int:
     return max(0, min(4, (os.cpu_count() or 1) - 1))
 
 
-def resolve_image_paths(ids: Sequence[str], root: str | os.PathLike | None) -> list[str]:
+def resolve_image_paths(
+    ids: Sequence[str] | np.ndarray, root: str | os.PathLike | None
+) -> list[str]:
     """Paths of images named by ``ids`` (relative to ``root``, or absolute).
 
     An id without a suffix that is not a file gets the first existing

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -327,7 +328,7 @@ class EvalResult:
     extra: dict = field(default_factory=dict)
 
     def headline(self) -> dict:
-        out = {
+        out: dict[str, Any] = {
             "n": self.n,
             "accuracy": self.accuracy,
             "binary_accuracy": self.binary_accuracy,

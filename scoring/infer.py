@@ -92,15 +92,15 @@ def predict_paths(
     step: Step | None = None,
 ) -> Predictions:
     """Class probabilities for every path (NaN rows for unreadable ones)."""
-    paths = [str(p) for p in paths]
-    ds = ImageDataset(paths, None, transform)
+    files = [str(p) for p in paths]
+    ds = ImageDataset(files, None, transform)
     loader = make_loader(ds, batch_size=batch_size, workers=workers, device=device)
-    probs = np.full((len(paths), len(classes)), np.nan)
+    probs = np.full((len(files), len(classes)), np.nan)
     skips = SkipLog()
     model = prepare_for_inference(model, device, channels_last)
     seen = 0
     for idx, p in iter_predictions(
-        model, loader, device, skips=skips, paths=paths, amp=amp, channels_last=channels_last
+        model, loader, device, skips=skips, paths=files, amp=amp, channels_last=channels_last
     ):
         probs[idx] = p
         if on_batch is not None:
@@ -109,4 +109,4 @@ def predict_paths(
             now = len(skips) + int((~np.isnan(probs[:, 0])).sum())
             step.advance(now - seen)
             seen = now
-    return Predictions(paths=paths, probs=probs, classes=tuple(classes), skipped=skips)
+    return Predictions(paths=files, probs=probs, classes=tuple(classes), skipped=skips)

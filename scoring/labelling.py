@@ -103,18 +103,18 @@ def label_images(
         raise ValueError(f"batch_size={batch_size} must be >= 1")
     if workers < 0:
         raise ValueError(f"workers={workers} must be >= 0")
-    paths = [str(p) for p in paths]
+    files = [str(p) for p in paths]
     dev = resolve_device(device)
-    cls_idx = np.full(len(paths), -1, dtype=np.int64)
-    prob = np.full(len(paths), np.nan)
+    cls_idx = np.full(len(files), -1, dtype=np.int64)
+    prob = np.full(len(files), np.nan)
     skips = SkipLog()
     start = time.perf_counter()
-    if paths:
-        ds = ImageDataset(paths, None, classifier.transform)
+    if files:
+        ds = ImageDataset(files, None, classifier.transform)
         loader = make_loader(ds, batch_size=batch_size, workers=workers, device=dev)
         model = prepare_for_inference(classifier.model, dev)
         done = 0
-        for idx, p in iter_predictions(model, loader, dev, skips=skips, paths=paths):
+        for idx, p in iter_predictions(model, loader, dev, skips=skips, paths=files):
             top = p.argmax(axis=1)
             cls_idx[idx] = top
             prob[idx] = p[np.arange(len(top)), top]
@@ -131,7 +131,7 @@ def label_images(
     cats = classifier.categories
     labels = [cats[i] if i >= 0 else None for i in cls_idx]
     return LabelResult(
-        paths=paths,
+        paths=files,
         class_index=cls_idx,
         label=labels,
         prob=prob,

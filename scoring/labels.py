@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,7 +154,7 @@ def _is_ava(path: Path) -> bool:
     return False
 
 
-def read_labels(path: str | Path, *, binary: bool = False) -> LabelSet:
+def read_labels(path: str | os.PathLike, *, binary: bool = False) -> LabelSet:
     """Read AVA.txt or a label CSV (format detected) into a :class:`LabelSet`.
 
     ``binary=True`` gives the classes (low, high): AVA mean > 5, or for CSV scores the

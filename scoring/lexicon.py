@@ -82,7 +82,7 @@ class DomainLexicon:
 
     def __init__(self, imagenet: list[ImageNetEntry], exceptions: dict[str, list[str]]):
         self._imagenet = imagenet
-        self._by_name = {}
+        self._by_name: dict[str, ImageNetEntry] = {}
         for e in imagenet:
             self._by_name.setdefault(e.name.lower(), e)
         self._exceptions = exceptions

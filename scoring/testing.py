@@ -32,7 +32,9 @@ def degraded_photo(
     side = int(min(h, w) * rng.uniform(0.5, 0.9))
     y, x = rng.integers(0, h - side + 1), rng.integers(0, w - side + 1)
     crop = source[y : y + side, x : x + side]
-    img = Image.fromarray(crop.clip(0, 255).astype(np.uint8)).resize((size, size), Image.BILINEAR)
+    img = Image.fromarray(crop.clip(0, 255).astype(np.uint8)).resize(
+        (size, size), Image.Resampling.BILINEAR
+    )
     bad = 1.0 - float(beauty)
     img = img.filter(ImageFilter.GaussianBlur(radius=2.5 * bad * size / 64))
     arr = np.asarray(img, dtype=np.float64)

@@ -22,6 +22,7 @@ import torch
 from torch import nn
 
 from beautygraph.steps import Steps, as_steps
+from scoring.backbones import ImagePreprocess
 from scoring.data import ImageDataset, SkipLog, make_loader
 from scoring.device import autocast, autocast_dtype, resolve_device, seed_everything, to_device
 from scoring.errors import ScoringError
@@ -102,7 +103,7 @@ class TrainResult:
     """The trained model (eval mode, CPU) with its per-epoch history and skipped images."""
 
     model: BeautyNet
-    transform: object
+    transform: ImagePreprocess
     history: list[EpochMetrics]
     checkpoint: Path
     skipped: SkipLog = field(default_factory=SkipLog)

@@ -89,9 +89,9 @@ def precision_recall_at_k(
     hits = labelled = total = 0
     per_topic = {}
     for t, B_t in truth.items():
-        B_t = set(map(str, B_t))
+        B = set(map(str, B_t))
         A_k = [str(x) for x in list(found.get(t, []))[:k]]
-        h = len(set(A_k) & B_t)
+        h = len(set(A_k) & B)
         lab = len(set(A_k) & B_all)
         hits += h
         labelled += lab
@@ -159,7 +159,7 @@ def pagerank_authorities(
     """
     R, _ = topic_pagerank(A, seeds, damping=damping)
     V, T = R.shape
-    ranked = []
+    ranked: list[np.ndarray] = []
     if T == 0:
         return ranked
     best = np.argmax(R, axis=1)

@@ -20,8 +20,9 @@ def enthusiasm(A, ranked: list[np.ndarray]) -> np.ndarray:
     """(V, T) matrix of ``a_tu`` (Eq. 10) — users × topics, the paper's transpose."""
     A = sp.csr_matrix(A, dtype=np.float64)
     V, T = A.shape[0], len(ranked)
-    rows = np.concatenate([np.asarray(r, dtype=np.int64) for r in ranked]) if T else []
-    cols = np.concatenate([np.full(len(r), t) for t, r in enumerate(ranked)]) if T else []
+    empty = np.zeros(0, dtype=np.int64)
+    rows = np.concatenate([np.asarray(r, dtype=np.int64) for r in ranked]) if T else empty
+    cols = np.concatenate([np.full(len(r), t) for t, r in enumerate(ranked)]) if T else empty
     member = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(V, T))
     return np.asarray((A @ member).todense())
 

@@ -101,6 +101,7 @@ def recommend(
     if write and not batch:
         raise click.UsageError("--write needs batch mode (--all or --sample N)")
     if not batch:
+        assert user is not None  # checked above
         recs = pipe.recommend_user(
             app.store(read_only=True), user, method, k=k, tolerance=tolerance
         )

@@ -155,8 +155,8 @@ def label_photos(
     already = np.array([v is not None and v == v and str(v) != "" for v in labels], dtype=bool)
     todo = wanted & (overwrite | ~already)
     root = Path(data_dir) if data_dir is not None else Path.cwd()
-    paths = []
-    keep = []
+    paths: list[str] = []
+    keep: list[int] = []
     n_no_file = 0
     candidates = np.flatnonzero(todo)
     candidates = candidates[np.argsort(-n_favs[candidates], kind="stable")]  # ids sorted
@@ -173,7 +173,7 @@ def label_photos(
             n_no_file += 1
             continue
         paths.append(str(p))
-        keep.append(i)
+        keep.append(int(i))
     keep_idx = np.asarray(keep, dtype=np.int64)
     n_labelled = 0
     unreadable: list[str] = []
@@ -352,7 +352,7 @@ def profile_interests(
             "(it labels the favourited photos first)"
         )
 
-    cleaning = {"tags": Counter(), "images": Counter()}
+    cleaning: dict[str, Counter[str]] = {"tags": Counter(), "images": Counter()}
     tag_words: dict[int, list[str]] = {}
     label_words: dict[int, list[str]] = {}
     label_domains: dict[str, tuple[str, ...]] = {}

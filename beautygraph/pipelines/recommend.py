@@ -159,7 +159,7 @@ def _as_recommendation(item: Any, rank: int, method: str) -> Recommendation:
     uid = d.pop("user_id", None) or d.pop("id", None) or d.pop("candidate", None)
     if uid is None:
         raise TypeError(f"recommendation without a user id: {item!r}")
-    known = {
+    known: dict[str, Any] = {
         "rank": int(d.pop("rank", rank)),
         "score": float(d.pop("score", float("nan"))),
         "n_common": int(d.pop("n_common", 0) or 0),

@@ -12,6 +12,7 @@ import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,9 @@ import pandas as pd
 from beautygraph.artifacts import Figure
 from beautygraph.errors import UserError
 from beautygraph.steps import Steps, as_steps
+
+if TYPE_CHECKING:
+    from scoring.evaluate import EvalResult
 
 #: exit status of a scoring run that finished but skipped unreadable/missing images
 EXIT_SKIPPED = 3
@@ -385,7 +389,7 @@ def read_raters(path: str | os.PathLike) -> pd.DataFrame:
 class EvaluationReport:
     """``score evaluate``: the metrics and where the figures/tables were written."""
 
-    result: object
+    result: EvalResult
     files: list[str]
     seconds: float
 
@@ -459,6 +463,7 @@ def evaluate_from_labels(
         files.append(str(out / "predictions.csv"))
         if result.deciles is not None:
             result.deciles.to_frame().to_csv(out / "deciles.csv", index=False)
+            assert result.spearman is not None  # deciles need the scores, as does Spearman
             fig = Figure.from_matplotlib(
                 plot_deciles(result.deciles, rho=result.spearman.rho), "beauty_deciles"
             )

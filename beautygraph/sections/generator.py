@@ -85,7 +85,7 @@ def generator_section(ctx: DemoContext) -> Section | None:
         ),
     ]
     config = truth["params"]["config"]
-    rows = []
+    rows: list[dict[str, str]] = []
     for section, values in config.items():
         if isinstance(values, dict):
             rows.extend({"parameter": f"{section}.{k}", "value": str(v)} for k, v in values.items())
