@@ -1,4 +1,4 @@
-"""User beauty and neighbour beauty on arrays (``beautiful-and-damned``, §6).
+"""User beauty and neighbour beauty on arrays (Beautiful and damned, §6).
 
 The paper characterises the beauty :math:`\\bar b(i)` of a user *i* as the average beauty of
 all of *i*'s photos (§6, first paragraph), and the beauty a user is exposed to as the
@@ -24,6 +24,13 @@ Example
 >>> nb = neighbor_beauty(np.array([0, 2]), np.array([1, 0]), ub.beauty)
 >>> nb.neighbor_beauty.round(2).tolist()[0], nb.neighbor_beauty.round(2).tolist()[2]
 (0.9, 0.3)
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""User classes by quality, popularity and connectivity (``beautiful-and-damned``, §7,
+"""User classes by quality, popularity and connectivity (Beautiful and damned, §7,
 Tables 2–3).
 
 The paper clusters photographers on three variables — content quality (average beauty
@@ -25,6 +25,13 @@ Example
 >>> name_clusters(np.array([[0.2, 0.0, 0.1], [0.45, 0.0, 0.1], [0.3, 0.0, 0.2],
 ...                         [0.45, 0.2, 0.4]]))
 ['Low quality', 'Forlorn beauty', 'Regular', 'Superstar']
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Is quality correlated with social connectivity? (``beautiful-and-damned``, §6.1, Q1, Fig. 6).
+"""Is quality correlated with social connectivity? (Beautiful and damned, §6.1, Q1, Fig. 6).
 
 The paper reports Spearman rank correlations between user beauty and in-degree
 (ρ = .22), out-degree (ρ = .24), favourites received (ρ = .17) and number of photos
@@ -16,6 +16,13 @@ Example
 >>> r = spearman_ci(np.arange(10.0), np.arange(10.0) ** 2)
 >>> round(r.rho, 6), r.n
 (1.0, 10)
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

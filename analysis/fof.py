@@ -1,4 +1,4 @@
-"""Friend-of-friend link recommenders on sparse matrices (``beautiful-and-damned`` §7).
+"""Friend-of-friend link recommenders on sparse matrices (Beautiful and damned §7).
 
 The follow graph is directed, ``follower -> followee``; :math:`A` is its binary adjacency
 matrix (``A[u, z] = 1`` when *u* follows *z*).  For a recipient *u* the candidates are the
@@ -32,6 +32,13 @@ Example
 >>> rec = recommend(src, dst, 5, "cn", users=np.array([0]), k=2)
 >>> rec.candidates.tolist(), rec.score.tolist()
 ([3, 4], [2.0, 1.0])
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

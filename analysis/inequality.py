@@ -1,4 +1,4 @@
-"""Inequality of beauty and attention across users (``beautiful-and-damned``, §5, Fig. 5).
+"""Inequality of beauty and attention across users (Beautiful and damned, §5, Fig. 5).
 
 Fig. 5 (left) shows the distribution of user beauty (bell-shaped, mean 0.26); Fig. 5
 (right) the Lorenz curves of average beauty and average favourites per photo across users,
@@ -16,6 +16,13 @@ Example
 0.0
 >>> float(gini([0.0, 0.0, 0.0, 1.0]))
 0.75
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

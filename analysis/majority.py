@@ -1,4 +1,4 @@
-"""The majority illusion of beauty (``beautiful-and-damned``, §6.1, Q2/A2).
+"""The majority illusion of beauty (Beautiful and damned, §6.1, Q2/A2).
 
 Following Lerman et al.'s majority illusion, the paper marks users whose beauty is above
 the global mean (43 % of users on Flickr) and, for each user, computes the share of
@@ -23,6 +23,13 @@ Example
 >>> m = majority_illusion(np.array([1, 2, 3, 4]), np.zeros(4, int), b)
 >>> m.above_share, m.local_majority_share
 (0.2, 1.0)
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

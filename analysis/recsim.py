@@ -1,4 +1,4 @@
-"""The link-recommendation simulation of ``beautiful-and-damned`` §7 (Fig. 12).
+"""The link-recommendation simulation of Beautiful and damned §7 (Fig. 12).
 
 Every sampled user *u* receives one recommendation *r* from each method (the rank-1 answer
 of :func:`analysis.fof.recommend`); *R* is the list of pairs *(u, r)* a method produced (a
@@ -20,6 +20,13 @@ imbalance) get a paired bootstrap CI over the sampled users (seeded).
 As in the paper, whose population are photographers with a beauty score, recipients and
 candidates are users with a finite, positive user beauty (so that :math:`b_{ratio}` is
 defined); paths may run through any account.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

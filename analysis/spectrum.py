@@ -1,4 +1,4 @@
-"""Correlation spectrum of user beauty (``beautiful-and-damned``, §6.1, Q3, Eq. 2, Fig. 7).
+"""Correlation spectrum of user beauty (Beautiful and damned, §6.1, Q3, Eq. 2, Fig. 7).
 
 Eq. 2 averages, over all users *i* whose beauty equals *k*, the mean beauty of their
 out-neighbours:
@@ -23,6 +23,13 @@ Example
 >>> sp = correlation_spectrum(np.array([0, 1, 2, 3]), np.array([1, 0, 3, 2]), b, n_null=0)
 >>> sp.bnn[sp.count > 0].tolist()
 [0.105, 0.905]
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

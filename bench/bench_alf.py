@@ -1,4 +1,4 @@
-"""Benchmark: ALF propagation (topical-authorities-instagram-alf.txt §4.2).
+"""Benchmark: ALF propagation (ALF (Discovery of Topical Authorities in Instagram) §4.2).
 
 1. ``propagation`` — Algorithm 1 on a synthetic graph of 1M follows × 50 topics, against a
    bare scipy SpMM of the same three passes (pre-normalised matrices) in the same run:
@@ -11,6 +11,12 @@
    users (the DeepWalk protocol); Micro-/Macro-F1 beside the published DeepWalk figures.
 
 Run: ``.venv/bin/python bench/bench_alf.py [--quick]``; JSON in bench/results/bench_alf.json.
+
+References
+----------
+.. [1] A. Pal, A. Herdağdelen, S. Chatterji, S. Taank, D. Chakrabarti. "Discovery of
+   Topical Authorities in Instagram." Proceedings of the 25th International Conference
+   on World Wide Web (WWW 2016), Montréal. https://doi.org/10.1145/2872427.2883078
 """
 
 from __future__ import annotations

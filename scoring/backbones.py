@@ -6,10 +6,10 @@ the width of its penultimate feature layer.  Two public builders sit on top:
 
 * :func:`build_imagenet_classifier` — the full 1000-way ImageNet classifier, in eval mode,
   with its preprocessing and the class names in index order (used to label photos with
-  ImageNet classes, ``interest-profiling-from-pictures.txt`` §3);
+  ImageNet classes, Interest profiling from pictures §3);
 * :func:`build_feature_backbone` — the network without its last layer, returning
   ``(module, feature_dim, transform)`` for fine-tuning with a new head
-  (``beautiful-and-damned.txt`` §4: an ImageNet CNN fine-tuned on AVA).
+  (Beautiful and damned §4: an ImageNet CNN fine-tuned on AVA).
 
 Weights (keyword ``weights``):
 
@@ -23,6 +23,18 @@ Weights (keyword ``weights``):
 
 Whatever goes wrong (no cache and no network, missing file, a file for another
 architecture) ends in one :class:`scoring.errors.ScoringError` that says how to fix it.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
+.. [2] "Interest profiling from pictures": a user's interests from ImageNet CNN labels of
+   the photos they favourite, generalised to BabelNet domains and scored by F1 against
+   the domains of the photos' tags (60,000 Flickr images of 300 users; AlexNet, VGG16,
+   VGG19, GoogleNet, ResNet-50).  The copy this project works from has no author,
+   venue or year line, so they are not given here.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The continuous beauty score of ``beautiful-and-damned.txt`` §4, Eq. 1.
+"""The continuous beauty score of Beautiful and damned §4, Eq. 1.
 
 The network's softmax gives p_LQ, p_MQ, p_HQ (low / medium / high quality); the paper
 keeps the two extreme classes, where the network is most accurate, and maps them to [0, 1]:
@@ -6,6 +6,13 @@ keeps the two extreme classes, where the network is most accurate, and maps them
     s = (p_HQ - p_LQ + 1) / 2                                               (Eq. 1)
 
 s = 1 for a surely-high photo, 0 for a surely-low one, 0.5 when p_HQ = p_LQ.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

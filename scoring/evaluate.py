@@ -1,4 +1,4 @@
-"""Evaluating the beauty CNN as in ``beautiful-and-damned.txt`` §4–5.
+"""Evaluating the beauty CNN as in Beautiful and damned §4–5.
 
 * class accuracy (3-way low/medium/high, the paper's 62.5 %) and binary accuracy (the AVA
   benchmark task, the paper's 77.6 %);
@@ -12,6 +12,13 @@
   planted random rater, and for the network's scores rescaled to the raters' 5-point scale.
 
 Pure numpy (plus ``math``): arrays in, small dataclasses out.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

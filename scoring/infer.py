@@ -1,9 +1,16 @@
-"""Batched inference of the beauty CNN (``beautiful-and-damned.txt`` §4).
+"""Batched inference of the beauty CNN (Beautiful and damned §4).
 
 :func:`iter_predictions` streams ``(dataset indices, softmax probabilities)`` batch by
 batch so that callers write results as they go (an interrupted run keeps what it wrote);
 on a GPU the forward pass runs under bf16/fp16 autocast on channels-last inputs from
 pinned memory.  Unreadable images are skipped and collected in a :class:`SkipLog`.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

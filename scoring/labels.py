@@ -1,4 +1,4 @@
-"""Training labels for the beauty CNN (``beautiful-and-damned.txt`` §4).
+"""Training labels for the beauty CNN (Beautiful and damned §4).
 
 * AVA vote histograms (``AVA.txt``: ``index image_id c1 .. c10 tag1 tag2 challenge_id``,
   ``c_k`` = number of votes for score k): the mean score ``sum_k k c_k / sum_k c_k`` is
@@ -8,6 +8,13 @@
 * Plain CSV: a column naming the image (``image``, ``image_id``, ``photo_id``, ``path`` or
   ``file``) and either ``label`` (low/medium/high, or 0/1/2) or a numeric ``score`` /
   ``beauty`` / ``mean_score`` column bucketed by quantiles like the AVA means.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

@@ -1,9 +1,16 @@
 """The beauty CNN: an ImageNet backbone with a new low/medium/high head (§4 of
-``beautiful-and-damned.txt``), plus its checkpoint format.
+Beautiful and damned), plus its checkpoint format.
 
 A checkpoint is a dict ``{model, optimizer, scheduler, epoch, args, classes, backbone,
 image_size, format}`` saved with ``torch.save`` and always loaded on the CPU with
 ``weights_only=True``.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

@@ -1,4 +1,12 @@
-"""Figures of the scoring module (matplotlib, Agg backend; each returns a Figure)."""
+"""Figures of the scoring module (matplotlib, Agg backend; each returns a Figure).
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
+"""
 
 from __future__ import annotations
 
@@ -19,7 +27,7 @@ def _plt():
 def plot_deciles(
     table, *, ylabel: str = "mean human score", rho: float | None = None, title: str = ""
 ):
-    """Fig. 4 of ``beautiful-and-damned.txt``: mean human score per 0.1-bin of predicted
+    """Fig. 4 of Beautiful and damned: mean human score per 0.1-bin of predicted
     beauty with its 95 % interval (``table`` is a :class:`scoring.evaluate.DecileTable`)."""
     plt = _plt()
     fig, ax = plt.subplots(figsize=(5.2, 3.8))

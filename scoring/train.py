@@ -1,4 +1,4 @@
-"""Fine-tuning the beauty CNN (``beautiful-and-damned.txt`` §4).
+"""Fine-tuning the beauty CNN (Beautiful and damned §4).
 
 As in the paper, an ImageNet-pretrained network gets a new 3-way output layer (low /
 medium / high quality) and is fine-tuned: first the new head alone on frozen features
@@ -6,6 +6,13 @@ medium / high quality) and is fine-tuned: first the new head alone on frozen fea
 On CUDA the forward/backward passes run under bf16 (fp16 + loss scaling on older GPUs)
 autocast on channels-last tensors.  After every epoch a checkpoint is written (atomically)
 so that ``resume`` continues from the last finished epoch.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ of 100 / 80 / 60 / 45 % of the short side on a 3 × 3 grid, horizontal flip, rot
 variant undegraded (badness 0, centred) at the generator's image size; the real
 EfficientNet-Lite0 (offline ImageNet weights, ``scoring.backbones``) gives the top-1
 ImageNet class, the lexicon (``scoring.lexicon``, WordNet domains) its BabelNet domain
-(interest-profiling-from-pictures §3).  Variants whose class has a domain and whose top-1
+(Interest profiling from pictures §3).  Variants whose class has a domain and whose top-1
 probability is at least ``MIN_PROB`` are then rendered at rising badness (the generator's
 beauty degradations: crop, blur, noise, exposure, contrast, JPEG) with ``N_REPEATS`` random
 draws each, and the share of renders that keep the clean variant's domain (and label) is
@@ -22,6 +22,14 @@ recorded per badness level.  A variant is *usable* when it keeps its domain in a
 The generator (``images.py``) picks, for a photo of topic t, a usable variant whose domain is
 t's domain when there is one.  The data file is deterministic for a given model, lexicon and
 torch build (CPU inference).
+
+References
+----------
+.. [1] "Interest profiling from pictures": a user's interests from ImageNet CNN labels of
+   the photos they favourite, generalised to BabelNet domains and scored by F1 against
+   the domains of the photos' tags (60,000 Flickr images of 300 users; AlexNet, VGG16,
+   VGG19, GoogleNet, ResNet-50).  The copy this project works from has no author,
+   venue or year line, so they are not given here.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """ALF — the Authority Learning Framework of Pal et al., WWW 2016
-(``papers/topical-authorities-instagram-alf.txt``).
+(ALF (Discovery of Topical Authorities in Instagram)).
 
 * :mod:`analysis.alf.propagation` — Algorithm 1 and the general solution of Theorem 1
   (§4.2, appendix);
@@ -12,6 +12,12 @@
 Orientation: the paper writes score matrices as topics × users (``S``, ``F`` are
 ``|T| × |V|``).  Here every matrix is its transpose, users × topics, so that row ``u`` is
 user ``u`` of an exported :class:`graphdb.base.NodeTable`.
+
+References
+----------
+.. [1] A. Pal, A. Herdağdelen, S. Chatterji, S. Taank, D. Chakrabarti. "Discovery of
+   Topical Authorities in Instagram." Proceedings of the 25th International Conference
+   on World Wide Web (WWW 2016), Montréal. https://doi.org/10.1145/2872427.2883078
 """
 
 from analysis.alf.authorities import AuthorityResult, find_authorities, zscores

@@ -1,8 +1,16 @@
-"""Inputs of the matching experiments (beautiful-and-damned §6.2.2): the event arrays
+"""Inputs of the matching experiments (Beautiful and damned §6.2.2): the event arrays
 (:class:`MatchingData`), the design parameters (:class:`MatchingConfig`) and the covariates
 of Table 1 (:data:`COVARIATES`, with the paper's standardised biases :data:`PAPER_SB`).
 
-See :mod:`analysis.matching` for the experiments and the paper-to-code notation."""
+See :mod:`analysis.matching` for the experiments and the paper-to-code notation.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
+"""
 
 from __future__ import annotations
 

@@ -1,9 +1,17 @@
-"""Effects of the matching experiments (beautiful-and-damned §6.2.3): balancing the control
+"""Effects of the matching experiments (Beautiful and damned §6.2.3): balancing the control
 group (§6.2.2, :mod:`analysis.balance`), Δb of Eq. 4 with its placebo adjustment for Q4
 (:func:`run_influence`, Fig. 9–10) and the inactivity ratios for Q5
 (:func:`run_imbalance`, Fig. 11), with cluster-robust intervals (:mod:`analysis.stats`).
 
-See :mod:`analysis.matching` for the notation."""
+See :mod:`analysis.matching` for the notation.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
+"""
 
 from __future__ import annotations
 

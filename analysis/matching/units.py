@@ -1,9 +1,17 @@
-"""Units of the matching experiments (beautiful-and-damned §6.2.2): the per-(user, week)
+"""Units of the matching experiments (Beautiful and damned §6.2.2): the per-(user, week)
 state at the start of each week, the covariates of Table 1 measured there, eligibility,
 and the unit tables of Q4 (:func:`influence_units`: treated / control by the beauty of the
 new followees) and Q5 (:func:`imbalance_units`: δ of Eq. 6 over the full neighbour set).
 
-See :mod:`analysis.matching` for the notation."""
+See :mod:`analysis.matching` for the notation.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Degree distributions of the follower graph (beautiful-and-damned §3, Fig. 1).
+"""Degree distributions of the follower graph (Beautiful and damned §3, Fig. 1).
 
 :func:`degree_ccdf` is the complementary cumulative distribution P(K ≥ k) of a degree
 sequence; :func:`plot_degree_ccdf` draws it for in- and out-degree on log-log axes and
@@ -7,6 +7,13 @@ returns a matplotlib :class:`~matplotlib.figure.Figure` built without pyplot's g
 >>> k, p = degree_ccdf(np.array([0, 1, 1, 3]))
 >>> k.tolist(), p.tolist()
 ([1, 1, 3], [1.0, 0.6666666666666667, 0.33333333333333337])
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

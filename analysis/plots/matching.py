@@ -1,8 +1,15 @@
-"""Figures of the matching experiments of ``beautiful-and-damned`` §6.2 (Fig. 9–11, Table 1).
+"""Figures of the matching experiments of Beautiful and damned §6.2 (Fig. 9–11, Table 1).
 
 Each function takes a result dataclass of :mod:`analysis.matching` and returns a
 matplotlib :class:`~matplotlib.figure.Figure` built without pyplot's global state.
 Δb is drawn as the percentage change ``100 · (Δb − 1)`` with its 95 % CI.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

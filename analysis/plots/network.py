@@ -1,8 +1,15 @@
-"""Figures of ``beautiful-and-damned`` §5–7 (Fig. 5, 6, 7, the gap curve and Table 2).
+"""Figures of Beautiful and damned §5–7 (Fig. 5, 6, 7, the gap curve and Table 2).
 
 Each function takes the dataclass of one analysis and returns a matplotlib
 :class:`~matplotlib.figure.Figure` built without pyplot's global state (Agg-rendered,
 safe in threads and on machines without a display).
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

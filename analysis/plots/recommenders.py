@@ -1,8 +1,15 @@
-"""Fig. 12 of ``beautiful-and-damned`` (§7): the recommenders compared on four indicators.
+"""Fig. 12 of Beautiful and damned (§7): the recommenders compared on four indicators.
 
 One bar per method in each of four panels — :math:`b_{recs}`, :math:`b_{ratio}`,
 :math:`fav_{recs}` and :math:`p_{forlorn}` (shown ×10⁻² as in the paper) — with the 95 %
 confidence intervals as error bars.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

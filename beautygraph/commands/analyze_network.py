@@ -1,4 +1,12 @@
-"""``beautygraph analyze network``: beauty on the network (beautiful-and-damned §5, §6.1, §7)."""
+"""``beautygraph analyze network``: beauty on the network (Beautiful and damned §5, §6.1, §7).
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
+"""
 
 from __future__ import annotations
 

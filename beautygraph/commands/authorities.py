@@ -1,5 +1,12 @@
 """ALF commands: ``beautygraph authorities`` and ``beautygraph analyze authorities``
-(topical-authorities-instagram-alf.txt §4–6)."""
+(ALF (Discovery of Topical Authorities in Instagram) §4–6).
+
+References
+----------
+.. [1] A. Pal, A. Herdağdelen, S. Chatterji, S. Taank, D. Chakrabarti. "Discovery of
+   Topical Authorities in Instagram." Proceedings of the 25th International Conference
+   on World Wide Web (WWW 2016), Montréal. https://doi.org/10.1145/2872427.2883078
+"""
 
 from __future__ import annotations
 

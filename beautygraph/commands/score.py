@@ -1,8 +1,15 @@
 """``beautygraph score train | evaluate | beauty``: the beauty CNN of
-``beautiful-and-damned.txt`` §4–5 (parse, delegate to ``beautygraph.pipelines.scoring``).
+Beautiful and damned §4–5 (parse, delegate to ``beautygraph.pipelines.scoring``).
 
 ``score beauty`` exits 0 when every selected photo was scored, 3 when it finished but
 skipped missing/unreadable images (listed on stderr / in ``--json``), 2 on a user error.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

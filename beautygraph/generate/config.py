@@ -1,9 +1,19 @@
 """Parameters of the synthetic community generator (every planted quantity is a field).
 
-Defaults mirror the statistics reported in ``beautiful-and-damned.txt`` (§3 Fig. 5, §6.1,
-§6.2.3, §7 Table 2) and the design of ``topical-authorities-instagram-alf.txt`` (§3–4).
+Defaults mirror the statistics reported in Beautiful and damned (§3 Fig. 5, §6.1,
+§6.2.3, §7 Table 2) and the design of ALF (Discovery of Topical Authorities in Instagram) (§3–4).
 A :class:`GeneratorConfig` is a tree of dataclasses; :meth:`GeneratorConfig.from_toml`
 reads the same tree from a TOML file (top-level keys plus one table per section).
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
+.. [2] A. Pal, A. Herdağdelen, S. Chatterji, S. Taank, D. Chakrabarti. "Discovery of
+   Topical Authorities in Instagram." Proceedings of the 25th International Conference
+   on World Wide Web (WWW 2016), Montréal. https://doi.org/10.1145/2872427.2883078
 """
 
 from __future__ import annotations

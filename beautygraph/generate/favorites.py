@@ -1,6 +1,6 @@
 """Favourites: heavy-tailed per photo and only weakly tied to beauty.
 
-beautiful-and-damned §5 (Fig. 5 right): favourites are far more unequal than beauty
+Beautiful and damned §5 (Fig. 5 right): favourites are far more unequal than beauty
 (Gini 0.98 vs 0.29) and beauty is only weakly associated with favourites received
 (ρ = .17, §6.1). The rate of photo p is
 
@@ -8,6 +8,13 @@ beautiful-and-damned §5 (Fig. 5 right): favourites are far more unequal than be
 
 with V_p log-normal virality and c fixing the mean; favourite counts are Poisson(λ_p).
 Favouriters are mostly the owner's followers; favourites come a few days after the upload.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

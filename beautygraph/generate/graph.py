@@ -1,6 +1,6 @@
 """The follower graph with a weekly ``created_at`` on every edge.
 
-Mechanisms, all vectorised over edge stubs (beautiful-and-damned §6.1; ALF §3.1, §4.3.3):
+Mechanisms, all vectorised over edge stubs (Beautiful and damned §6.1; ALF §3.1, §4.3.3):
 
 * **assortative preferential attachment** — a follower in talent bin x picks a target bin y
   with probability ∝ W_y · exp(-(c_x - c_y)² / 2h²) (W_y: the bin's total attractiveness),
@@ -16,6 +16,13 @@ Mechanisms, all vectorised over edge stubs (beautiful-and-damned §6.1; ALF §3.
 Each user links in a few "sessions" (weeks); an edge is created in a session week of its
 source, never before both ends have joined, closures after the two edges they close,
 follow-backs after the original edge.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

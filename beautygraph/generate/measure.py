@@ -1,5 +1,13 @@
 """Diagnostics of a generated folder, measured from its CSV files (not from the generator's
-internals): the statistics the defaults are meant to mirror (beautiful-and-damned §5–6)."""
+internals): the statistics the defaults are meant to mirror (Beautiful and damned §5–6).
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
+"""
 
 from __future__ import annotations
 

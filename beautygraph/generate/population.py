@@ -1,10 +1,17 @@
 """Users: join weeks, talent, activity propensities, interests and planted roles.
 
 Talent follows a Beta law, bell-shaped with mean ≈ 0.26 and a slightly heavier right tail
-(beautiful-and-damned §5, Fig. 5 left). Interests are 1–5 topics per user drawn by Zipf
-popularity (Gumbel top-k, vectorised). Roles (ALF §4.3.3 FP1/FP2 traps, beautiful-and-damned
+(Beautiful and damned §5, Fig. 5 left). Interests are 1–5 topics per user drawn by Zipf
+popularity (Gumbel top-k, vectorised). Roles (ALF §4.3.3 FP1/FP2 traps, Beautiful and damned
 §7 Table 2) are disjoint: celebrities, superstars, forlorn beauties, topical authorities,
 tail accounts.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

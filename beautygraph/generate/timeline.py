@@ -1,6 +1,6 @@
 """Weekly simulation of uploads, photo beauty, planted influence and planted churn.
 
-One pass over the weeks, vectorised over users (beautiful-and-damned §6.2.3):
+One pass over the weeks, vectorised over users (Beautiful and damned §6.2.3):
 
 * a present, non-dormant user uploads in week w with probability q_i, then 1 + Poisson(λ_i)
   photos (heavy-tailed counts); photo beauty = clip(talent · LogNormal(-σ²/2, σ), 0.001, 1);
@@ -16,6 +16,13 @@ One pass over the weeks, vectorised over users (beautiful-and-damned §6.2.3):
 
 Random draws are made for all users every week (common random numbers), so runs with
 ``influence=False`` or ``churn=False`` differ from the default only where the plant acts.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """ALF pipeline: biographies → interests → propagation → authorities → graph (and back).
 
-Implements the topical-authorities paper (``papers/topical-authorities-instagram-alf.txt``)
+Implements the topical-authorities paper (ALF (Discovery of Topical Authorities in Instagram))
 on the store:
 
 * :func:`extract_bio_interests` — §4.1: match every ``User.bio`` against the ``Topic``
@@ -12,6 +12,12 @@ on the store:
 * :func:`recommend_authorities` — §5, Algorithm 2 in Cypher (``recommend_authority``);
 * :func:`evaluate_authorities` — §6.3, Table 6: ALF vs. topic PageRank vs. "No weighting";
 * the ``alf`` report section is :mod:`beautygraph.sections.alf`.
+
+References
+----------
+.. [1] A. Pal, A. Herdağdelen, S. Chatterji, S. Taank, D. Chakrabarti. "Discovery of
+   Topical Authorities in Instagram." Proceedings of the 25th International Conference
+   on World Wide Web (WWW 2016), Montréal. https://doi.org/10.1145/2872427.2883078
 """
 
 from __future__ import annotations

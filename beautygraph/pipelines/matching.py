@@ -1,4 +1,4 @@
-"""Matching experiments of ``beautiful-and-damned`` §6.2 wired to the store.
+"""Matching experiments of Beautiful and damned §6.2 wired to the store.
 
 1. export users (``joined_at``), ``FOLLOWS {created_at}``, ``POSTED``, photos
    (``uploaded_at``, ``beauty``), ``FAVORITED {created_at}`` and, when present,
@@ -9,6 +9,13 @@
 3. write ``matching.json``, the tables as CSV and the figures as PNG to the output folder.
 
 The ``matching`` report section is :mod:`beautygraph.sections.matching`.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

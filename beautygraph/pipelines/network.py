@@ -1,4 +1,4 @@
-"""Beauty on the network: §5, §6.1 and the user classes of §7 of ``beautiful-and-damned``.
+"""Beauty on the network: §5, §6.1 and the user classes of §7 of Beautiful and damned.
 
 "Cypher plus Python":
 
@@ -15,6 +15,13 @@
    (PNG), tables (CSV) and ``network.json`` go to the output folder.
 
 The ``network`` report section is :mod:`beautygraph.sections.network`.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

@@ -1,6 +1,14 @@
-"""The result of the network analyses (beautiful-and-damned §5, §6.1, §7): every measured
+"""The result of the network analyses (Beautiful and damned §5, §6.1, §7): every measured
 quantity of :func:`beautygraph.pipelines.network.analyze_network`, its headline numbers for
-``--json`` and the "paper vs. measured" rows, with the paper's values (:data:`PAPER`)."""
+``--json`` and the "paper vs. measured" rows, with the paper's values (:data:`PAPER`).
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
+"""
 
 from __future__ import annotations
 

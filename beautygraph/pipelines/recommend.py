@@ -1,4 +1,4 @@
-"""Whom should a user follow?  Friend-of-friend recommenders (``beautiful-and-damned`` §7).
+"""Whom should a user follow?  Friend-of-friend recommenders (Beautiful and damned §7).
 
 * :func:`recommend_user` answers one user with the Cypher statements
   ``cypher/recommend_{cn,bb,aa}.cypher`` (either backend), each recommendation with its
@@ -12,6 +12,13 @@
 
 :data:`METHODS` maps a method name to the function answering one user; ``authority`` (the
 ALF authority recommender) lives in :mod:`beautygraph.pipelines.alf` and is imported lazily.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

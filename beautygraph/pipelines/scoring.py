@@ -1,9 +1,16 @@
 """Scoring pipelines: train / evaluate the beauty CNN on labelled images, batch-score the
 photos of the store into ``Photo.beauty, p_low, p_mid, p_high`` and ``User.beauty``
-(beautiful-and-damned §4–5; the demo's ``beauty`` section is :mod:`beautygraph.sections.beauty`).
+(Beautiful and damned §4–5; the demo's ``beauty`` section is :mod:`beautygraph.sections.beauty`).
 
 Exit codes of ``score beauty``: 0 all photos scored (or already scored), 3 completed but
 some images were missing or unreadable (they are listed), 2 a user error.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
 """
 
 from __future__ import annotations

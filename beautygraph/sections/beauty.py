@@ -1,6 +1,14 @@
 """Report section ``beauty``: the demo trains the beauty CNN on the rendered photos of the
 synthetic community, scores the held-out ones and compares with the planted beauty
-(beautiful-and-damned §4–5)."""
+(Beautiful and damned §4–5).
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
+"""
 
 from __future__ import annotations
 

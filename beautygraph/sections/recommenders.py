@@ -1,5 +1,13 @@
 """Report section ``recommenders``: the §7 simulation of the friend-of-friend recommenders
-(beautiful-and-damned) beside the paper's numbers."""
+(Beautiful and damned) beside the paper's numbers.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
+"""
 
 from __future__ import annotations
 
