@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from beautygraph.clikit import analyze, echo_json, pass_app
+from beautygraph.clikit import analyze, cli_steps, echo_json, pass_app
 
 
 @analyze.command("matching")
@@ -115,7 +115,9 @@ def analyze_matching_cmd(
         imbalance_side=imbalance_side,
         seed=seed,
     )
-    run = analyze_matching(app.store(), out_dir, config, plots=not no_plots)
+    run = analyze_matching(
+        app.store(), out_dir, config, plots=not no_plots, steps=cli_steps(json_mode, app.quiet)
+    )
     if json_mode:
         echo_json(run.headline())
         return

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,8 @@ from analysis.matching import (
     run_matching,
 )
 from beautygraph.artifacts import Comparison, Figure, dumps
-from beautygraph.errors import UserError
+from beautygraph.errors import UserError, user_errors
+from beautygraph.steps import Steps, as_steps
 from graphdb.frames import to_epoch_seconds
 
 log = logging.getLogger(__name__)
@@ -290,8 +290,10 @@ def analyze_matching(
     out_dir: str | Path | None,
     config: MatchingConfig | None = None,
     plots: bool = True,
+    steps: Steps | None = None,
 ) -> MatchingRun:
-    """Export, run both matching experiments, write results (when ``out_dir``) and return.
+    """Export, run both matching experiments, write results (when ``out_dir``) and return;
+    ``steps`` gets the stages ``export``, ``matching`` and ``figures``.
 
     Raises
     ------
@@ -300,21 +302,19 @@ def analyze_matching(
         says which and suggests lowering ``--min-followees`` / ``--min-active-weeks``).
     """
     config = config or MatchingConfig()
+    steps = as_steps(steps)
     seconds: dict[str, float] = {}
-    t = time.perf_counter()
-    data, user_ids = export_matching_data(store)
-    seconds["export"] = time.perf_counter() - t
-    t = time.perf_counter()
-    try:
+    with steps("export") as step:
+        data, user_ids = export_matching_data(store)
+    seconds["export"] = step.seconds
+    with steps("matching") as step, user_errors("matching"):
         result = run_matching(data, config)
-    except ValueError as exc:
-        raise UserError(f"matching: {exc}") from exc
-    seconds["analysis"] = time.perf_counter() - t
+    seconds["analysis"] = step.seconds
     run = MatchingRun(result=result, data=data, user_ids=user_ids, seconds=seconds)
     if plots:
-        t = time.perf_counter()
-        run.figures = _figures(result)
-        seconds["plots"] = time.perf_counter() - t
+        with steps("figures") as step:
+            run.figures = _figures(result)
+        seconds["plots"] = step.seconds
     if out_dir is not None:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)

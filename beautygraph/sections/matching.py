@@ -93,7 +93,10 @@ def _truth_rows(run: MatchingRun, truth: dict) -> tuple[list[Comparison], dict]:
 def matching_section(ctx: DemoContext) -> Section | None:
     """Report section "Matching experiments" (§6.2.3); result in ``ctx.matching``."""
     run = analyze_matching(
-        ctx.store, Path(ctx.out_dir) / "matching", MatchingConfig(seed=int(ctx.seed))
+        ctx.store,
+        Path(ctx.out_dir) / "matching",
+        MatchingConfig(seed=int(ctx.seed)),
+        steps=ctx.steps,
     )
     ctx.matching = run
     r = run.result
