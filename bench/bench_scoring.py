@@ -1,4 +1,17 @@
-"""Benchmark: beauty scoring end to end vs. the bare model forward pass (issue 8).
+"""Benchmark: the real-photo check of the beauty models, and beauty scoring end to end vs.
+the bare model forward pass.
+
+**Real-photo check** (``scoring.realphoto``): the colour photos of scikit-image and their
+copies at five increasing levels of Gaussian blur, noise, JPEG compression and
+under-exposure, scored by the built-in BRISQUE, by the demo CNN (trained exactly as
+``beautygraph demo`` trains it, on a generated community with rendered images) and by any
+``--checkpoint`` given; the baseline in the same run is a scorer that ignores the image
+(seeded uniform noise: chance).  Reported per model: the share of degraded copies scored
+below their original and the mean Spearman between level and score (target for BRISQUE:
+>= 0.95 and <= -0.8), per degradation, and over-exposure as an extra degradation outside
+the target.
+
+**Throughput**:
 
 End to end = ``beautygraph.pipelines.scoring.score_store`` on an embedded LadybugDB store:
 JPEG decode + preprocessing (DataLoader) -> EfficientNet-Lite0 + 3-class head -> batched
@@ -15,7 +28,8 @@ decode + forward + write-back of the same batch k through the pipeline's own pie
 both see the same machine load; it is the most robust figure on a busy machine.  On a CUDA device it also reports bare bf16 images/s per
 backbone.  JSON goes to ``bench/results/bench_scoring[_quick].json``.
 
-    .venv/bin/python bench/bench_scoring.py [--quick] [--device auto|cpu|cuda] [--workers N]
+    .venv/bin/python bench/bench_scoring.py [--quick] [--only real-photos|throughput]
+        [--checkpoint model.pt ...] [--device auto|cpu|cuda] [--workers N]
 """
 
 from __future__ import annotations
@@ -44,6 +58,7 @@ from scoring.data import ImageDataset, default_workers  # noqa: E402
 from scoring.device import autocast, resolve_device, to_device  # noqa: E402
 from scoring.infer import prepare_for_inference  # noqa: E402
 from scoring.model import LoadedModel, build_beauty_model  # noqa: E402
+from scoring.scorer import CnnScorer, score_images  # noqa: E402
 from scoring.testing import write_labelled_photos  # noqa: E402
 
 
@@ -91,8 +106,10 @@ def interleaved(
     model, ds, x_all, batch: int, device, store, classes, repeats: int
 ) -> tuple[float, float]:
     """(bare seconds, end-to-end seconds) summed over batches run alternately."""
-    from beautygraph.pipelines.scoring import _probs_frame
+    from beautygraph.pipelines.scoring import _score_frame
+    from scoring.beauty import beauty_from_probs
     from scoring.data import collate_skipping
+    from scoring.scorer import ScoreBatch
 
     net = prepare_for_inference(model, device)
     ids = np.array([p.stem.replace("img", "p") for p in map(Path, ds.paths)], dtype=object)
@@ -108,7 +125,8 @@ def interleaved(
                 with autocast(device):
                     logits = net(to_device(b.x, device))
                 probs = torch.softmax(logits.float(), 1).cpu().numpy().astype(np.float64)
-                store.write_node_props("Photo", _probs_frame(ids[b.index.numpy()], probs, classes))
+                sb = ScoreBatch(beauty=beauty_from_probs(probs, classes), probs=probs)
+                store.write_node_props("Photo", _score_frame(ids[b.index.numpy()], sb, "cnn:bench"))
                 t2 = time.perf_counter()
                 bare += t1 - t0
                 e2e += t2 - t1
@@ -137,9 +155,99 @@ def gpu_backbones(device, batch: int, size: int) -> dict:
     return out
 
 
+def demo_cnn(n_users: int, image_sample: int, seed: int, tmp: Path):
+    """The demo's CNN, trained as ``beautygraph demo`` trains it (returns its scorer and
+    its synthetic-check figures)."""
+    from beautygraph.generate import GeneratorConfig, generate
+    from beautygraph.report import DemoContext
+    from beautygraph.sections.beauty import run_demo_scoring
+
+    data = tmp / "community"
+    cfg = GeneratorConfig(n_users=n_users, seed=seed, images=True, image_sample=image_sample)
+    truth = generate(cfg, data)
+    store = graphdb.connect(tmp / "demo.lbdb")
+    store.init_schema()
+    load_folder(store, data)
+    ctx = DemoContext(
+        store=store, out_dir=tmp, data_dir=data, truth=truth, seed=seed, n_users=n_users
+    )
+    out = run_demo_scoring(ctx)
+    store.close()
+    if "skipped" in out:
+        raise SystemExit(f"demo CNN not trained: {out['skipped']}")
+    scorer = out.pop("_scorer")
+    synthetic = {k: v for k, v in out.items() if not k.startswith("_")}
+    return scorer, synthetic
+
+
+class ChanceScorer:
+    """The baseline: a score that ignores the image (seeded uniform)."""
+
+    source = "chance"
+    description = "uniform random scores (ignores the image)"
+
+    def __init__(self, seed: int = 0) -> None:
+        self.rng = np.random.default_rng(seed)
+
+    def __call__(self, images) -> np.ndarray:
+        return self.rng.uniform(0, 1, len(images))
+
+
+def real_photo_check(args) -> dict:
+    """The real-photo check for BRISQUE, the demo CNN, any checkpoints and chance."""
+    from scoring.brisque import BrisqueScorer
+    from scoring.realphoto import (
+        DEGRADATIONS,
+        TARGET_SHARE_BELOW,
+        TARGET_SPEARMAN,
+        degraded_copies,
+        run_real_photo_check,
+    )
+
+    t0 = time.perf_counter()
+    models: dict = {"brisque": BrisqueScorer()}
+    synthetic = None
+    with tempfile.TemporaryDirectory() as tmp:
+        if not args.no_demo_cnn:
+            from beautygraph.demo import default_image_sample
+
+            n_users = 600 if args.quick else 5000  # the full run: `make demo`'s community
+            sample = default_image_sample(n_users)
+            models["demo CNN"], synthetic = demo_cnn(n_users, sample, args.seed, Path(tmp))
+        t_train = time.perf_counter() - t0
+        for path in args.checkpoint or []:
+            models[f"checkpoint {Path(path).name}"] = CnnScorer.from_checkpoint(path)
+        fns = {name: (lambda ims, s=s: score_images(s, ims)) for name, s in models.items()}
+        fns["chance (baseline)"] = ChanceScorer(args.seed)
+        t1 = time.perf_counter()
+        main = run_real_photo_check(fns, degraded_copies(seed=args.seed))
+        t_check = time.perf_counter() - t1
+        extra = run_real_photo_check(
+            fns,
+            degraded_copies(degradations={"overexposure": DEGRADATIONS["exposure"]}, seed=1),
+        )
+    n_images = len(next(iter(main.values())).scores)
+    return {
+        "photos": sorted(set(next(iter(main.values())).scores["photo"])),
+        "degradations": {k: list(v) for k, v in DEGRADATIONS.items()},
+        "target": {"share_below": TARGET_SHARE_BELOW, "mean_spearman": TARGET_SPEARMAN},
+        "models": {name: chk.headline() for name, chk in main.items()},
+        "extra_overexposure": {name: chk.headline() for name, chk in extra.items()},
+        "brisque_meets_target": main["brisque"].meets_target,
+        "demo_cnn_synthetic_check": synthetic,
+        "n_images": n_images,
+        "seconds_training_demo_cnn": t_train,
+        "seconds_scoring_all_models": t_check,
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="small run (~1 minute)")
+    ap.add_argument("--only", choices=["real-photos", "throughput"], default=None)
+    ap.add_argument("--checkpoint", action="append", help="also check this CNN checkpoint")
+    ap.add_argument("--no-demo-cnn", action="store_true", help="skip training the demo CNN")
+    ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--device", default="auto")
     ap.add_argument(
         "--workers",
@@ -150,6 +258,20 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--repeats", type=int, default=None)
     args = ap.parse_args()
+    result: dict = {"benchmark": "bench_scoring", "quick": args.quick}
+    if args.only in (None, "real-photos"):
+        result["real_photo_check"] = real_photo_check(args)
+    if args.only in (None, "throughput"):
+        result["throughput"] = throughput(args)
+    out = ROOT / "bench" / "results" / f"bench_scoring{'_quick' if args.quick else ''}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))
+    print(f"wrote {out}")
+
+
+def throughput(args) -> dict:
+    """End-to-end scoring vs. the bare forward pass (see the module docstring)."""
     device = resolve_device(args.device)
     n = 96 if args.quick else 384
     size = 160 if args.quick else 224
@@ -176,7 +298,7 @@ def main() -> None:
             t0 = time.perf_counter()
             res = score_store(
                 store,
-                model=loaded,
+                scorer=CnnScorer(loaded, "bench"),
                 device=str(device),
                 batch=args.batch,
                 workers=workers,
@@ -196,8 +318,6 @@ def main() -> None:
     bare_ips = n / min(bare_s)
     e2e_ips = n / min(e2e_s)
     result = {
-        "benchmark": "bench_scoring",
-        "quick": args.quick,
         "device": str(device),
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
@@ -226,11 +346,7 @@ def main() -> None:
     }
     if device.type == "cuda":
         result["bf16_images_per_s_by_backbone"] = gpu_backbones(device, 64, 224)
-    out = ROOT / "bench" / "results" / f"bench_scoring{'_quick' if args.quick else ''}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2))
-    print(json.dumps(result, indent=2))
-    print(f"wrote {out}")
+    return result
 
 
 if __name__ == "__main__":

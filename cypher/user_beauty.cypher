@@ -1,14 +1,20 @@
-// User beauty b̄(i) (beautiful-and-damned §6): the mean beauty of the user's photos,
-// written as User.beauty; also User.n_photos (all photos, scored or not) and
-// User.favs_received (favourites on the user's photos from OTHER users, §5 / Fig. 1).
-// avg() skips photos without beauty; a user without any scored photo gets beauty null
-// (a previous value is cleared).  Same numbers as analysis/beauty.py (user_beauty,
-// favorites_received).  No parameters.
+// User beauty b̄(i) (beautiful-and-damned §6): the mean beauty of the user's photos whose
+// score came from ONE source, $source (Photo.beauty_source: 'input', 'brisque',
+// 'cnn:<checkpoint id>'; photos with a beauty but no recorded source count as 'unknown'),
+// written as User.beauty with User.beauty_source = $source; also User.n_photos (all
+// photos, scored or not) and User.favs_received (favourites on the user's photos from
+// OTHER users, §5 / Fig. 1).  avg() skips photos without beauty from that source; a user
+// without any gets beauty null (a previous value is cleared).  Same numbers as
+// analysis/beauty.py (user_beauty, favorites_received) on the photos of that source.
+// Parameters: $source (string, or null when no photo has a beauty at all).
 MATCH (u:User)
 OPTIONAL MATCH (u)-[:POSTED]->(p:Photo)
-WITH u, avg(p.beauty) AS beauty, count(p) AS n_photos
+WITH u,
+     avg(CASE WHEN coalesce(p.beauty_source, 'unknown') = $source THEN p.beauty END) AS beauty,
+     count(p) AS n_photos
 OPTIONAL MATCH (u)-[:POSTED]->(:Photo)<-[f:FAVORITED]-(v:User)
 WHERE v.id <> u.id
 WITH u, beauty, n_photos, count(f) AS favs
-SET u.beauty = beauty, u.n_photos = n_photos, u.favs_received = favs
+SET u.beauty = beauty, u.beauty_source = CASE WHEN beauty IS NULL THEN NULL ELSE $source END,
+    u.n_photos = n_photos, u.favs_received = favs
 RETURN count(u) AS users, count(beauty) AS with_beauty

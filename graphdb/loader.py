@@ -115,6 +115,10 @@ def read_folder(folder: str | Path, store: Store | None = None) -> dict[str, pd.
                 "beauty": v.parse_unit_float(f, p, "beauty", problems),
             }
         )
+        # where each beauty came from (Photo.beauty_source): a photos.csv column is "input"
+        out["Photo"]["beauty_source"] = (
+            out["Photo"]["beauty"].notna().map({True: "input", False: None})
+        )
         out["POSTED"] = pd.DataFrame({"src": p["owner"].astype(str), "dst": out["Photo"]["id"]})
     known_photos = existing["Photo"].union(
         pd.Index(out["Photo"]["id"]) if "Photo" in out else pd.Index([])

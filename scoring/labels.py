@@ -6,8 +6,10 @@
   training images by a quality metric; ``binary=True`` gives the AVA benchmark task,
   high = mean score > 5.
 * Plain CSV: a column naming the image (``image``, ``image_id``, ``photo_id``, ``path`` or
-  ``file``) and either ``label`` (low/medium/high, or 0/1/2) or a numeric ``score`` /
-  ``beauty`` / ``mean_score`` column bucketed by quantiles like the AVA means.
+  ``file``) and either ``label`` (low/medium/high, or 0/1/2), a numeric ``score`` /
+  ``rating`` / ``beauty`` / ``mean_score`` column, or vote counts in columns ``votes_1`` …
+  ``votes_K`` (or ``c1`` … ``cK``; ``votes_k`` = number of votes for rating k, mean rating
+  ``sum_k k votes_k / sum_k votes_k`` as for AVA), bucketed by quantiles like the AVA means.
 
 References
 ----------
@@ -50,7 +52,21 @@ _AVA_COLUMNS = [
     "challenge_id",
 ]
 _ID_COLUMNS = ("image", "image_id", "photo_id", "path", "file", "id")
-_SCORE_COLUMNS = ("score", "mean_score", "beauty", "mean")
+_SCORE_COLUMNS = ("score", "mean_score", "rating", "beauty", "mean")
+_VOTE_PREFIXES = ("votes_", "vote_", "votes", "c")
+
+
+def _vote_columns(lower: dict[str, str]) -> list[str] | None:
+    """The vote-count columns ``<prefix>1 … <prefix>K`` (K >= 2) of a CSV, in rating order."""
+    for prefix in _VOTE_PREFIXES:
+        cols = []
+        k = 1
+        while f"{prefix}{k}" in lower:
+            cols.append(lower[f"{prefix}{k}"])
+            k += 1
+        if len(cols) >= 2:
+            return cols
+    return None
 
 
 @dataclass(frozen=True)
@@ -189,7 +205,19 @@ def read_labels(path: str | os.PathLike, *, binary: bool = False) -> LabelSet:
     ids = df[id_col].astype(str).str.strip().to_numpy(dtype=object)
     score_col = next((lower[c] for c in _SCORE_COLUMNS if c in lower), None)
     scores = np.full(len(df), np.nan)
-    if score_col is not None:
+    votes = _vote_columns(lower) if score_col is None and "label" not in lower else None
+    if votes is not None:
+        counts = df[votes].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=np.float64)
+        bad = np.flatnonzero(np.isnan(counts).any(1) | (counts < 0).any(1) | (counts.sum(1) <= 0))
+        if bad.size:
+            raise ScoringError(
+                f"{path}:{bad[0] + 2}: vote counts {votes[0]}..{votes[-1]} must be numbers >= 0 "
+                f"with at least one vote; got {df[votes].iloc[bad[0]].tolist()}"
+            )
+        k = np.arange(1, len(votes) + 1, dtype=np.float64)
+        scores = counts @ k / counts.sum(1)
+        score_col = "votes"
+    elif score_col is not None:
         scores = pd.to_numeric(df[score_col], errors="coerce").to_numpy(dtype=np.float64)
         bad = np.flatnonzero(np.isnan(scores) & (df[score_col].str.strip() != "").to_numpy())
         if bad.size:

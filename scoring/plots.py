@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["plot_deciles", "plot_reliability", "plot_training"]
+__all__ = ["plot_deciles", "plot_real_photo_check", "plot_reliability", "plot_training"]
 
 
 def _plt():
@@ -94,4 +94,33 @@ def plot_reliability(result):
     ax.set_xlabel("annotators (red: the network, grey: random)")
     ax.set_xticks([])
     ax.set_ylim(0, 1)
+    return fig
+
+
+def plot_real_photo_check(checks):
+    """The real-photo check (:mod:`scoring.realphoto`): one panel per degradation, mean
+    score over the photos at each level (0 = original) with the range, one line per model
+    (``checks``: ``{name: RealPhotoCheck}``)."""
+    import pandas as pd
+
+    plt = _plt()
+    kinds = list(next(iter(checks.values())).by_kind["kind"])
+    fig, axes = plt.subplots(1, len(kinds), figsize=(2.6 * len(kinds), 3.0), sharey=True)
+    axes = np.atleast_1d(axes)
+    for ax, kind in zip(axes, kinds, strict=True):
+        for name, chk in checks.items():
+            sc = chk.scores
+            orig = sc[sc["kind"] == "original"][["photo", "score"]].assign(level=0)
+            part = sc[sc["kind"] == kind][["photo", "score", "level"]]
+            both = pd.concat([orig, part], ignore_index=True)
+            g = both.groupby("level")["score"]
+            lv = np.asarray(g.mean().index, dtype=float)
+            ax.plot(lv, g.mean().to_numpy(), marker="o", label=name)
+            ax.fill_between(lv, g.min().to_numpy(), g.max().to_numpy(), alpha=0.15)
+        ax.set_title(kind)
+        ax.set_xlabel("level (0 = original)")
+        ax.set_ylim(0, 1)
+    axes[0].set_ylabel("beauty score")
+    axes[-1].legend(fontsize=7, loc="lower left")
+    fig.tight_layout()
     return fig

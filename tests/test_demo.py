@@ -33,6 +33,9 @@ def test_demo_writes_a_complete_report(tmp_path):
     assert headline["load"]["users"] == 300
     assert headline["network"]["gini_beauty"] > 0
     assert -1 <= headline["beauty"]["spearman"] <= 1
+    assert headline["beauty"]["split"] == "by source picture"
+    assert headline["beauty"]["real_photo_check"]["brisque"]["meets_target"]
+    assert "Synthetic check" in html and "beats the paper" not in html
     assert "mean_f1" in headline["interests"]
     assert "<img" in html and "data:image/png;base64," in html  # figures embedded
     assert (tmp_path / "demo" / "figures" / "degree_ccdf.png").stat().st_size > 1000

@@ -17,7 +17,7 @@ import graphdb
 from beautygraph.cli import cli
 from beautygraph.pipelines.scoring import EXIT_SKIPPED, score_store
 from beautygraph.report import DemoContext
-from beautygraph.sections.beauty import run_demo_scoring
+from beautygraph.sections.beauty import run_demo_scoring, split_by_picture
 from beautygraph.steps import Steps
 from graphdb.loader import load_folder
 from scoring.infer import predict_paths
@@ -98,7 +98,7 @@ def test_score_store_writes_probabilities_and_user_beauty(store, data_dir, model
 
     before = _photos(store)
     res = score_store(store, model_file, device="cpu", batch=8, data_dir=data_dir, write_every=10)
-    assert res.n_photos == N_PHOTOS and res.n_no_path == 1
+    assert res.n_photos == N_PHOTOS and res.n_no_image == 1 and res.n_missing == 1
     assert res.n_scored == N_PHOTOS - 3 and res.n_skipped == 2
     assert {s[0] for s in res.skipped} == {"q38", "q39"} and res.exit_code == EXIT_SKIPPED
     after = _photos(store)
@@ -123,10 +123,13 @@ def test_score_store_writes_probabilities_and_user_beauty(store, data_dir, model
     np.testing.assert_allclose(
         after.loc[["q37", "q38", "q39"], "beauty"], before.loc[["q37", "q38", "q39"], "beauty"]
     )
-    # User.beauty = mean beauty of the user's photos (recomputed by cypher/user_beauty)
+    # User.beauty = mean beauty of the user's photos scored by this model (recomputed by
+    # cypher/user_beauty): q37-q39 keep their input beauty and are left out, never mixed
+    assert res.users["source"] == res.source and res.source.startswith("cnn:model-")
     users = store.export_nodes("User", ["beauty"])
     owner = {f"q{i}": f"u{i % 3}" for i in range(N_PHOTOS)}
-    expect = after["beauty"].groupby(after.index.map(owner)).mean()
+    cnn = after.loc[ok]
+    expect = cnn["beauty"].groupby(cnn.index.map(owner)).mean()
     np.testing.assert_allclose(
         users.props["beauty"], expect.loc[list(users.ids)].to_numpy(), rtol=1e-6
     )
@@ -391,3 +394,42 @@ def test_cli_train_on_ava_rows_binary(tmp_path):
     summary = json.loads(out.stdout)
     assert summary["classes"] == ["low", "high"] and summary["n_train"] == 24
     assert summary["n_skipped"] == 1 and df["image_id"].iloc[0] in summary["skipped"][0]
+
+
+def test_demo_split_holds_out_whole_source_pictures(store, data_dir, tmp_path):
+    """Issue 13 item 5: no source picture on both sides of the synthetic check."""
+    pictures = {f"q{i}": f"pic{i % 5}" for i in range(N_PHOTOS)}
+    truth = {"images": {pid: {"source": pic} for pid, pic in pictures.items()}}
+    ctx = DemoContext(
+        store=store, out_dir=tmp_path, data_dir=data_dir, truth=truth, seed=3, n_users=0
+    )
+    out = run_demo_scoring(
+        ctx,
+        backbone="tinycnn",
+        weights=None,
+        image_size=32,
+        epochs=1,
+        head_epochs=1,
+        min_images=20,
+    )
+    assert out["split"] == "by source picture" and "synthetic" in out["check"]
+    assert out["n_pictures_train"] + out["n_pictures_test"] == 5
+    assert "beats_paper" not in out
+    ph = store.export_nodes("Photo", ["beauty_source"])
+    src = dict(zip(ph.ids, ph.props["beauty_source"], strict=True))
+    # eligible photos: a file and a known beauty (q37: no path, q38 corrupt, q39 missing)
+    eligible = [f"q{i}" for i in range(37)]
+    tested = {pictures[p] for p in eligible if src[p].startswith("cnn:")}
+    trained = {pictures[p] for p in eligible if src[p] == "input"}
+    assert tested and trained and not (tested & trained)
+
+
+def test_split_by_picture_rules():
+    pics = [f"p{i % 7}" for i in range(70)] + [None] * 5
+    tr, te = split_by_picture(pics, 0.6, seed=1)
+    arr = np.array(pics, dtype=object)
+    assert not set(arr[tr]) - {None} & set(arr[te]) - {None}
+    assert len(tr) + len(te) == 75 and sorted(np.concatenate([tr, te])) == list(range(75))
+    assert 0.4 < len(tr) / 75 < 0.8
+    with pytest.raises(ValueError, match="at least 2 source pictures"):
+        split_by_picture(["a", "a"], 0.5, seed=0)

@@ -54,9 +54,22 @@ from beautygraph.clikit import analyze, cli_steps, echo_json, pass_app
     help="Fixed number of user classes (default: gap statistic over K = 2..10).",
 )
 @click.option("--no-plots", is_flag=True, help="Skip rendering the figures.")
+@click.option(
+    "--beauty-source",
+    default=None,
+    help="Photo.beauty_source that User.beauty is computed from (input, brisque, "
+    "cnn:<id>); needed when photos carry beauty from several sources.",
+)
 @pass_app
 def analyze_network_cmd(
-    app, out_dir: Path, json_mode: bool, seed: int, n_null: int, k: int | None, no_plots: bool
+    app,
+    out_dir: Path,
+    json_mode: bool,
+    seed: int,
+    n_null: int,
+    k: int | None,
+    no_plots: bool,
+    beauty_source: str | None,
 ) -> None:
     """User and neighbour beauty (Cypher, written into the graph), inequality (Fig. 5),
     degree correlations (Fig. 6), majority illusion (Q2), correlation spectrum (Fig. 7) and
@@ -71,6 +84,7 @@ def analyze_network_cmd(
         n_null=n_null,
         k=k,
         plots=not no_plots,
+        beauty_source=beauty_source,
     )
     if json_mode:
         echo_json(result.headline())

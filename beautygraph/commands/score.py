@@ -104,7 +104,7 @@ def train_cmd(
     json_mode,
 ):
     """Fine-tune the beauty CNN (ImageNet backbone + low/medium/high head)."""
-    from beautygraph.pipelines.scoring import train_from_labels
+    from beautygraph.pipelines.beauty_training import train_from_labels
 
     summary = train_from_labels(
         images,
@@ -168,7 +168,7 @@ def evaluate_cmd(
     app, model_path, images, labels, raters, out_dir, batch, workers, device, seed, json_mode
 ):
     """Accuracy, Spearman ρ vs. human scores (CI), Fig. 4 deciles, annotator reliability."""
-    from beautygraph.pipelines.scoring import evaluate_from_labels
+    from beautygraph.pipelines.beauty_training import evaluate_from_labels
 
     rep = evaluate_from_labels(
         model_path,
@@ -211,9 +211,10 @@ def evaluate_cmd(
 @score.command("beauty")
 @click.option(
     "--model",
-    "model_path",
-    type=click.Path(path_type=Path),
-    help="Checkpoint from `score train` (default $BEAUTYGRAPH_MODEL).",
+    "model",
+    default=None,
+    help="brisque (built in: technical quality) or a checkpoint from `score train` "
+    "(default $BEAUTYGRAPH_MODEL).",
 )
 @click.option("--device", default="auto", show_default=True, type=_DEVICE)
 @click.option("--batch", default=64, show_default=True, type=int, callback=positive_int)
@@ -233,33 +234,62 @@ def evaluate_cmd(
     type=click.Path(path_type=Path),
     help="Score the images in this folder (file name = photo id) instead of Photo.path.",
 )
-@click.option("--overwrite", is_flag=True, help="Re-score photos that already have p_low.")
+@click.option("--overwrite", is_flag=True, help="Re-score photos already scored by this model.")
+@click.option(
+    "--only-missing",
+    is_flag=True,
+    help="Score only photos without any beauty (keep scores from other sources).",
+)
+@click.option(
+    "--out",
+    "out_csv",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write photo_id, beauty, source of the photos scored to this CSV.",
+)
+@click.option(
+    "--beauty-source",
+    default=None,
+    help="Source User.beauty is computed from afterwards (default: this model's).",
+)
 @click.option("--json", "json_mode", is_flag=True)
 @pass_app
-def beauty_cmd(app, model_path, device, batch, workers, data_dir, folder, overwrite, json_mode):
-    """Score every photo into Photo.beauty/p_low/p_mid/p_high, then User.beauty (exit 3: skipped images)."""
+def beauty_cmd(
+    app,
+    model,
+    device,
+    batch,
+    workers,
+    data_dir,
+    folder,
+    overwrite,
+    only_missing,
+    out_csv,
+    beauty_source,
+    json_mode,
+):
+    """Score photos into Photo.beauty / beauty_source (and the CNN's p_low/p_mid/p_high),
+    then User.beauty from one source (exit 3: named images missing or unreadable)."""
     from beautygraph.pipelines.scoring import score_store
 
     res = score_store(
         app.store(),
-        model_path,
+        model,
         device=device,
         batch=batch,
         workers=workers,
         data_dir=data_dir,
         folder=folder,
         overwrite=overwrite,
+        only_missing=only_missing,
+        out_csv=out_csv,
+        beauty_source=beauty_source,
         steps=cli_steps(json_mode, app.quiet),
     )
     if json_mode:
         echo_json(res.to_dict())
     else:
-        click.echo(
-            f"scored {res.n_scored} photos on {res.device} in {res.seconds:.1f}s "
-            f"({res.images_per_s:.1f} images/s); already scored {res.n_already}, "
-            f"no path {res.n_no_path}, skipped {res.n_skipped}; users with beauty: "
-            f"{res.users.get('with_beauty', '?')}"
-        )
+        for line in res.summary_lines():
+            click.echo(line)
         if res.n_skipped:
             click.echo(
                 f"skipped {res.n_skipped} missing/unreadable images (exit code 3):", err=True
@@ -271,3 +301,29 @@ def beauty_cmd(app, model_path, device, batch, workers, data_dir, folder, overwr
     if res.exit_code:
         app.close()
         sys.exit(res.exit_code)
+
+
+@score.command("user-beauty")
+@click.option(
+    "--beauty-source",
+    default=None,
+    help="Photo.beauty_source to average (input, brisque, cnn:<id>); required when "
+    "photos carry beauty from several sources.",
+)
+@click.option("--json", "json_mode", is_flag=True)
+@pass_app
+def user_beauty_cmd(app, beauty_source, json_mode):
+    """Recompute User.beauty as the mean beauty of each user's photos from one source."""
+    from beautygraph.pipelines.scoring import beauty_sources, update_user_beauty
+
+    store = app.store()
+    out = update_user_beauty(store, beauty_source)
+    out["sources"] = beauty_sources(store)
+    if json_mode:
+        echo_json(out)
+        return
+    listed = ", ".join(f"{k}: {v}" for k, v in sorted(out["sources"].items())) or "none"
+    click.echo(
+        f"User.beauty from source {out['source']!r}: {out.get('with_beauty', 0)} of "
+        f"{out.get('users', 0)} users (photos with beauty by source: {listed})"
+    )

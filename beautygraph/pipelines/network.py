@@ -93,23 +93,37 @@ class NetworkData:
 # -- steps --------------------------------------------------------------------------------------
 
 
-def aggregate_in_cypher(store) -> dict[str, int]:
-    """Run ``user_beauty`` then ``neighbor_beauty`` (writes User.beauty, n_photos,
-    favs_received, neighbor_beauty); returns how many users got a value."""
-    ub = store.run("user_beauty")
+def aggregate_in_cypher(store, beauty_source: str | None = None) -> dict:
+    """Run ``user_beauty`` (from one ``Photo.beauty_source``:
+    :func:`beautygraph.pipelines.scoring.update_user_beauty`) then ``neighbor_beauty``
+    (writes User.beauty, beauty_source, n_photos, favs_received, neighbor_beauty); returns
+    how many users got a value and the source used."""
+    from beautygraph.pipelines.scoring import update_user_beauty
+
+    ub = update_user_beauty(store, beauty_source)
     nb = store.run("neighbor_beauty")
     return {
-        "users": int(ub[0]["users"]) if ub else 0,
-        "with_beauty": int(ub[0]["with_beauty"]) if ub else 0,
+        "users": int(ub.get("users", 0)),
+        "with_beauty": int(ub.get("with_beauty", 0)),
         "with_neighbor_beauty": int(nb[0]["with_neighbor_beauty"]) if nb else 0,
+        "beauty_source": ub.get("source"),
     }
 
 
-def export_network_data(store) -> NetworkData:
-    """Export users (with the Cypher-written aggregates), follows, photos and favourites."""
+def export_network_data(store, beauty_source: str | None = None) -> NetworkData:
+    """Export users (with the Cypher-written aggregates), follows, photos and favourites;
+    with ``beauty_source``, photo beauty from any other source is left out (NaN), as in
+    ``cypher/user_beauty.cypher``."""
     users = store.export_nodes("User", ["beauty", "neighbor_beauty", "n_photos", "favs_received"])
     follows = store.export_edges("FOLLOWS", src_nodes=users)
-    photos = store.export_nodes("Photo", ["beauty", "uploaded_at"])
+    photos = store.export_nodes("Photo", ["beauty", "beauty_source", "uploaded_at"])
+    photo_beauty = np.asarray(photos.props["beauty"], dtype=np.float64).copy()
+    if beauty_source is not None:
+        src = np.array(
+            [x if isinstance(x, str) else "unknown" for x in photos.props["beauty_source"]],
+            dtype=object,
+        )
+        photo_beauty[src != beauty_source] = np.nan
     posted = store.export_edges("POSTED", src_nodes=users, dst_nodes=photos)
     faved = store.export_edges("FAVORITED", src_nodes=users, dst_nodes=photos)
     n_photo = len(photos)
@@ -133,7 +147,7 @@ def export_network_data(store) -> NetworkData:
         src=follows.src,
         dst=follows.dst,
         photo_owner=owner[keep],
-        photo_beauty=np.asarray(photos.props["beauty"], dtype=np.float64)[keep],
+        photo_beauty=photo_beauty[keep],
         photo_uploaded_at=np.asarray(photos.props["uploaded_at"], dtype=np.int64)[keep],
         fav_user=faved.src[fav_keep],
         fav_photo=new_index[faved.dst[fav_keep]],
@@ -379,6 +393,7 @@ def analyze_network(
     gap_sample: int | None = 20_000,
     bins: int = 100,
     plots: bool = True,
+    beauty_source: str | None = None,
 ) -> NetworkResult:
     """Run §5, §6.1 and §7 on the store and write the results back and to ``out_dir``.
 
@@ -393,6 +408,8 @@ def analyze_network(
     gap_refs, gap_sample : reference sets and sample size of the gap statistic
     bins : bins of the correlation spectrum (the paper uses 100)
     plots : render and save the figures
+    beauty_source : the ``Photo.beauty_source`` User.beauty is computed from (needed
+        when the photos carry beauty from several sources)
     """
     if n_null < 0:
         raise UserError(f"--null must be >= 0, got {n_null}")
@@ -401,12 +418,12 @@ def analyze_network(
     out_dir = Path(out_dir)
     steps = as_steps(steps)
     with steps("Cypher: user beauty and neighbour beauty") as step:
-        counts = aggregate_in_cypher(store)
+        counts = aggregate_in_cypher(store, beauty_source)
     t_cypher = step.seconds
     if counts["users"] == 0:
         raise UserError("the store holds no users: run `beautygraph load FOLDER` first")
     with steps("exporting users, follows, photos and favourites") as step:
-        data = export_network_data(store)
+        data = export_network_data(store, counts["beauty_source"])
     t_export = step.seconds
     result = compute_network(
         data,
