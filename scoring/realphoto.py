@@ -97,7 +97,7 @@ def load_real_photo(name: str, size: int = 512) -> np.ndarray:
     pil = Image.fromarray(arr[..., :3].astype(np.uint8))
     f = size / max(pil.size)
     if f < 1:
-        pil = pil.resize((round(pil.width * f), round(pil.height * f)), Image.LANCZOS)
+        pil = pil.resize((round(pil.width * f), round(pil.height * f)), Image.Resampling.LANCZOS)
     return np.asarray(pil)
 
 

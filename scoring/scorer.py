@@ -86,7 +86,11 @@ class BeautyScorer(Protocol):
 
     source: str
     description: str
-    transform: Callable[[Any], torch.Tensor]
+
+    @property
+    def transform(self) -> Callable[[Any], torch.Tensor]:
+        """Per image (PIL) -> tensor; picklable, runs in DataLoader workers."""
+        ...
 
     def predict(self, x: torch.Tensor, device: torch.device) -> ScoreBatch:
         """Scores of a batch of transformed images (``x`` stacked on the CPU)."""
@@ -136,7 +140,7 @@ class CnnScorer:
         self.classes = tuple(loaded.classes)
         self.amp = amp
         self.channels_last = channels_last
-        self._net = None
+        self._net: Any = None
         self._device: torch.device | None = None
 
     @classmethod

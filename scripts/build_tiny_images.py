@@ -50,7 +50,7 @@ def render(name: str, box: tuple[int, int, int, int]) -> bytes:
     top, left, h, w = box
     crop = Image.fromarray(np.asarray(img)[top : top + h, left : left + w, :3])
     f = LONG_SIDE / max(crop.size)
-    crop = crop.resize((round(crop.width * f), round(crop.height * f)), Image.LANCZOS)
+    crop = crop.resize((round(crop.width * f), round(crop.height * f)), Image.Resampling.LANCZOS)
     buf = io.BytesIO()
     crop.save(buf, format="JPEG", quality=QUALITY)
     return buf.getvalue()

@@ -21,6 +21,7 @@ import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -79,7 +80,7 @@ def update_user_beauty(store, source: str | None = None) -> dict:
     ``{"users", "with_beauty", "source"}``."""
     chosen = choose_beauty_source(beauty_sources(store), source)
     rows = store.run("user_beauty", source=chosen)
-    out = {k: int(v) for k, v in dict(rows[0]).items()} if rows else {}
+    out: dict[str, Any] = {k: int(v) for k, v in dict(rows[0]).items()} if rows else {}
     out["source"] = chosen
     return out
 

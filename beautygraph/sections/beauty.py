@@ -87,7 +87,8 @@ def split_by_picture(
     goal = int(round(train_fraction * len(keys)))
     if max_train is not None:
         goal = min(goal, max_train)
-    chosen, n = [], 0
+    chosen: list[str] = []
+    n = 0
     for g in order:
         if len(chosen) == len(groups) - 1:  # at least one picture stays in the test set
             break
@@ -212,15 +213,18 @@ def real_photo_checks(cnn_scorer=None, cnn_name: str = "demo CNN") -> dict:
     """The real-photo check for BRISQUE and, when given, a CNN scorer."""
     from scoring.brisque import BrisqueScorer
     from scoring.realphoto import run_real_photo_check
-    from scoring.scorer import score_images
 
-    models = {"brisque": BrisqueScorer()}
+    models: dict = {"brisque": BrisqueScorer()}
     if cnn_scorer is not None:
         models[cnn_name] = cnn_scorer
-    checks = run_real_photo_check(
-        {name: (lambda ims, s=s: score_images(s, ims)) for name, s in models.items()}
-    )
-    return checks
+    return run_real_photo_check({name: _scoring_fn(s) for name, s in models.items()})
+
+
+def _scoring_fn(scorer):
+    """``PIL images -> beauty array`` for one scorer."""
+    from scoring.scorer import score_images
+
+    return lambda images: score_images(scorer, images)
 
 
 def _real_photo_html(checks) -> str:
