@@ -8,7 +8,7 @@ in the main process (on the GPU for the CNN):
   workers): the CNN's resize/crop/normalise, or BRISQUE's 36 natural-scene-statistics
   features;
 * ``scorer.predict(batch, device) -> ScoreBatch`` — per batch: the CNN's forward pass and
-  Eq. 1 of Schifanella et al. (§4), or BRISQUE's support-vector regression and its map to
+  Eq. 1 of Beautiful and damned [1] (§4), or BRISQUE's support-vector regression and its map to
   [0, 1] (:mod:`scoring.brisque`).
 
 ``scorer.source`` names where a score comes from and is stored as ``Photo.beauty_source``:
