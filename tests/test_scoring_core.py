@@ -30,8 +30,6 @@ from scoring.labels import (
 
 AVA = Path(__file__).resolve().parents[2] / "shared" / "data" / "ava"
 AVA_VAL = AVA / "nima_val.txt"
-if not AVA_VAL.exists():  # the repository may sit elsewhere; the data set does not move
-    AVA_VAL = Path("/work/shared/data/ava/nima_val.txt")
 
 
 # -- Eq. 1 ------------------------------------------------------------------------------
