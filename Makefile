@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO_OUT ?= demo-out
 USERS  ?= 5000
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test test-neo4j lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,12 @@ demo: $(STAMP)
 	@echo "Open $(DEMO_OUT)/report.html"
 
 test: $(STAMP)
+	$(BIN)/pytest -q
+
+# The suite on your own Neo4j 5 server too (e.g. `docker compose up -d`, see the README):
+#   NEO4J_URI=bolt://127.0.0.1:7687 NEO4J_PASSWORD=... make test-neo4j
+test-neo4j: $(STAMP)
+	@test -n "$$NEO4J_URI" || { echo "set NEO4J_URI (and NEO4J_USER / NEO4J_PASSWORD) first"; exit 2; }
 	$(BIN)/pytest -q
 
 lint: $(STAMP)

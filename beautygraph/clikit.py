@@ -21,9 +21,13 @@ from beautygraph.steps import Step, Steps
 class AppContext:
     """Per-invocation state: the database URI and a lazily opened store."""
 
-    def __init__(self, db: str, quiet: bool) -> None:
+    def __init__(
+        self, db: str, quiet: bool, database: str | None = None, db_given: bool = False
+    ) -> None:
         self.db = db
         self.quiet = quiet
+        self.database = database
+        self.db_given = db_given  # --db or $BEAUTYGRAPH_DB chose the store explicitly
         self._store: graphdb.Store | None = None
 
     def store(self, read_only: bool = False, create: bool = False):
@@ -33,7 +37,9 @@ class AppContext:
         create it), so a mistyped ``--db`` path is an error, not a new empty database.
         """
         if self._store is None:
-            self._store = graphdb.connect(self.db, read_only=read_only, create=create)
+            self._store = graphdb.connect(
+                self.db, read_only=read_only, create=create, database=self.database
+            )
         return self._store
 
     def close(self) -> None:
@@ -56,11 +62,18 @@ DEFAULT_DB = graphdb.DEFAULT_DB
     help="Embedded database path, or bolt://… / neo4j://… for a Neo4j 5 server "
     "(credentials from NEO4J_USER / NEO4J_PASSWORD).",
 )
+@click.option(
+    "--database",
+    default=None,
+    help="Neo4j database name (default $NEO4J_DATABASE or neo4j); ignored by the embedded store.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 @click.pass_context
-def main(ctx: click.Context, db: str, quiet: bool) -> None:
+def main(ctx: click.Context, db: str, database: str | None, quiet: bool) -> None:
     """beautygraph: beauty, interests and authorities in photo-sharing communities."""
-    app = AppContext(db=db, quiet=quiet)
+    source = ctx.get_parameter_source("db")
+    given = source is not click.core.ParameterSource.DEFAULT or "BEAUTYGRAPH_DB" in os.environ
+    app = AppContext(db=db, quiet=quiet, database=database, db_given=given)
     ctx.obj = app
     ctx.call_on_close(app.close)
 

@@ -1,5 +1,5 @@
 """``beautygraph demo``: generate (or take) a data folder, load it into a fresh embedded
-store, run the report sections of :data:`beautygraph.sections.SECTIONS` in order and write
+store (or the empty store ``--db`` names), run the report sections of :data:`beautygraph.sections.SECTIONS` in order and write
 ``report.html``."""
 
 from __future__ import annotations
@@ -71,9 +71,14 @@ def run_demo(
     image_sample: int | None = None,
     data_dir: Path | None = None,
     steps: Steps | None = None,
+    db: str | None = None,
+    database: str | None = None,
+    reset: bool = False,
 ) -> DemoResult:
-    """The whole pipeline on a fresh embedded store in ``out_dir``; ``steps`` gets one stage
-    per phase (``generate``, ``load``, then one per report section)."""
+    """The whole pipeline on a fresh embedded store in ``out_dir``, or on ``db`` (a
+    ``bolt://``/``neo4j://`` server or an embedded path), which must be empty unless
+    ``reset`` clears it first; ``steps`` gets one stage per phase (``generate``,
+    ``load``, then one per report section)."""
     import graphdb
     from beautygraph.pipelines.load import load_into_store
 
@@ -85,13 +90,18 @@ def run_demo(
         data_dir, truth = prepare_data(out_dir, n_users, seed, image_sample, data_dir, steps)
     timings["generate"] = step.seconds
 
-    db_path = graphdb.embedded_path(out_dir, "demo")
-    graphdb.remove_embedded(db_path)
+    if db is None:
+        db_path: str | Path = graphdb.embedded_path(out_dir, "demo")
+        graphdb.remove_embedded(db_path)
+    else:
+        db_path = db
     failed: dict[str, str] = {}
     skipped: dict[str, str] = {}
 
     report = Report(title="beautygraph demo report")
-    with graphdb.connect(db_path) as store:
+    with graphdb.connect(db_path, database=database) as store:
+        _empty_or_reset(store, str(db_path), reset)
+        report.add(_backend_section(store, str(db_path)))
         with steps("load") as step:
             load_into_store(store, data_dir, steps)
         timings["load"] = step.seconds
@@ -146,6 +156,36 @@ def _build(
             headline={"error": failed[key]},
             html=f"<p class='error'>This section failed: {html.escape(str(exc))}</p>",
         )
+
+
+def _empty_or_reset(store: Any, where: str, reset: bool) -> None:
+    """The demo loads a generated community: refuse a store that holds data already."""
+    counts = store.counts()
+    n = sum(counts["nodes"].values())
+    if n and not reset:
+        raise UserError(
+            f"the database at {where} is not empty ({n:,} nodes); "
+            "pass --reset to delete its contents first"
+        )
+    if n:
+        store.clear()
+
+
+def _backend_section(store: Any, where: str) -> Section:
+    """Which store the demo ran on (the report says it, and ``--json`` too)."""
+    backend = {"neo4j": "Neo4j server", "ladybug": "embedded LadybugDB"}.get(store.dialect)
+    headline: dict[str, Any] = {"backend": store.dialect, "where": where}
+    if getattr(store, "database", None):
+        headline["database"] = store.database
+    text = f"{backend} at {where}" + (
+        f", database {store.database}" if "database" in headline else ""
+    )
+    return Section(
+        key="backend",
+        title="Store",
+        headline=headline,
+        html=f"<p>This report ran on the {html.escape(text)}.</p>",
+    )
 
 
 def _timing_section(timings: dict[str, float]) -> Section:

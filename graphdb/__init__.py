@@ -8,10 +8,12 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
-from graphdb.base import EdgeTable, LoadCounts, NodeTable, Store
+from graphdb.base import Store
 from graphdb.errors import ConnectionFailed, GraphDBError, ValidationFailed
+from graphdb.tables import EdgeTable, LoadCounts, NodeTable
 
 __all__ = [
     "connect",
@@ -31,6 +33,8 @@ __all__ = [
 _SERVER_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
 _EMBEDDED_SUFFIX = ".lbdb"
 DEFAULT_DB = f"./beautygraph{_EMBEDDED_SUFFIX}"
+#: ``bolt:/host``, ``neo4j:host``, ``bolt//host`` …: a server scheme without its ``://``
+_SCHEME_TYPO = re.compile(r"^((?:bolt|neo4j)(?:\+s|\+ssc)?)(?::/?(?!//)|//)", re.IGNORECASE)
 
 
 def is_server_uri(uri: str) -> bool:
@@ -57,19 +61,26 @@ def connect(
     read_only: bool = False,
     init: bool = True,
     create: bool = True,
+    database: str | None = None,
 ) -> Store:
     """Open the store at ``uri`` (default ``$BEAUTYGRAPH_DB`` or ``./beautygraph.lbdb``).
 
     With ``init`` (default) the schema is created if missing; ``read_only`` opens an
     embedded database read-only; with ``create=False`` an embedded database that does not
     exist yet is an error instead of being created (both for a clear CLI message).
+    ``database`` names the Neo4j database (default ``$NEO4J_DATABASE`` or ``neo4j``).
     """
     uri = str(uri if uri is not None else os.environ.get("BEAUTYGRAPH_DB", DEFAULT_DB))
     if is_server_uri(uri):
         from graphdb.neo4j_store import Neo4jStore
 
-        store: Store = Neo4jStore(uri)
+        store: Store = Neo4jStore(uri, database=database)
     else:
+        typo = _SCHEME_TYPO.match(uri)
+        if typo:
+            raise ConnectionFailed(
+                f"{uri!r} looks like a mistyped server URI: write {typo.group(1)}://host:port"
+            )
         if "://" in uri:
             raise ConnectionFailed(
                 f"unsupported database URI {uri!r}: use a file path or bolt:// / neo4j://"

@@ -3,92 +3,21 @@
 Callers (pipelines in ``beautygraph/``) only ever see :class:`Store`; which backend sits
 behind it is decided by :func:`graphdb.connect` from the URI.  Everything that depends on
 the backend lives in ``graphdb/ladybug_store.py`` or ``graphdb/neo4j_store.py``; the
-shared logic (id <-> index mapping, validation, frame preparation) lives here and in
-``graphdb/frames.py``.
+shared logic (argument checks, id <-> index mapping, frame preparation) lives here and in
+``graphdb/frames.py``; the exported types are in ``graphdb/tables.py``.
 """
 
 from __future__ import annotations
 
 import abc
 import contextlib
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from graphdb import schema
-
-
-@dataclass(frozen=True)
-class NodeTable:
-    """Nodes of one label exported as arrays.
-
-    ``ids[i]`` is the string id of node ``i``; rows are sorted by id so that the
-    index of a node is stable across exports and backends.  ``props[name]`` is a
-    numpy array aligned with ``ids`` (floats use NaN for missing values; timestamps are
-    int64 epoch seconds UTC with ``INT64_MIN`` for missing; strings are object arrays
-    with ``None`` for missing).
-    """
-
-    label: str
-    ids: np.ndarray
-    props: dict[str, np.ndarray] = field(default_factory=dict)
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def index_of(self, ids: Iterable[str]) -> np.ndarray:
-        """Map string ids to row indices; raises ``KeyError`` naming the first unknown id.
-
-        Uses an Arrow hash table, so a million ids map in well under a second.
-        """
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        if isinstance(ids, pd.Series):
-            arr = pa.array(ids.astype(str).array)
-        elif isinstance(ids, np.ndarray):
-            arr = pa.array(ids.astype(object), type=pa.string())
-        else:
-            arr = pa.array([str(i) for i in ids], type=pa.string())
-        arr = arr.cast(pa.string())
-        value_set = pa.array(self.ids, type=pa.string())
-        codes = pc.index_in(arr, value_set=value_set)
-        if codes.null_count:
-            bad = arr[int(np.flatnonzero(codes.is_null().to_numpy(zero_copy_only=False))[0])]
-            raise KeyError(f"unknown {self.label} id: {bad.as_py()!r}")
-        return codes.to_numpy(zero_copy_only=False).astype(np.int64)
-
-
-@dataclass(frozen=True)
-class EdgeTable:
-    """Relationships of one type exported as index arrays.
-
-    ``src[k]`` and ``dst[k]`` index into ``src_nodes.ids`` and ``dst_nodes.ids``.
-    Edges are sorted by (src, dst).  ``props`` as in :class:`NodeTable`.
-    """
-
-    rel: str
-    src: np.ndarray
-    dst: np.ndarray
-    src_nodes: NodeTable
-    dst_nodes: NodeTable
-    props: dict[str, np.ndarray] = field(default_factory=dict)
-
-    def __len__(self) -> int:
-        return len(self.src)
-
-
-@dataclass(frozen=True)
-class LoadCounts:
-    """Rows added per node label and relationship type by one load."""
-
-    nodes: dict[str, int]
-    relationships: dict[str, int]
-
-    def to_dict(self) -> dict:
-        return {"nodes": dict(self.nodes), "relationships": dict(self.relationships)}
+from graphdb import frames, schema
+from graphdb.tables import EdgeTable, NodeTable
 
 
 class Store(abc.ABC):
@@ -164,25 +93,47 @@ class Store(abc.ABC):
         return {"nodes": nodes, "relationships": rels}
 
     # -- bulk load -------------------------------------------------------------------
-    @abc.abstractmethod
     def insert_nodes(self, label: str, frame: pd.DataFrame) -> int:
-        """Insert nodes whose ids are new (caller has removed existing ids); returns count."""
+        """Insert nodes whose ids are new (caller has removed existing ids); returns count.
 
-    @abc.abstractmethod
+        ``frame`` has ``id`` plus schema property columns (checked here, once, for both
+        backends).
+        """
+        if "id" not in frame.columns:
+            raise ValueError(f"insert_nodes({label!r}) needs an 'id' column")
+        schema.check_props(label, [c for c in frame.columns if c != "id"])
+        return self._insert_nodes(label, frame) if len(frame) else 0
+
     def insert_rels(self, rel: str, frame: pd.DataFrame) -> int:
         """Insert relationships given as a frame with ``src``, ``dst`` and property columns.
 
         The caller has removed pairs that already exist; returns count.
         """
+        _check_rel_frame(rel, frame, "insert_rels")
+        return self._insert_rels(rel, frame) if len(frame) else 0
+
+    @abc.abstractmethod
+    def _insert_nodes(self, label: str, frame: pd.DataFrame) -> int:
+        """Backend part of :meth:`insert_nodes` (arguments checked, ``frame`` not empty)."""
+
+    @abc.abstractmethod
+    def _insert_rels(self, rel: str, frame: pd.DataFrame) -> int:
+        """Backend part of :meth:`insert_rels` (arguments checked, ``frame`` not empty)."""
 
     # -- export ----------------------------------------------------------------------
+    def _export_pages(self, text: str) -> Iterator[pd.DataFrame]:
+        """The rows of a read-only export query as DataFrame pages.
+
+        Default: one page.  The Neo4j backend streams pages of ``page_size`` records so
+        that an export never holds the whole result as Python objects.
+        """
+        yield self.query_df(text)
+
     def export_nodes(self, label: str, props: Sequence[str] = ()) -> NodeTable:
         """All nodes of ``label`` with the requested properties, sorted by id."""
-        from graphdb import frames
-
         schema.check_props(label, props)
-        df = self.query_df(schema.export_nodes_query(label, props, self.dialect))
-        return frames.node_table(label, df, props)
+        pages = self._export_pages(schema.export_nodes_query(label, props, self.dialect))
+        return frames.node_table_from_pages(label, pages, props)
 
     def export_edges(
         self,
@@ -196,41 +147,95 @@ class Store(abc.ABC):
         Pass already exported ``src_nodes``/``dst_nodes`` to share one index space
         (e.g. FOLLOWS and the User properties); otherwise the endpoints are exported.
         """
-        from graphdb import frames
-
         schema.check_rel_props(rel, props)
         src_label, dst_label = schema.REL_ENDPOINTS[rel]
         src_nodes = src_nodes if src_nodes is not None else self.export_nodes(src_label)
         if dst_nodes is None:
             dst_nodes = src_nodes if dst_label == src_label else self.export_nodes(dst_label)
-        df = self.query_df(schema.export_rels_query(rel, props, self.dialect))
-        return frames.edge_table(rel, df, props, src_nodes, dst_nodes)
+        pages = self._export_pages(schema.export_rels_query(rel, props, self.dialect))
+        return frames.edge_table_from_pages(rel, pages, props, src_nodes, dst_nodes)
 
     # -- write-back ------------------------------------------------------------------
-    @abc.abstractmethod
     def write_node_props(self, label: str, frame: pd.DataFrame) -> int:
         """Set properties on existing nodes: ``frame`` has ``id`` plus one column per
-        schema property to set (NaN/None clears it).  Batched; returns rows written."""
+        schema property to set (NaN/None clears it).  Batched; returns rows written.
+
+        The arguments are checked here for both backends; they implement
+        :meth:`_write_node_props`.
+        """
+        if "id" not in frame.columns:
+            raise ValueError("write_node_props needs an 'id' column")
+        props = [c for c in frame.columns if c != "id"]
+        schema.check_props(label, props)
+        if len(frame) == 0 or not props:
+            return 0
+        return self._write_node_props(label, frame[["id", *props]], props)
 
     @abc.abstractmethod
+    def _write_node_props(self, label: str, frame: pd.DataFrame, props: list[str]) -> int:
+        """Backend part of :meth:`write_node_props`: ``frame`` is ``id`` + ``props``
+        (checked against the schema, not empty)."""
+
     def replace_rels(self, rel: str, frame: pd.DataFrame, where: Mapping | None = None) -> int:
         """Delete relationships of ``rel`` whose properties equal ``where`` (all of them
         when ``where`` is None), then insert ``frame`` (``src``, ``dst``, properties).
 
-        This is how derived relationships (INTERESTED_IN from one source, AUTHORITY_ON,
+        Atomic on both backends: one transaction, so a failure leaves the old set.  This
+        is how derived relationships (INTERESTED_IN from one source, AUTHORITY_ON,
         RECOMMENDED of one method) are re-written idempotently.
         """
+        schema.check_rel_props(rel, list(where or {}))
+        _check_rel_frame(rel, frame, "replace_rels")
+        return self._replace_rels(rel, frame, dict(where or {}))
+
+    @abc.abstractmethod
+    def _replace_rels(self, rel: str, frame: pd.DataFrame, where: dict) -> int:
+        """Backend part of :meth:`replace_rels` (arguments checked)."""
 
     @abc.abstractmethod
     def clear(self) -> None:
         """Delete every node and relationship (tests and ``init --force``)."""
 
     # -- helpers for loaders -----------------------------------------------------------
-    def existing_ids(self, label: str) -> set[str]:
-        """Ids of all nodes of ``label`` already in the store."""
-        df = self.query_df(schema.export_nodes_query(label, (), self.dialect))
-        return set(df["id"].astype(str)) if len(df) else set()
+    def stored_ids(self, label: str, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` are ids of ``label`` nodes already in the store.
 
-    def existing_pairs(self, rel: str, keys: Sequence[str] = ()) -> pd.DataFrame:
-        """Frame of ``src``, ``dst`` (+ key properties) of existing ``rel`` relationships."""
-        return self.query_df(schema.export_rels_query(rel, keys, self.dialect))
+        Default: compare with one export of the label's ids (cheap on the embedded
+        store); the Neo4j backend asks the server in batches instead.
+        """
+        schema.check_label(label)
+        wanted = set(map(str, ids))
+        if not wanted:
+            return set()
+        have = self.export_nodes(label).ids
+        return wanted.intersection(have.tolist())
+
+    def new_rel_mask(self, rel: str, frame: pd.DataFrame) -> np.ndarray:
+        """Boolean mask of the rows of ``frame`` (``src``, ``dst`` + the key properties of
+        ``schema.REL_KEYS``) that are not yet stored as ``rel`` relationships.
+
+        Default: one export of the stored keys merged with ``frame``; the Neo4j backend
+        checks the rows on the server in batches.
+        """
+        keys = list(schema.REL_KEYS.get(rel, ()))
+        cols = ["src", "dst", *keys]
+        if len(frame) == 0:
+            return np.zeros(0, dtype=bool)
+        existing = self.query_df(schema.export_rels_query(rel, keys, self.dialect))
+        if len(existing) == 0:
+            return np.ones(len(frame), dtype=bool)
+        merged = (
+            frame[cols]
+            .astype(str)
+            .merge(
+                existing[cols].astype(str).drop_duplicates(), on=cols, how="left", indicator=True
+            )
+        )
+        return (merged["_merge"] == "left_only").to_numpy()
+
+
+def _check_rel_frame(rel: str, frame: pd.DataFrame, what: str) -> None:
+    missing = [c for c in ("src", "dst") if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{what}({rel!r}) needs columns 'src' and 'dst' (missing {missing})")
+    schema.check_rel_props(rel, [c for c in frame.columns if c not in ("src", "dst")])

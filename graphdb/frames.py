@@ -6,13 +6,13 @@ and the type conversions exist exactly once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from graphdb import schema
-from graphdb.base import EdgeTable, NodeTable
+from graphdb.tables import EdgeTable, NodeTable
 
 #: value used for a missing timestamp in exported int64 epoch-second arrays
 MISSING_TS = np.iinfo(np.int64).min
@@ -90,6 +90,63 @@ def edge_table(
         for p in props
     }
     return EdgeTable(rel, src[order], dst[order], src_nodes, dst_nodes, converted)
+
+
+def node_table_from_pages(
+    label: str, pages: Iterable[pd.DataFrame], props: Sequence[str]
+) -> NodeTable:
+    """:func:`node_table` over an export that arrives in pages (columns converted per page,
+    so only one page of raw rows is alive at a time)."""
+    ids: list[np.ndarray] = []
+    cols: dict[str, list[np.ndarray]] = {p: [] for p in props if p != "id"}
+    for page in pages:
+        if len(page) == 0:
+            continue
+        ids.append(page["id"].astype(str).to_numpy(dtype=object))
+        for p in cols:
+            cols[p].append(convert_column(page[p], schema.prop_type(label, p)))
+    if not ids:
+        return node_table(label, pd.DataFrame(), props)
+    all_ids = np.concatenate(ids)
+    order = np.argsort(all_ids, kind="stable")
+    converted = {p: _concat(parts)[order] for p, parts in cols.items()}
+    return NodeTable(label, all_ids[order], converted)
+
+
+def edge_table_from_pages(
+    rel: str,
+    pages: Iterable[pd.DataFrame],
+    props: Sequence[str],
+    src_nodes: NodeTable,
+    dst_nodes: NodeTable,
+) -> EdgeTable:
+    """:func:`edge_table` over an export that arrives in pages: each page's ids become
+    int64 indices at once, so memory stays near the size of the final arrays."""
+    src: list[np.ndarray] = []
+    dst: list[np.ndarray] = []
+    cols: dict[str, list[np.ndarray]] = {p: [] for p in props}
+    for page in pages:
+        if len(page) == 0:
+            continue
+        src.append(src_nodes.index_of(page["src"].astype(str)))
+        dst.append(dst_nodes.index_of(page["dst"].astype(str)))
+        for p in props:
+            cols[p].append(convert_column(page[p], schema.prop_type(rel, p)))
+    if not src:
+        return edge_table(rel, pd.DataFrame(), props, src_nodes, dst_nodes)
+    s, d = np.concatenate(src), np.concatenate(dst)
+    del src, dst
+    order = np.lexsort((d, s))
+    converted = {p: _concat(parts)[order] for p, parts in cols.items()}
+    return EdgeTable(rel, s[order], d[order], src_nodes, dst_nodes, converted)
+
+
+def _concat(parts: list[np.ndarray]) -> np.ndarray:
+    """Concatenate converted pages; an INT64 column with a missing value in some page is
+    float there, so the result is float whenever any part is."""
+    if any(p.dtype.kind == "f" for p in parts) and any(p.dtype.kind == "i" for p in parts):
+        parts = [p.astype(float) for p in parts]
+    return np.concatenate(parts)
 
 
 def records_for_write(frame: pd.DataFrame) -> list[dict]:

@@ -135,30 +135,18 @@ class LadybugStore(Store):
             self._in_tx = False
 
     # -- bulk load ---------------------------------------------------------------------
-    def insert_nodes(self, label: str, frame: pd.DataFrame) -> int:
-        schema.check_label(label)
-        if len(frame) == 0:
-            return 0
+    def _insert_nodes(self, label: str, frame: pd.DataFrame) -> int:
         cols = list(schema.NODE_PROPS[label])
         self._execute(f"COPY {label} FROM $frame", {"frame": _complete(frame, label, cols)})
         return len(frame)
 
-    def insert_rels(self, rel: str, frame: pd.DataFrame) -> int:
-        schema.check_rel(rel)
-        if len(frame) == 0:
-            return 0
+    def _insert_rels(self, rel: str, frame: pd.DataFrame) -> int:
         cols = ["src", "dst", *schema.REL_PROPS[rel]]
         self._execute(f"COPY {rel} FROM $frame", {"frame": _complete(frame, rel, cols)})
         return len(frame)
 
     # -- write-back --------------------------------------------------------------------
-    def write_node_props(self, label: str, frame: pd.DataFrame) -> int:
-        props = [c for c in frame.columns if c != "id"]
-        schema.check_props(label, props)
-        if "id" not in frame.columns:
-            raise ValueError("write_node_props needs an 'id' column")
-        if len(frame) == 0 or not props:
-            return 0
+    def _write_node_props(self, label: str, frame: pd.DataFrame, props: list[str]) -> int:
         table = _complete(frame, label, ["id", *props])
         # column names of the frame become variables in LOAD FROM; rename to avoid clashes
         renamed = table.rename_columns([f"v_{c}" for c in table.column_names])
@@ -168,8 +156,7 @@ class LadybugStore(Store):
         )
         return len(frame)
 
-    def replace_rels(self, rel: str, frame: pd.DataFrame, where: Mapping | None = None) -> int:
-        schema.check_rel_props(rel, list(where or {}))
+    def _replace_rels(self, rel: str, frame: pd.DataFrame, where: dict) -> int:
         a, b = schema.REL_ENDPOINTS[rel]
         cond, params = _where_clause("r", where)
         with self.transaction():

@@ -17,14 +17,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from beautygraph.steps import Steps, as_steps
 from beautygraph.vocabulary import BABELNET_DOMAINS
 from graphdb import schema
 from graphdb import validate as v
-from graphdb.base import LoadCounts, Store
+from graphdb.base import Store
 from graphdb.errors import GraphDBError
+from graphdb.tables import LoadCounts
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -39,6 +41,32 @@ def split_list(text: str) -> list[str]:
     return [t.strip() for t in str(text).split(";") if t.strip()]
 
 
+#: (input table, id column) pairs that mention ids of each label
+_MENTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "User": (
+        ("users", "user_id"),
+        ("follows", "src"),
+        ("follows", "dst"),
+        ("photos", "owner"),
+        ("favorites", "user_id"),
+        ("interests", "user_id"),
+        ("groups", "user_id"),
+    ),
+    "Photo": (("photos", "photo_id"), ("favorites", "photo_id")),
+    "Topic": (("topics", "topic_id"), ("interests", "topic_id")),
+    "Community": (("groups", "group_id"),),
+}
+
+
+def _mentioned(raw: dict[str, pd.DataFrame], label: str) -> set[str]:
+    """Every id of ``label`` that the input tables mention (as node or as endpoint)."""
+    out: set[str] = set()
+    for table, col in _MENTIONS[label]:
+        if table in raw and col in raw[table]:
+            out.update(raw[table][col].astype(str).tolist())
+    return out
+
+
 def read_folder(folder: str | Path, store: Store | None = None) -> dict[str, pd.DataFrame]:
     """Read and validate ``folder``; return typed frames ready for insertion.
 
@@ -46,6 +74,14 @@ def read_folder(folder: str | Path, store: Store | None = None) -> dict[str, pd.
     plus properties, and relationship types with ``src``/``dst`` plus properties.
     Raises :class:`graphdb.errors.ValidationFailed` listing every problem.
     """
+    return _read_folder(folder, store)[0]
+
+
+def _read_folder(
+    folder: str | Path, store: Store | None
+) -> tuple[dict[str, pd.DataFrame], dict[str, set[str]]]:
+    """:func:`read_folder` plus, per label, the mentioned ids already in ``store`` (asked
+    once, for the ids the folder mentions only, so the store never exports a table)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise GraphDBError(f"input folder {str(folder)!r} does not exist or is not a folder")
@@ -61,10 +97,11 @@ def read_folder(folder: str | Path, store: Store | None = None) -> dict[str, pd.
     def fname(name: str) -> str:
         return files[name].name
 
-    existing = {label: pd.Index([]) for label in ("User", "Photo", "Topic")}
+    in_store: dict[str, set[str]] = {label: set() for label in _MENTIONS}
     if store is not None:
-        for label in existing:
-            existing[label] = pd.Index(sorted(store.existing_ids(label)))
+        for label in _MENTIONS:
+            in_store[label] = store.stored_ids(label, _mentioned(raw, label))
+    existing = {label: pd.Index(sorted(in_store[label])) for label in ("User", "Photo", "Topic")}
 
     out: dict[str, pd.DataFrame] = {}
     # users
@@ -209,7 +246,8 @@ def read_folder(folder: str | Path, store: Store | None = None) -> dict[str, pd.
             topics = stored_df if topics is None else pd.concat([stored_df, topics])
         if topics is not None:
             out["TAGGED"] = derive_tagged(out["Photo"], topics)
-    return out
+            in_store["Topic"] |= store.stored_ids("Topic", out["TAGGED"]["dst"]) if store else set()
+    return out, in_store
 
 
 def derive_tagged(photos: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
@@ -235,26 +273,45 @@ _NODE_ORDER = ("Topic", "User", "Community", "Photo")
 _REL_ORDER = ("FOLLOWS", "POSTED", "FAVORITED", "TAGGED", "MEMBER_OF", "INTERESTED_IN")
 
 
-def new_rows(store: Store, frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Drop rows already in the store (nodes by id, relationships by key)."""
+def new_rows(
+    store: Store,
+    frames: dict[str, pd.DataFrame],
+    stored: dict[str, set[str]] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Drop rows already in the store (nodes by id, relationships by key).
+
+    ``stored`` (label -> ids already stored, from :func:`_read_folder`) saves asking
+    again.  A relationship with an endpoint that is new cannot exist yet, so only rows
+    between two stored nodes are checked (on the server, for Neo4j).
+    """
+    if stored is None:
+        stored = {}
+        for label in _NODE_ORDER:
+            ids: set[str] = set(frames[label]["id"]) if label in frames else set()
+            for rel, (a, b) in schema.REL_ENDPOINTS.items():
+                if rel in frames:
+                    ids |= set(frames[rel]["src"].astype(str)) if a == label else set()
+                    ids |= set(frames[rel]["dst"].astype(str)) if b == label else set()
+            stored[label] = store.stored_ids(label, ids)
     out: dict[str, pd.DataFrame] = {}
     for label in _NODE_ORDER:
         if label in frames:
-            have = store.existing_ids(label)
             df = frames[label]
+            have = stored.get(label, set())
             out[label] = df[~df["id"].isin(have)] if have else df
     for rel in _REL_ORDER:
         if rel not in frames:
             continue
-        keys = list(schema.REL_KEYS.get(rel, ()))
+        a, b = schema.REL_ENDPOINTS[rel]
         df = frames[rel]
-        existing = store.existing_pairs(rel, keys)
-        if len(existing):
-            cols = ["src", "dst", *keys]
-            merged = df.merge(
-                existing[cols].astype(str).drop_duplicates(), on=cols, how="left", indicator=True
-            )
-            df = df[(merged["_merge"] == "left_only").to_numpy()]
+        both_stored = (
+            df["src"].astype(str).isin(stored.get(a, set()))
+            & df["dst"].astype(str).isin(stored.get(b, set()))
+        ).to_numpy()
+        if both_stored.any():
+            keep = np.ones(len(df), dtype=bool)
+            keep[both_stored] = store.new_rel_mask(rel, df[both_stored])
+            df = df[keep]
         out[rel] = df
     return out
 
@@ -270,8 +327,8 @@ def load_folder(store: Store, folder: str | Path, steps: Steps | None = None) ->
     """
     steps = as_steps(steps)
     with steps("validate"):
-        frames = read_folder(folder, store)
-        todo = new_rows(store, frames)
+        frames, stored = _read_folder(folder, store)
+        todo = new_rows(store, frames, stored)
     order = [k for k in (*_NODE_ORDER, *_REL_ORDER) if k in todo]
     added_nodes: dict[str, int] = {}
     added_rels: dict[str, int] = {}

@@ -19,8 +19,12 @@ from graphdb.loader import load_folder
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "examples" / "tiny"
 SHARED_DATA = ROOT.parent / "shared" / "data"
+#: the shared Neo4j server scripts and the Browser shoot tool (override: $BEAUTYGRAPH_NEO4J_TOOLS)
+NEO4J_TOOLS = Path(os.environ.get("BEAUTYGRAPH_NEO4J_TOOLS") or ROOT.parent / "shared" / "neo4j")
 
-BACKENDS = ["ladybug"] + (["neo4j"] if os.environ.get("NEO4J_URI") else [])
+BACKENDS = ["ladybug"] + (
+    [pytest.param("neo4j", marks=pytest.mark.neo4j)] if os.environ.get("NEO4J_URI") else []
+)
 
 
 def open_store(backend: str, tmp_path: Path):

@@ -22,10 +22,12 @@ def test_demo_writes_a_complete_report(tmp_path):
         "beauty",
         "interests",
         "alf",
+        "backend",
         "timings",
     }
     assert set(headline) == expected
-    assert [k for k, _ in SECTIONS] + ["timings"] == list(headline)  # the listed order
+    assert ["backend"] + [k for k, _ in SECTIONS] + ["timings"] == list(headline)  # listed order
+    assert headline["backend"]["backend"] == "ladybug"  # the report says where it ran
     for key in expected:
         assert f'<section id="{key}">' in html
     # too small for the matching design: reported as not computed, with the reason

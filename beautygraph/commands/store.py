@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import click
@@ -26,11 +27,43 @@ def init(app, force: bool) -> None:
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--json", "json_mode", is_flag=True, help="Print the counts as JSON.")
+@click.option(
+    "--initial",
+    is_flag=True,
+    help="Neo4j only: first load of an empty, stopped database with the offline importer "
+    "(neo4j-admin database import full); start the server afterwards.",
+)
+@click.option(
+    "--neo4j-home",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="NEO4J_HOME",
+    help="With --initial: the server's installation folder (default $NEO4J_HOME).",
+)
+@click.option(
+    "--neo4j-conf",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="NEO4J_CONF",
+    help="With --initial: the server's conf folder (default $NEO4J_CONF or HOME/conf).",
+)
+@click.option(
+    "--overwrite", is_flag=True, help="With --initial: replace the database if it exists."
+)
 @pass_app
-def load(app, folder: Path, json_mode: bool) -> None:
+def load(
+    app,
+    folder: Path,
+    json_mode: bool,
+    initial: bool,
+    neo4j_home: Path | None,
+    neo4j_conf: Path | None,
+    overwrite: bool,
+) -> None:
     """Validate FOLDER completely, then load its new rows (CSV or Parquet files)."""
     from beautygraph.pipelines.load import load_into_store
 
+    if initial:
+        _load_initial(app, folder, json_mode, neo4j_home, neo4j_conf, overwrite)
+        return
     result = load_into_store(app.store(create=True), folder, cli_steps(json_mode, app.quiet))
     if json_mode:
         echo_json(result)
@@ -42,6 +75,27 @@ def load(app, folder: Path, json_mode: bool) -> None:
             new = added[kind].get(name, 0)
             if n or new:
                 click.echo(f"  {name:<14} {n:>10,}  (+{new:,})")
+
+
+def _load_initial(
+    app, folder: Path, json_mode: bool, home: Path | None, conf: Path | None, overwrite: bool
+) -> None:
+    import graphdb
+    from graphdb.neo4j_import import load_folder_initial
+
+    if not graphdb.is_server_uri(app.db):
+        raise UserError("--initial is for a Neo4j server: pass --db bolt://HOST:PORT")
+    if home is None:
+        raise UserError("--initial needs the server's installation: --neo4j-home or $NEO4J_HOME")
+    database = app.database or os.environ.get("NEO4J_DATABASE") or "neo4j"
+    counts = load_folder_initial(folder, home, conf, database=database, overwrite=overwrite)
+    if json_mode:
+        echo_json({"added": counts.to_dict(), "database": database})
+        return
+    click.echo(f"imported {folder} into database {database!r}; start the server to use it")
+    for kind, table in counts.to_dict().items():
+        for name, n in table.items():
+            click.echo(f"  {name:<14} {n:>10,}  ({kind})")
 
 
 @main.command()
@@ -153,6 +207,11 @@ def query(
 @click.option(
     "--json", "json_mode", is_flag=True, help="Print one object: a key per report section."
 )
+@click.option(
+    "--reset",
+    is_flag=True,
+    help="With --db: delete what the database holds first (it must be empty otherwise).",
+)
 @pass_app
 def demo(
     app,
@@ -162,12 +221,17 @@ def demo(
     image_sample: int | None,
     data_dir: Path | None,
     json_mode: bool,
+    reset: bool,
 ) -> None:
-    """Run the whole pipeline on the embedded store and write OUT/report.html."""
+    """Run the whole pipeline and write OUT/report.html: on a fresh embedded store in OUT,
+    or on the store that --db names (a Neo4j server with bolt://…)."""
     from beautygraph.demo import run_demo
 
     result = run_demo(
-        out_dir,
+        db=app.db if app.db_given else None,
+        database=app.database,
+        reset=reset,
+        out_dir=out_dir,
         n_users=n_users,
         seed=seed,
         image_sample=image_sample,
