@@ -118,7 +118,7 @@ def in_process(fn, *args) -> dict:
 def _server_tools(uri: str) -> dict | None:
     """How to stop/start the local test server and where its importer lives: only for the
     shared test server beside the repository (``../shared/neo4j``) on 127.0.0.1."""
-    tools = ROOT.parent / "shared" / "neo4j"
+    tools = Path(os.environ.get("BEAUTYGRAPH_NEO4J_TOOLS") or ROOT.parent / "shared" / "neo4j")
     port = uri.rsplit(":", 1)[-1]
     if not (tools / "start").exists() or "127.0.0.1" not in uri or not port.isdigit():
         return None
@@ -133,9 +133,12 @@ def _server_tools(uri: str) -> dict | None:
 
 def run_export(uri: str, queue) -> None:
     """Export User ids and FOLLOWS with created_at; peak RSS growth vs the arrays' size."""
+    import pyarrow.compute  # noqa: F401  (module imports are not the export's memory)
+
     import graphdb
 
     store = graphdb.connect(uri, init=False)
+    graphdb.NodeTable("User", np.array(["a"], dtype=object)).index_of(["a"])  # warm the code path
     base = _rss_mb()
     t0 = time.perf_counter()
     users = store.export_nodes("User")

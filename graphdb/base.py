@@ -152,8 +152,19 @@ class Store(abc.ABC):
         src_nodes = src_nodes if src_nodes is not None else self.export_nodes(src_label)
         if dst_nodes is None:
             dst_nodes = src_nodes if dst_label == src_label else self.export_nodes(dst_label)
-        pages = self._export_pages(schema.export_rels_query(rel, props, self.dialect))
-        return frames.edge_table_from_pages(rel, pages, props, src_nodes, dst_nodes)
+        text = schema.export_rels_query(rel, props, self.dialect)
+        if self._server_sorts_exports:
+            text += " ORDER BY src, dst"
+        expected = self._count_rels(rel)
+        pages = self._export_pages(text)
+        return frames.edge_table_from_pages(rel, pages, props, src_nodes, dst_nodes, expected)
+
+    #: whether edge exports ask the server for (src, dst) order (saves the client's sort)
+    _server_sorts_exports = False
+
+    def _count_rels(self, rel: str) -> int | None:
+        """Rows an edge export will have, to size its arrays once (None: unknown)."""
+        return None
 
     # -- write-back ------------------------------------------------------------------
     def write_node_props(self, label: str, frame: pd.DataFrame) -> int:

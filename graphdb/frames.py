@@ -119,26 +119,47 @@ def edge_table_from_pages(
     props: Sequence[str],
     src_nodes: NodeTable,
     dst_nodes: NodeTable,
+    expected: int | None = None,
 ) -> EdgeTable:
     """:func:`edge_table` over an export that arrives in pages: each page's ids become
-    int64 indices at once, so memory stays near the size of the final arrays."""
-    src: list[np.ndarray] = []
-    dst: list[np.ndarray] = []
-    cols: dict[str, list[np.ndarray]] = {p: [] for p in props}
+    int64 indices at once, written into arrays of ``expected`` rows (grown if more come),
+    so memory stays near the size of the final arrays.  Pages already sorted by (src,
+    dst) — the Neo4j export asks the server for that order — are not sorted again."""
+    cap = max(int(expected or 0), 1)
+    src = np.empty(cap, dtype=np.int64)
+    dst = np.empty(cap, dtype=np.int64)
+    types = {p: schema.prop_type(rel, p) for p in props}
+    cols = {
+        p: np.empty(cap, dtype=np.int64 if t == "TIMESTAMP" else float) for p, t in types.items()
+    }
+    n = 0
     for page in pages:
-        if len(page) == 0:
+        k = len(page)
+        if k == 0:
             continue
-        src.append(src_nodes.index_of(page["src"].astype(str)))
-        dst.append(dst_nodes.index_of(page["dst"].astype(str)))
-        for p in props:
-            cols[p].append(convert_column(page[p], schema.prop_type(rel, p)))
-    if not src:
+        if n + k > cap:  # more rows than expected: grow geometrically
+            cap = max(2 * cap, n + k)
+            src, dst = np.resize(src, cap), np.resize(dst, cap)
+            cols = {p: np.resize(c, cap) for p, c in cols.items()}
+        src[n : n + k] = src_nodes.index_of(page["src"].astype(str))
+        dst[n : n + k] = dst_nodes.index_of(page["dst"].astype(str))
+        for p, t in types.items():
+            cols[p][n : n + k] = convert_column(page[p], t)
+        n += k
+    if n == 0:
         return edge_table(rel, pd.DataFrame(), props, src_nodes, dst_nodes)
-    s, d = np.concatenate(src), np.concatenate(dst)
-    del src, dst
-    order = np.lexsort((d, s))
-    converted = {p: _concat(parts)[order] for p, parts in cols.items()}
-    return EdgeTable(rel, s[order], d[order], src_nodes, dst_nodes, converted)
+    src, dst = src[:n], dst[:n]
+    cols = {p: c[:n] for p, c in cols.items()}
+    ordered = bool(np.all((src[1:] > src[:-1]) | ((src[1:] == src[:-1]) & (dst[1:] >= dst[:-1]))))
+    if not ordered:
+        order = np.lexsort((dst, src))
+        src, dst = src[order], dst[order]
+        cols = {p: c[order] for p, c in cols.items()}
+        del order
+    for p, t in types.items():  # INT64 columns were collected as floats (NaN = missing)
+        if t == "INT64" and not np.isnan(cols[p]).any():
+            cols[p] = cols[p].astype(np.int64)
+    return EdgeTable(rel, src, dst, src_nodes, dst_nodes, cols)
 
 
 def _concat(parts: list[np.ndarray]) -> np.ndarray:

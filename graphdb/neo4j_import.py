@@ -161,5 +161,5 @@ def load_folder_initial(
     into the offline, empty database ``database`` (see the module docstring)."""
     from graphdb.loader import read_folder
 
-    frames = read_folder(folder, None)
+    frames = read_folder(Path(folder), None)
     return import_initial(frames, neo4j_home, neo4j_conf, database=database, overwrite=overwrite)

@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 #: rows per write transaction (node batches; relationship batches hold about this many rows)
 BATCH_SIZE = 50_000
 #: records per page of a streamed export
-PAGE_SIZE = 20_000
+PAGE_SIZE = 5_000
 #: keys per server-side new-row check
 CHECK_BATCH = 50_000
 #: rows per inner transaction of ``clear()``
@@ -116,6 +116,7 @@ class Neo4jStore(Store):
     """A :class:`graphdb.base.Store` on a Neo4j 5 server (``bolt://`` or ``neo4j://`` URI)."""
 
     dialect = "neo4j"
+    _server_sorts_exports = True
 
     def __init__(
         self,
@@ -137,7 +138,6 @@ class Neo4jStore(Store):
         self.page_size = page_size
         if retry_seconds is None:  # how long a managed transaction is retried (driver default 30 s)
             retry_seconds = float(os.environ.get("NEO4J_MAX_RETRY_SECONDS", "30"))
-        self._driver = None
         user = user if user is not None else os.environ.get("NEO4J_USER", "neo4j")
         password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
         self._driver: neo4j.Driver | None = None
@@ -255,6 +255,9 @@ class Neo4jStore(Store):
         except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
             raise GraphDBError(f"lost the connection to Neo4j at {self.uri}") from exc
 
+    def _count_rels(self, rel: str) -> int | None:
+        return int(self.query(schema.count_rels_query(rel))[0]["n"])
+
     def _write_batches(
         self,
         text: str,
@@ -273,12 +276,13 @@ class Neo4jStore(Store):
             while todo is not None:
                 try:
                     self._write(lambda tx, p=todo: tx.run(text, p).consume())
-                    todo = None
                 except _AmbiguousCommit as exc:
                     if remaining is None:
                         raise GraphDBError(str(exc)) from exc
                     log.info("%s; checking which rows of the batch are stored", exc)
                     todo = remaining(todo)
+                else:
+                    todo = None
 
     # -- schema ------------------------------------------------------------------------
     def init_schema(self) -> None:
@@ -368,8 +372,10 @@ class Neo4jStore(Store):
         ordered = frame[["src", "dst", *props]].sort_values("src", kind="stable")
         records = records_for_write(ordered.drop(columns="src"))
         srcs = ordered["src"].astype(str).to_numpy()
-        starts = np.flatnonzero(np.r_[True, srcs[1:] != srcs[:-1]]) if len(srcs) else []
-        bounds = [*map(int, starts), len(srcs)]
+        starts: list[int] = (
+            np.flatnonzero(np.r_[True, srcs[1:] != srcs[:-1]]).tolist() if len(srcs) else []
+        )
+        bounds = [*starts, len(srcs)]
         batch: list[dict] = []
         size = 0
         for a, b in zip(bounds[:-1], bounds[1:], strict=True):

@@ -368,3 +368,27 @@ def test_a_commit_broken_midway_writes_only_the_missing_rows(fake):
     assert "NOT EXISTS" in check[0] and check[1]["src"] == ["a", "a", "b"]
     assert [[r["dst"] for r in g["rows"]] for g in second[1]["groups"]] == [["c"]]
     assert second[1]["groups"][0]["src"] == "a"
+
+
+@pytest.mark.parametrize("expected", [None, 1, 5, 100])
+def test_paged_edge_export_equals_the_one_frame_export(expected):
+    """Pages (any sizing hint, sorted or not) give the same table as one whole frame."""
+    from graphdb import frames
+
+    users = graphdb.NodeTable("User", np.array(["a", "b", "c", "d"], dtype=object))
+    whole = pd.DataFrame(
+        {
+            "src": ["d", "a", "c", "a", "b"],
+            "dst": ["a", "c", "a", "b", "d"],
+            "created_at": [5, 1, 4, None, 3],
+        }
+    )
+    one = frames.edge_table("FOLLOWS", whole, ["created_at"], users, users)
+    for chunks in ([whole], [whole.iloc[:2], whole.iloc[2:3], whole.iloc[3:]]):
+        for frame_list in (chunks, [c.sort_values(["src", "dst"]) for c in chunks]):
+            got = frames.edge_table_from_pages(
+                "FOLLOWS", frame_list, ["created_at"], users, users, expected
+            )
+            assert got.src.tolist() == one.src.tolist() == [0, 0, 1, 2, 3]
+            assert got.dst.tolist() == one.dst.tolist()
+            assert got.props["created_at"].tolist() == one.props["created_at"].tolist()
