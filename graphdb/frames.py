@@ -129,9 +129,8 @@ def edge_table_from_pages(
     src = np.empty(cap, dtype=np.int64)
     dst = np.empty(cap, dtype=np.int64)
     types = {p: schema.prop_type(rel, p) for p in props}
-    cols = {
-        p: np.empty(cap, dtype=np.int64 if t == "TIMESTAMP" else float) for p, t in types.items()
-    }
+    dtypes = {"TIMESTAMP": np.int64, "STRING": object}  # DOUBLE, INT64 (NaN = missing): float
+    cols = {p: np.empty(cap, dtype=dtypes.get(t, float)) for p, t in types.items()}
     n = 0
     for page in pages:
         k = len(page)

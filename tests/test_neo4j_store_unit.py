@@ -384,6 +384,15 @@ def test_paged_edge_export_equals_the_one_frame_export(expected):
         }
     )
     one = frames.edge_table("FOLLOWS", whole, ["created_at"], users, users)
+    topics = graphdb.NodeTable("Topic", np.array(["t"], dtype=object))
+    mixed = pd.DataFrame(  # a string and a float property too
+        {"src": ["b", "a"], "dst": ["t", "t"], "source": ["bio", None], "score": [0.5, None]}
+    )
+    got = frames.edge_table_from_pages(
+        "INTERESTED_IN", [mixed], ["source", "score"], users, topics, expected
+    )
+    assert got.props["source"].tolist() == [None, "bio"]
+    assert np.isnan(got.props["score"][0]) and got.props["score"][1] == 0.5
     for chunks in ([whole], [whole.iloc[:2], whole.iloc[2:3], whole.iloc[3:]]):
         for frame_list in (chunks, [c.sort_values(["src", "dst"]) for c in chunks]):
             got = frames.edge_table_from_pages(
