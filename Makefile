@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO_OUT ?= demo-out
 USERS  ?= 5000
 
-.PHONY: install demo test test-neo4j lint bench clean
+.PHONY: install demo test test-neo4j lint bench layout clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test-neo4j: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# headless-Chromium layout check of the demo report (1,200 px window and A4 page)
+layout: $(STAMP)
+	$(BIN)/python -m beautygraph.layout_check $(DEMO_OUT)/report.html
 
 bench: $(STAMP)
 	for b in bench/bench_*.py; do $(BIN)/python $$b --quick || exit 1; done

@@ -16,8 +16,24 @@ Choices where the paper is silent:
 * the gap statistic draws its reference sets uniformly over the bounding box of the
   normalised data (Tibshirani's option (a)), with ``n_refs`` references, optionally on a
   seeded random sample of users (``gap_sample``) to bound its cost; K is the smallest k with
-  ``Gap(k) >= Gap(k+1) - s(k+1)``, and the largest candidate if no k qualifies;
-* names come from the centroids (:func:`name_clusters`).
+  ``Gap(k) >= Gap(k+1) - s(k+1)``, and the largest candidate if no k qualifies
+  (:func:`gap_rule`);
+* **no structure where there is none**: the uniform box is a poor null for skewed data (it
+  finds "clusters" in any heavy-tailed cloud, e.g. K = 3 on a community whose beauty is
+  independent of everything).  So K = 1 is tested first, by the same gap rule on K ∈ {1, 2}
+  with a *null reference*: the data with beauty permuted over users (the attention
+  variables and their joint law kept; the null of "beauty is unrelated to attention").
+  :math:`W_1` is invariant under that permutation, so Gap(1) = 0 and K = 1 is chosen
+  unless Gap(2) > s(2), i.e. two clusters fit the data better than they fit beauty-shuffled
+  copies of it by more than one standard error.  Only then is K chosen by the paper's
+  gap statistic over K = 2..10;
+* names come from the centroids (:func:`name_clusters`), and a class keeps its paper name
+  only if its defining features (:data:`DEFINING`: Superstar — more attention and more
+  beauty than the other users; Forlorn beauty — more beauty than the other users, less
+  attention than the Superstars; Low quality — less beauty) differ from the other users' in that direction beyond chance
+  (:func:`naming_test`: split-half, one-sided Mann–Whitney U on the held-out half,
+  Bonferroni over all feature tests, family-wise level 0.01).  Unnamed classes are
+  numbered ("class 2"); "Regular" classes keep the name only when another class is named.
 
 Example
 -------
@@ -52,7 +68,9 @@ __all__ = [
     "UserClasses",
     "normalize_features",
     "gap_statistic",
+    "gap_rule",
     "name_clusters",
+    "naming_test",
     "active_weeks",
     "user_classes",
 ]
@@ -98,6 +116,9 @@ class GapCurve:
 class UserClasses:
     """K-means user classes (Tables 2 and 3).
 
+    ``structure`` is the K = 1 test (gap rule on K ∈ {1, 2} against beauty-permuted
+    references; ``None`` when K was fixed), ``gap`` the paper's gap curve over K ≥ 2
+    (``None`` when K = 1 won or K was fixed), ``naming`` the per-class naming test.
     ``labels`` has one entry per user (``-1`` for users not clustered: no beauty);
     cluster ``c`` has name ``names[c]`` and normalised centroid ``centroids[c]`` (columns
     :data:`FEATURES`).  Clusters are numbered in the paper's order (Low quality, Forlorn
@@ -120,6 +141,13 @@ class UserClasses:
     lower: np.ndarray
     upper: np.ndarray
     seed: int
+    structure: GapCurve | None = None
+    naming: NamingTest | None = None
+
+    @property
+    def named(self) -> list[str]:
+        """The paper names that passed the naming test (in class order)."""
+        return [n for n in self.names if not n.startswith("class ")]
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -194,18 +222,56 @@ def _kmeans(x: np.ndarray, k: int, seed: int, n_init: int):
         return KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(x)
 
 
+def gap_rule(ks, gap, s) -> tuple[int, bool]:
+    """Tibshirani's rule: the smallest k with :math:`Gap(k) \\ge Gap(k') - s_{k'}`, k' the
+    next candidate; ``(largest k, False)`` when no k qualifies.
+
+    >>> gap_rule([1, 2, 3], [0.0, 0.05, 0.06], [0.0, 0.1, 0.01])
+    (1, True)
+    """
+    ks = np.asarray(ks, dtype=np.int64)
+    gap = np.asarray(gap, dtype=np.float64)
+    s = np.asarray(s, dtype=np.float64)
+    if not (ks.shape == gap.shape == s.shape) or ks.ndim != 1 or ks.size == 0:
+        raise ValueError(f"ks, gap and s must be 1-D of equal length: {ks}, {gap}, {s}")
+    for i in range(ks.size - 1):
+        if gap[i] >= gap[i + 1] - s[i + 1]:
+            return int(ks[i]), True
+    return int(ks[-1]), False
+
+
+def _references(
+    x: np.ndarray, n_refs: int, reference: str, rng: np.random.Generator
+) -> list[np.ndarray]:
+    if reference == "uniform":
+        lo, hi = x.min(axis=0), x.max(axis=0)
+        return [rng.uniform(lo, hi, size=x.shape) for _ in range(n_refs)]
+    if reference == "permute_beauty":
+        refs = []
+        for _ in range(n_refs):
+            r = x.copy()
+            r[:, 0] = x[rng.permutation(x.shape[0]), 0]
+            refs.append(r)
+        return refs
+    raise ValueError(f"reference={reference!r} must be 'uniform' or 'permute_beauty'")
+
+
 def gap_statistic(
     x: np.ndarray,
     ks: Sequence[int] = range(2, 11),
     n_refs: int = 10,
     seed: int = 0,
     n_init: int = 3,
+    reference: str = "uniform",
 ) -> GapCurve:
-    """Gap statistic (Tibshirani et al. 2001) of K-means on ``x`` for each K in ``ks``.
+    """Gap statistic (Tibshirani, Walther & Hastie, "Estimating the number of clusters in a
+    data set via the gap statistic", J. R. Stat. Soc. B 63(2), 2001) of K-means on ``x``
+    for each K in ``ks`` (K = 1 allowed).
 
-    :math:`W_k` is the pooled within-cluster sum of squares (K-means inertia); the
-    reference sets are uniform over the bounding box of ``x``.  The chosen K is the
-    smallest k with :math:`Gap(k) \\ge Gap(k') - s_{k'}` for the next candidate k'.
+    :math:`W_k` is the pooled within-cluster sum of squares (K-means inertia).  The
+    reference sets are uniform over the bounding box of ``x`` (``reference="uniform"``) or
+    ``x`` with its first column (beauty) permuted over rows (``"permute_beauty"``, the null
+    of the K = 1 test).  K follows :func:`gap_rule`.
     """
     x = np.asarray(x, dtype=np.float64)
     k_arr = np.array(sorted(set(int(k) for k in ks)), dtype=np.int64)
@@ -216,8 +282,7 @@ def gap_statistic(
     if n_refs < 2:
         raise ValueError(f"n_refs={n_refs} must be >= 2")
     rng = np.random.default_rng(seed)
-    lo, hi = x.min(axis=0), x.max(axis=0)
-    refs = [rng.uniform(lo, hi, size=x.shape) for _ in range(n_refs)]
+    refs = _references(x, n_refs, reference, rng)
     tiny = np.finfo(np.float64).tiny
     log_w = np.empty(k_arr.size)
     log_w_ref = np.empty(k_arr.size)
@@ -228,11 +293,7 @@ def gap_statistic(
         log_w_ref[i] = ref.mean()
         s[i] = ref.std() * np.sqrt(1.0 + 1.0 / n_refs)
     gap = log_w_ref - log_w
-    chosen, met = int(k_arr[-1]), False
-    for i in range(k_arr.size - 1):
-        if gap[i] >= gap[i + 1] - s[i + 1]:
-            chosen, met = int(k_arr[i]), True
-            break
+    chosen, met = gap_rule(k_arr, gap, s)
     return GapCurve(
         ks=k_arr, gap=gap, s=s, log_w=log_w, log_w_ref=log_w_ref, k=chosen, rule_met=met
     )
@@ -275,6 +336,114 @@ def name_clusters(centroids: np.ndarray) -> list[str]:
         for j, i in enumerate(sorted(rest, key=lambda i: (attention[i], c[i, 0], i)), start=1):
             names[i] = f"Regular {j}"
     return [str(n) for n in names]
+
+
+#: defining features of each tested name (Table 2): (feature, +1 higher / -1 lower, than
+#: whom: "rest" = every other user, or a class name); attention = fav/photo + followers
+DEFINING: dict[str, tuple[tuple[str, int, str], ...]] = {
+    "Superstar": (("attention", +1, "rest"), ("beauty", +1, "rest")),
+    "Forlorn beauty": (("beauty", +1, "rest"), ("attention", -1, "Superstar")),
+    "Low quality": (("beauty", -1, "rest"),),
+}
+#: family-wise level of the naming tests (Bonferroni over every feature test)
+NAMING_ALPHA = 0.01
+
+
+@dataclass(frozen=True)
+class NamingTest:
+    """Which classes earned their paper name (:func:`naming_test`).
+
+    Per class (aligned with the centroid order): ``paper_names`` from
+    :func:`name_clusters`, ``p_value`` the largest Bonferroni-corrected one-sided
+    Mann–Whitney p-value of its defining features on the held-out half (NaN: a name
+    without defining features, i.e. Regular), ``effect`` the smallest of its
+    common-language effect sizes (P(class member beats a non-member in the stated
+    direction)), ``named`` (``p_value < NAMING_ALPHA``); ``n_tests`` the Bonferroni factor.
+    """
+
+    paper_names: list[str]
+    effect: np.ndarray
+    p_value: np.ndarray
+    named: np.ndarray
+    n_tests: int
+    n_holdout: int
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "paper_name": self.paper_names,
+                "effect": self.effect,
+                "p_value": self.p_value,
+                "named": self.named,
+            }
+        )
+
+
+def naming_test(x: np.ndarray, k: int, seed: int = 0, n_init: int = 3) -> NamingTest:
+    """Do the defining features (:data:`DEFINING`) of each class differ from the rest?
+
+    Split-half, so that the clustering does not test itself: K-means with ``k`` clusters
+    on a seeded random half of ``x`` (normalised features), names by :func:`name_clusters`,
+    the other half assigned to the nearest centroid; on that held-out half each defining
+    feature of each named class is compared with the other users by a one-sided
+    Mann–Whitney U test, Bonferroni-corrected over all such tests, at level
+    :data:`NAMING_ALPHA`.  Returned in the order of ``name_clusters`` on the half's fit.
+    """
+    from scipy import stats
+
+    x = np.asarray(x, dtype=np.float64)
+    if k < 2 or x.shape[0] < 4 * k:
+        raise ValueError(f"naming needs k >= 2 and >= 4k users; k={k}, users={x.shape[0]}")
+    rng = np.random.default_rng(seed)
+    perm = rng.permutation(x.shape[0])
+    fit, hold = x[perm[: x.shape[0] // 2]], x[perm[x.shape[0] // 2 :]]
+    km = _kmeans(fit, k, seed, n_init)
+    names = name_clusters(km.cluster_centers_)
+    d2 = ((hold[:, None, :] - km.cluster_centers_[None, :, :]) ** 2).sum(axis=2)
+    lab = d2.argmin(axis=1)
+    feats = {"beauty": hold[:, 0], "attention": hold[:, 1] + hold[:, 2]}
+    n_tests = sum(len(DEFINING.get(n, {})) for n in names)
+    p_out = np.full(k, np.nan)
+    eff = np.full(k, np.nan)
+    for c, name in enumerate(names):
+        spec = DEFINING.get(name)
+        if not spec:
+            continue
+        inside = lab == c
+        ps, es = [], []
+        for feat, sign, against in spec:
+            if against == "rest":
+                other = ~inside
+            elif against in names:
+                other = lab == names.index(against)
+            else:
+                other = np.zeros_like(inside)
+            if inside.sum() < 2 or other.sum() < 2:
+                ps.append(1.0)
+                es.append(0.0)
+                continue
+            v = feats[feat]
+            alt = "greater" if sign > 0 else "less"
+            res = stats.mannwhitneyu(v[inside], v[other], alternative=alt)
+            u_share = res.statistic / (inside.sum() * other.sum())
+            ps.append(min(1.0, float(res.pvalue) * n_tests))
+            es.append(float(u_share if sign > 0 else 1.0 - u_share))
+        p_out[c], eff[c] = max(ps), min(es)
+    named = np.array([bool(np.isfinite(v) and v < NAMING_ALPHA) for v in p_out])
+    return NamingTest(names, eff, p_out, named, int(n_tests), int(hold.shape[0]))
+
+
+def final_names(paper_names: Sequence[str], named: np.ndarray) -> list[str]:
+    """Paper names where the naming test passed, "Regular…" where another class is named,
+    ``class i`` (1-based position) otherwise."""
+    any_named = bool(np.any(named))
+    out = []
+    for i, name in enumerate(paper_names):
+        if named[i] or (name.startswith("Regular") and any_named):
+            out.append(name)
+        else:
+            out.append(f"class {i + 1}")
+    return out
 
 
 def _name_rank(name: str) -> tuple[int, int]:
@@ -321,6 +490,7 @@ def user_classes(
     gap_sample: int | None = 20_000,
     seed: int = 0,
     n_init: int = 10,
+    test_names: bool = True,
 ) -> UserClasses:
     """K-means user classes on log-transformed, [0, 1]-normalised (beauty, fav/photo,
     followers) (§7, Tables 2–3).
@@ -341,6 +511,9 @@ def user_classes(
         Seeds the sample, the reference sets and K-means.
     n_init : int
         K-means restarts of the final fit.
+    test_names : bool
+        Give paper names only to classes that pass :func:`naming_test` (False: name by
+        the centroid rule alone, as the paper does).
     """
     b = np.asarray(beauty, dtype=np.float64)
     f = np.asarray(fav_per_photo, dtype=np.float64)
@@ -361,21 +534,27 @@ def user_classes(
     ok = np.isfinite(b) & np.isfinite(f) & np.isfinite(fo)
     idx = np.flatnonzero(ok)
     x, lower, upper = normalize_features(b[idx], f[idx], fo[idx])
-    ks = sorted(set(int(v) for v in ks))
+    ks = sorted(set(int(v) for v in ks) - {1})
+    rng = np.random.default_rng(seed)
+    xs = x
+    if gap_sample is not None and idx.size > gap_sample:
+        xs = x[np.sort(rng.choice(idx.size, size=gap_sample, replace=False))]
+    structure = gap = None
     if k is not None:
         if k < 1 or k > idx.size:
             raise ValueError(f"k={k} must be between 1 and the number of users ({idx.size})")
-        gap = None
         chosen = int(k)
     else:
-        if not ks or min(ks) < 1 or max(ks) > idx.size:
-            raise ValueError(f"ks={ks} must lie between 1 and the number of users ({idx.size})")
-        rng = np.random.default_rng(seed)
-        xs = x
-        if gap_sample is not None and idx.size > gap_sample:
-            xs = x[np.sort(rng.choice(idx.size, size=gap_sample, replace=False))]
-        gap = gap_statistic(xs, ks=ks, n_refs=n_refs, seed=seed)
-        chosen = gap.k
+        if not ks or min(ks) < 2 or max(ks) > idx.size:
+            raise ValueError(f"ks={ks} must lie between 2 and the number of users ({idx.size})")
+        structure = gap_statistic(
+            xs, ks=(1, 2), n_refs=n_refs, seed=seed, reference="permute_beauty"
+        )
+        if structure.k == 1:
+            chosen = 1
+        else:
+            gap = gap_statistic(xs, ks=ks, n_refs=n_refs, seed=seed)
+            chosen = gap.k
 
     km = _kmeans(x, chosen, seed, n_init)
     raw_names = name_clusters(km.cluster_centers_)
@@ -384,7 +563,16 @@ def user_classes(
     remap[order] = np.arange(chosen)
     lab_sub = remap[km.labels_]
     centroids = km.cluster_centers_[order]
-    names = [raw_names[c] for c in order]
+    naming = None
+    if chosen >= 2 and test_names and idx.size >= 4 * chosen:
+        naming = naming_test(xs, chosen, seed=seed)
+        passed = {n for n, ok in zip(naming.paper_names, naming.named, strict=True) if ok}
+        paper_names = [raw_names[c] for c in order]
+        names = final_names(paper_names, np.array([n in passed for n in paper_names]))
+    elif chosen >= 2:  # no test asked for: the centroid rule alone
+        names = [raw_names[c] for c in order]
+    else:
+        names = ["class 1"]
 
     labels = np.full(n, -1, dtype=np.int64)
     labels[idx] = lab_sub
@@ -415,4 +603,6 @@ def user_classes(
         lower=lower,
         upper=upper,
         seed=seed,
+        structure=structure,
+        naming=naming,
     )

@@ -43,7 +43,12 @@ from scipy import stats
 
 from analysis.beauty import check_beauty_graph
 
-__all__ = ["CorrelationSpectrum", "correlation_spectrum", "spectrum_curve"]
+__all__ = [
+    "CorrelationSpectrum",
+    "correlation_spectrum",
+    "spectrum_curve",
+    "beauty_assortativity",
+]
 
 
 @dataclass(frozen=True)
@@ -152,6 +157,19 @@ def _neighbor_mean(src: np.ndarray, dst: np.ndarray, b: np.ndarray) -> np.ndarra
     tot = np.bincount(src[ok], weights=vals[ok], minlength=n)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(cnt > 0, tot / np.maximum(cnt, 1), np.nan)
+
+
+def beauty_assortativity(src, dst, beauty) -> float:
+    """Beauty assortativity: user-level Spearman ρ of own beauty against the mean beauty of
+    one's followees (users and followees without beauty skipped, as in Eq. 2).  Not the
+    paper's number: §6.1 reports the ρ of the binned curve (:attr:`CorrelationSpectrum.spearman`).
+
+    >>> import numpy as np
+    >>> round(beauty_assortativity([0, 1, 2, 3], [1, 0, 3, 2], [0.1, 0.2, 0.8, 0.9]), 3)
+    0.6
+    """
+    b, s, d = check_beauty_graph(beauty, src, dst)
+    return _user_spearman(b, _neighbor_mean(s, d, b))
 
 
 def correlation_spectrum(

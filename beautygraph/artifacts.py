@@ -10,10 +10,11 @@ from __future__ import annotations
 import base64
 import html
 import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from beautygraph.strict_json import dumps as strict_dumps
 
 __all__ = ["Figure", "Comparison", "comparison_table", "frame_to_html", "dumps"]
 
@@ -56,40 +57,33 @@ class Comparison:
     paper: str
     measured: str
     note: str = ""
+    #: is the measured value comparable with the paper's? "yes", or "no: why not"
+    #: (different data, synthetic truth, different protocol); empty = not stated
+    comparable: str = ""
 
 
 def comparison_table(rows: list[Comparison]) -> str:
     body = "".join(
         f"<tr><td>{html.escape(r.quantity)}</td><td>{html.escape(r.paper)}</td>"
-        f"<td>{html.escape(r.measured)}</td><td>{html.escape(r.note)}</td></tr>"
+        f"<td>{html.escape(r.measured)}</td><td>{html.escape(r.comparable or '—')}</td>"
+        f"<td>{html.escape(r.note)}</td></tr>"
         for r in rows
     )
     return (
-        '<table class="cmp"><thead><tr><th>quantity</th><th>paper</th><th>measured</th>'
-        f"<th>note</th></tr></thead><tbody>{body}</tbody></table>"
+        '<div class="wide"><table class="cmp"><thead><tr><th>quantity</th><th>paper</th>'
+        "<th>measured</th><th>comparable?</th>"
+        f"<th>note</th></tr></thead><tbody>{body}</tbody></table></div>"
     )
 
 
 def frame_to_html(frame, float_format: str = "{:.4g}") -> str:
-    """A pandas DataFrame as a compact HTML table."""
-    return frame.to_html(
+    """A pandas DataFrame as a compact HTML table (in a box that scrolls when too wide)."""
+    table = frame.to_html(
         index=False, border=0, classes="tbl", float_format=lambda v: float_format.format(v)
     )
-
-
-def _jsonable(value):
-    """``json.dumps`` default: numpy scalars/arrays and paths."""
-    import numpy as np
-
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, Path):
-        return str(value)
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+    return f'<div class="wide">{table}</div>'
 
 
 def dumps(obj: Any) -> str:
-    """JSON text for CLI ``--json`` output (numpy-aware)."""
-    return json.dumps(obj, indent=2, default=_jsonable)
+    """Strict JSON text for CLI ``--json`` output and JSON files (NaN / inf -> null)."""
+    return strict_dumps(obj)

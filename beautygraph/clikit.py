@@ -89,7 +89,7 @@ def score() -> None:
 
 
 def echo_json(obj) -> None:
-    """Print one JSON object on stdout (numpy-aware)."""
+    """Print one strict JSON object on stdout (numpy-aware; NaN / inf -> null)."""
     click.echo(dumps(obj))
 
 

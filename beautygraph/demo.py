@@ -11,12 +11,15 @@ import shutil
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from beautygraph.errors import UserError
 from beautygraph.report import DemoContext, Report, Section, SectionBuilder, frame_to_html
 from beautygraph.sections import SECTIONS
 from beautygraph.steps import Steps, as_steps
+
+if TYPE_CHECKING:
+    from beautygraph.generate import GeneratorConfig
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,23 @@ def default_image_sample(n_users: int) -> int:
     return int(min(1200, max(300, n_users // 5)))
 
 
+def demo_config(n_users: int, seed: int, image_sample: int, null: bool = False) -> GeneratorConfig:
+    """The generator configuration of ``beautygraph demo`` (``null``: ``demo --null``)."""
+    from beautygraph.generate import GeneratorConfig
+    from beautygraph.generate.config import ImageParams
+
+    return GeneratorConfig(
+        n_users=n_users,
+        seed=seed,
+        images=image_sample > 0,
+        image_sample=image_sample or None,
+        null=null,
+        # half the rendered photos are every favourite of the most active favouriters, so
+        # that the interest section profiles users on >= 30 labelled photos each
+        rendering=ImageParams(profile_share=0.5, profile_min_photos=30),
+    )
+
+
 def prepare_data(
     out_dir: Path,
     n_users: int,
@@ -43,23 +63,24 @@ def prepare_data(
     image_sample: int | None,
     data_dir: Path | None,
     steps: Steps | None = None,
+    null: bool = False,
 ) -> tuple[Path, dict | None]:
     """Return the data folder to load (generated into OUT/data unless given) and its truth."""
     if data_dir is not None:
+        if null:
+            raise UserError("--null generates a null community; it cannot be used with --data")
         if not Path(data_dir).is_dir():
             raise UserError(f"--data {str(data_dir)!r} is not a folder")
         truth_path = Path(data_dir) / "truth.json"
         truth = json.loads(truth_path.read_text()) if truth_path.exists() else None
         return Path(data_dir), truth
-    from beautygraph.generate import GeneratorConfig, generate
+    from beautygraph.generate import generate
 
     data_dir = out_dir / "data"
     if data_dir.exists():
         shutil.rmtree(data_dir)
     sample = default_image_sample(n_users) if image_sample is None else image_sample
-    config = GeneratorConfig(
-        n_users=n_users, seed=seed, images=sample > 0, image_sample=sample or None
-    )
+    config = demo_config(n_users, seed, sample, null)
     truth = generate(config, data_dir, steps=steps)
     return data_dir, truth
 
@@ -74,6 +95,7 @@ def run_demo(
     db: str | None = None,
     database: str | None = None,
     reset: bool = False,
+    null: bool = False,
 ) -> DemoResult:
     """The whole pipeline on a fresh embedded store in ``out_dir``, or on ``db`` (a
     ``bolt://``/``neo4j://`` server or an embedded path), which must be empty unless
@@ -87,7 +109,9 @@ def run_demo(
     out_dir.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     with steps("generate") as step:
-        data_dir, truth = prepare_data(out_dir, n_users, seed, image_sample, data_dir, steps)
+        data_dir, truth = prepare_data(
+            out_dir, n_users, seed, image_sample, data_dir, steps, null=null
+        )
     timings["generate"] = step.seconds
 
     if db is None:
@@ -98,7 +122,9 @@ def run_demo(
     failed: dict[str, str] = {}
     skipped: dict[str, str] = {}
 
-    report = Report(title="beautygraph demo report")
+    report = Report(
+        title="beautygraph demo report (null community)" if null else "beautygraph demo report"
+    )
     with graphdb.connect(db_path, database=database) as store:
         _empty_or_reset(store, str(db_path), reset)
         report.add(_backend_section(store, str(db_path)))

@@ -15,7 +15,6 @@ re-exported here.
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,12 +23,12 @@ from typing import TYPE_CHECKING, Any
 from beautygraph.artifacts import (
     Comparison,
     Figure,
-    _jsonable,
     comparison_table,
     dumps,
     frame_to_html,
 )
 from beautygraph.steps import Steps
+from beautygraph.strict_json import write_json
 
 if TYPE_CHECKING:  # result types only; no pipeline imports the report
     from analysis.alf.evaluation import Table6
@@ -79,11 +78,20 @@ class Section:
 
 
 _CSS = """
-body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222;line-height:1.4}
+body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.4;overflow-wrap:break-word}
 h1{border-bottom:2px solid #c33} h2{margin-top:2em;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;margin:.8em 0} td,th{border:1px solid #ccc;padding:3px 8px;font-size:.9em}
-th{background:#f4f4f4} figure{margin:1em 0} img{max-width:100%} figcaption{font-size:.85em;color:#555}
-nav a{margin-right:1em}
+.cmp td{overflow-wrap:anywhere} th{background:#f4f4f4} figure{margin:1em 0} img{max-width:100%}
+figcaption{font-size:.85em;color:#555} nav a{margin-right:1em} nav{overflow-wrap:anywhere}
+pre,code{white-space:pre-wrap;overflow-wrap:anywhere}
+.wide{max-width:100%;overflow-x:auto}
+@media print{
+ body{max-width:none;margin:0;padding:0}
+ .wide{overflow:visible}
+ table{width:100%;table-layout:fixed}
+ td,th{font-size:7pt;padding:1px 3px;overflow-wrap:anywhere;word-break:break-word}
+ figure,tr{break-inside:avoid}
+}
 """
 
 
@@ -119,9 +127,7 @@ class Report:
         for s in self.sections:
             for f in s.figures:
                 f.save(out_dir / "figures")
-        (out_dir / "report.json").write_text(
-            json.dumps(self.headline(), indent=2, default=_jsonable)
-        )
+        write_json(self.headline(), out_dir / "report.json")
         path = out_dir / "report.html"
         path.write_text(self.to_html(), encoding="utf-8")
         return path
@@ -149,6 +155,8 @@ class DemoContext:
     #: the interests section's classifier and how many favourited photos it labels
     interests_model: str = "efficientnet_lite0"
     interests_limit: int = 400
+    #: profile only users with at least this many labelled favourite photos
+    interests_min_photos: int = 30
     # results, set by the section of the same name
     network: NetworkResult | None = None
     matching: MatchingRun | None = None

@@ -22,7 +22,6 @@ References
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
@@ -38,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analysis.alf import algorithm1, follow_matrix, general_solution  # noqa: E402
+from beautygraph import strict_json  # noqa: E402
 
 BLOGCATALOG = ROOT.parent / "shared" / "data" / "blogcatalog" / "blogcatalog.mat"
 #: published DeepWalk figures for BlogCatalog as given in issue 7 (10 % and 90 % labelled)
@@ -266,15 +266,15 @@ def main(argv=None) -> dict:
     }
     print("propagation (1M follows x 50 topics) ...", flush=True)
     res["propagation"] = bench_propagation(args.quick)
-    print(json.dumps(res["propagation"], indent=1), flush=True)
+    print(strict_json.dumps(res["propagation"], indent=1), flush=True)
     print("Cypher Pass 1 vs numpy ...", flush=True)
     res["cypher_pass1"] = bench_cypher_pass1(args.quick)
-    print(json.dumps(res["cypher_pass1"], indent=1), flush=True)
+    print(strict_json.dumps(res["cypher_pass1"], indent=1), flush=True)
     print("BlogCatalog ...", flush=True)
     res["blogcatalog"] = bench_blogcatalog(args.quick)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(res, indent=2))
+    out.write_text(strict_json.dumps(res, indent=2))
     if "rows" in res["blogcatalog"]:
         from analysis.plots.alf import plot_blogcatalog
 

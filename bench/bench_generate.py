@@ -11,12 +11,13 @@ reported beside wall-clock seconds because the machine may be shared.
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing as mp
 import resource
 import tempfile
 import time
 from pathlib import Path
+
+from beautygraph import strict_json
 
 
 def _run_generate(n: int, q: mp.Queue) -> None:
@@ -128,8 +129,8 @@ def main() -> None:
     }
     out = Path(__file__).resolve().parent / "results" / f"bench_generate_{n}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+    out.write_text(strict_json.dumps(result, indent=2) + "\n")
+    print(strict_json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import platform
 import sys
@@ -39,6 +38,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from beautygraph import strict_json  # noqa: E402
 
 BACKBONES = ["efficientnet_lite0", "alexnet", "vgg16", "vgg19", "googlenet", "resnet50"]
 
@@ -263,7 +264,7 @@ def main(argv=None) -> int:
         f"(x{t_naive / t_vec:.1f}); mean F1 {cmp_.mean_f1:.4f} = naive {naive_f1:.4f}: {same}"
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2, default=str))
+    args.out.write_text(strict_json.dumps(result, indent=2, default=str))
     print(f"wrote {args.out}")
     return 0 if same else 1
 

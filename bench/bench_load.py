@@ -9,7 +9,6 @@ loader on a sample (>= 20x).  Prints a table and writes ``bench/results/load.jso
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing as mp
 import os
 import resource
@@ -23,6 +22,8 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from beautygraph import strict_json  # noqa: E402
 
 
 def make_folder(folder: Path, n_users: int, n_follows: int, seed: int = 0) -> None:
@@ -312,7 +313,7 @@ def main() -> None:
     if "neo4j" in result:
         print_neo4j(result["neo4j"])
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2))
+    args.out.write_text(strict_json.dumps(result, indent=2))
     print(f"wrote {args.out}")
 
 

@@ -34,7 +34,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import resource
@@ -59,6 +58,7 @@ from analysis.matching import (  # noqa: E402
     run_imbalance,
     run_influence,
 )
+from beautygraph import strict_json  # noqa: E402
 from beautygraph.pipelines.matching import matching_data_from_folder  # noqa: E402
 
 read_folder = matching_data_from_folder
@@ -171,8 +171,8 @@ def null_coverage(k: int, n_users: int, first_seed: int, weeks: int, out: Path) 
         "mean_matching_s": float(f["seconds"].mean()),
     }
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2, default=float))
-    print(json.dumps(report, indent=2, default=float))
+    out.write_text(strict_json.dumps(report, indent=2, default=float))
+    print(strict_json.dumps(report, indent=2, default=float))
     return report
 
 
@@ -299,8 +299,8 @@ def main(argv: list[str] | None = None) -> dict:
     report["target_s"] = 120
     report["within_target"] = report["matching_s"] <= 120
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, default=float))
-    print(json.dumps(report, indent=2, default=float))
+    args.out.write_text(strict_json.dumps(report, indent=2, default=float))
+    print(strict_json.dumps(report, indent=2, default=float))
     if tmp is not None:
         tmp.cleanup()
     return report

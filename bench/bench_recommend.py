@@ -17,7 +17,6 @@ Run: ``.venv/bin/python bench/bench_recommend.py [--quick]``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import resource
@@ -32,6 +31,8 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from beautygraph import strict_json  # noqa: E402
 
 METHODS = ("cn", "bb", "aa")
 
@@ -186,8 +187,12 @@ def main() -> None:
         result["neo4j"] = "skipped: NEO4J_URI not set"
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2))
-    print(json.dumps({k: v for k, v in result.items() if k not in ("ladybug", "neo4j")}, indent=2))
+    out.write_text(strict_json.dumps(result, indent=2))
+    print(
+        strict_json.dumps(
+            {k: v for k, v in result.items() if k not in ("ladybug", "neo4j")}, indent=2
+        )
+    )
     print(f"wrote {out}")
 
 

@@ -35,7 +35,6 @@ backbone.  JSON goes to ``bench/results/bench_scoring[_quick].json``.
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import resource
 import statistics
@@ -52,6 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import graphdb  # noqa: E402
+from beautygraph import strict_json  # noqa: E402
 from beautygraph.pipelines.scoring import score_store  # noqa: E402
 from graphdb.loader import load_folder  # noqa: E402
 from scoring.data import ImageDataset, default_workers  # noqa: E402
@@ -265,8 +265,8 @@ def main() -> None:
         result["throughput"] = throughput(args)
     out = ROOT / "bench" / "results" / f"bench_scoring{'_quick' if args.quick else ''}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2))
-    print(json.dumps(result, indent=2))
+    out.write_text(strict_json.dumps(result, indent=2))
+    print(strict_json.dumps(result, indent=2))
     print(f"wrote {out}")
 
 

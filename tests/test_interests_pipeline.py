@@ -93,7 +93,7 @@ def test_profiles_f1_and_writeback(small_store):
     # u1 favourites a dog and a cat photo, labelled as such; u2 coffee (labelled espresso)
     # and guitar (labelled 'tabby': a wrong label); u3's photos are unlabelled.
     _label(small_store, {"p1": "golden retriever", "p2": "tabby", "p3": "espresso", "p4": "tabby"})
-    res = profile_interests(small_store, k=5, seed=0)
+    res = profile_interests(small_store, k=5, seed=0, min_photos=1)
     c = res.comparison
     users = res.users_frame().set_index("user")
     # u1: A = {Animals}, B = {Animals} -> F1 1; u2: A = {Food (coffee, espresso), Music
@@ -138,7 +138,7 @@ def test_profiles_f1_and_writeback(small_store):
         "INTERESTED_IN",
         pd.DataFrame({"src": ["u4"], "dst": ["music"], "source": ["bio"], "score": [1.0]}),
     )
-    profile_interests(small_store, k=5, seed=0)
+    profile_interests(small_store, k=5, seed=0, min_photos=1)
     again = _interests(small_store)
     assert len(again) == len(got) + 1
     assert (again.source == "bio").sum() == 1
@@ -149,7 +149,7 @@ def test_domain_topic_mode_creates_topics(store, tmp_path):
     _write_folder(folder, topics=False)
     load_folder(store, folder)
     _label(store, {"p1": "golden retriever", "p3": "espresso"})
-    res = profile_interests(store, k=3, topic_mode="auto")
+    res = profile_interests(store, k=3, topic_mode="auto", min_photos=1)
     assert res.topic_mode == "domain"
     topics = store.export_nodes("Topic", ["name", "domain"])
     ids = list(topics.ids)
@@ -158,25 +158,25 @@ def test_domain_topic_mode_creates_topics(store, tmp_path):
     got = _interests(store)
     assert set(got.topic) <= set(ids)
     # re-running neither duplicates topics nor relationships
-    profile_interests(store, k=3, topic_mode="domain")
+    profile_interests(store, k=3, topic_mode="domain", min_photos=1)
     assert len(store.export_nodes("Topic")) == len(ids)
     assert len(_interests(store)) == len(got)
 
 
 def test_profile_errors(small_store):
     with pytest.raises(UserError, match="no photo has a label"):
-        profile_interests(small_store)
+        profile_interests(small_store, min_photos=1)
     _label(small_store, {"p1": "tabby"})
     with pytest.raises(UserError, match="k=0"):
-        profile_interests(small_store, k=0)
+        profile_interests(small_store, k=0, min_photos=1)
     with pytest.raises(UserError, match="topic_mode"):
-        profile_interests(small_store, topic_mode="bogus")
+        profile_interests(small_store, topic_mode="bogus", min_photos=1)
 
 
 def test_lemma_label_mapping(small_store):
     """``label_mapping='lemma'`` looks labels up like tags (the paper's BabelNet way)."""
     _label(small_store, {"p1": "crane", "p2": "reflex camera"})
-    res = profile_interests(small_store, label_mapping="lemma", write=False)
+    res = profile_interests(small_store, label_mapping="lemma", write=False, min_photos=1)
     assert res.cleaning["images"]["kept"] >= 1
     assert res.written == {}
 
@@ -220,7 +220,10 @@ def test_cli_analyze_and_bad_model(small_store, tmp_path):
     small_store.close()
     runner = CliRunner()
     out = tmp_path / "out"
-    r = runner.invoke(cli, ["--db", str(db), "analyze", "interests", "--out", str(out), "--json"])
+    r = runner.invoke(
+        cli,
+        ["--db", str(db), "analyze", "interests", "--out", str(out), "--json", "--min-photos", "1"],
+    )
     assert r.exit_code == 0, r.output
     d = json.loads(r.output)
     assert d["mean_f1"] == pytest.approx(1.0) and "match_distribution" in d
@@ -312,7 +315,7 @@ def test_planted_pictures_match_tags(store, tmp_path):
     assert first.n_labelled == 5  # the most-favourited photos first
     lab = label_photos(store, "efficientnet_lite0", data_dir=folder, batch_size=12)
     assert lab.n_already == 5 and lab.n_labelled + 5 == lab.n_photos and lab.n_no_file == 0
-    res = profile_interests(store, k=5, seed=0)
+    res = profile_interests(store, k=5, seed=0, min_photos=1)
     c = res.comparison
     assert len(c.user_index) == 16
     expected = expected_random_f1(c.tags.sum(axis=1), c.images.sum(axis=1), 34)
@@ -353,7 +356,7 @@ def test_generator_images_end_to_end(store, tmp_path):
     load_folder(store, data)
     lab = label_photos(store, "efficientnet_lite0", data_dir=data, batch_size=16, limit=80)
     assert lab.n_labelled == min(80, lab.n_photos) and lab.n_unreadable == 0
-    res = profile_interests(store, k=5, seed=0)
+    res = profile_interests(store, k=5, seed=0, min_photos=1)
     c = res.comparison
     h = res.headline()
     assert h["n_users"] >= 60
@@ -388,11 +391,42 @@ def test_demo_section(small_store, tmp_path):
 
     _label(small_store, {"p1": "golden retriever", "p2": "tabby", "p3": "espresso"})
     ctx = DemoContext(
-        store=small_store, out_dir=tmp_path, data_dir=tmp_path, truth=None, seed=0, n_users=4
+        store=small_store,
+        out_dir=tmp_path,
+        data_dir=tmp_path,
+        truth=None,
+        seed=0,
+        n_users=4,
+        interests_min_photos=1,  # a four-user store: the mechanics only
     )
     sec = interests_section(ctx)
+    assert "popular-domain baseline" in sec.to_html()
+    assert any(c.quantity == "popular-domain baseline F1" for c in sec.comparisons)
     assert sec.key == "interests"
     assert sec.headline["mean_f1"] == pytest.approx(ctx.interests.comparison.mean_f1)
     assert len(sec.headline["match_distribution"]) == 6
     assert {f.name for f in sec.figures} == {"interests_matches", "interests_domains"}
     assert "ResNet50" in sec.to_html() and sec.comparisons
+
+
+def test_profiles_only_users_with_enough_labelled_photos(small_store):
+    """The paper's protocol: users below --min-photos labelled favourites are not profiled;
+    with nobody above it, one clear error; the verdict names the baselines."""
+    from beautygraph.errors import UserError
+    from beautygraph.pipelines.interests import profile_interests
+
+    _label(small_store, {"p1": "golden retriever", "p2": "tabby", "p3": "espresso"})
+    one = profile_interests(small_store, k=5, seed=0, min_photos=1, write=False)
+    two = profile_interests(small_store, k=5, seed=0, min_photos=2, write=False)
+    assert two.n_eligible < one.n_eligible or two.n_eligible == one.n_eligible == 0
+    assert two.comparison.n_users_total == one.comparison.n_users_total
+    assert len(two.comparison.user_index) <= two.n_eligible
+    with pytest.raises(UserError, match="at least 30 labelled favourite photos"):
+        profile_interests(small_store, k=5, seed=0, min_photos=30, write=False)
+    head = one.headline()
+    assert head["min_labelled_photos"] == 1
+    assert head["beats_popular_baseline"] == (
+        one.comparison.mean_f1 > one.comparison.popular.mean_f1
+    )
+    if not head["beats_popular_baseline"]:
+        assert head["verdict"].startswith("DOES NOT BEAT THE POPULAR-DOMAIN BASELINE")

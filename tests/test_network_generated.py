@@ -4,13 +4,12 @@ class — on a 3,000-user community loaded into the embedded store."""
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 from scipy import stats
 
 import graphdb
+from beautygraph import strict_json
 from beautygraph.generate import GeneratorConfig, generate
 from beautygraph.pipelines.network import analyze_network
 from beautygraph.sections.network import section_from_result
@@ -23,7 +22,7 @@ def generated(tmp_path_factory):
     truth = generate(GeneratorConfig(n_users=3000, seed=11, images=False), root / "data")
     store = graphdb.connect(root / "gen.lbdb")
     load_folder(store, root / "data")
-    result = analyze_network(store, root / "out", seed=2, n_null=5, gap_refs=5)
+    result = analyze_network(store, root / "out", seed=2, n_null=20, gap_refs=5)
     yield store, truth, result, root
     store.close()
 
@@ -95,12 +94,15 @@ def test_report_section_with_truth(generated):
     assert section.key == "network"
     assert section.headline["k"] == result.classes.k
     quantities = [c.quantity for c in section.comparisons]
-    assert any("Gini of average beauty" in q for q in quantities)
+    assert any("Gini of user beauty" in q for q in quantities)
+    # synthetic data: no paper row claims comparability
+    assert all(not c.comparable.startswith("yes") for c in section.comparisons)
+    assert "Findings against chance" in section.html
     assert any("planted forlorn" in q for q in quantities)
     assert section.headline["truth"]["planted_forlorn_in_class"] > 0.7
     assert len(section.figures) == 6
     assert "<table" in section.to_html()
-    json.dumps(section.headline, default=float)
+    strict_json.loads_strict(strict_json.dumps(section.headline))
 
 
 def test_network_section_in_the_demo_after_load_before_recommenders():

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from analysis.beauty import neighbor_beauty, user_beauty
+from beautygraph import strict_json
 from beautygraph.pipelines.network import (
     aggregate_in_cypher,
     analyze_network,
@@ -157,11 +158,13 @@ def test_analyze_network_on_store_writes_classes_and_files(store, tmp_path):
     load_folder(store, tmp_path / "data")
     out = tmp_path / "out"
     steps = RecordingSteps()
-    res = analyze_network(store, out, seed=5, n_null=3, gap_refs=3, steps=steps)
+    res = analyze_network(store, out, seed=5, n_null=20, gap_refs=3, steps=steps)
     names = steps.names()
     assert any("spectrum" in m for m in names) and names[-1] == "figures"
-    assert set(res.seconds) >= {"cypher", "export", "spectrum", "classes", "write_back"}
-    assert 2 <= res.classes.k <= 10
+    assert any("permutation nulls" in m for m in names)
+    assert set(res.seconds) >= {"cypher", "export", "spectrum", "nulls", "classes", "write_back"}
+    # random beauty on a random graph: no structure beyond beauty-shuffled data
+    assert res.classes.k == 1 and res.classes.names == ["class 1"]
     users = store.export_nodes("User", ["beauty", "cluster", "cluster_name"])
     np.testing.assert_array_equal(users.ids, res.user_ids)
     has_beauty = ~np.isnan(users.props["beauty"])
@@ -186,7 +189,7 @@ def test_analyze_network_on_store_writes_classes_and_files(store, tmp_path):
     head = json.loads((out / "network.json").read_text())
     assert head["k"] == res.classes.k
     # same seed, same numbers
-    again = analyze_network(store, tmp_path / "out2", seed=5, n_null=3, gap_refs=3, plots=False)
+    again = analyze_network(store, tmp_path / "out2", seed=5, n_null=20, gap_refs=3, plots=False)
     assert again.headline()["clusters"] == res.headline()["clusters"]
     assert again.spectrum.null_spearman.tolist() == res.spectrum.null_spearman.tolist()
 
@@ -223,12 +226,32 @@ def test_cli_analyze_network_json(tmp_path):
             "--seed",
             "3",
             "--null",
-            "2",
+            "20",
             "--no-plots",
         ],
     )
     assert res.exit_code == 0, res.output
-    out = json.loads(res.output)
+    out = strict_json.loads_strict(res.output)
+    for name in (
+        "majority_illusion",
+        "double_majority",
+        "spectrum",
+        "spearman_indegree",
+        "spearman_outdegree",
+        "assortativity",
+    ):
+        block = out["nulls"][name]
+        assert set(block) == {
+            "value",
+            "null_mean",
+            "null_low",
+            "null_high",
+            "p_value",
+            "permutations",
+        }
+        assert block["permutations"] == 20
+        assert block["p_value"] is None or 1 / 21 <= block["p_value"] <= 1.0
+        assert "chance" in out["findings"][name] or "not testable" in out["findings"][name]
     for key in (
         "gini_beauty",
         "gini_favorites",
@@ -256,7 +279,7 @@ def test_cli_analyze_network_json(tmp_path):
             "--k",
             "4",
             "--null",
-            "1",
+            "0",
             "--no-plots",
         ],
     )

@@ -23,6 +23,7 @@ import pandas as pd
 from analysis.balance import BalanceError, BalanceResult, balance_groups, standardized_bias
 from analysis.matching.data import COVARIATES, PAPER_SB, MatchingConfig, MatchingData
 from analysis.matching.units import imbalance_units, influence_units
+from analysis.matching_rules import alpha_treated, inactive_for
 from analysis.stats import compare_means, compare_proportions
 
 # -- experiments ---------------------------------------------------------------------------
@@ -223,7 +224,7 @@ def run_influence(
     own, new_mean = u["own_beauty"].to_numpy(), u["new_mean"].to_numpy()
     by_alpha = {}
     for k, a in enumerate(cfg.alphas):
-        treat = (n_hi >= 1) & (new_mean >= (1.0 + a) * own)
+        treat = alpha_treated(n_hi, new_mean, own, a)
         by_alpha[float(a)] = _effect(
             f"alpha={a:g}", u, ut.covariates, treat, control, cfg, cfg.seed + 100 + k
         )
@@ -335,7 +336,7 @@ def run_imbalance(
         for k in ("p_treatment", "p_control", "ratio", "ci_low", "ci_high")
     }
     for k, n in enumerate(ns):
-        y = (gap >= n).astype(float)
+        y = inactive_for(gap, int(n)).astype(float)
         r = compare_proportions(
             y[t_idx], users[t_idx], y[c_idx], users[c_idx], cfg.confidence, *wk_tc
         )

@@ -30,7 +30,7 @@ from beautygraph.clikit import analyze, cli_steps, echo_json, pass_app
     "json_mode",
     is_flag=True,
     help="Print the headline numbers as JSON (gini_beauty, gini_favorites, spearman, "
-    "majority_illusion, spectrum_spearman, null_spectrum_spearman, k, clusters …).",
+    "majority_illusion, spectrum_spearman, nulls, findings, k, clusters …).",
 )
 @click.option(
     "--seed",
@@ -43,15 +43,17 @@ from beautygraph.clikit import analyze, cli_steps, echo_json, pass_app
     "--null",
     "n_null",
     type=click.IntRange(min=0),
-    default=10,
+    default=500,
     show_default=True,
-    help="Permutations of beauty in the null model of the correlation spectrum.",
+    help="Permutations of beauty over users for the null of every finding (majority "
+    "illusion, spectrum, degree correlations, assortativity); 0 = none, else >= 20.",
 )
 @click.option(
     "--k",
     type=click.IntRange(min=1, max=50),
     default=None,
-    help="Fixed number of user classes (default: gap statistic over K = 2..10).",
+    help="Fixed number of user classes (default: K = 1 unless a gap test against "
+    "beauty-shuffled data finds structure, then the gap statistic over K = 2..10).",
 )
 @click.option("--no-plots", is_flag=True, help="Skip rendering the figures.")
 @click.option(
@@ -94,10 +96,10 @@ def analyze_network_cmd(
 
     console = Console()
     cmp_table = Table(title=f"Beauty on the network: {result.n_users:,} users, seed {seed}")
-    for col in ("quantity", "paper", "measured", "note"):
+    for col in ("quantity", "paper", "measured", "comparable?", "note"):
         cmp_table.add_column(col, overflow="fold")
     for row in result.comparisons():
-        cmp_table.add_row(row.quantity, row.paper, row.measured, row.note)
+        cmp_table.add_row(row.quantity, row.paper, row.measured, row.comparable, row.note)
     console.print(cmp_table)
     cls_table = Table(title=f"User classes (K = {result.classes.k})")
     frame = result.classes.to_frame()
@@ -127,4 +129,7 @@ def analyze_network_cmd(
             ]
         )
     console.print(cls_table)
+    console.print(result.k_words())
+    for name, test in result.nulls.items():
+        console.print(f"{name}: {test.value:.3g}, {test.words()}")
     console.print(f"wrote {len(result.files)} files to {out_dir}")

@@ -40,6 +40,13 @@ from beautygraph.clikit import cli_steps, echo_json, main, pass_app
 @click.option("--no-influence", is_flag=True, help="Do not plant 'beauty inspires beauty'.")
 @click.option("--no-churn", is_flag=True, help="Do not plant 'imbalance kills'.")
 @click.option(
+    "--null",
+    "null",
+    is_flag=True,
+    help="Null community: beauty independent of the graph, activity and favourites; "
+    "no influence, no churn, no superstars or forlorn beauties.",
+)
+@click.option(
     "--config",
     "config_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -59,6 +66,7 @@ def generate_cmd(
     image_sample,
     no_influence: bool,
     no_churn: bool,
+    null: bool,
     config_file,
     force: bool,
     json_mode: bool,
@@ -76,6 +84,7 @@ def generate_cmd(
         image_sample=image_sample,
         influence=not no_influence,
         churn=not no_churn,
+        null=null,
         config_file=config_file,
         force=force,
         steps=cli_steps(json_mode, app.quiet),

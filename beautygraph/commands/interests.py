@@ -63,6 +63,12 @@ def _print_table(res) -> None:
         f"{h['popular_baseline_f1']:.4f}) over {h['n_users']} users; "
         f"INTERESTED_IN written: {h['written']} ({res.topic_mode} topics)"
     )
+    console.print(
+        f"profiled: users with >= {res.min_photos} labelled favourite photos "
+        f"({res.n_eligible} users, {res.labelled_per_user:.0f} labels each on average)"
+    )
+    style = "bold" if res.beats_popular else "bold red"
+    console.print(res.verdict(), style=style)
 
 
 def _common_options(fn):
@@ -92,6 +98,15 @@ def _common_options(fn):
     )(fn)
     fn = click.option(
         "--seed", default=0, show_default=True, type=int, help="Seed of the random-domain baseline."
+    )(fn)
+    fn = click.option(
+        "--min-photos",
+        default=30,
+        show_default=True,
+        type=int,
+        callback=positive_int,
+        help="Profile only users with at least this many labelled favourite photos "
+        "(the paper's users had about 200).",
     )(fn)
     fn = click.option(
         "--k",
@@ -154,6 +169,7 @@ def score_interests_cmd(
     all_photos,
     overwrite,
     limit,
+    min_photos,
     k,
     seed,
     topic_mode,
@@ -185,6 +201,7 @@ def score_interests_cmd(
         seed=seed,
         topic_mode=topic_mode,
         label_mapping=label_mapping,
+        min_photos=min_photos,
     )
     if json_mode:
         echo_json({"labelling": lab.to_dict(), **res.to_dict()})
@@ -211,7 +228,9 @@ def score_interests_cmd(
 )
 @_common_options
 @pass_app
-def analyze_interests_cmd(app, out, k, seed, topic_mode, label_mapping, babelnet_key, json_mode):
+def analyze_interests_cmd(
+    app, out, min_photos, k, seed, topic_mode, label_mapping, babelnet_key, json_mode
+):
     """Tag vs image interest profiles from the labels in the store (Table 1, Figure 4)."""
     from analysis.interest_profiles import PAPER_TABLE1
     from analysis.plots.interests import plot_domain_frequencies, plot_match_distribution
@@ -225,6 +244,7 @@ def analyze_interests_cmd(app, out, k, seed, topic_mode, label_mapping, babelnet
         seed=seed,
         topic_mode=topic_mode,
         label_mapping=label_mapping,
+        min_photos=min_photos,
     )
     files = []
     if out is not None:

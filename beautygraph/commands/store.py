@@ -205,6 +205,13 @@ def query(
     help="Use this input folder instead of generating one.",
 )
 @click.option(
+    "--null",
+    "null",
+    is_flag=True,
+    help="Generate the null community (beauty independent of graph, activity and "
+    "favourites; no influence, no churn): every finding should read as chance.",
+)
+@click.option(
     "--json", "json_mode", is_flag=True, help="Print one object: a key per report section."
 )
 @click.option(
@@ -220,6 +227,7 @@ def demo(
     seed: int,
     image_sample: int | None,
     data_dir: Path | None,
+    null: bool,
     json_mode: bool,
     reset: bool,
 ) -> None:
@@ -237,6 +245,7 @@ def demo(
         image_sample=image_sample,
         data_dir=data_dir,
         steps=LineSteps() if show_progress(json_mode, app.quiet) else None,
+        null=null,
     )
     if json_mode:
         echo_json(result.headline)

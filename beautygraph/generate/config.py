@@ -219,6 +219,13 @@ class ImageParams:
 
     size: int = 160
     quality: int = 90
+    #: share of the ``image_sample`` budget spent on *profiled users*: every favourite
+    #: photo of the most active favouriters (those with at least ``profile_min_photos``
+    #: favourites, most active first) is rendered, so that their interest profiles from
+    #: pictures rest on enough labelled photos (interests §3: about 200 per user); the
+    #: rest of the budget is a uniform sample.  0 keeps the uniform sample only.
+    profile_share: float = 0.0
+    profile_min_photos: int = 30
 
 
 @dataclass
@@ -232,6 +239,12 @@ class GeneratorConfig:
     weeks : length of the weekly timeline.
     start : first day (a Monday, ISO date).
     influence, churn : plant the two causal effects of §6.2.3 (False: no effect).
+    null : the *null community*: photo beauty independent of the graph, of activity and of
+        favourites — the follower graph is drawn from a seeded permutation of talent (same
+        degree and assortativity mechanics, no tie to the user's own talent), favourites
+        ignore beauty (``favorites.beauty_slope`` = 0), no superstars or forlorn beauties,
+        no influence and no churn; everything else as usual.  Every network and matching
+        finding must read as chance on it (see :meth:`effective`).
     images : render JPEGs (``image_sample`` of them when not None).
     """
 
@@ -241,6 +254,7 @@ class GeneratorConfig:
     start: str = "2024-01-01"
     influence: bool = True
     churn: bool = True
+    null: bool = False
     images: bool = False
     image_sample: int | None = None
     talent: TalentParams = field(default_factory=TalentParams)
@@ -265,6 +279,14 @@ class GeneratorConfig:
             raise ValueError(f"start={self.start!r} is not an ISO date") from exc
         if day.weekday() != 0:
             raise ValueError(f"start={self.start!r} must be a Monday")
+        if not 0.0 <= self.rendering.profile_share <= 1.0:
+            raise ValueError(
+                f"rendering.profile_share={self.rendering.profile_share} not in [0, 1]"
+            )
+        if int(self.rendering.profile_min_photos) < 1:
+            raise ValueError(
+                f"rendering.profile_min_photos={self.rendering.profile_min_photos} must be >= 1"
+            )
         if self.image_sample is not None and int(self.image_sample) < 0:
             raise ValueError(f"image_sample={self.image_sample} must be >= 0")
         if not 0.0 <= self.planted_influence.effect < 1.0:
@@ -292,6 +314,19 @@ class GeneratorConfig:
                 f"text.interest_counts={self.text.interest_counts} must be 5 probabilities"
             )
         return self
+
+    def effective(self) -> GeneratorConfig:
+        """The configuration actually simulated: with ``null`` the planted links between
+        beauty and everything else are switched off (a copy; ``self`` is unchanged)."""
+        if not self.null:
+            return self
+        return dataclasses.replace(
+            self,
+            influence=False,
+            churn=False,
+            roles=dataclasses.replace(self.roles, superstar_share=0.0, forlorn_share=0.0),
+            favorites=dataclasses.replace(self.favorites, beauty_slope=0.0),
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able dict of every parameter (tuples become lists)."""

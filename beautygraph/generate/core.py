@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,7 @@ def generate(
     steps : progress and timing (:mod:`beautygraph.steps`): one ``generate`` stage that
         advances once per phase and once per week, and an ``images`` stage.
     """
-    cfg = config.validate()
+    cfg = config.validate().effective()
     check_vocabulary()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -73,7 +74,14 @@ def _generate(cfg: GeneratorConfig, out: Path, step: Step, steps: Steps) -> dict
     n, n_topics = int(cfg.n_users), len(TOPICS)
     pop = make_population(cfg, n_topics, stage_rng(cfg.seed, "population"))
     step.advance()
-    edges = make_edges(cfg, pop, n_topics, stage_rng(cfg.seed, "graph"))
+    graph_rng = stage_rng(cfg.seed, "graph")
+    if cfg.null:
+        # the null community: the graph sees a permuted talent, so who follows whom carries
+        # no information about anybody's own photo beauty
+        graph_pop = dataclasses.replace(pop, talent=pop.talent[graph_rng.permutation(pop.n)])
+        edges = make_edges(cfg, graph_pop, n_topics, graph_rng)
+    else:
+        edges = make_edges(cfg, pop, n_topics, graph_rng)
     photos, stats = simulate(
         cfg,
         pop,
@@ -174,9 +182,19 @@ def _generate(cfg: GeneratorConfig, out: Path, step: Step, steps: Steps) -> dict
         "bios": int(sum(1 for b in bios if b)),
     }
     if cfg.images:
-        from beautygraph.generate.images import render_images
+        from beautygraph.generate.images import profiled_photos, render_images
 
         step.advance()
+        priority = None
+        share = float(cfg.rendering.profile_share)
+        if share > 0 and cfg.image_sample is not None:
+            prof_users, priority = profiled_photos(
+                favs.user,
+                favs.photo,
+                int(round(share * int(cfg.image_sample))),
+                int(cfg.rendering.profile_min_photos),
+            )
+            truth["profiled_users"] = [uid[u] for u in prof_users.tolist()]
         truth["images"] = render_images(
             cfg,
             out,
@@ -185,6 +203,7 @@ def _generate(cfg: GeneratorConfig, out: Path, step: Step, steps: Steps) -> dict
             p_topic,
             stage_rng(cfg.seed, "images"),
             steps=steps,
+            priority=priority,
         )
         from beautygraph.generate.images import fitting_variants, image_domains
 
@@ -222,6 +241,7 @@ def _truth(
     kinds = np.bincount(edges.kind, minlength=len(KINDS))
     params: dict[str, Any] = {
         "config": cfg.to_dict(),
+        "null": bool(cfg.null),
         "week_seconds": WEEK_S,
         "influence": {
             "enabled": bool(cfg.influence),

@@ -256,6 +256,34 @@ def pick_picture(
     return pick_source(topic, rng), None, rec
 
 
+def profiled_photos(
+    fav_user: np.ndarray, fav_photo: np.ndarray, budget: int, min_photos: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(users, photos)``: the most active favouriters with at least ``min_photos``
+    distinct favourite photos, taken in decreasing activity (ties: lower index) while all
+    their favourite photos fit in ``budget``; ``photos`` is the union of those favourites.
+
+    >>> profiled_photos(np.array([0, 0, 0, 1, 1, 2]), np.array([5, 6, 7, 5, 8, 9]), 4, 2)
+    (array([0, 1]), array([5, 6, 7, 8]))
+    """
+    pairs = np.unique(np.stack([np.asarray(fav_user), np.asarray(fav_photo)], axis=1), axis=0)
+    if pairs.size == 0 or budget <= 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    users, counts = np.unique(pairs[:, 0], return_counts=True)
+    order = np.lexsort((users, -counts))
+    taken_users: list[int] = []
+    photos: set[int] = set()
+    for j in order:
+        if counts[j] < min_photos:
+            break
+        mine = pairs[pairs[:, 0] == users[j], 1]
+        if len(photos | set(mine.tolist())) > budget:
+            continue
+        photos |= set(mine.tolist())
+        taken_users.append(int(users[j]))
+    return np.array(sorted(taken_users), dtype=np.int64), np.array(sorted(photos), dtype=np.int64)
+
+
 def render_images(
     cfg: GeneratorConfig,
     out: Path,
@@ -264,14 +292,21 @@ def render_images(
     topic: np.ndarray,
     rng: np.random.Generator,
     steps: Steps | None = None,
+    priority: np.ndarray | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Write ``images/<photo_id>.jpg`` for all photos or ``image_sample`` of them
-    (an ``images`` stage of ``steps`` advancing once per image)."""
+    """Write ``images/<photo_id>.jpg`` for all photos or ``image_sample`` of them (the
+    ``priority`` photos first, then a uniform sample of the others; an ``images`` stage of
+    ``steps`` advancing once per image)."""
     n = len(photo_ids)
     if cfg.image_sample is None or int(cfg.image_sample) >= n:
         chosen = np.arange(n)
-    else:
+    elif priority is None or len(priority) == 0:
         chosen = np.sort(rng.choice(n, size=int(cfg.image_sample), replace=False))
+    else:
+        first = np.unique(np.asarray(priority, dtype=np.int64))[: int(cfg.image_sample)]
+        rest = np.setdiff1d(np.arange(n), first)
+        extra = rng.choice(rest, size=int(cfg.image_sample) - first.size, replace=False)
+        chosen = np.sort(np.concatenate([first, extra]))
     folder = out / "images"
     folder.mkdir(parents=True, exist_ok=True)
     record: dict[str, dict[str, Any]] = {}

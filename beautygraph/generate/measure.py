@@ -18,14 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
-
-def gini(values: np.ndarray) -> float:
-    """Gini coefficient of non-negative values (0 = equal, → 1 = concentrated)."""
-    x = np.sort(np.asarray(values, dtype=float))
-    n = x.size
-    if n == 0 or x.sum() <= 0:
-        return 0.0
-    return float((2 * np.arange(1, n + 1) - n - 1).dot(x) / (n * x.sum()))
+from analysis.inequality import gini
+from analysis.spectrum import beauty_assortativity
 
 
 def describe_folder(folder: str | Path, seed: int = 0) -> dict[str, Any]:
@@ -56,12 +50,7 @@ def describe_folder(folder: str | Path, seed: int = 0) -> dict[str, Any]:
     fav_user = np.bincount(owner, weights=fav_per_photo, minlength=n)
 
     def assort(b: np.ndarray) -> float:
-        ok = ~np.isnan(b[t])
-        sm = np.bincount(s[ok], weights=b[t][ok], minlength=n)
-        c = np.bincount(s[ok], minlength=n)
-        nb = np.where(c > 0, sm / np.maximum(c, 1), np.nan)
-        m = ~np.isnan(b) & ~np.isnan(nb)
-        return float(spearmanr(b[m], nb[m])[0])
+        return beauty_assortativity(s, t, b)
 
     shuffled = ub.copy()
     shuffled[has] = np.random.default_rng(seed).permutation(ub[has])

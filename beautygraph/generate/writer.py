@@ -10,7 +10,6 @@ which quotes where needed.
 from __future__ import annotations
 
 import datetime as _dt
-import json
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+
+from beautygraph.strict_json import write_json
 
 
 def id_strings(prefix: str, n: int, width: int) -> pa.Array:
@@ -92,15 +93,4 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 def write_truth(truth: dict[str, Any], path: Path) -> None:
     """Compact JSON (the big maps make an indented file slow to write and read)."""
-    path.write_text(
-        json.dumps(truth, ensure_ascii=False, separators=(",", ":"), default=_plain) + "\n",
-        encoding="utf-8",
-    )
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+    write_json(truth, path, compact=True)

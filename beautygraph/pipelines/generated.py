@@ -19,6 +19,7 @@ def run_generate(
     image_sample: int | None = None,
     influence: bool = True,
     churn: bool = True,
+    null: bool = False,
     config_file: Path | None = None,
     force: bool = False,
     steps: Steps | None = None,
@@ -41,6 +42,8 @@ def run_generate(
         overrides["influence"] = False
     if not churn:
         overrides["churn"] = False
+    if null:
+        overrides["null"] = True
     try:
         if config_file is not None:
             config = GeneratorConfig.from_toml(config_file, **overrides)
@@ -79,6 +82,7 @@ def summarize(
             "bios": counts.get("bios", 0),
             "mean_out_degree": counts.get("follows", p["graph"]["edges"])
             / max(1, truth["n_users"]),
+            "null_community": bool(p.get("null", False)),
             "planted_influence": p["influence"]["effect"],
             "realized_influence": p["influence"]["realized_mean_effect"],
             "planted_churn_reduction": p["churn"]["reduction"],

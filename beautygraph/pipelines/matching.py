@@ -20,7 +20,6 @@ References
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +36,7 @@ from analysis.matching import (
 from beautygraph.artifacts import Comparison, Figure, dumps
 from beautygraph.errors import UserError, user_errors
 from beautygraph.steps import Steps, as_steps
+from beautygraph.strict_json import to_plain
 from graphdb.frames import to_epoch_seconds
 
 log = logging.getLogger(__name__)
@@ -76,10 +76,16 @@ class MatchingRun:
         out["n_users"] = self.data.n_users
         out["n_weeks"] = self.data.n_weeks
         out["seconds"] = self.seconds
-        return _finite(json.loads(dumps(out)))
+        return to_plain(out)
 
-    def comparisons(self) -> list[Comparison]:
-        """Paper value beside the measured one."""
+    def comparisons(self, synthetic: bool = False) -> list[Comparison]:
+        """Paper value beside the measured one; ``comparable`` says whether they can be set
+        side by side (generated data: no — the generator plants the paper's effects)."""
+        same = (
+            "no: synthetic data with the paper's effect planted"
+            if synthetic
+            else "yes: same protocol, different data (the paper: Flickr)"
+        )
         r = self.result
         m, im = r.influence.main, r.imbalance
 
@@ -92,6 +98,12 @@ class MatchingRun:
                 return "n/a"
             return f"{pct(im.ratio[k])} [{pct(im.ci_low[k])}, {pct(im.ci_high[k])}]"
 
+        def ratio_words(n: int) -> str:
+            k = int(np.searchsorted(im.weeks, n))
+            if k >= len(im.weeks) or im.weeks[k] != n:
+                return ""
+            return _effect_words(im.ci_low[k], im.ci_high[k], 1.0)
+
         last = int(im.weeks[-1])
         return [
             Comparison(
@@ -100,20 +112,27 @@ class MatchingRun:
                 f"{pct(m.treatment_delta_b)} [{pct(m.treatment_ci_low)}, "
                 f"{pct(m.treatment_ci_high)}]",
                 f"n = {m.n_treatment:,}",
+                same,
             ),
             Comparison(
                 "Δb control",
                 "no significant increase",
                 f"{pct(m.control_delta_b)} [{pct(m.control_ci_low)}, {pct(m.control_ci_high)}]",
                 f"n = {m.n_control:,} (balanced)",
+                same,
             ),
             Comparison(
                 "Δb treatment − control (Eq. 4)",
                 "≈ +2 %",
                 f"{100 * m.effect:+.2f} % [{100 * m.ci_low:+.2f}, {100 * m.ci_high:+.2f}]",
-                "95 % CI, clustered by user and week"
-                if r.config.cluster_week
-                else "95 % CI, clustered by user",
+                (
+                    "95 % CI, clustered by user and week"
+                    if r.config.cluster_week
+                    else "95 % CI, clustered by user"
+                )
+                + "; "
+                + _effect_words(m.ci_low, m.ci_high, 0.0),
+                same,
             ),
             Comparison(
                 "placebo-adjusted difference",
@@ -121,28 +140,37 @@ class MatchingRun:
                 f"{100 * m.adjusted_effect:+.2f} % [{100 * m.adjusted_ci_low:+.2f}, "
                 f"{100 * m.adjusted_ci_high:+.2f}]",
                 f"minus the week-w placebo {100 * m.placebo_effect:+.2f} %",
+                same,
             ),
             Comparison(
                 "mean |SB| after balancing",
                 "0.18",
                 f"{m.mean_abs_sb:.3f}",
                 "Table 1, first experiment",
+                same,
             ),
-            Comparison("max |SB| after balancing", "< 0.25", f"{m.max_abs_sb:.3f}"),
-            Comparison("inactivity ratio, n = 1", "+5 %", ratio_at(1)),
-            Comparison(f"inactivity ratio, n = {last}", "+20 % (n = 12)", ratio_at(last)),
+            Comparison("max |SB| after balancing", "< 0.25", f"{m.max_abs_sb:.3f}", "", same),
+            Comparison("inactivity ratio, n = 1", "+5 %", ratio_at(1), ratio_words(1), same),
+            Comparison(
+                f"inactivity ratio, n = {last}",
+                "+20 % (n = 12)",
+                ratio_at(last),
+                ratio_words(last),
+                same,
+            ),
         ]
 
 
-def _finite(obj: Any) -> Any:
-    """Replace NaN / ±inf floats by None (strict JSON for the CLI and the report)."""
-    if isinstance(obj, dict):
-        return {k: _finite(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_finite(v) for v in obj]
-    if isinstance(obj, float) and not np.isfinite(obj):
-        return None
-    return obj
+def _effect_words(low: float, high: float, none: float) -> str:
+    """ "indistinguishable from no effect" when the 95 % interval covers ``none``."""
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return "interval undefined"
+    if low <= none <= high:
+        return "indistinguishable from no effect (the 95 % CI covers it)"
+    return "beyond chance (the 95 % CI excludes no effect)"
+
+
+SYNTHETIC_CHECK = "no: planted value vs. measured (a check of the pipeline, not the paper)"
 
 
 def matching_data_from_folder(folder: Path) -> MatchingData:

@@ -38,6 +38,7 @@ from analysis.classes import active_weeks, user_classes
 from analysis.connectivity import connectivity, log_binned_mean
 from analysis.inequality import inequality
 from analysis.majority import majority_illusion
+from analysis.nulls import NullTest, network_nulls
 from analysis.spectrum import correlation_spectrum
 from beautygraph.artifacts import Figure
 from beautygraph.errors import UserError
@@ -59,6 +60,12 @@ __all__ = [
 ]
 
 CHECK_TOL = 1e-9
+
+#: permutations of beauty over users for the nulls of every finding (analysis.nulls: under
+#: a second for 500 at 3,000 users); the smallest two-sided p is 2 / 501
+DEFAULT_PERMUTATIONS = 500
+#: permutations drawn as null curves in Fig. 7 (the band), at most
+CURVE_PERMUTATIONS = 100
 
 
 # -- data -------------------------------------------------------------------------------------
@@ -183,7 +190,7 @@ def check_against_numpy(data: NetworkData) -> dict[str, float]:
 def compute_network(
     data: NetworkData,
     seed: int = 0,
-    n_null: int = 10,
+    n_null: int = DEFAULT_PERMUTATIONS,
     k: int | None = None,
     gap_refs: int = 10,
     gap_sample: int | None = 20_000,
@@ -239,9 +246,20 @@ def compute_network(
         maj = majority_illusion(data.src, data.dst, beauty)
     seconds["majority"] = step.seconds
 
-    with steps(f"correlation spectrum with {n_null} null permutations (Eq. 2, Fig. 7)") as step:
-        spec = correlation_spectrum(data.src, data.dst, beauty, bins=bins, n_null=n_null, seed=seed)
+    n_curves = min(n_null, CURVE_PERMUTATIONS)
+    with steps(f"correlation spectrum with {n_curves} null curves (Eq. 2, Fig. 7)") as step:
+        spec = correlation_spectrum(
+            data.src, data.dst, beauty, bins=bins, n_null=n_curves, seed=seed
+        )
     seconds["spectrum"] = step.seconds
+
+    nulls: dict[str, NullTest] = {}
+    if n_null >= 20:
+        with steps(f"permutation nulls: {n_null} permutations of beauty over users") as step:
+            nulls = network_nulls(
+                data.src, data.dst, beauty, indeg, outdeg, n_perm=n_null, seed=seed, bins=bins
+            )
+        seconds["nulls"] = step.seconds
 
     with steps("user classes: K-means and the gap statistic (§7)") as step:
         n_scored = int(scored.sum())
@@ -286,6 +304,7 @@ def compute_network(
         check=check,
         seed=seed,
         seconds=seconds,
+        nulls=nulls,
     )
 
 
@@ -334,10 +353,11 @@ def make_figures(result: NetworkResult) -> list[Figure]:
             "Fig. 7: correlation spectrum b_nn(k) and the reshuffled null",
         ),
     ]
-    if result.classes.gap is not None:
+    curve = result.classes.gap or result.classes.structure
+    if curve is not None:
         figs.append(
             Figure.from_matplotlib(
-                plots.plot_gap_curve(result.classes.gap),
+                plots.plot_gap_curve(curve),
                 "network_gap_curve",
                 "§7: gap statistic of K-means",
             )
@@ -368,8 +388,9 @@ def write_outputs(result: NetworkResult, out_dir: Path) -> dict[str, Path]:
         "network_spectrum": result.spectrum.to_frame(),
         "network_classes": result.classes.to_frame(),
     }
-    if result.classes.gap is not None:
-        tables["network_gap"] = result.classes.gap.to_frame()
+    curve = result.classes.gap or result.classes.structure
+    if curve is not None:
+        tables["network_gap"] = curve.to_frame()
     for name, frame in tables.items():
         path = out_dir / f"{name}.csv"
         frame.to_csv(path, index=False)
@@ -387,7 +408,7 @@ def analyze_network(
     out_dir: str | Path,
     seed: int = 0,
     steps: Steps | None = None,
-    n_null: int = 10,
+    n_null: int = DEFAULT_PERMUTATIONS,
     k: int | None = None,
     gap_refs: int = 10,
     gap_sample: int | None = 20_000,
@@ -403,7 +424,7 @@ def analyze_network(
     out_dir : folder for PNG figures, CSV tables and ``network.json``
     seed : seeds the null permutations, the gap reference sets and K-means
     steps : progress and timing (:mod:`beautygraph.steps`), one stage per analysis
-    n_null : permutations of the null model of Fig. 7
+    n_null : permutations of beauty for the nulls of every finding (0: none; else >= 20)
     k : fixed number of user classes (default: the gap statistic over K = 2..10)
     gap_refs, gap_sample : reference sets and sample size of the gap statistic
     bins : bins of the correlation spectrum (the paper uses 100)
@@ -411,8 +432,8 @@ def analyze_network(
     beauty_source : the ``Photo.beauty_source`` User.beauty is computed from (needed
         when the photos carry beauty from several sources)
     """
-    if n_null < 0:
-        raise UserError(f"--null must be >= 0, got {n_null}")
+    if n_null != 0 and n_null < 20:
+        raise UserError(f"--null must be 0 (no nulls) or >= 20 permutations, got {n_null}")
     if k is not None and not 1 <= k <= 50:
         raise UserError(f"--k must lie in 1..50, got {k}")
     out_dir = Path(out_dir)

@@ -22,8 +22,10 @@ from analysis.classes import UserClasses
 from analysis.connectivity import BinnedMean, Connectivity
 from analysis.inequality import Inequality
 from analysis.majority import MajorityIllusion
+from analysis.nulls import NullTest
 from analysis.spectrum import CorrelationSpectrum
 from beautygraph.artifacts import Comparison, Figure
+from beautygraph.strict_json import to_plain
 
 #: the paper's numbers (beautiful-and-damned §5, §6.1, §7, Tables 2–3)
 PAPER: dict[str, Any] = {
@@ -70,6 +72,7 @@ class NetworkResult:
     classes: UserClasses
     check: dict[str, float]
     seed: int
+    nulls: dict[str, NullTest] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     figures: list[Figure] = field(default_factory=list)
     files: dict[str, Path] = field(default_factory=dict)
@@ -91,7 +94,7 @@ class NetworkResult:
 
     def headline(self) -> dict[str, Any]:
         """The numbers of ``analyze network --json`` and ``demo --json`` (NaN -> None)."""
-        return _finite_or_none(self._headline())
+        return to_plain(self._headline())
 
     def _headline(self) -> dict[str, Any]:
         con = self.connectivity.results
@@ -132,22 +135,84 @@ class NetworkResult:
                 }
                 for c in range(cls.k)
             ],
+            "nulls": {name: t.to_dict() for name, t in self.nulls.items()},
+            "findings": {name: t.words() for name, t in self.nulls.items()},
+            "structure_test": None
+            if cls.structure is None
+            else {
+                "ks": cls.structure.ks.tolist(),
+                "gap": cls.structure.gap.tolist(),
+                "s": cls.structure.s.tolist(),
+                "reference": "beauty permuted over users",
+                "k": cls.structure.k,
+            },
+            "named_classes": cls.named,
+            "naming_test": None
+            if cls.naming is None
+            else {
+                "test": "split half; one-sided Mann-Whitney U per defining feature on the "
+                "held-out half; Bonferroni over all feature tests; family-wise 0.01",
+                "n_tests": cls.naming.n_tests,
+                "n_holdout": cls.naming.n_holdout,
+                "classes": [
+                    {"paper_name": n, "effect": float(e), "p_value": float(pv), "named": bool(ok)}
+                    for n, e, pv, ok in zip(
+                        cls.naming.paper_names,
+                        cls.naming.effect,
+                        cls.naming.p_value,
+                        cls.naming.named,
+                        strict=True,
+                    )
+                ],
+            },
             "cypher_numpy_max_abs_diff": dict(self.check),
             "seed": self.seed,
         }
 
-    def comparisons(self) -> list[Comparison]:
-        """Rows "paper vs. measured" for the report and the CLI table."""
+    def comparisons(self, synthetic: bool = False) -> list[Comparison]:
+        """Rows "paper vs. measured" for the report and the CLI table.
+
+        Every finding carries its permutation null in words ("indistinguishable from
+        chance (p = …)"); ``comparable`` says whether the number can be set against the
+        paper's: with ``synthetic`` (generator data) it cannot — the generator was tuned to
+        reproduce the paper's value, so agreement is a check of the generator, not a
+        replication.
+        """
         h = self._headline()
+        same = (
+            "no: synthetic data whose generator targets this value"
+            if synthetic
+            else "yes: same definition, different data (the paper: Flickr)"
+        )
+
+        def null_note(name: str, base: str = "") -> str:
+            t = self.nulls.get(name)
+            if t is None:
+                return base or "no null computed (--null 0)"
+            words = t.words()
+            return f"{base}; {words}" if base else words
+
         rows = [
-            Comparison("mean user beauty (Fig. 5)", _f(PAPER["beauty_mean"]), _f(h["beauty_mean"])),
             Comparison(
-                "Gini of average beauty (Fig. 5)", _f(PAPER["gini_beauty"]), _f(h["gini_beauty"])
+                "mean user beauty (Fig. 5)",
+                _f(PAPER["beauty_mean"]),
+                _f(h["beauty_mean"]),
+                "user beauty = mean beauty of the user's photos",
+                same,
             ),
             Comparison(
-                "Gini of favourites per photo (Fig. 5)",
+                "Gini of user beauty (Fig. 5)",
+                _f(PAPER["gini_beauty"]),
+                _f(h["gini_beauty"]),
+                "over users with a beauty",
+                same,
+            ),
+            Comparison(
+                "Gini of the users' favourites per photo (Fig. 5)",
                 _f(PAPER["gini_favorites"]),
                 _f(h["gini_favorites"]),
+                "per user: favourites received / photos posted",
+                same,
             ),
         ]
         labels = {
@@ -162,7 +227,10 @@ class NetworkResult:
                     f"Spearman ρ beauty vs. {labels.get(name, name)} (Q1, Fig. 6)",
                     _f(PAPER["spearman"].get(name)),
                     f"{_f(r.rho)} [{_f(r.low)}, {_f(r.high)}]",
-                    "95 % CI (Fisher z)",
+                    null_note(f"spearman_{name}", "95 % CI (Fisher z)")
+                    if f"spearman_{name}" in self.nulls
+                    else "95 % CI (Fisher z)",
+                    same,
                 )
             )
         maj = h["majority_illusion"]
@@ -171,30 +239,50 @@ class NetworkResult:
                 "users above the mean beauty (A2)",
                 _pct(PAPER["above_mean_share"]),
                 _pct(maj["above_mean_share"]),
+                "reference share of the majority illusion",
+                same,
             ),
             Comparison(
                 "users whose followees exceed that share (A2)",
                 _pct(PAPER["local_majority_share"]),
                 _pct(maj["local_majority_share"]),
+                null_note("majority_illusion"),
+                same,
             ),
             Comparison(
                 "users with at least double that share (A2)",
                 "≈ " + _pct(PAPER["double_share"]),
                 _pct(maj["double_share"]),
+                null_note("double_majority"),
+                same,
             ),
             Comparison(
                 "correlation spectrum Spearman ρ (Eq. 2, Fig. 7)",
                 _f(PAPER["spectrum_spearman"]),
                 _f(h["spectrum_spearman"]),
+                null_note("spectrum", "ρ of the binned curve b_nn(k) vs. bin centre"),
+                same,
             ),
-            Comparison(
-                "… with reshuffled beauty (null model)",
-                "trend lost",
-                _f(h["null_spectrum_spearman"]),
-                f"mean of {len(self.spectrum.null_spearman)} permutations",
-            ),
-            Comparison("K chosen by the gap statistic (§7)", str(PAPER["k"]), str(h["k"])),
         ]
+        if "assortativity" in self.nulls:
+            rows.append(
+                Comparison(
+                    "beauty assortativity (user-level Spearman, own vs. followees' beauty)",
+                    "—",
+                    _f(self.nulls["assortativity"].value),
+                    null_note("assortativity"),
+                    "no: the paper reports only the binned-curve ρ (row above)",
+                )
+            )
+        rows.append(
+            Comparison(
+                "K chosen by the gap statistic (§7)",
+                str(PAPER["k"]),
+                str(h["k"]),
+                self.k_words(),
+                same,
+            )
+        )
         for c in h["clusters"]:
             p = PAPER["classes"].get(c["name"])
             paper = (
@@ -212,26 +300,37 @@ class NetworkResult:
             )
             rows.append(
                 Comparison(
-                    f"class {c['name']} (Tables 2–3)",
+                    f"class {c['name']} (Tables 2–3)"
+                    if not c["name"].startswith("class ")
+                    else f"{c['name']} (unnamed, Tables 2–3)",
                     paper,
                     measured,
                     "share; centroid (beauty, fav/photo, followers); means",
+                    same if p else "no: this class did not earn a paper name",
                 )
             )
         return rows
 
-
-def _finite_or_none(obj):
-    """Plain JSON: numpy scalars to Python, NaN/inf to None, recursively."""
-    if isinstance(obj, dict):
-        return {k: _finite_or_none(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_finite_or_none(v) for v in obj]
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if isinstance(obj, float) and not np.isfinite(obj):
-        return None
-    return obj
+    def k_words(self) -> str:
+        """Why K is what it is, in words."""
+        cls = self.classes
+        st = cls.structure
+        if st is None:
+            return "K fixed by --k"
+        g2, s2 = float(st.gap[1]), float(st.s[1])
+        if cls.k == 1:
+            return (
+                f"K = 1: no cluster structure beyond beauty-shuffled data (Gap(2) = {g2:.3f} "
+                f"≤ s(2) = {s2:.3f}); classes are not named"
+            )
+        unnamed = [n for n in cls.names if n.startswith("class ")]
+        tail = (
+            f"; {len(unnamed)} class(es) numbered: their defining features do not differ "
+            "from the rest beyond chance (split-half Mann–Whitney, Bonferroni, 0.01)"
+            if unnamed
+            else "; every class passed the naming test (split-half Mann–Whitney, Bonferroni, 0.01)"
+        )
+        return f"structure beyond beauty-shuffled data (Gap(2) = {g2:.3f} > s(2) = {s2:.3f}){tail}"
 
 
 def _f(x) -> str:

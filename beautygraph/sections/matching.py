@@ -11,7 +11,6 @@ References
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -22,9 +21,10 @@ from analysis.matching import (
     MatchingConfig,
     talent_normalised_effect,
 )
-from beautygraph.artifacts import Comparison, dumps, frame_to_html
-from beautygraph.pipelines.matching import MatchingRun, _finite, analyze_matching
+from beautygraph.artifacts import Comparison, frame_to_html
+from beautygraph.pipelines.matching import SYNTHETIC_CHECK, MatchingRun, analyze_matching
 from beautygraph.report import DemoContext, Section
+from beautygraph.strict_json import to_plain
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +42,12 @@ def _truth_rows(run: MatchingRun, truth: dict) -> tuple[list[Comparison], dict]:
         covered = m.adjusted_ci_low <= planted <= m.adjusted_ci_high
         rows.append(
             Comparison(
-                "planted influence (generator)",
-                f"{100 * planted:+.2f} %",
-                f"{100 * m.adjusted_effect:+.2f} % (adjusted), {100 * m.effect:+.2f} % (Eq. 4)",
+                "planted influence (generator) vs. measured",
+                "—",
+                f"planted {100 * planted:+.2f} %; measured {100 * m.adjusted_effect:+.2f} % "
+                f"(adjusted), {100 * m.effect:+.2f} % (Eq. 4)",
                 "inside the adjusted CI" if covered else "outside the adjusted CI",
+                SYNTHETIC_CHECK,
             )
         )
         head["influence"] = {
@@ -59,10 +61,12 @@ def _truth_rows(run: MatchingRun, truth: dict) -> tuple[list[Comparison], dict]:
             oracle = talent_normalised_effect(run.data, run.result.influence.units, m, values)
             rows.append(
                 Comparison(
-                    "planted effect on the compared units (true talents)",
-                    f"{100 * oracle:+.2f} %",
-                    f"{100 * m.effect:+.2f} % [{100 * m.ci_low:+.2f}, {100 * m.ci_high:+.2f}]",
+                    "planted effect on the compared units (true talents) vs. measured",
+                    "—",
+                    f"planted {100 * oracle:+.2f} %; measured {100 * m.effect:+.2f} % "
+                    f"[{100 * m.ci_low:+.2f}, {100 * m.ci_high:+.2f}]",
                     "inside the Eq. 4 CI" if m.ci_low <= oracle <= m.ci_high else "outside the CI",
+                    SYNTHETIC_CHECK,
                 )
             )
             head["influence"]["oracle_on_units"] = oracle
@@ -78,10 +82,12 @@ def _truth_rows(run: MatchingRun, truth: dict) -> tuple[list[Comparison], dict]:
             cov = bool(im.ci_low[k] <= val <= im.ci_high[k])
             rows.append(
                 Comparison(
-                    f"planted inactivity ratio, n = {n} (generator)",
-                    f"{val:.2f}",
-                    f"{im.ratio[k]:.2f} [{im.ci_low[k]:.2f}, {im.ci_high[k]:.2f}]",
+                    f"planted inactivity ratio, n = {n} (generator) vs. measured",
+                    "—",
+                    f"planted {val:.2f}; measured {im.ratio[k]:.2f} "
+                    f"[{im.ci_low[k]:.2f}, {im.ci_high[k]:.2f}]",
                     "covered" if cov else "not covered",
+                    SYNTHETIC_CHECK,
                 )
             )
             head_churn[str(n)] = {"planted": val, "measured": float(im.ratio[k]), "covered": cov}
@@ -108,7 +114,7 @@ def matching_section(ctx: DemoContext) -> Section | None:
         "by_links": head["by_links"],
         "inactivity_ratio": head["inactivity_ratio"],
     }
-    comparisons = run.comparisons()
+    comparisons = run.comparisons(synthetic=bool(ctx.truth))
     if ctx.truth:
         rows, truth_head = _truth_rows(run, ctx.truth)
         comparisons += rows
@@ -119,7 +125,9 @@ def matching_section(ctx: DemoContext) -> Section | None:
         f"{r.config.min_followees} followees and uploads in ≥ {r.config.min_active_weeks} "
         "distinct earlier weeks; covariates are measured at the start of the week and the "
         "control group is pruned until every |SB| ≤ "
-        f"{r.config.threshold} (§6.2.2). Q4: {r.influence.n_units:,} units; Q5: "
+        f"{r.config.threshold} (§6.2.2). Q4: {r.influence.n_units:,} eligible units, of "
+        f"which {r.influence.main.n_treatment:,} treated and {r.influence.main.n_control:,} "
+        "balanced controls are compared; Q5: "
         f"{im.n_units:,} units ({im.n_treatment:,} imbalanced, {im.n_control:,} balanced "
         "controls). Confidence intervals are "
         + ("two-way clustered by user and week" if r.config.cluster_week else "clustered by user")
@@ -136,7 +144,7 @@ def matching_section(ctx: DemoContext) -> Section | None:
     return Section(
         key="matching",
         title="Matching experiments (beautiful-and-damned §6.2)",
-        headline=_finite(json.loads(dumps(headline))),
+        headline=to_plain(headline),
         html=html,
         figures=run.figures,
         comparisons=comparisons,

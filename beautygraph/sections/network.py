@@ -11,11 +11,13 @@ References
 
 from __future__ import annotations
 
+import html
 import logging
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from beautygraph.artifacts import Comparison, frame_to_html
 from beautygraph.pipelines.network import analyze_network
@@ -26,6 +28,9 @@ log = logging.getLogger(__name__)
 
 
 # -- report -----------------------------------------------------------------------------------
+
+
+_SYNTHETIC_CHECK = "no: planted value vs. measured (a check of the pipeline, not the paper)"
 
 
 def _truth_rows(result: NetworkResult, truth: dict) -> tuple[list[Comparison], dict[str, Any]]:
@@ -54,6 +59,7 @@ def _truth_rows(result: NetworkResult, truth: dict) -> tuple[list[Comparison], d
                     _f(head["talent_mean"]),
                     _f(result.inequality.distribution.mean),
                     "generator truth",
+                    _SYNTHETIC_CHECK,
                 )
             )
             rows.append(
@@ -62,6 +68,7 @@ def _truth_rows(result: NetworkResult, truth: dict) -> tuple[list[Comparison], d
                     _f(head["talent_indegree_spearman"]),
                     _f(result.connectivity.rho("indegree")),
                     "generator truth",
+                    _SYNTHETIC_CHECK,
                 )
             )
     for key, name in (("forlorn", "Forlorn beauty"), ("superstars", "Superstar")):
@@ -72,28 +79,63 @@ def _truth_rows(result: NetworkResult, truth: dict) -> tuple[list[Comparison], d
             head[f"planted_{key}_in_class"] = hit
             rows.append(
                 Comparison(
-                    f"planted {key} found in class {name}", "—", _pct(hit), "generator truth"
+                    f"planted {key} found in class {name}",
+                    "—",
+                    _pct(hit),
+                    "generator truth",
+                    _SYNTHETIC_CHECK,
                 )
             )
     return rows, head
 
 
+def _nulls_html(result: NetworkResult) -> str:
+    """The findings against their permutation nulls, as a table with the verdict."""
+    if not result.nulls:
+        return "<p>No permutation nulls were computed (--null 0).</p>"
+    first = next(iter(result.nulls.values()))
+    frame = pd.DataFrame(
+        [
+            {
+                "statistic": name,
+                "value": t.value,
+                "null mean": t.null_mean,
+                "null 2.5 %": t.null_low,
+                "null 97.5 %": t.null_high,
+                "p (two-sided)": t.p_value,
+                "verdict": t.words(),
+            }
+            for name, t in result.nulls.items()
+        ]
+    )
+    return (
+        "<h3>Findings against chance</h3>"
+        f"<p>Each statistic is recomputed on {first.permutations} seeded permutations of "
+        "beauty over the users that have one (graph, degrees and the set of scored users "
+        "fixed); p is two-sided with the +1 correction. A value inside the band is "
+        "<em>indistinguishable from chance</em>, however close it is to the paper's.</p>"
+        + frame_to_html(frame)
+    )
+
+
 def section_from_result(result: NetworkResult, truth: dict | None = None) -> Section:
     """The report section of a finished analysis (with planted values when ``truth``)."""
     headline = result.headline()
-    comparisons = result.comparisons()
+    comparisons = result.comparisons(synthetic=bool(truth))
     if truth:
         rows, head = _truth_rows(result, truth)
         comparisons += rows
         headline["truth"] = head
     check = ", ".join(f"{k}: {v:.1e}" for k, v in result.check.items())
-    html = (
+    body = (
         "<p>User beauty (mean photo beauty) and neighbour beauty (mean beauty of followees) "
         "are computed by Cypher (<code>cypher/user_beauty.cypher</code>, "
         "<code>cypher/neighbor_beauty.cypher</code>) and written as <code>User.beauty</code> / "
         "<code>User.neighbor_beauty</code>; the numpy recomputation on the exported arrays "
         f"agrees (max |difference|: {check}).</p>"
-        "<h3>User classes (Tables 2–3)</h3>"
+        + _nulls_html(result)
+        + "<h3>User classes (Tables 2–3)</h3>"
+        + f"<p>{html.escape(result.k_words())}.</p>"
         + frame_to_html(result.classes.to_frame())
         + "<h3>Connectivity (Q1)</h3>"
         + frame_to_html(result.connectivity.to_frame())
@@ -104,7 +146,7 @@ def section_from_result(result: NetworkResult, truth: dict | None = None) -> Sec
         key="network",
         title="Beauty on the network (beautiful-and-damned §5–7)",
         headline=headline,
-        html=html,
+        html=body,
         figures=list(result.figures),
         comparisons=comparisons,
     )
