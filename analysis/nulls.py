@@ -35,8 +35,9 @@ tests check them against :mod:`analysis.majority`, :mod:`analysis.spectrum` and
     user-level Spearman ρ of own beauty against the mean beauty of one's followees
     (:func:`analysis.spectrum.beauty_assortativity`).
 
-All permutations are evaluated as matrix products over the sparse adjacency, in chunks, so
-that 500 permutations of a 10,000-user graph take about a second.
+All permutations are evaluated as matrix products over the sparse adjacency, in chunks: 500
+permutations take under a second on a 3,000-user graph with 64,000 follows and about 20 s on
+BlogCatalog's 668,000 directed edges (two shared cores), i.e. well under 0.1 s each.
 
 Example
 -------
