@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 
 import click
@@ -12,6 +13,7 @@ from beautygraph.clikit import main as _root
 #: command modules in beautygraph/commands/ (each attaches its commands to the groups).
 COMMAND_MODULES = [
     "store",
+    "query",
     "recommend",
     "analyze_network",
     "analyze_matching",
@@ -39,22 +41,43 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
+def _json_error(exc: BaseException, message: str, code: int) -> None:
+    """Under ``--json``: the error as one JSON object on stdout (beside the stderr line)."""
+    obj = {"error": message, "exit_code": code}
+    to_dict = getattr(exc, "to_dict", None)
+    if callable(to_dict):
+        obj.update(to_dict())
+        obj["message"] = message
+    click.echo(json.dumps(obj))
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: user errors become one line on stderr and exit code 2."""
+    """Entry point: user errors become one line on stderr and exit code 2 (under
+    ``--json`` also a JSON object ``{"error": …}`` on stdout)."""
     errors = _user_errors()
+    args = list(sys.argv[1:] if argv is None else argv)
+    json_mode = "--json" in args
     try:
-        _root.main(args=argv, standalone_mode=False)
+        _root.main(args=args, standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(1)
     except click.ClickException as exc:
         exc.show()
+        if json_mode:
+            _json_error(exc, exc.format_message(), exc.exit_code)
         sys.exit(exc.exit_code)
     except errors as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(getattr(exc, "exit_code", 2))
+        code = getattr(exc, "exit_code", 2)
+        text = str(exc)
+        click.echo(text if text.startswith("interrupted") else f"error: {text}", err=True)
+        if json_mode:
+            _json_error(exc, text, code)
+        sys.exit(code)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
+        if json_mode:
+            _json_error(KeyboardInterrupt(), "interrupted", 130)
         sys.exit(130)
 
 

@@ -54,7 +54,45 @@ pass_app = click.make_pass_decorator(AppContext)
 DEFAULT_DB = graphdb.DEFAULT_DB
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        app = ctx.find_object(AppContext)
+        if app is not None:
+            app.quiet = True
+
+
+def _quiet_option() -> click.Option:
+    return click.Option(
+        ["--quiet"], is_flag=True, expose_value=False, callback=_set_quiet, help="No progress bars."
+    )
+
+
+class BeautyGroup(click.Group):
+    """A group whose commands all accept ``--quiet`` (also after the command name) and
+    take their short help line and prerequisites from
+    :data:`beautygraph.commands.reference.REFERENCE`."""
+
+    group_class = type  # sub-groups (analyze, score) are BeautyGroups too
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        from beautygraph.commands.reference import REFERENCE
+
+        parent = getattr(self, "_path", "")
+        path = f"{parent} {name or cmd.name}".strip()
+        if isinstance(cmd, BeautyGroup):
+            cmd._path = path
+        else:
+            if not any(p.name == "quiet" for p in cmd.params):
+                cmd.params.append(_quiet_option())
+            ref = REFERENCE.get(path)
+            if ref is not None:
+                cmd.short_help = ref.summary
+                if ref.needs and "Needs:" not in (cmd.help or ""):
+                    cmd.help = f"{cmd.help or ''}\n\nNeeds: {ref.needs}."
+        super().add_command(cmd, name)
+
+
+@click.group(cls=BeautyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     default=lambda: os.environ.get("BEAUTYGRAPH_DB", DEFAULT_DB),
@@ -78,12 +116,12 @@ def main(ctx: click.Context, db: str, database: str | None, quiet: bool) -> None
     ctx.call_on_close(app.close)
 
 
-@main.group()
+@main.group(short_help="Whole-graph analyses of the papers.")
 def analyze() -> None:
     """Whole-graph analyses of the papers (results go to --out and back into the graph)."""
 
 
-@main.group()
+@main.group(short_help="Beauty CNN (train, evaluate, beauty) and image interests.")
 def score() -> None:
     """The scoring module: beauty CNN (train / evaluate / beauty) and image interests."""
 

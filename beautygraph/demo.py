@@ -88,7 +88,7 @@ def prepare_data(
 def run_demo(
     out_dir: Path,
     n_users: int = 5000,
-    seed: int = 7,
+    seed: int = 0,
     image_sample: int | None = None,
     data_dir: Path | None = None,
     steps: Steps | None = None,

@@ -17,6 +17,7 @@ from graphdb.tables import EdgeTable, LoadCounts, NodeTable
 
 __all__ = [
     "connect",
+    "database_exists",
     "is_server_uri",
     "embedded_path",
     "remove_embedded",
@@ -99,3 +100,13 @@ def connect(
     if init and not read_only:
         store.init_schema()
     return store
+
+
+def _resolve(uri: str | os.PathLike | None) -> str:
+    return str(uri if uri is not None else os.environ.get("BEAUTYGRAPH_DB", DEFAULT_DB))
+
+
+def database_exists(uri: str | os.PathLike | None = None) -> bool:
+    """Whether an embedded database exists at ``uri`` (a server URI always counts)."""
+    uri = _resolve(uri)
+    return is_server_uri(uri) or Path(uri).exists()

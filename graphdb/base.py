@@ -29,6 +29,9 @@ class Store(abc.ABC):
 
     #: ``"ladybug"`` or ``"neo4j"``: chooses per-dialect ``.cypher`` variants.
     dialect: str = ""
+    #: whether :meth:`transaction` makes a whole load atomic (an interrupted load then
+    #: leaves nothing behind)
+    atomic_load: bool = False
 
     # -- lifecycle -------------------------------------------------------------------
     @abc.abstractmethod
@@ -67,6 +70,25 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def query_df(self, text: str, params: Mapping | None = None) -> pd.DataFrame:
         """Like :meth:`query` but returns a DataFrame (fast path for large results)."""
+
+    def query_read(self, text: str, params: Mapping | None = None) -> list[dict]:
+        """Run user-written Cypher only if it cannot write (``beautygraph query``).
+
+        Default (embedded store, which cannot be asked): refuse any statement holding a
+        write clause (:func:`cypher.write_clause`, conservative).  The Neo4j backend runs
+        the statement in a read transaction and lets the server decide.  Raises
+        :class:`graphdb.errors.WriteRefused`.
+        """
+        import cypher
+        from graphdb.errors import WriteRefused
+
+        clause = cypher.write_clause(text)
+        if clause is not None:
+            raise WriteRefused(
+                f"refused: the statement holds {clause}, which may write; "
+                "pass --write to run it anyway"
+            )
+        return self.query(text, params)
 
     def run(self, name: str, **params) -> list[dict]:
         """Run the named statement ``cypher/<name>.cypher`` (dialect variant if present)."""

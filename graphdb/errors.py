@@ -19,10 +19,31 @@ class ValidationFailed(GraphDBError):
     ``problems`` is the full list of ``file:line: column: problem (value)`` strings.
     """
 
-    def __init__(self, problems: list[str], shown: int = 20) -> None:
+    def __init__(self, problems: list[str], shown: int = 20, hints: list[str] = ()) -> None:
         self.problems = problems
+        self.hints = list(hints)
         head = "\n".join(problems[:shown])
         more = f"\n… and {len(problems) - shown} more" if len(problems) > shown else ""
+        tips = "".join(f"\nhint: {h}" for h in self.hints)
         super().__init__(
-            f"{len(problems)} problem(s) in the input; the database was not changed:\n{head}{more}"
+            f"{len(problems)} problem(s) in the input; the database was not changed:"
+            f"\n{head}{more}{tips}"
         )
+
+    def to_dict(self) -> dict:
+        """The ``--json`` error object."""
+        return {"error": "validation failed", "problems": self.problems, "hints": self.hints}
+
+
+class LoadInterrupted(GraphDBError):
+    """Ctrl-C during a load; the message says what (if anything) was written."""
+
+    exit_code = 130
+
+
+class InputWarning(UserWarning):
+    """Something in the input folder was ignored (e.g. an extra file with --allow-extra)."""
+
+
+class WriteRefused(GraphDBError):
+    """A statement run read-only would write (``beautygraph query`` without ``--write``)."""

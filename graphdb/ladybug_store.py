@@ -46,6 +46,7 @@ class LadybugStore(Store):
     """A :class:`graphdb.base.Store` on an embedded LadybugDB database directory/file."""
 
     dialect = "ladybug"
+    atomic_load = True
 
     def __init__(self, path: str | Path, read_only: bool = False) -> None:
         import ladybug
@@ -127,7 +128,12 @@ class LadybugStore(Store):
         try:
             yield
         except BaseException:
-            self._execute("ROLLBACK")
+            try:
+                self._execute("ROLLBACK")
+            except GraphDBError as exc:
+                # an interrupted statement may have ended the transaction already
+                if "no active transaction" not in str(exc).lower():
+                    raise
             raise
         else:
             self._execute("COMMIT")

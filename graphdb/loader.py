@@ -15,18 +15,19 @@ equals the topic's name or one of its aliases after :func:`normalise_tag`.
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from beautygraph.steps import Steps, as_steps
-from beautygraph.vocabulary import BABELNET_DOMAINS
+from beautygraph.steps import Step, Steps, as_steps
 from graphdb import schema
 from graphdb import validate as v
-from graphdb.base import Store
-from graphdb.errors import GraphDBError
-from graphdb.tables import LoadCounts
+from graphdb.base import LoadCounts, Store
+from graphdb.errors import GraphDBError, InputWarning, LoadInterrupted
+from graphdb.inputs import NODE_TARGETS, SPECS, SPECS_IN_ORDER, TableSpec
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -41,213 +42,247 @@ def split_list(text: str) -> list[str]:
     return [t.strip() for t in str(text).split(";") if t.strip()]
 
 
-#: (input table, id column) pairs that mention ids of each label
-_MENTIONS: dict[str, tuple[tuple[str, str], ...]] = {
-    "User": (
-        ("users", "user_id"),
-        ("follows", "src"),
-        ("follows", "dst"),
-        ("photos", "owner"),
-        ("favorites", "user_id"),
-        ("interests", "user_id"),
-        ("groups", "user_id"),
-    ),
-    "Photo": (("photos", "photo_id"), ("favorites", "photo_id")),
-    "Topic": (("topics", "topic_id"), ("interests", "topic_id")),
-    "Community": (("groups", "group_id"),),
-}
+Dedupe = Literal["first", "last"]
 
 
-def _mentioned(raw: dict[str, pd.DataFrame], label: str) -> set[str]:
-    """Every id of ``label`` that the input tables mention (as node or as endpoint)."""
-    out: set[str] = set()
-    for table, col in _MENTIONS[label]:
-        if table in raw and col in raw[table]:
-            out.update(raw[table][col].astype(str).tolist())
+def _mentions(raw: dict[str, pd.DataFrame]) -> dict[str, set[str]]:
+    """Every id the input files mention, per node label (as a node or as an endpoint),
+    read off the specs: id columns name their file's label, ref columns their ``ref``,
+    key columns the label they derive (``groups.group_id`` → Community)."""
+    out: dict[str, set[str]] = {label: set() for label in NODE_TARGETS}
+    for spec in SPECS_IN_ORDER:
+        if spec.name not in raw:
+            continue
+        df = raw[spec.name]
+        for col in spec.columns:
+            label = None
+            if col.kind == "id":
+                label = spec.target
+            elif col.kind == "ref":
+                label = col.ref
+            elif col.kind == "key":
+                label = next((d.target for d in spec.derived if d.unique), None)
+            if label is not None and col.name in df.columns:
+                out[label].update(df[col.name].astype(str).tolist())
     return out
 
 
-def read_folder(folder: str | Path, store: Store | None = None) -> dict[str, pd.DataFrame]:
+def existing_ids(store: Store | None, raw: dict[str, pd.DataFrame]) -> dict[str, set[str]]:
+    """The ids the folder mentions that are already stored, per label (asked once per
+    load, for the mentioned ids only, so the store never exports a whole label)."""
+    if store is None:
+        return {label: set() for label in NODE_TARGETS}
+    return {label: store.stored_ids(label, ids) for label, ids in _mentions(raw).items()}
+
+
+def read_folder(
+    folder: str | Path,
+    store: Store | None = None,
+    *,
+    dedupe: Dedupe | None = None,
+    allow_extra: bool = False,
+    steps: Steps | None = None,
+) -> dict[str, pd.DataFrame]:
     """Read and validate ``folder``; return typed frames ready for insertion.
 
     Keys: node labels (``User``, ``Photo``, ``Topic``, ``Community``) with an ``id`` column
-    plus properties, and relationship types with ``src``/``dst`` plus properties.
+    plus properties, and relationship types with ``src``/``dst`` plus properties.  Each
+    input file is handled by its :data:`graphdb.inputs.SPECS` entry.  References resolve
+    against the folder and the ids already in ``store``.  ``dedupe``
+    keeps the first or last row of each repeated key instead of reporting it; with
+    ``allow_extra`` unknown ``.csv``/``.parquet`` files only warn (:class:`InputWarning`).
+    ``steps`` gets a ``validate`` stage that advances twice per file (read, checked).
     Raises :class:`graphdb.errors.ValidationFailed` listing every problem.
     """
-    return _read_folder(folder, store)[0]
+    return _read_folder(folder, store, dedupe=dedupe, allow_extra=allow_extra, steps=steps)[0]
 
 
 def _read_folder(
-    folder: str | Path, store: Store | None
+    folder: str | Path,
+    store: Store | None,
+    *,
+    dedupe: Dedupe | None = None,
+    allow_extra: bool = False,
+    steps: Steps | None = None,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, set[str]]]:
-    """:func:`read_folder` plus, per label, the mentioned ids already in ``store`` (asked
-    once, for the ids the folder mentions only, so the store never exports a table)."""
+    """:func:`read_folder` plus, per label, the mentioned ids already in ``store``."""
     folder = Path(folder)
     if not folder.is_dir():
         raise GraphDBError(f"input folder {str(folder)!r} does not exist or is not a folder")
     problems = v.Problems()
-    files = v.find_table_files(folder, problems)
-    raw: dict[str, pd.DataFrame] = {}
-    for name, path in files.items():
-        df = v.read_table(path, problems)
-        if df is not None and v.check_columns(path.name, df, v.SPECS[name], problems):
-            raw[name] = df
-    problems.raise_if_any()
-
-    def fname(name: str) -> str:
-        return files[name].name
-
-    in_store: dict[str, set[str]] = {label: set() for label in _MENTIONS}
-    if store is not None:
-        for label in _MENTIONS:
-            in_store[label] = store.stored_ids(label, _mentioned(raw, label))
-    existing = {label: pd.Index(sorted(in_store[label])) for label in ("User", "Photo", "Topic")}
-
-    out: dict[str, pd.DataFrame] = {}
-    # users
-    users = raw["users"]
-    v.check_ids(fname("users"), users, "user_id", problems)
-    out["User"] = pd.DataFrame(
-        {
-            "id": users["user_id"].astype(str),
-            "joined_at": v.parse_times(fname("users"), users, "joined_at", problems),
-            "bio": users["bio"].astype(str) if "bio" in users else "",
-        }
-    )
-    known_users = existing["User"].union(pd.Index(out["User"]["id"]))
-
-    # topics
-    if "topics" in raw:
-        t = raw["topics"]
-        f = fname("topics")
-        v.check_ids(f, t, "topic_id", problems)
-        v.check_choice(f, t, "domain", BABELNET_DOMAINS, problems)
-        problems.add_rows(
-            f, t, (t["name"].astype(str).str.strip() == "").to_numpy(), "name", "empty topic name"
+    files, ignored = v.find_table_files(folder, problems, allow_extra=allow_extra)
+    for name in ignored:
+        warnings.warn(
+            f"{name}: not an input file name; ignored (--allow-extra)", InputWarning, stacklevel=3
         )
-        out["Topic"] = pd.DataFrame(
-            {
-                "id": t["topic_id"].astype(str),
-                "name": t["name"].astype(str),
-                "aliases": t["aliases"].astype(str) if "aliases" in t else "",
-                "domain": t["domain"].astype(str).replace("", None) if "domain" in t else None,
-            }
-        )
-    known_topics = existing["Topic"].union(
-        pd.Index(out["Topic"]["id"]) if "Topic" in out else pd.Index([])
-    )
-
-    # photos
-    if "photos" in raw:
-        p = raw["photos"]
-        f = fname("photos")
-        v.check_ids(f, p, "photo_id", problems)
-        v.check_refs(f, p, "owner", known_users, "user (owner)", problems)
-        out["Photo"] = pd.DataFrame(
-            {
-                "id": p["photo_id"].astype(str),
-                "uploaded_at": v.parse_times(f, p, "uploaded_at", problems),
-                "path": p["path"].astype(str).replace("", None) if "path" in p else None,
-                "tags": p["tags"].astype(str) if "tags" in p else "",
-                "beauty": v.parse_unit_float(f, p, "beauty", problems),
-            }
-        )
-        # where each beauty came from (Photo.beauty_source): a photos.csv column is "input"
-        out["Photo"]["beauty_source"] = (
-            out["Photo"]["beauty"].notna().map({True: "input", False: None})
-        )
-        out["POSTED"] = pd.DataFrame({"src": p["owner"].astype(str), "dst": out["Photo"]["id"]})
-    known_photos = existing["Photo"].union(
-        pd.Index(out["Photo"]["id"]) if "Photo" in out else pd.Index([])
-    )
-
-    # follows
-    if "follows" in raw:
-        fo = raw["follows"]
-        f = fname("follows")
-        users_set = v.value_set(known_users)
-        src = v.check_refs(f, fo, "src", users_set, "user", problems)
-        dst = v.check_refs(f, fo, "dst", users_set, "user", problems)
-        problems.add_rows(f, fo, (src == dst) & (src >= 0), "dst", "self-follow")
-        v.check_duplicate_codes(f, fo, ["src", "dst"], [src, dst], len(known_users), problems)
-        out["FOLLOWS"] = pd.DataFrame(
-            {
-                "src": fo["src"].astype(str),
-                "dst": fo["dst"].astype(str),
-                "created_at": v.parse_times(f, fo, "created_at", problems),
-            }
-        )
-
-    # favorites
-    if "favorites" in raw:
-        fa = raw["favorites"]
-        f = fname("favorites")
-        who = v.check_refs(f, fa, "user_id", known_users, "user", problems)
-        what = v.check_refs(f, fa, "photo_id", known_photos, "photo", problems)
-        v.check_duplicate_codes(
-            f, fa, ["user_id", "photo_id"], [who, what], len(known_photos), problems
-        )
-        out["FAVORITED"] = pd.DataFrame(
-            {
-                "src": fa["user_id"].astype(str),
-                "dst": fa["photo_id"].astype(str),
-                "created_at": v.parse_times(f, fa, "created_at", problems),
-            }
-        )
-
-    # interests
-    if "interests" in raw:
-        it = raw["interests"]
-        f = fname("interests")
-        v.check_refs(f, it, "user_id", known_users, "user", problems)
-        v.check_refs(f, it, "topic_id", known_topics, "topic", problems)
-        v.check_choice(f, it, "source", v.INTEREST_SOURCES, problems)
-        source = it["source"].astype(str).replace("", "declared") if "source" in it else "declared"
-        frame = pd.DataFrame(
-            {
-                "src": it["user_id"].astype(str),
-                "dst": it["topic_id"].astype(str),
-                "source": source,
-                "score": v.parse_float(f, it, "score", problems),
-            }
-        )
-        v.check_duplicate_pairs(
-            f, frame.rename(columns={"src": "user_id"}), ["user_id", "dst", "source"], problems
-        )
-        out["INTERESTED_IN"] = frame
-
-    # groups
-    if "groups" in raw:
-        g = raw["groups"]
-        f = fname("groups")
-        v.check_refs(f, g, "user_id", known_users, "user", problems)
-        problems.add_rows(
-            f, g, (g["group_id"].astype(str).str.strip() == "").to_numpy(), "group_id", "empty id"
-        )
-        v.check_duplicate_pairs(f, g, ["user_id", "group_id"], problems)
-        out["MEMBER_OF"] = pd.DataFrame(
-            {
-                "src": g["user_id"].astype(str),
-                "dst": g["group_id"].astype(str),
-                "joined_at": v.parse_times(f, g, "joined_at", problems),
-            }
-        )
-        out["Community"] = pd.DataFrame({"id": pd.unique(g["group_id"].astype(str))})
-
+    with as_steps(steps)("validate", total=2 * len(files)) as stage:
+        out, stored = _read_and_check(files, store, dedupe, problems, stage)
     problems.raise_if_any()
 
     if "Photo" in out:
         topics = out.get("Topic")
-        if store is not None and len(existing["Topic"]):
-            stored = store.export_nodes("Topic", ["name", "aliases"])
+        if store is not None and stored.get("Topic"):
+            t = store.export_nodes("Topic", ["name", "aliases"])
             stored_df = pd.DataFrame(
-                {"id": stored.ids, "name": stored.props["name"], "aliases": stored.props["aliases"]}
+                {"id": t.ids, "name": t.props["name"], "aliases": t.props["aliases"]}
             )
             topics = stored_df if topics is None else pd.concat([stored_df, topics])
         if topics is not None:
             out["TAGGED"] = derive_tagged(out["Photo"], topics)
-            in_store["Topic"] |= store.stored_ids("Topic", out["TAGGED"]["dst"]) if store else set()
-    return out, in_store
+            if store is not None:
+                stored["Topic"] |= store.stored_ids("Topic", out["TAGGED"]["dst"])
+    return out, stored
+
+
+def _read_and_check(
+    files: dict[str, Path],
+    store: Store | None,
+    dedupe: Dedupe | None,
+    problems: v.Problems,
+    stage: Step,
+) -> tuple[dict[str, pd.DataFrame], dict[str, set[str]]]:
+    """Read every file, then check each against its spec (advancing ``stage`` per file
+    and phase); references resolve in load order against the folder and ``existing``."""
+    raw: dict[str, pd.DataFrame] = {}
+    for name, path in files.items():
+        df = v.read_table(path, problems)
+        if df is not None and v.check_columns(path.name, df, SPECS[name], problems):
+            raw[name] = df
+        stage.advance()
+    problems.raise_if_any()
+    stored = existing_ids(store, raw)
+    known = {label: pd.Index(sorted(stored[label]), dtype=object) for label in NODE_TARGETS}
+    out: dict[str, pd.DataFrame] = {}
+    for spec in SPECS_IN_ORDER:
+        if spec.name not in raw:
+            continue
+        built = _read_table(spec, files[spec.name].name, raw[spec.name], known, dedupe, problems)
+        for target, frame in built.items():
+            out[target] = frame
+            if target in known:
+                known[target] = known[target].union(pd.Index(frame["id"]))
+        stage.advance()
+    stage.advance(2 * len(files) - stage.done)  # files that failed to read
+    return out
+
+
+def _read_table(
+    spec: TableSpec,
+    file: str,
+    df: pd.DataFrame,
+    known: dict[str, pd.Index],
+    dedupe: Dedupe | None,
+    problems: v.Problems,
+) -> dict[str, pd.DataFrame]:
+    """Check one file column by column (its spec), return its target frame(s)."""
+    present = [c for c in spec.columns if c.name in df.columns]
+    codes: dict[str, np.ndarray] = {}
+    value_sets: dict[str, object] = {}
+    columns: dict[str, pd.Series] = {}
+    for col in present:
+        if col.kind == "id":
+            v.check_ids(file, df, col.name, problems, duplicates=dedupe is None)
+        elif col.kind == "ref":
+            assert col.ref is not None
+            if col.ref not in value_sets:
+                value_sets[col.ref] = v.value_set(known[col.ref])
+            codes[col.name] = v.check_refs(
+                file, df, col.name, value_sets[col.ref], col.what, problems
+            )
+    if spec.no_self_loop:
+        a, b = (c.name for c in spec.columns if c.kind == "ref")
+        problems.add_rows(file, df, (codes[a] == codes[b]) & (codes[a] >= 0), b, "self-follow")
+    for col in present:
+        if col.kind == "choice":
+            v.check_choice(file, df, col.name, col.choices, problems)
+        elif col.kind == "domain":
+            columns[col.out] = v.check_domains(file, df, col.name, problems)
+        if col.if_empty is not None:
+            empty = (df[col.name].astype(str).str.strip() == "").to_numpy()
+            problems.add_rows(file, df, empty, col.name, col.if_empty)
+    for col in spec.columns:
+        if col.out in columns:
+            continue
+        if col.kind in ("id", "ref", "key"):
+            columns[col.out] = df[col.name].astype(str)
+        elif col.kind in ("text", "choice"):
+            columns[col.out] = _text(df, col.name, col.default)
+        elif col.kind == "domain":
+            columns[col.out] = pd.Series(col.default, index=df.index, dtype=object)
+        elif col.kind == "time":
+            columns[col.out] = v.parse_times(file, df, col.name, problems)
+        elif col.kind == "unit":
+            columns[col.out] = v.parse_unit_float(file, df, col.name, problems)
+        elif col.kind == "float":
+            columns[col.out] = v.parse_float(file, df, col.name, problems)
+        if col.provenance is not None:
+            prop, value = col.provenance
+            columns[prop] = columns[col.out].notna().map({True: value, False: None})
+    frame = pd.DataFrame(columns)
+    keep = _duplicates(spec, file, df, frame, codes, known, dedupe, problems)
+    outputs = {spec.target: frame[[c for c in frame if c in _target_columns(spec.target)]]}
+    for d in spec.derived:
+        derived = pd.DataFrame({out: columns[spec.column(src).out] for out, src in d.columns})
+        outputs[d.target] = derived
+    if keep is not None:
+        outputs = {k: f[keep].reset_index(drop=True) for k, f in outputs.items()}
+    for d in spec.derived:
+        if d.unique:
+            outputs[d.target] = outputs[d.target].drop_duplicates().reset_index(drop=True)
+    return outputs
+
+
+def _target_columns(target: str) -> set[str]:
+    """Columns a frame for ``target`` carries: its schema properties (and src/dst)."""
+    if target in schema.NODE_PROPS:
+        return set(schema.NODE_PROPS[target])
+    return {"src", "dst", *schema.REL_PROPS[target]}
+
+
+def _text(df: pd.DataFrame, column: str, default: str | None) -> pd.Series:
+    """A text column with empty (or absent) cells set to ``default``."""
+    if column not in df.columns:
+        return pd.Series(default, index=df.index, dtype=object)
+    s = df[column].astype(str)
+    return s if default == "" else s.replace("", default)
+
+
+def _duplicates(
+    spec: TableSpec,
+    file: str,
+    df: pd.DataFrame,
+    frame: pd.DataFrame,
+    codes: dict[str, np.ndarray],
+    known: dict[str, pd.Index],
+    dedupe: Dedupe | None,
+    problems: v.Problems,
+) -> np.ndarray | None:
+    """Report repeated keys, or with ``dedupe`` return the mask of rows to keep."""
+    cols = [spec.column(c) for c in spec.key]
+    if spec.is_node:
+        if dedupe is None:
+            return None  # reported by check_ids
+        return ~frame["id"].duplicated(keep=dedupe).to_numpy()
+    if len(cols) == 2 and all(c.name in codes for c in cols):
+        a, b = (codes[c.name] for c in cols)
+        assert cols[1].ref is not None
+        n = np.int64(max(len(known[cols[1].ref]), 1))
+        key = pd.Series(a * n + b)  # int64 hash table: fast on millions of rows
+        valid = (a >= 0) & (b >= 0)
+    else:
+        key = frame[[c.out for c in cols]]
+        valid = np.ones(len(frame), dtype=bool)
+    if dedupe is not None:
+        return ~key.duplicated(keep=dedupe).to_numpy()
+    dup = key.duplicated(keep="first").to_numpy() & valid
+    if dup.any():
+        values = (df[cols[0].name].astype(str) + " -> " + df[cols[1].name].astype(str)).tolist()
+        problems.add_rows(file, df, dup, cols[0].name, "duplicate row", values)
+        problems.hint(
+            f"{file} repeats a key ({', '.join(spec.key)}); pass --dedupe first or "
+            "--dedupe last to keep one row per key"
+        )
+    return None
 
 
 def derive_tagged(photos: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
@@ -280,7 +315,7 @@ def new_rows(
 ) -> dict[str, pd.DataFrame]:
     """Drop rows already in the store (nodes by id, relationships by key).
 
-    ``stored`` (label -> ids already stored, from :func:`_read_folder`) saves asking
+    ``stored`` (label -> ids already stored, from :func:`existing_ids`) saves asking
     again.  A relationship with an endpoint that is new cannot exist yet, so only rows
     between two stored nodes are checked (on the server, for Neo4j).
     """
@@ -316,29 +351,48 @@ def new_rows(
     return out
 
 
-def load_folder(store: Store, folder: str | Path, steps: Steps | None = None) -> LoadCounts:
+def load_folder(
+    store: Store,
+    folder: str | Path,
+    steps: Steps | None = None,
+    *,
+    dedupe: Dedupe | None = None,
+    allow_extra: bool = False,
+) -> LoadCounts:
     """Validate ``folder`` completely, then insert its new nodes and relationships.
 
-    ``steps`` (:mod:`beautygraph.steps`) gets a ``validate`` stage and an ``insert`` stage
-    that advances once per label / relationship type.
-
-    Returns the number of rows added per label/type.  Raises
-    :class:`graphdb.errors.ValidationFailed` (nothing written) on any input problem.
+    ``steps`` (:mod:`beautygraph.steps`) gets a ``validate`` stage (two units per file:
+    read, checked) and an ``insert`` stage that advances once per label / relationship
+    type.  Returns the number of rows added per label/type.  Raises
+    :class:`graphdb.errors.ValidationFailed` (nothing written) on any input problem and
+    :class:`graphdb.errors.LoadInterrupted` on Ctrl-C, saying what was written.
     """
     steps = as_steps(steps)
-    with steps("validate"):
-        frames, stored = _read_folder(folder, store)
-        todo = new_rows(store, frames, stored)
-    order = [k for k in (*_NODE_ORDER, *_REL_ORDER) if k in todo]
-    added_nodes: dict[str, int] = {}
-    added_rels: dict[str, int] = {}
-    with steps("insert", total=len(order)) as step, store.transaction():
-        for key in order:
-            if key in schema.NODE_PROPS:
-                added_nodes[key] = store.insert_nodes(key, todo[key])
-            else:
-                added_rels[key] = store.insert_rels(key, todo[key])
-            step.advance()
+    writing = False
+    try:
+        frames, stored = _read_folder(
+            folder, store, dedupe=dedupe, allow_extra=allow_extra, steps=steps
+        )
+        order = [k for k in (*_NODE_ORDER, *_REL_ORDER) if k in frames]
+        added_nodes: dict[str, int] = {}
+        added_rels: dict[str, int] = {}
+        with steps("insert", total=len(order)) as step:
+            todo = new_rows(store, frames, stored)
+            with store.transaction():
+                writing = True
+                for key in order:
+                    if key in schema.NODE_PROPS:
+                        added_nodes[key] = store.insert_nodes(key, todo[key])
+                    else:
+                        added_rels[key] = store.insert_rels(key, todo[key])
+                    step.advance()
+    except KeyboardInterrupt:
+        if writing and not store.atomic_load:
+            raise LoadInterrupted(
+                "interrupted while writing: the batches committed so far stay; run the same "
+                "load again to complete it (rows already stored are skipped)"
+            ) from None
+        raise LoadInterrupted("interrupted: nothing was written") from None
     return LoadCounts(nodes=added_nodes, relationships=added_rels)
 
 
@@ -349,6 +403,7 @@ def count_rows(frames: dict[str, pd.DataFrame]) -> dict[str, int]:
 __all__ = [
     "load_folder",
     "read_folder",
+    "existing_ids",
     "new_rows",
     "derive_tagged",
     "normalise_tag",

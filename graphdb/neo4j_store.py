@@ -214,6 +214,23 @@ class Neo4jStore(Store):
         except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
             raise GraphDBError(f"lost the connection to Neo4j at {self.uri}") from exc
 
+    def query_read(self, text: str, params: Mapping | None = None) -> list[dict]:
+        """In a read transaction: the server refuses any write (exact, unlike a scan)."""
+        from graphdb.errors import WriteRefused
+
+        p = dict(params or {})
+        try:
+            return self._read(lambda tx: [r.data() for r in tx.run(text, p)])
+        except GraphDBError as exc:
+            cause = exc.__cause__
+            code = str(getattr(cause, "code", "") or "")
+            if "AccessMode" in code or "read access mode" in str(cause).lower():
+                raise WriteRefused(
+                    "refused: the statement writes (Neo4j refused it in a read "
+                    "transaction); pass --write to run it"
+                ) from None
+            raise
+
     def query(self, text: str, params: Mapping | None = None) -> list[dict]:
         p = dict(params or {})
 

@@ -7,6 +7,7 @@ adds little to a bulk load.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,41 +16,10 @@ import numpy as np
 import pandas as pd
 
 from graphdb.errors import ValidationFailed
+from graphdb.inputs import MANDATORY, SPECS, SUFFIXES, TableSpec
 
 #: problems listed in full before "… and N more"
 MAX_SHOWN = 20
-
-INTEREST_SOURCES = ("declared", "bio", "tags", "images", "propagated")
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """Columns of one input table: required ones must exist, optional ones may."""
-
-    name: str
-    required: tuple[str, ...]
-    optional: tuple[str, ...] = ()
-    id_column: str | None = None
-
-
-SPECS: dict[str, TableSpec] = {
-    s.name: s
-    for s in (
-        TableSpec("users", ("user_id",), ("joined_at", "bio"), id_column="user_id"),
-        TableSpec("topics", ("topic_id", "name"), ("aliases", "domain"), id_column="topic_id"),
-        TableSpec(
-            "photos",
-            ("photo_id", "owner"),
-            ("uploaded_at", "path", "tags", "beauty"),
-            id_column="photo_id",
-        ),
-        TableSpec("follows", ("src", "dst"), ("created_at",)),
-        TableSpec("favorites", ("user_id", "photo_id"), ("created_at",)),
-        TableSpec("interests", ("user_id", "topic_id"), ("source", "score")),
-        TableSpec("groups", ("user_id", "group_id"), ("joined_at",)),
-    )
-}
-MANDATORY = ("users",)
 
 
 @dataclass
@@ -57,10 +27,19 @@ class Problems:
     """Collects ``file:line: column: problem (value)`` messages."""
 
     items: list[str] = field(default_factory=list)
+    #: one line each, printed once after the list (how to fix a whole class of problems)
+    hints: list[str] = field(default_factory=list)
 
-    def add(self, file: str, line: int | str, column: str, problem: str, value=None) -> None:
+    def add(
+        self, file: str, line: int | str, column: str, problem: str, value=None, suffix: str = ""
+    ) -> None:
         val = "" if value is None else f" ({_show(value)})"
-        self.items.append(f"{file}:{line}: {column}: {problem}{val}")
+        self.items.append(f"{file}:{line}: {column}: {problem}{val}{suffix}")
+
+    def hint(self, text: str) -> None:
+        """Add a fix-it line shown once after the problems (duplicates ignored)."""
+        if text not in self.hints:
+            self.hints.append(text)
 
     def add_rows(
         self,
@@ -70,6 +49,7 @@ class Problems:
         column: str,
         problem: str,
         values: Iterable | None = None,
+        suffixes: Iterable[str] | None = None,
     ) -> None:
         """One message per row where ``mask`` is true (line = row index + 2)."""
         idx = np.flatnonzero(np.asarray(mask))
@@ -79,14 +59,16 @@ class Problems:
             frame[column].to_numpy() if values is None else np.asarray(list(values), dtype=object)
         )
         # keep memory bounded: only materialise what can be shown plus a count
+        ends = None if suffixes is None else np.asarray(list(suffixes), dtype=object)
         for i in idx[: MAX_SHOWN * 5]:
-            self.add(file, int(i) + 2, column, problem, vals[i] if values is None else vals[i])
+            end = "" if ends is None else str(ends[i])
+            self.add(file, int(i) + 2, column, problem, vals[i], suffix=end)
         for _ in idx[MAX_SHOWN * 5 :]:
             self.items.append(f"{file}: {column}: {problem}")
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise ValidationFailed(self.items, shown=MAX_SHOWN)
+            raise ValidationFailed(self.items, shown=MAX_SHOWN, hints=self.hints)
 
 
 def _show(value) -> str:
@@ -97,8 +79,15 @@ def _show(value) -> str:
 # -- reading -----------------------------------------------------------------------------
 
 
-def find_table_files(folder: Path, problems: Problems) -> dict[str, Path]:
-    """The CSV or Parquet file of each known table present in ``folder``."""
+def find_table_files(
+    folder: Path, problems: Problems, allow_extra: bool = False
+) -> tuple[dict[str, Path], list[str]]:
+    """The CSV or Parquet file of each known table in ``folder``, and the ignored ones.
+
+    A ``.csv`` / ``.parquet`` file whose name is not one of the tables is a problem (a
+    misnamed ``follow.csv`` would otherwise be skipped silently), or, with
+    ``allow_extra``, returned in the second list so the caller can warn about it.
+    """
     found: dict[str, Path] = {}
     for name in SPECS:
         csv, parquet = folder / f"{name}.csv", folder / f"{name}.parquet"
@@ -110,10 +99,25 @@ def find_table_files(folder: Path, problems: Problems) -> dict[str, Path]:
             found[name] = csv
         elif parquet.exists():
             found[name] = parquet
+    extra = sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in SUFFIXES and p.stem not in SPECS
+    )
+    if extra and not allow_extra:
+        for name in extra:
+            close = difflib.get_close_matches(Path(name).stem, list(SPECS), n=1, cutoff=0.6)
+            guess = f"; did you mean {close[0]}{Path(name).suffix}?" if close else ""
+            problems.add(name, 0, "-", f"not an input file name{guess}")
+        problems.hint(
+            "input files are named "
+            + ", ".join(f"{n}.csv" for n in SPECS)
+            + " (or .parquet); rename the file, or pass --allow-extra to ignore it"
+        )
     for name in MANDATORY:
         if name not in found and not any(p.startswith(f"{name}.csv") for p in problems.items):
             problems.add(f"{name}.csv", 0, "-", "missing: this file is mandatory")
-    return found
+    return found, (extra if allow_extra else [])
 
 
 def read_table(path: Path, problems: Problems) -> pd.DataFrame | None:
@@ -142,6 +146,22 @@ def read_table(path: Path, problems: Problems) -> pd.DataFrame | None:
     except UnicodeDecodeError:
         _report_bad_utf8(path.name, raw, problems)
         return None
+    except pd.errors.ParserError as exc:
+        problems.add(path.name, 1, "-", f"malformed CSV header: {str(exc).strip()}")
+        return None
+    sep = _other_separator(str(header[0])) if len(header) == 1 else None
+    if sep is not None:
+        problems.add(
+            path.name,
+            1,
+            "-",
+            f"the header is one column {str(header[0])!r}: the file looks {sep!r}-separated",
+        )
+        problems.hint(
+            "input CSV files are comma-separated; convert with "
+            f"pandas.read_csv(path, sep={sep!r}).to_csv(path, index=False)"
+        )
+        return None
     try:
         table = pacsv.read_csv(
             io.BytesIO(raw),
@@ -158,10 +178,44 @@ def read_table(path: Path, problems: Problems) -> pd.DataFrame | None:
         if "UTF8" in str(exc) or "UTF-8" in str(exc):  # Arrow validates while converting
             _report_bad_utf8(path.name, raw, problems)
         else:
-            problems.add(path.name, "?", "-", f"malformed CSV: {str(exc).splitlines()[0]}")
+            _report_malformed(path.name, raw, len(header), str(exc), problems)
         return None
     # pandas >= 3 keeps arrow-backed strings: no per-value Python objects
     return table.to_pandas()
+
+
+_SEPARATORS = (";", "\t", "|")
+
+
+def _other_separator(text: str) -> str | None:
+    """The separator a one-column header line seems to use instead of a comma."""
+    counts = {sep: text.count(sep) for sep in _SEPARATORS}
+    best = max(counts, key=lambda k: counts[k])
+    return best if counts[best] else None
+
+
+def _report_malformed(name: str, raw: bytes, n_columns: int, error: str, problems: Problems):
+    """Find the first record whose field count differs from the header (Python's csv
+    module, only on this error path) and report its line and the separators it holds."""
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(raw.decode("utf-8", errors="replace"), newline=""))
+    next(reader, None)
+    for row in reader:
+        if row and len(row) != n_columns:
+            line = reader.line_num
+            seps = [s for s in _SEPARATORS if any(s in cell for cell in row)]
+            seen = f"; the line also holds {seps[0]!r}" if seps else ""
+            problems.add(
+                name,
+                line,
+                "-",
+                f"malformed CSV: expected {n_columns} comma-separated field(s), "
+                f"got {len(row)}{seen}",
+            )
+            return
+    problems.add(name, "?", "-", f"malformed CSV: {error.splitlines()[0]}")
 
 
 def _report_bad_utf8(name: str, raw: bytes, problems: Problems) -> None:
@@ -185,10 +239,15 @@ def check_columns(file: str, df: pd.DataFrame, spec: TableSpec, problems: Proble
     return not missing
 
 
-def check_ids(file: str, df: pd.DataFrame, column: str, problems: Problems) -> None:
-    """Ids must be non-empty; within a file each id appears once."""
+def check_ids(
+    file: str, df: pd.DataFrame, column: str, problems: Problems, duplicates: bool = True
+) -> None:
+    """Ids must be non-empty; within a file each id appears once (unless not
+    ``duplicates``: then the caller de-duplicates)."""
     s = df[column].astype(str)
     problems.add_rows(file, df, (s.str.strip() == "").to_numpy(), column, "empty id")
+    if not duplicates:
+        return
     dup = s.duplicated(keep="first").to_numpy() & (s.str.strip() != "").to_numpy()
     if dup.any():
         first = s.drop_duplicates(keep="first")
@@ -215,21 +274,55 @@ def _fast_times(values: pd.Series) -> pd.Series | None:
     return None
 
 
+#: epoch values at or above this are not seconds (1e11 s is the year 5138)
+_EPOCH_SECONDS_MAX = 10**11
+_TIME_HINT = (
+    "dates are ISO 8601 (2024-05-01, 2024-05-01T12:30:00Z; UTC when no offset) or integer "
+    "epoch seconds; epoch milliseconds: divide by 1000 first, e.g. "
+    "pandas.to_datetime(ms, unit='ms', utc=True)"
+)
+
+
 def parse_times(file: str, df: pd.DataFrame, column: str, problems: Problems) -> pd.Series:
-    """ISO 8601 dates/date-times → UTC timestamps; empty cells are missing (NaT)."""
+    """ISO 8601 dates/date-times or integer epoch seconds → UTC timestamps.
+
+    Empty cells are missing (NaT).  Integers (text or a numeric Parquet column) count
+    seconds since 1970-01-01 UTC; values of 10^11 or more are refused (they are
+    milliseconds or microseconds) with a hint on how to convert them.
+    """
     if column not in df.columns:
         return pd.Series(pd.NaT, index=df.index, dtype="datetime64[us, UTC]")
     s = df[column]
     if pd.api.types.is_datetime64_any_dtype(s):
         return pd.to_datetime(s, utc=True)
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        s = s.astype("Int64").astype(str).replace("<NA>", "")
     fast = _fast_times(s) if len(s) else None
     if fast is not None:
         return fast
     text = s.astype(str).str.strip()
     empty = (text == "").to_numpy()
-    parsed = pd.to_datetime(text.where(~empty, None), format="ISO8601", utc=True, errors="coerce")
-    bad = parsed.isna().to_numpy() & ~empty
+    is_int = text.str.fullmatch(r"[+-]?\d+").fillna(False).to_numpy(dtype=bool) & ~empty
+    parsed = pd.Series(pd.NaT, index=df.index, dtype="datetime64[us, UTC]")
+    iso = ~empty & ~is_int
+    if iso.any():
+        parsed[iso] = pd.to_datetime(text[iso], format="ISO8601", utc=True, errors="coerce")
+    bad = iso & parsed.isna().to_numpy()
+    if is_int.any():
+        seconds = pd.to_numeric(text[is_int]).astype("float64")
+        too_big = (seconds.abs() >= _EPOCH_SECONDS_MAX).to_numpy()
+        ok_idx = text.index[is_int][~too_big]
+        parsed[ok_idx] = pd.to_datetime(seconds[~too_big], unit="s", utc=True)
+        big = np.zeros(len(df), dtype=bool)
+        big[np.flatnonzero(is_int)[too_big]] = True
+        problems.add_rows(
+            file, df, big, column, "integer too large for epoch seconds (milliseconds?)"
+        )
+        if big.any():
+            problems.hint(_TIME_HINT)
     problems.add_rows(file, df, bad, column, "unparsable date (expected ISO 8601)")
+    if bad.any():
+        problems.hint(_TIME_HINT)
     return parsed
 
 
@@ -339,3 +432,32 @@ def check_choice(
     if allow_empty:
         bad &= (s.str.strip() != "").to_numpy()
     problems.add_rows(file, df, bad, column, f"not one of the allowed values ({len(allowed)})")
+
+
+def check_domains(file: str, df: pd.DataFrame, column: str, problems: Problems) -> pd.Series:
+    """BabelNet domain names → canonical spelling (case and punctuation ignored).
+
+    Empty cells stay empty; a name that matches none of the 34 is a problem with the
+    nearest name as a suggestion and a hint on where the list is.
+    """
+    from beautygraph import vocabulary as voc
+
+    s = df[column].astype(str)
+    distinct = pd.unique(s)
+    canon = {v: voc.canonical_domain(v) for v in distinct}
+    out = s.map(canon)
+    empty = (s.str.strip() == "").to_numpy()
+    bad = out.isna().to_numpy() & ~empty
+    if bad.any():
+        guesses = {v: voc.suggest_domain(v) for v in distinct if canon[v] is None}
+        ends = [f"; did you mean {guesses[v]!r}?" if guesses.get(v) else "" for v in s.to_numpy()]
+        problems.add_rows(
+            file,
+            df,
+            bad,
+            column,
+            f"not one of the allowed values ({len(voc.BABELNET_DOMAINS)})",
+            suffixes=ends,
+        )
+        problems.hint(f"the 34 BabelNet domains are listed in {voc.WHERE_LISTED}")
+    return out.where(~empty, None)

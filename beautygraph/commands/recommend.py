@@ -19,25 +19,73 @@ from beautygraph.clikit import analyze, cli_steps, echo_json, main, pass_app
 _METHOD_CHOICES = ["cn", "bb", "aa", "authority"]
 
 
-def _print_user(user: str, method: str, recs) -> None:
+def _beauty_cell(r) -> str:
+    """The candidate's beauty, or why there is none."""
+    if r.beauty is not None:
+        return f"{r.beauty:.3f}"
+    return "no photos" if r.n_photos == 0 else "not scored"
+
+
+def _via(r) -> str:
+    shown = ", ".join(r.common_neighbors[:5]) + (" …" if len(r.common_neighbors) > 5 else "")
+    return f"{r.n_common}: {shown}" if r.n_common else ""
+
+
+def explain_header(user: str, method: str, recs, tolerance: float, user_beauty) -> str:
+    """The line above the table: what the ranking is, and for bb the beauty window."""
+    from beautygraph.pipelines.recommend import bb_window
+
+    if method == "bb" and user_beauty is not None:
+        lo, hi = bb_window(user_beauty, tolerance)
+        return (
+            f"{user}'s beauty {user_beauty:.3f}; window {user_beauty:.3f} ± "
+            f"{100 * tolerance:g} % = {lo:.3f}–{hi:.3f}; candidates at distance 2 in the "
+            "window, most beautiful first (path: via the followees listed)"
+        )
+    if method == "authority":
+        return (
+            f"authorities on the topics {user} is enthusiastic about (enthusiasm: "
+            "authorities on the topic that the user follows; score: the authority's wzf)"
+        )
+    what = "common neighbours" if method == "cn" else "Adamic–Adar sum over common neighbours"
+    return f"candidates at distance 2 from {user}, ranked by {what}"
+
+
+def _print_user(user: str, method: str, recs, tolerance: float, user_beauty) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    console = Console()
+    console.print(explain_header(user, method, recs, tolerance, user_beauty))
     table = Table(title=f"{method} recommendations for {user}")
-    for col in ("rank", "user", "score", "common neighbours", "beauty"):
-        table.add_column(col, justify="right" if col in ("rank", "score", "beauty") else "left")
+    if method == "authority":
+        cols = ("rank", "user", "topic", "enthusiasm", "authority score", "beauty")
+    elif method == "bb":
+        cols = ("rank", "user", "beauty", "via (common neighbours)")
+    else:
+        cols = ("rank", "user", "score", "via (common neighbours)", "beauty")
+    left = {"user", "topic", "via (common neighbours)"}
+    for col in cols:
+        table.add_column(col, justify="left" if col in left else "right")
     for r in recs:
-        shown = ", ".join(r.common_neighbors[:5]) + (" …" if len(r.common_neighbors) > 5 else "")
-        table.add_row(
-            str(r.rank),
-            r.user_id,
-            f"{r.score:.6g}",
-            f"{r.n_common}: {shown}" if r.n_common else "",
-            "" if r.beauty is None else f"{r.beauty:.3f}",
-        )
-    Console().print(table)
+        cells = {
+            "rank": str(r.rank),
+            "user": r.user_id,
+            "score": f"{r.score:.6g}",
+            "via (common neighbours)": _via(r),
+            "beauty": _beauty_cell(r),
+            "topic": str(r.extra.get("topic_id", "")),
+            "enthusiasm": str(r.extra.get("enthusiasm", "")),
+            "authority score": f"{r.score:.4g}",
+        }
+        table.add_row(*(cells[c] for c in cols))
+    console.print(table)
     if not recs:
-        click.echo("no candidates at distance 2")
+        click.echo(
+            "no authorities to recommend"
+            if method == "authority"
+            else "no candidates at distance 2"
+        )
 
 
 @main.command()
@@ -110,15 +158,18 @@ def recommend(
         raise click.UsageError("--write needs batch mode (--all or --sample N)")
     if not batch:
         assert user is not None  # checked above
-        recs = pipe.recommend_user(
-            app.store(read_only=True), user, method, k=k, tolerance=tolerance
-        )
+        store = app.store(read_only=True)
+        recs = pipe.recommend_user(store, user, method, k=k, tolerance=tolerance)
+        user_beauty = recs[0].user_beauty if recs else pipe.user_beauty(store, user)
         if json_mode:
-            echo_json(
-                {"user": user, "method": method, "recommendations": [r.to_dict() for r in recs]}
-            )
+            out = {"user": user, "method": method, "user_beauty": user_beauty}
+            if method == "bb" and user_beauty is not None:
+                out["tolerance"] = tolerance
+                out["window"] = list(pipe.bb_window(user_beauty, tolerance))
+            out["recommendations"] = [r.to_dict() for r in recs]
+            echo_json(out)
         else:
-            _print_user(user, method, recs)
+            _print_user(user, method, recs, tolerance, user_beauty)
         return
     store = app.store(read_only=not write)
     result = pipe.recommend_batch(

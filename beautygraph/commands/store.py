@@ -1,8 +1,7 @@
-"""Store commands: ``init``, ``load``, ``stats``, ``query`` and ``demo``."""
+"""Store commands: ``init``, ``load``, ``stats`` and ``demo``."""
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import click
 
 from beautygraph.clikit import cli_steps, echo_json, main, pass_app, show_progress
 from beautygraph.errors import UserError
+from beautygraph.generate.config import GeneratorConfig
 from beautygraph.steps import LineSteps
 
 
@@ -26,6 +26,18 @@ def init(app, force: bool) -> None:
 
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--dedupe",
+    type=click.Choice(["first", "last"]),
+    default=None,
+    help="Keep the first or last row of each repeated key (e.g. a follow log with "
+    "timestamps) instead of refusing the file.",
+)
+@click.option(
+    "--allow-extra",
+    is_flag=True,
+    help="Warn about unknown .csv/.parquet files in FOLDER instead of refusing it.",
+)
 @click.option("--json", "json_mode", is_flag=True, help="Print the counts as JSON.")
 @click.option(
     "--initial",
@@ -52,24 +64,48 @@ def init(app, force: bool) -> None:
 def load(
     app,
     folder: Path,
+    dedupe: str | None,
+    allow_extra: bool,
     json_mode: bool,
     initial: bool,
     neo4j_home: Path | None,
     neo4j_conf: Path | None,
     overwrite: bool,
 ) -> None:
-    """Validate FOLDER completely, then load its new rows (CSV or Parquet files)."""
+    """Validate FOLDER completely, then load its new rows (CSV or Parquet files).
+
+    Nothing is written unless every file is valid; loading a folder again adds only its
+    new rows.  A first load that fails leaves no database behind.
+    """
+    import graphdb
     from beautygraph.pipelines.load import load_into_store
 
     if initial:
         _load_initial(app, folder, json_mode, neo4j_home, neo4j_conf, overwrite)
         return
-    result = load_into_store(app.store(create=True), folder, cli_steps(json_mode, app.quiet))
+    new_db = not graphdb.database_exists(app.db)
+    if not json_mode and not app.quiet:
+        click.echo(f"loading {folder.resolve()}", err=True)
+    try:
+        result = load_into_store(
+            app.store(create=True),
+            folder,
+            cli_steps(json_mode, app.quiet),
+            dedupe=dedupe,
+            allow_extra=allow_extra,
+        )
+    except BaseException:
+        if new_db:
+            app.close()
+            graphdb.remove_embedded(app.db)
+        raise
+    for note in result["warnings"]:
+        click.echo(f"warning: {note}", err=True)
     if json_mode:
         echo_json(result)
         return
     added = result["added"]
-    click.echo(f"loaded {folder} into {app.db}")
+    click.echo(f"loaded {result['folder']} into {app.db}")
     for kind in ("nodes", "relationships"):
         for name, n in result["totals"][kind].items():
             new = added[kind].get(name, 0)
@@ -120,59 +156,6 @@ def stats(app, json_mode: bool) -> None:
     Console().print(table)
 
 
-def _parse_param(text: str) -> tuple[str, object]:
-    if "=" not in text:
-        raise click.BadParameter(f"expected k=v, got {text!r}", param_hint="--param")
-    key, value = text.split("=", 1)
-    if not key.isidentifier():
-        raise click.BadParameter(f"invalid parameter name {key!r}", param_hint="--param")
-    try:
-        return key, json.loads(value)
-    except json.JSONDecodeError:
-        return key, value
-
-
-@main.command()
-@click.argument("name", required=False)
-@click.option("--param", "-p", "params", multiple=True, help="k=v (v parsed as JSON if it can be).")
-@click.option("--list", "list_names", is_flag=True, help="List the named statements.")
-@click.option("--json", "json_mode", is_flag=True, help="Print rows as JSON.")
-@pass_app
-def query(
-    app, name: str | None, params: tuple[str, ...], list_names: bool, json_mode: bool
-) -> None:
-    """Run the named Cypher statement cypher/NAME.cypher with parameters."""
-    import cypher
-
-    if list_names or not name:
-        names = cypher.names()
-        if json_mode:
-            echo_json(names)
-        else:
-            click.echo("\n".join(names))
-        return
-    values = dict(_parse_param(p) for p in params)
-    try:
-        text = cypher.load(name, app.store().dialect)
-    except cypher.UnknownStatement as exc:
-        raise UserError(str(exc)) from None
-    rows = app.store().query(text, values)
-    if json_mode:
-        echo_json(rows)
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=name)
-    keys = list(rows[0]) if rows else []
-    for k in keys:
-        table.add_column(k)
-    for r in rows:
-        table.add_row(*(str(r[k]) for k in keys))
-    Console().print(table)
-    click.echo(f"{len(rows)} row(s)")
-
-
 @main.command()
 @click.option(
     "--out",
@@ -190,7 +173,13 @@ def query(
     show_default=True,
     help="Size of the generated community.",
 )
-@click.option("--seed", type=int, default=7, show_default=True)
+@click.option(
+    "--seed",
+    type=int,
+    default=GeneratorConfig.seed,
+    show_default=True,
+    help="Seed of the generated community (the same default as generate).",
+)
 @click.option(
     "--image-sample",
     type=click.IntRange(min=0),

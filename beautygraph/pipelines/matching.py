@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from analysis.matching import (
     MatchingConfig,
@@ -38,6 +39,7 @@ from beautygraph.errors import UserError, user_errors
 from beautygraph.steps import Steps, as_steps
 from beautygraph.strict_json import to_plain
 from graphdb.frames import to_epoch_seconds
+from graphdb.base import EdgeTable, NodeTable
 
 log = logging.getLogger(__name__)
 
@@ -174,35 +176,37 @@ SYNTHETIC_CHECK = "no: planted value vs. measured (a check of the pipeline, not 
 
 
 def matching_data_from_folder(folder: Path) -> MatchingData:
-    """The timeline straight from a generator-style CSV folder (pandas only, no store).
+    """The timeline straight from an input folder, without a store (benchmarks, checks).
 
-    For benchmarks and checks on large folders; :func:`export_matching_data` is the same
-    data read through the store.
+    The folder is read and validated by the loader's own reader
+    (:func:`graphdb.loader.read_folder`), so it is the same data
+    :func:`export_matching_data` would export after ``beautygraph load``.
     """
-    import pandas as pd
+    from graphdb import frames
+    from graphdb.loader import read_folder
 
-    def epoch(values: pd.Series) -> np.ndarray:
-        return to_epoch_seconds(values)
+    data = read_folder(folder)
 
-    folder = Path(folder)
-    users = pd.read_csv(folder / "users.csv", usecols=["user_id", "joined_at"])
-    users = users.sort_values("user_id")
-    ids = pd.Index(users["user_id"])
-    fo = pd.read_csv(folder / "follows.csv")
-    ph = pd.read_csv(folder / "photos.csv", usecols=["photo_id", "owner", "uploaded_at", "beauty"])
-    fa = pd.read_csv(folder / "favorites.csv")
-    return MatchingData.from_epoch(
-        n_users=len(ids),
-        follow_src=ids.get_indexer(fo["src"]),
-        follow_dst=ids.get_indexer(fo["dst"]),
-        follow_created_at=epoch(fo["created_at"]),
-        photo_owner=ids.get_indexer(ph["owner"]),
-        photo_uploaded_at=epoch(ph["uploaded_at"]),
-        photo_beauty=ph["beauty"].to_numpy(float),
-        fav_user=ids.get_indexer(fa["user_id"]),
-        fav_photo=pd.Index(ph["photo_id"]).get_indexer(fa["photo_id"]),
-        fav_created_at=epoch(fa["created_at"]),
-        joined_at=epoch(users["joined_at"]),
+    def nodes(label: str, props: list[str]):
+        df = data.get(label, pd.DataFrame({"id": [], **{p: [] for p in props}}))
+        return frames.node_table(label, df, props)
+
+    def edges(rel: str, props: list[str], src, dst):
+        df = data.get(rel, pd.DataFrame({"src": [], "dst": [], **{p: [] for p in props}}))
+        return frames.edge_table(rel, df, props, src, dst)
+
+    users = nodes("User", ["joined_at"])
+    photos = nodes("Photo", ["uploaded_at", "beauty"])
+    member = None
+    if len(data.get("MEMBER_OF", ())):
+        member = edges("MEMBER_OF", ["joined_at"], users, nodes("Community", []))
+    return _timeline(
+        users,
+        edges("FOLLOWS", ["created_at"], users, users),
+        photos,
+        edges("POSTED", [], users, photos),
+        edges("FAVORITED", ["created_at"], users, photos),
+        member,
     )
 
 
@@ -223,11 +227,26 @@ def export_matching_data(store) -> tuple[MatchingData, np.ndarray]:
     photos = store.export_nodes("Photo", ["uploaded_at", "beauty"])
     posted = store.export_edges("POSTED", src_nodes=users, dst_nodes=photos)
     faved = store.export_edges("FAVORITED", ["created_at"], src_nodes=users, dst_nodes=photos)
-    counts = store.counts()
-    group_user = group_joined = None
-    if counts["relationships"].get("MEMBER_OF", 0) > 0:
-        groups = store.export_nodes("Group")
+    member = None
+    if store.counts()["relationships"].get("MEMBER_OF", 0) > 0:
+        groups = store.export_nodes("Community")
         member = store.export_edges("MEMBER_OF", ["joined_at"], src_nodes=users, dst_nodes=groups)
+    return _timeline(users, follows, photos, posted, faved, member), users.ids
+
+
+def _timeline(
+    users: NodeTable,
+    follows: EdgeTable,
+    photos: NodeTable,
+    posted: EdgeTable,
+    faved: EdgeTable,
+    member: EdgeTable | None,
+) -> MatchingData:
+    """Exported tables → :class:`MatchingData` (photos without an owner are dropped)."""
+    if len(users) == 0:
+        raise UserError("the store holds no users: load a data folder first (beautygraph load)")
+    group_user = group_joined = None
+    if member is not None:
         group_user = member.src
         group_joined = np.asarray(member.props["joined_at"], dtype=np.int64)
     n_photo = len(photos)
@@ -246,7 +265,7 @@ def export_matching_data(store) -> tuple[MatchingData, np.ndarray]:
             "`beautygraph score beauty` first"
         )
     try:
-        data = MatchingData.from_epoch(
+        return MatchingData.from_epoch(
             n_users=len(users),
             follow_src=follows.src,
             follow_dst=follows.dst,
@@ -263,7 +282,6 @@ def export_matching_data(store) -> tuple[MatchingData, np.ndarray]:
         )
     except ValueError as exc:
         raise UserError(f"cannot build the weekly timeline: {exc}") from exc
-    return data, users.ids
 
 
 def _figures(result: MatchingResult) -> list[Figure]:

@@ -47,6 +47,7 @@ __all__ = [
     "BATCH_METHODS",
     "recommend_user",
     "recommend_batch",
+    "bb_window",
     "simulate_recommenders",
 ]
 
@@ -75,6 +76,8 @@ class Recommendation:
     common_neighbors: list[str] = field(default_factory=list)
     beauty: float | None = None
     user_beauty: float | None = None
+    #: photos the candidate posted (0: "no photos", so no beauty can exist)
+    n_photos: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -212,7 +215,38 @@ def recommend_user(
     if method not in METHODS:
         raise UserError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     _check_k_tolerance(k, tolerance)
-    return METHODS[method](store, str(user_id), k=int(k), tolerance=float(tolerance), **kwargs)
+    recs = METHODS[method](store, str(user_id), k=int(k), tolerance=float(tolerance), **kwargs)
+    return _with_photo_counts(store, recs)
+
+
+def user_beauty(store, user_id: str) -> float | None:
+    """The recipient's user beauty (None when not computed yet)."""
+    return _opt_float(_user_info(store, str(user_id)).get("beauty"))
+
+
+def bb_window(user_beauty: float, tolerance: float) -> tuple[float, float]:
+    """The relative beauty window of BB±tolerance (§7): ``b(u)·(1 ∓ tolerance)``, the
+    bounds ``cypher/recommend_bb.cypher`` applies.
+
+    >>> tuple(round(x, 4) for x in bb_window(0.197, 0.10))
+    (0.1773, 0.2167)
+    """
+    return user_beauty * (1.0 - tolerance), user_beauty * (1.0 + tolerance)
+
+
+def _with_photo_counts(store, recs: list[Recommendation]) -> list[Recommendation]:
+    """Fill :attr:`Recommendation.n_photos` (and a missing ``beauty``) with one query
+    for all candidates."""
+    if not recs:
+        return recs
+    rows = store.run("recommend_candidate_photos", ids=[r.user_id for r in recs])
+    found = {str(r["user_id"]): r for r in rows}
+    for r in recs:
+        row = found.get(r.user_id, {})
+        r.n_photos = int(row.get("n_photos", 0))
+        if r.beauty is None:
+            r.beauty = _opt_float(row.get("beauty"))
+    return recs
 
 
 # -- batch: sparse matrices -------------------------------------------------------------

@@ -1,0 +1,128 @@
+"""The README cannot drift: its walkthrough runs, its tables match the code."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shlex
+import subprocess
+import sys
+
+import pytest
+
+from beautygraph import vocabulary
+from graphdb import inputs
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+#: the walkthrough's community, shrunk so the test stays fast (the README says 300)
+TEST_USERS = 20
+
+
+def _block_after(marker: str) -> list[str]:
+    """Lines of the fenced block (or table / paragraph) right after ``<!-- marker``."""
+    lines = README.split(f"<!-- {marker}", 1)[1].splitlines()[1:]
+    if lines[0].startswith("```"):
+        end = lines.index("```", 1)
+        return lines[1:end]
+    out = []
+    for line in lines:
+        if not line.strip():
+            break
+        out.append(line)
+    return out
+
+
+def walkthrough_commands() -> list[list[str]]:
+    cmds = []
+    for line in _block_after("walkthrough"):
+        words = shlex.split(line, comments=True)
+        if words:
+            cmds.append(words)
+    return cmds
+
+
+def test_the_walkthrough_is_the_documented_order():
+    order = [
+        " ".join(w[1:3]) if w[1] in ("analyze", "score") else w[1]
+        for w in walkthrough_commands()
+        if w[0] == "beautygraph"
+    ]
+    firsts = list(dict.fromkeys(order))
+    expected = [
+        "generate",
+        "load",
+        "analyze network",
+        "score train",
+        "score beauty",
+        "score interests",
+        "authorities",
+        "recommend",
+        "query",
+    ]
+    assert firsts == expected
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("torch") is None, reason="the scoring extra (torch) is not installed"
+)
+def test_the_walkthrough_runs(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BEAUTYGRAPH_DB": ""}
+    env.pop("BEAUTYGRAPH_DB")
+    env.pop("BEAUTYGRAPH_MODEL", None)
+    outputs = []
+    for words in walkthrough_commands():
+        if words[0] == "export":
+            key, value = words[1].split("=", 1)
+            env[key] = value
+            continue
+        assert words[0] == "beautygraph", words
+        prevs = ["", *words[:-1]]
+        args = [str(TEST_USERS) if p == "--users" else w for p, w in zip(prevs, words, strict=True)]
+        proc = subprocess.run(
+            [sys.executable, "-m", "beautygraph.cli", *args[1:], "--quiet"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert proc.returncode == 0, (words, proc.stdout[-2000:], proc.stderr[-2000:])
+        outputs.append((" ".join(words[:3]), proc.stdout))
+    text = dict(outputs)
+    assert re.search(
+        r"window \d\.\d{3} ± 10 % = \d\.\d{3}–\d\.\d{3}", text["beautygraph recommend u000001"]
+    )
+    assert (tmp_path / "beautygraph.lbdb").exists() and (tmp_path / "model.pt").exists()
+    assert "1 row(s)" in outputs[-1][1]
+
+
+def test_the_input_table_matches_the_loader_specs():
+    rows = [
+        [c.strip() for c in line.strip().strip("|").split("|")]
+        for line in _block_after("input-files")[2:]
+    ]
+
+    def names(cell: str) -> list[str]:
+        # a column is a backticked name at the start of the cell or after ", "
+        return [m for m in re.findall(r"(?:^|, )`(\w+)`", cell)]
+
+    assert [r[0].strip("`").removesuffix(".csv") for r in rows] == list(inputs.SPECS)
+    for cells in rows:
+        spec = inputs.SPECS[cells[0].strip("`").removesuffix(".csv")]
+        assert names(cells[1]) == list(spec.required), spec.name
+        assert names(cells[2]) == list(spec.optional), spec.name
+
+
+def test_the_domain_list_is_the_vocabulary():
+    text = " ".join(_block_after("domains"))
+    listed = [d.strip() for d in text.split(" · ")]
+    assert listed == list(vocabulary.BABELNET_DOMAINS)
+
+
+def test_no_paths_outside_the_repository_and_no_development_notes():
+    assert "../shared" not in README and "/work/" not in README
+    for phrase in ("lent to this task", "this task", "helper"):
+        assert phrase not in README.lower(), phrase
+    assert "Aiello" in README and "Pal, A. Herdağdelen" in README
