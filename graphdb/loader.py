@@ -162,7 +162,8 @@ def _read_and_check(
             if target in known:
                 known[target] = known[target].union(pd.Index(frame["id"]))
         stage.advance()
-    stage.advance(2 * len(files) - stage.done)  # files that failed to read
+    if stage.done < 2 * len(files):  # files that could not be read are not checked
+        stage.advance(2 * len(files) - stage.done)
     return out
 
 
