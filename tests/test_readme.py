@@ -89,11 +89,11 @@ def test_the_walkthrough_runs(tmp_path):
             timeout=600,
         )
         assert proc.returncode == 0, (words, proc.stdout[-2000:], proc.stderr[-2000:])
-        outputs.append((" ".join(words[:3]), proc.stdout))
-    text = dict(outputs)
-    assert re.search(
-        r"window \d\.\d{3} ± 10 % = \d\.\d{3}–\d\.\d{3}", text["beautygraph recommend u000001"]
-    )
+        outputs.append((words, " ".join(proc.stdout.split())))
+    bb = next(out for words, out in outputs if "bb" in words)
+    assert re.search(r"window \d\.\d{3} ± 10 % = \d\.\d{3}–\d\.\d{3}", bb)
+    authority = next(out for words, out in outputs if "authority" in words)
+    assert "enthusiasm" in authority and "authority score" in authority
     assert (tmp_path / "beautygraph.lbdb").exists() and (tmp_path / "model.pt").exists()
     assert "1 row(s)" in outputs[-1][1]
 
