@@ -143,6 +143,7 @@ class RichSteps(Steps):
             MofNCompleteColumn,
             Progress,
             SpinnerColumn,
+            TaskProgressColumn,
             TextColumn,
             TimeElapsedColumn,
         )
@@ -152,6 +153,7 @@ class RichSteps(Steps):
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
+            TaskProgressColumn(),  # the percentage (blank for stages without a total)
             TimeElapsedColumn(),
             console=Console(stderr=True),
             transient=True,

@@ -113,11 +113,15 @@ def test_dedupe_keeps_one_row_per_pair(store, tiny_dir, keep, when):
     _write(tiny_dir / "follows.csv", LOG)
     added = load_folder(store, tiny_dir, dedupe=keep)
     assert added.relationships["FOLLOWS"] == 2
-    rows = store.query(
-        "MATCH (a:User {id: 'alice'})-[r:FOLLOWS]->(b:User {id: 'bob'}) RETURN r.created_at AS t"
-    )
-    assert len(rows) == 1
-    assert pd.Timestamp(rows[0]["t"]).strftime("%Y-%m-%d") == when
+    users = store.export_nodes("User")
+    follows = store.export_edges("FOLLOWS", ["created_at"], src_nodes=users)
+    pairs = [
+        (users.ids[a], users.ids[b], t)
+        for a, b, t in zip(follows.src, follows.dst, follows.props["created_at"], strict=True)
+    ]
+    alice_bob = [t for a, b, t in pairs if (a, b) == ("alice", "bob")]
+    assert len(alice_bob) == 1
+    assert pd.Timestamp(int(alice_bob[0]), unit="s").strftime("%Y-%m-%d") == when
 
 
 def test_dedupe_also_applies_to_repeated_node_ids(store, tiny_dir):
@@ -303,3 +307,18 @@ def test_existing_ids_are_fetched_once_per_load(store, tiny_dir, monkeypatch):
 
 def test_a_server_uri_counts_as_an_existing_database():
     assert graphdb.database_exists("bolt://localhost:1")
+
+
+def test_the_cli_progress_bar_shows_the_validation_percentage():
+    import io
+
+    from rich.console import Console
+
+    from beautygraph.clikit import RichSteps
+
+    steps = RichSteps()
+    with steps("validate", total=4) as stage:
+        stage.advance(2)
+        buf = io.StringIO()
+        Console(file=buf, width=120).print(steps._bar.make_tasks_table(steps._bar.tasks))
+    assert "validate" in buf.getvalue() and "50%" in buf.getvalue()
