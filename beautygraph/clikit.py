@@ -70,12 +70,14 @@ def _quiet_option() -> click.Option:
 class BeautyGroup(click.Group):
     """A group whose commands all accept ``--quiet`` (also after the command name) and
     take their short help line and prerequisites from
-    :data:`beautygraph.commands.reference.REFERENCE`."""
+    :data:`beautygraph.cli_reference.REFERENCE`."""
 
     group_class = type  # sub-groups (analyze, score) are BeautyGroups too
+    #: the group's command path ("" for the root, "analyze" …)
+    _path: str = ""
 
     def add_command(self, cmd: click.Command, name: str | None = None) -> None:
-        from beautygraph.commands.reference import REFERENCE
+        from beautygraph.cli_reference import REFERENCE
 
         parent = getattr(self, "_path", "")
         path = f"{parent} {name or cmd.name}".strip()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class GraphDBError(Exception):
     """Base class of store errors a user can cause."""
@@ -19,7 +21,7 @@ class ValidationFailed(GraphDBError):
     ``problems`` is the full list of ``file:line: column: problem (value)`` strings.
     """
 
-    def __init__(self, problems: list[str], shown: int = 20, hints: list[str] = ()) -> None:
+    def __init__(self, problems: list[str], shown: int = 20, hints: Sequence[str] = ()) -> None:
         self.problems = problems
         self.hints = list(hints)
         head = "\n".join(problems[:shown])

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from beautygraph.cli import cli
-from beautygraph.commands.reference import REFERENCE
+from beautygraph.cli_reference import REFERENCE
 from beautygraph.generate.config import GeneratorConfig
 from tests.conftest import ROOT
 

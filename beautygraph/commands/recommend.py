@@ -11,6 +11,7 @@ References
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -58,6 +59,7 @@ def _print_user(user: str, method: str, recs, tolerance: float, user_beauty) -> 
     console = Console()
     console.print(explain_header(user, method, recs, tolerance, user_beauty))
     table = Table(title=f"{method} recommendations for {user}")
+    cols: tuple[str, ...]
     if method == "authority":
         cols = ("rank", "user", "topic", "enthusiasm", "authority score", "beauty")
     elif method == "bb":
@@ -162,7 +164,7 @@ def recommend(
         recs = pipe.recommend_user(store, user, method, k=k, tolerance=tolerance)
         user_beauty = recs[0].user_beauty if recs else pipe.user_beauty(store, user)
         if json_mode:
-            out = {"user": user, "method": method, "user_beauty": user_beauty}
+            out: dict[str, Any] = {"user": user, "method": method, "user_beauty": user_beauty}
             if method == "bb" and user_beauty is not None:
                 out["tolerance"] = tolerance
                 out["window"] = list(pipe.bb_window(user_beauty, tolerance))

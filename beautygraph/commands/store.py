@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 import click
 
@@ -64,7 +65,7 @@ def init(app, force: bool) -> None:
 def load(
     app,
     folder: Path,
-    dedupe: str | None,
+    dedupe: Literal["first", "last"] | None,
     allow_extra: bool,
     json_mode: bool,
     initial: bool,
