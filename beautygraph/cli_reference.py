@@ -52,6 +52,10 @@ REFERENCE: dict[str, CommandRef] = {
         "Score every photo's beauty with a model, then User.beauty.",
         "load with photo paths; a model (--model or BEAUTYGRAPH_MODEL)",
     ),
+    "score user-beauty": CommandRef(
+        "Recompute User.beauty from one beauty source.",
+        "Photo.beauty from photos.csv or score beauty",
+    ),
     "score interests": CommandRef(
         "Label photos with an ImageNet CNN and profile image interests.",
         "load with photo paths",

@@ -54,7 +54,6 @@ def test_the_walkthrough_is_the_documented_order():
         "generate",
         "load",
         "analyze network",
-        "score train",
         "score beauty",
         "score interests",
         "authorities",
@@ -94,7 +93,7 @@ def test_the_walkthrough_runs(tmp_path):
     assert re.search(r"window \d\.\d{3} ± 10 % = \d\.\d{3}–\d\.\d{3}", bb)
     authority = next(out for words, out in outputs if "authority" in words)
     assert "enthusiasm" in authority and "authority score" in authority
-    assert (tmp_path / "beautygraph.lbdb").exists() and (tmp_path / "model.pt").exists()
+    assert (tmp_path / "beautygraph.lbdb").exists()
     assert "1 row(s)" in outputs[-1][1]
 
 
