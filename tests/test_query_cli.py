@@ -84,9 +84,9 @@ def test_a_writing_statement_is_refused_unless_write(db, run):
 
 
 def test_named_statements_that_write_need_write_too(db, run):
-    res = run(db, "user_beauty")
+    res = run(db, "neighbor_beauty")
     assert res.exit_code == 2 and "refused" in res.output
-    assert run(db, "user_beauty", "--write").exit_code == 0
+    assert run(db, "neighbor_beauty", "--write").exit_code == 0
 
 
 def test_a_cypher_file_runs_from_the_cli(db, run, tmp_path):
