@@ -32,7 +32,7 @@ def db(tmp_path):
     from graphdb.loader import load_folder
 
     load_folder(store, folder)
-    store.run("user_beauty")
+    store.run("user_beauty", source="input")  # the beauty column of photos.csv
     store.replace_rels(
         "AUTHORITY_ON",
         pd.DataFrame(
