@@ -25,9 +25,10 @@ import pandas as pd
 from beautygraph.steps import Step, Steps, as_steps
 from graphdb import schema
 from graphdb import validate as v
-from graphdb.base import LoadCounts, Store
+from graphdb.base import Store
 from graphdb.errors import GraphDBError, InputWarning, LoadInterrupted
 from graphdb.inputs import NODE_TARGETS, SPECS, SPECS_IN_ORDER, TableSpec
+from graphdb.tables import LoadCounts
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -164,7 +165,7 @@ def _read_and_check(
         stage.advance()
     if stage.done < 2 * len(files):  # files that could not be read are not checked
         stage.advance(2 * len(files) - stage.done)
-    return out
+    return out, stored
 
 
 def _read_table(

@@ -223,7 +223,7 @@ def test_ctrl_c_in_the_cli_exits_130_with_one_line(tmp_path, tiny_dir, monkeypat
     def interrupted(*_args, **_kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(loader, "read_folder", interrupted)
+    monkeypatch.setattr(loader, "_read_folder", interrupted)
     with pytest.raises(SystemExit) as exit_info:
         main(["--db", str(tmp_path / "x.lbdb"), "load", str(tiny_dir)])
     assert exit_info.value.code == 130
@@ -294,15 +294,16 @@ def test_every_spec_output_is_a_schema_property():
 def test_existing_ids_are_fetched_once_per_load(store, tiny_dir, monkeypatch):
     load_folder(store, tiny_dir)
     calls: list[str] = []
-    original = type(store).existing_ids
+    original = type(store).stored_ids
 
-    def counting(self, label):
+    def counting(self, label, ids):
         calls.append(label)
-        return original(self, label)
+        return original(self, label, ids)
 
-    monkeypatch.setattr(type(store), "existing_ids", counting)
+    monkeypatch.setattr(type(store), "stored_ids", counting)
     load_folder(store, tiny_dir)
-    assert sorted(calls) == sorted(inputs.NODE_TARGETS)
+    # once per label for the mentioned ids, plus once for the topics TAGGED derives
+    assert sorted(calls) == sorted([*inputs.NODE_TARGETS, "Topic"])
 
 
 def test_a_server_uri_counts_as_an_existing_database():
