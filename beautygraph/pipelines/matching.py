@@ -37,6 +37,7 @@ from analysis.matching import (
 from beautygraph.artifacts import Comparison, Figure, dumps
 from beautygraph.errors import UserError, user_errors
 from beautygraph.steps import Steps, as_steps
+from beautygraph.strict_json import to_plain
 from graphdb.tables import EdgeTable, NodeTable
 
 log = logging.getLogger(__name__)
