@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import importlib
-import json
 import sys
 
 import click
 
+from beautygraph import strict_json
 from beautygraph.clikit import main as _root
 
 #: command modules in beautygraph/commands/ (each attaches its commands to the groups).
@@ -48,7 +48,7 @@ def _json_error(exc: BaseException, message: str, code: int) -> None:
     if callable(to_dict):
         obj.update(to_dict())
         obj["message"] = message
-    click.echo(json.dumps(obj))
+    click.echo(strict_json.dumps(obj))
 
 
 def main(argv: list[str] | None = None) -> None:
