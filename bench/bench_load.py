@@ -158,9 +158,19 @@ def run_export(uri: str, queue) -> None:
             "export_seconds": seconds,
             "export_edges": len(edges),
             "export_arrays_mb": arrays,
-            "export_peak_growth_mb": _peak_mb() - base,
+            "export_peak_growth_mb": _hwm_mb() - base,
         }
     )
+
+
+def _hwm_mb() -> float:
+    """This process's peak RSS (VmHWM).  Unlike ``ru_maxrss`` it starts afresh at exec, so a
+    spawned child does not inherit the peak of the parent it was forked from."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return _peak_mb()
 
 
 def _rss_mb() -> float:
