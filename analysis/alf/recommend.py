@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-__all__ = ["authority_recommendations", "enthusiasm"]
+__all__ = ["algorithm2", "authority_recommendations", "enthusiasm"]
 
 
 def enthusiasm(A, ranked: list[np.ndarray]) -> np.ndarray:
@@ -54,3 +54,42 @@ def authority_recommendations(
                 phi += 1
                 out.append((v, t, phi, a_tu))
     return pd.DataFrame(out, columns=["user", "topic", "rank", "enthusiasm"])
+
+
+def algorithm2(
+    A, ranked: list[np.ndarray], users, *, k: int = 10, a_hat: int = 0, b_hat: int | None = None
+) -> list[np.ndarray]:
+    """Algorithm 2 for many users at once, in the order of ``cypher/recommend_authority``:
+    topics by decreasing enthusiasm ``a_tu`` (Eq. 10, ``> a_hat``), then topic index; within
+    a topic the first ``b_hat`` (default ``k``) authorities of ``A_t`` not yet followed (and
+    not the user); the union cut to ``k``.  Returns one array of account indices per user.
+    """
+    A = sp.csr_matrix(A)
+    V = A.shape[0]
+    users = np.asarray(users, dtype=np.int64)
+    if users.size and (users.min() < 0 or users.max() >= V):
+        raise ValueError(f"users must be in 0..{V - 1}")
+    b_hat = k if b_hat is None else int(b_hat)
+    if k < 1 or b_hat < 1 or a_hat < 0:
+        raise ValueError(f"need k={k} >= 1, b_hat={b_hat} >= 1 and a_hat={a_hat} >= 0")
+    E = enthusiasm(A, ranked)
+    out = []
+    for u in users:
+        u = int(u)
+        follows = set(A.indices[A.indptr[u] : A.indptr[u + 1]].tolist())
+        a_u = E[u]
+        topics = [t for t in np.lexsort((np.arange(len(ranked)), -a_u)) if a_u[t] > a_hat]
+        recs: list[int] = []
+        for t in topics:
+            phi = 0
+            for v in ranked[t]:
+                if phi >= b_hat or len(recs) >= k:
+                    break
+                v = int(v)
+                if v != u and v not in follows:
+                    recs.append(v)
+                    phi += 1
+            if len(recs) >= k:
+                break
+        out.append(np.asarray(recs, dtype=np.int64))
+    return out
