@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "generate",
     "authorities",
     "interests",
+    "propagation",
 ]
 
 for _name in COMMAND_MODULES:

@@ -70,7 +70,7 @@ REL_PROPS: dict[str, dict[str, str]] = {
     "FAVORITED": {"created_at": "TIMESTAMP"},
     "TAGGED": {},
     "MEMBER_OF": {"joined_at": "TIMESTAMP"},
-    "INTERESTED_IN": {"source": "STRING", "score": "DOUBLE"},
+    "INTERESTED_IN": {"source": "STRING", "score": "DOUBLE", "rank": "INT64", "method": "STRING"},
     "AUTHORITY_ON": {"score": "DOUBLE", "wzf": "DOUBLE", "rank": "INT64"},
     "RECOMMENDED": {"method": "STRING", "rank": "INT64", "score": "DOUBLE"},
 }

@@ -19,6 +19,11 @@ From the label scores ``F`` (users × topics, e.g. :func:`analysis.alf.algorithm
    ``τ ρ_pop = ρ_mid = ρ_tail / τ`` (Eq. 9), ``ρ_mid = 60``, ``τ = 1.5``.
 5. FP2 (celebrities): an assignment ``(x, t)`` is kept only if ``t`` is among the top
    ``k`` topics of ``x`` by ``F`` and by ``ZF`` (``k = 5``).
+6. Evidence (not in the paper): with ``support`` (users × topics, the number of a user's
+   followers who have a *seed* interest in the topic, :func:`topical_support`) an entry is
+   eligible only when ``support >= min_support``.  Eq. 8's ``n^in F`` counts all followers,
+   while Pass 1 with ``m^in`` divides by the followers with interests only, so an account
+   followed by one interested user among thousands can otherwise rank first.
 
 ``weighting="zf"`` replaces ``wzf`` by ``ZF`` in steps 3–5 (the "No weighting" baseline of
 Table 6).
@@ -39,8 +44,23 @@ __all__ = [
     "fp1_levels",
     "fp2_filter",
     "top_k_mask",
+    "topical_support",
     "zscores",
 ]
+
+
+def topical_support(A, S_c) -> np.ndarray:
+    """(V, T): ``support[v, t]`` = number of ``v``'s followers with a seed interest in
+    ``t`` (``Aᵗ S^c`` with binary ``S^c``; ``A[u, v] = 1`` iff ``u`` follows ``v``)."""
+    import scipy.sparse as sp
+
+    A = sp.csr_matrix(A, dtype=np.float64)
+    S = sp.csr_matrix(S_c, dtype=np.float64).copy()
+    if S.shape[0] != A.shape[0]:
+        raise ValueError(f"S_c has {S.shape[0]} rows, the adjacency {A.shape[0]}")
+    S.eliminate_zeros()
+    S.data[:] = 1.0
+    return np.asarray((A.T @ S).todense())
 
 
 def zscores(F: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -146,16 +166,24 @@ class AuthorityResult:
         return df
 
     def summary_frame(self, topic_ids=None) -> pd.DataFrame:
-        """Per topic: bucket, n_t, θ_t, authorities kept."""
+        """Per topic: bucket, n_t, θ_t, authorities kept and their share of all users."""
+        n_auth = np.array([len(r) for r in self.ranked], dtype=np.int64)
+        V = max(len(self.topic), 1)
         return pd.DataFrame(
             {
                 "topic": list(topic_ids) if topic_ids is not None else np.arange(len(self.ranked)),
                 "bucket": self.bucket,
                 "n_assigned": self.n_assigned,
                 "theta": self.theta,
-                "n_authorities": [len(r) for r in self.ranked],
+                "n_authorities": n_auth,
+                "share_of_users": n_auth / V,
             }
         )
+
+    @property
+    def share_authorities(self) -> float:
+        """Share of all users who are an authority on some topic."""
+        return float((self.topic >= 0).mean()) if len(self.topic) else 0.0
 
 
 def _buckets(n_t: np.ndarray, split: tuple[float, float]) -> np.ndarray:
@@ -233,6 +261,8 @@ def find_authorities(
     bucket_split: tuple[float, float] = (1 / 3, 2 / 3),
     fp1: bool = True,
     fp2: bool = True,
+    support: np.ndarray | None = None,
+    min_support: int = 0,
 ) -> AuthorityResult:
     """Topical authorities from label scores (ALF §4.3).
 
@@ -246,6 +276,9 @@ def find_authorities(
         ``ZF_x``.
     bucket_split : topics ranked by ``n_t``: the first third are popular, then mid, tail.
     fp1, fp2 : switch the filters off (for ablations).
+    support, min_support : step 6 of the module docstring — entries with fewer than
+        ``min_support`` followers holding a seed interest in the topic are not eligible
+        (``support`` is required when ``min_support > 0``).
     """
     F = np.asarray(F, dtype=np.float64)
     n_in = np.asarray(n_in, dtype=np.float64)
@@ -259,6 +292,14 @@ def find_authorities(
         raise ValueError(f"fp2_k={fp2_k} must be >= 1")
     if not (0 < bucket_split[0] <= bucket_split[1] <= 1):
         raise ValueError(f"bucket_split={bucket_split} must satisfy 0 < a <= b <= 1")
+    if int(min_support) != min_support or min_support < 0:
+        raise ValueError(f"min_support={min_support} must be an integer >= 0")
+    if min_support > 0 and support is None:
+        raise ValueError("min_support > 0 needs the support matrix (topical_support(A, S_c))")
+    if support is not None:
+        support = np.asarray(support, dtype=np.float64)
+        if support.shape != F.shape:
+            raise ValueError(f"support {support.shape} and F {F.shape} differ")
     levels = fp1_levels(rho_mid, tau)
     V, T = F.shape
     Z, mu, sigma = zscores(F)
@@ -270,6 +311,8 @@ def find_authorities(
     wzf = np.where(np.isfinite(Z) & np.isfinite(logw), wzf, -np.inf)
     score_m = wzf if weighting == "wzf" else Z
     eligible = (Z > 0) & (topical > 1) & np.isfinite(score_m)
+    if support is not None and min_support > 0:
+        eligible &= support >= min_support
     masked = np.where(eligible, score_m, -np.inf)
     # Eq. 2: at most one topic per user
     if T:
@@ -318,5 +361,6 @@ def find_authorities(
             "bucket_split": bucket_split,
             "fp1": fp1,
             "fp2": fp2,
+            "min_support": int(min_support),
         },
     )

@@ -129,7 +129,7 @@ def netmf_embedding(
     negative: float = 1.0,
     *,
     rank: int = 256,
-    exact_below: int = 2000,
+    exact_below: int = 1000,
     max_users: int = 20_000,
     seed: int = 0,
 ) -> Embedding:

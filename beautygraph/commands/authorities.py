@@ -23,6 +23,25 @@ def _sources(ctx, param, value: str) -> tuple[str, ...]:
     return tuple(value.split(","))
 
 
+def _evidence_options(fn):
+    fn = click.option(
+        "--pass1-denominator",
+        type=click.Choice(["n_in", "m_in"]),
+        default="n_in",
+        show_default=True,
+        help="Pass 1 divides by all followers (n_in, Theorem 1's F^e = S^c P) or by the "
+        "followers with interests (m_in, Algorithm 1 as printed).",
+    )(fn)
+    fn = click.option(
+        "--min-support",
+        type=click.IntRange(min=0),
+        default=3,
+        show_default=True,
+        help="An authority on t needs at least this many followers with a seed interest in t.",
+    )(fn)
+    return fn
+
+
 @main.command()
 @click.option(
     "--alpha",
@@ -38,11 +57,15 @@ def _sources(ctx, param, value: str) -> tuple[str, ...]:
     default="bio",
     show_default=True,
     callback=_sources,
-    help="INTERESTED_IN sources that seed the propagation: bio,tags,images,declared.",
+    help="INTERESTED_IN sources that seed the propagation: bio,tags,images,declared, or "
+    "propagated (the propagated interests plus every seed interest in the store).",
 )
+@_evidence_options
 @click.option("--json", "json_mode", is_flag=True, help="Print the summary as JSON.")
 @pass_app
-def authorities(app, alpha, beta, gamma, sources, json_mode: bool) -> None:
+def authorities(
+    app, alpha, beta, gamma, sources, min_support, pass1_denominator, json_mode: bool
+) -> None:
     """Find topical authorities (ALF): bio interests, propagation, wzf, filters, write-back."""
     from beautygraph.pipelines.alf import run_authorities
 
@@ -53,6 +76,8 @@ def authorities(app, alpha, beta, gamma, sources, json_mode: bool) -> None:
         beta=beta,
         gamma=gamma,
         interest_sources=sources,
+        min_support=min_support,
+        pass1_denominator=pass1_denominator,
     )
     summary = run.to_dict()
     if json_mode:
@@ -69,13 +94,22 @@ def authorities(app, alpha, beta, gamma, sources, json_mode: bool) -> None:
     )
     c.print(
         f"assigned {summary['assigned']:,}, removed FP1 {summary['fp1_removed']:,} / FP2 "
-        f"{summary['fp2_removed']:,}; {summary['authorities']:,} authorities written"
+        f"{summary['fp2_removed']:,}; {summary['authorities']:,} authorities written "
+        f"({100 * summary['share_authorities']:.1f} % of users; at least {min_support} "
+        f"followers with a seed interest in the topic, Pass 1 over {pass1_denominator})"
     )
-    table = Table(title="top authorities per topic")
+    table = Table(title="authorities per topic")
     table.add_column("topic")
-    table.add_column("authorities (best first)")
-    for topic, ids in summary["top"].items():
-        table.add_row(topic, ", ".join(ids))
+    table.add_column("authorities", justify="right")
+    table.add_column("% of users", justify="right")
+    table.add_column("top (best first)")
+    for topic, n in summary["per_topic"].items():
+        table.add_row(
+            topic,
+            f"{n['authorities']:,}",
+            f"{100 * n['share_of_users']:.2f}",
+            ", ".join(summary["top"].get(topic, [])),
+        )
     c.print(table)
 
 
@@ -99,10 +133,18 @@ def _default_truth(db: str) -> Path:
     "--k",
     "k",
     type=click.IntRange(min=1),
-    default=200,
-    show_default=True,
-    help="Authorities per topic compared (A^k_t of §6.3).",
+    default=None,
+    help="Authorities per topic compared (A^k_t of §6.3; default 200) or, with "
+    "--holdout-follows, recommendations per user (default 10).",
 )
+@click.option(
+    "--holdout-follows",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=None,
+    help="Judge without a truth file: hide this share of the interested users' follow "
+    "links and score Algorithm 2 against most-followed-in-topic, CN, PageRank and random.",
+)
+@click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
     "--truth",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -117,14 +159,31 @@ def _default_truth(db: str) -> Path:
     callback=_sources,
     help="INTERESTED_IN sources that seed the propagation.",
 )
+@_evidence_options
 @click.option("--json", "json_mode", is_flag=True, help="Print the table as JSON.")
 @pass_app
-def analyze_authorities(app, k: int, truth: Path | None, sources, json_mode: bool) -> None:
-    """Precision/recall@k of ALF, topic PageRank and "No weighting" (Table 6)."""
+def analyze_authorities(
+    app,
+    k: int | None,
+    holdout_follows: float | None,
+    seed: int,
+    truth: Path | None,
+    sources,
+    min_support: int,
+    pass1_denominator: str,
+    json_mode: bool,
+) -> None:
+    """Precision/recall@k of ALF, topic PageRank and "No weighting" against a truth file
+    (Table 6), or, with --holdout-follows, of the recommenders on hidden follow links."""
     from beautygraph.pipelines.alf import evaluate_authorities
 
+    evidence = {"min_support": min_support, "pass1_denominator": pass1_denominator}
+    if holdout_follows is not None:
+        _follow_holdout(app, holdout_follows, k or 10, seed, sources, evidence, json_mode)
+        return
+    k = k or 200
     truth_path = truth if truth is not None else _default_truth(app.db)
-    table = evaluate_authorities(app.store(), truth_path, k=k, interest_sources=sources)
+    table = evaluate_authorities(app.store(), truth_path, k=k, interest_sources=sources, **evidence)
     out = {
         m: {"precision": s.precision, "recall": s.recall, "f1": s.f1}
         for m, s in table.scores.items()
@@ -144,5 +203,34 @@ def analyze_authorities(app, k: int, truth: Path | None, sources, json_mode: boo
             f"{row['precision']:.3f} ({row['paper_precision']:.2f})",
             f"{row['recall']:.3f} ({row['paper_recall']:.2f})",
             f"{row['f1']:.3f} ({row['paper_f1']:.2f})",
+        )
+    Console().print(t)
+
+
+def _follow_holdout(app, share, k, seed, sources, evidence, json_mode) -> None:
+    from beautygraph.pipelines.alf import evaluate_follow_links
+
+    res = evaluate_follow_links(
+        app.store(), share, k, interest_sources=sources, seed=seed, **evidence
+    )
+    if json_mode:
+        echo_json(res.to_dict())
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(
+        title=f"{res.n_hidden:,} hidden follow links of interested users ({100 * share:.0f} %), "
+        f"{res.n_users:,} users, k={k}; {res.n_authorities:,} authorities recomputed"
+    )
+    for col in ("method", f"precision@{k}", f"recall@{k}", "hits", "users served"):
+        t.add_column(col, justify="left" if col == "method" else "right")
+    for m, s in res.scores.items():
+        t.add_row(
+            m,
+            "n/a" if s.precision is None else f"{s.precision:.4f}",
+            f"{s.recall:.4f}",
+            f"{s.hits:,}",
+            f"{s.users_served:,}",
         )
     Console().print(t)

@@ -34,14 +34,15 @@ import pandas as pd
 import scipy.sparse as sp
 
 from analysis.alf import algorithm1, find_authorities, general_solution
-from analysis.alf.authorities import AuthorityResult
+from analysis.alf.authorities import AuthorityResult, topical_support
+from analysis.alf.holdout import FollowHoldout, evaluate_follow_holdout
 from analysis.alf.evaluation import (
     Table6,
     pagerank_authorities,
     precision_recall_at_k,
 )
 from analysis.alf.propagation import check_params
-from analysis.alf.sources import SEED_SOURCES, check_sources
+from analysis.alf.sources import AUTHORITY_SOURCES, SEED_SOURCES, check_sources
 from analysis.bio_interests import TopicVocabulary, extract_interests
 from beautygraph.errors import UserError, user_errors
 from beautygraph.steps import Steps, as_steps
@@ -61,6 +62,10 @@ __all__ = [
 
 #: sources an INTERESTED_IN relationship may have that can seed the propagation
 INTEREST_SOURCES = SEED_SOURCES
+#: default evidence rule: an authority on t needs this many followers with a seed interest in t
+DEFAULT_MIN_SUPPORT = 3
+#: default Pass 1 denominator (chosen by ``analyze authorities --holdout-follows``; README)
+DEFAULT_PASS1_DENOMINATOR = "n_in"
 #: Theorem 1 defaults for a parameter left out when another one is given (Corollary 1 regime)
 DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_GAMMA = 0.1, 0.01, 1.0
 
@@ -154,10 +159,38 @@ class AlfGraph:
     sources: tuple[str, ...]
 
 
-def _seed_sources(sources: Sequence[str]) -> tuple[str, ...]:
+def _seed_sources(
+    sources: Sequence[str], allowed: Sequence[str] = AUTHORITY_SOURCES
+) -> tuple[str, ...]:
     """:func:`analysis.alf.check_sources` at the user boundary."""
     with user_errors():
-        return check_sources(sources)
+        return check_sources(sources, allowed)
+
+
+def interest_counts(store) -> dict[str, int]:
+    """Users with at least one INTERESTED_IN relationship, per source."""
+    users = store.export_nodes("User")
+    topics = store.export_nodes("Topic")
+    inter = store.export_edges("INTERESTED_IN", ["source"], src_nodes=users, dst_nodes=topics)
+    frame = pd.DataFrame({"u": inter.src, "s": inter.props["source"].astype(str)})
+    return {str(k): int(v) for k, v in frame.groupby("s")["u"].nunique().items()}
+
+
+def no_interests_error(store, sources: Sequence[str]) -> UserError:
+    """The error for an empty seed set, naming the sources that do have interests."""
+    counts = {s: n for s, n in interest_counts(store).items() if s not in sources}
+    if counts:
+        have = ", ".join(f"{s} ({n:,} users)" for s, n in sorted(counts.items()))
+        hint = (
+            f"the store has interests from {have}: pass --interest-source "
+            f"{','.join(sorted(counts))}"
+        )
+    else:
+        hint = (
+            "the store has no INTERESTED_IN relationships at all (bios matched no topic "
+            "name or alias, and no interests.csv was loaded)"
+        )
+    return UserError(f"no user has interests from {list(sources)}; {hint}")
 
 
 def export_alf_graph(store, sources: Sequence[str] = ("bio",)) -> AlfGraph:
@@ -165,11 +198,12 @@ def export_alf_graph(store, sources: Sequence[str] = ("bio",)) -> AlfGraph:
     from analysis.alf import follow_matrix
 
     sources = _seed_sources(sources)
+    wanted = set(sources) | (set(SEED_SOURCES) if "propagated" in sources else set())
     users = store.export_nodes("User")
     topics = store.export_nodes("Topic")
     follows = store.export_edges("FOLLOWS", src_nodes=users, dst_nodes=users)
     inter = store.export_edges("INTERESTED_IN", ["source"], src_nodes=users, dst_nodes=topics)
-    keep = np.isin(inter.props["source"].astype(str), np.array(sources, dtype=object))
+    keep = np.isin(inter.props["source"].astype(str), np.array(sorted(wanted), dtype=object))
     V, T = len(users), len(topics)
     A = follow_matrix(follows.src, follows.dst, V)
     S = sp.csr_matrix((np.ones(int(keep.sum())), (inter.src[keep], inter.dst[keep])), shape=(V, T))
@@ -223,6 +257,14 @@ class AuthorityRun:
             "fp1_removed": int(r.fp1_removed.sum()),
             "fp2_removed": int(r.fp2_removed.sum()),
             "authorities": int((r.topic >= 0).sum()),
+            "share_authorities": r.share_authorities,
+            "per_topic": {
+                str(row.topic): {
+                    "authorities": int(row.n_authorities),
+                    "share_of_users": float(row.share_of_users),
+                }
+                for row in r.summary_frame(self.graph.topic_ids).itertuples()
+            },
             "written": self.written,
             "bio": self.bio.to_dict() if self.bio else None,
             "top": {t: ids[:top] for t, ids in self.ranked_ids().items() if ids},
@@ -230,11 +272,15 @@ class AuthorityRun:
         }
 
 
-def _params(alpha, beta, gamma) -> tuple[str, dict[str, Any]]:
+def _params(
+    alpha, beta, gamma, pass1_denominator: str = DEFAULT_PASS1_DENOMINATOR
+) -> tuple[str, dict[str, Any]]:
     """Algorithm 1 when no parameter is given, else Theorem 1 with the missing ones at their
     defaults; checked by :func:`analysis.alf.check_params` (ValueError -> UserError)."""
     if alpha is None and beta is None and gamma is None:
-        return "algorithm1", {}
+        if pass1_denominator not in ("m_in", "n_in"):
+            raise UserError(f"pass1_denominator={pass1_denominator!r} must be m_in or n_in")
+        return "algorithm1", {"pass1_denominator": pass1_denominator}
     a = DEFAULT_ALPHA if alpha is None else float(alpha)
     b = DEFAULT_BETA if beta is None else float(beta)
     g = DEFAULT_GAMMA if gamma is None else float(gamma)
@@ -246,11 +292,23 @@ def _params(alpha, beta, gamma) -> tuple[str, dict[str, Any]]:
 def propagate(graph: AlfGraph, method: str, params: Mapping[str, float]) -> np.ndarray:
     """Label scores F (users × topics) by Algorithm 1 or Theorem 1."""
     if method == "algorithm1":
-        return algorithm1(graph.A, graph.S_c).F
+        den = params.get("pass1_denominator", DEFAULT_PASS1_DENOMINATOR)
+        return algorithm1(graph.A, graph.S_c, pass1_denominator=den).F
     with user_errors("propagation failed"):
         return general_solution(
             graph.A, graph.S_c, params["alpha"], params["beta"], params["gamma"]
         ).F
+
+
+def _authorities(graph: AlfGraph, F: np.ndarray, min_support: int, weighting: str = "wzf"):
+    """§4.3 with the evidence rule: at least ``min_support`` interested followers."""
+    if int(min_support) != min_support or min_support < 0:
+        raise UserError(f"min_support={min_support} must be an integer >= 0")
+    n_in = np.asarray(graph.A.sum(axis=0)).ravel()
+    support = topical_support(graph.A, graph.S_c)
+    return find_authorities(
+        F, n_in, weighting=weighting, support=support, min_support=int(min_support)
+    )
 
 
 def run_authorities(
@@ -261,6 +319,8 @@ def run_authorities(
     interest_sources: Sequence[str] = ("bio",),
     steps: Steps | None = None,
     extract_bio: bool = True,
+    pass1_denominator: str = DEFAULT_PASS1_DENOMINATOR,
+    min_support: int = DEFAULT_MIN_SUPPORT,
 ) -> AuthorityRun:
     """The whole of ALF on the store, with write-back (§4).
 
@@ -268,12 +328,14 @@ def run_authorities(
     2. export FOLLOWS + INTERESTED_IN of ``interest_sources``;
     3. propagate: Algorithm 1 when ``alpha``, ``beta``, ``gamma`` are all None, otherwise
        Theorem 1 (a missing one defaults to α=0.1, β=0.01, γ=1);
-    4. ZF, wzf, one topic per user, FP1 and FP2 (:func:`analysis.alf.find_authorities`);
+    4. ZF, wzf, one topic per user, FP1 and FP2 (:func:`analysis.alf.find_authorities`),
+       with at least ``min_support`` followers holding a seed interest in the topic;
     5. replace every ``AUTHORITY_ON`` with ``{score: F_tu, wzf, rank}`` and set
        ``User.authority_topic`` / ``authority_score`` (wzf; cleared for non-authorities).
     """
     sources = _seed_sources(interest_sources)
-    method, params = _params(alpha, beta, gamma)
+    method, params = _params(alpha, beta, gamma, pass1_denominator)
+    params["min_support"] = int(min_support)
     steps = as_steps(steps)
     seconds: dict[str, float] = {}
     bio = None
@@ -285,16 +347,12 @@ def run_authorities(
         graph = export_alf_graph(store, sources)
     seconds["export"] = step.seconds
     if graph.S_c.nnz == 0:
-        raise UserError(
-            f"no user has interests from {list(sources)}: nothing to propagate (bios matched "
-            "no topic name or alias, or that source was never written)"
-        )
+        raise no_interests_error(store, sources)
     with steps(f"propagating ({method})") as step:
         F = propagate(graph, method, params)
     seconds["propagate"] = step.seconds
     with steps("authority scores and filters") as step:
-        n_in = np.asarray(graph.A.sum(axis=0)).ravel()
-        result = find_authorities(F, n_in)
+        result = _authorities(graph, F, min_support)
     seconds["score"] = step.seconds
     with steps("writing authorities") as step:
         written = write_authorities(store, graph, result)
@@ -408,6 +466,53 @@ def load_truth(truth: Mapping | str | Path) -> dict:
         raise UserError(f"truth file {str(path)!r} is not valid JSON: {exc}") from exc
 
 
+def _seeded_graph(store, interest_sources: Sequence[str]) -> AlfGraph:
+    """The ALF arrays; biographies are matched in memory (nothing written) when the store
+    holds no interests of the sources and ``'bio'`` is one of them."""
+    sources = _seed_sources(interest_sources)
+    graph = export_alf_graph(store, sources)
+    if graph.S_c.nnz == 0 and "bio" in sources:
+        frame, _, _ = match_bios(store)  # in memory, nothing written
+        u = pd.Index(graph.user_ids).get_indexer(frame["user"])
+        t = pd.Index(graph.topic_ids).get_indexer(frame["topic"])
+        graph.S_c = sp.csr_matrix((np.ones(len(u)), (u, t)), shape=graph.S_c.shape)
+    if graph.S_c.nnz == 0:
+        raise no_interests_error(store, sources)
+    return graph
+
+
+def evaluate_follow_links(
+    store,
+    share: float = 0.2,
+    k: int = 10,
+    interest_sources: Sequence[str] = ("bio",),
+    seed: int = 0,
+    pass1_denominator: str = DEFAULT_PASS1_DENOMINATOR,
+    min_support: int = DEFAULT_MIN_SUPPORT,
+    max_users: int | None = 2000,
+) -> FollowHoldout:
+    """``analyze authorities --holdout-follows``: hide ``share`` of the interested users'
+    follow links, recompute ALF, score Algorithm 2 against most-followed-in-topic, CN,
+    topic PageRank and random on the hidden links (:mod:`analysis.alf.holdout`).  Nothing
+    is written."""
+    if not 0 < share < 1:
+        raise UserError(f"--holdout-follows {share} must be in (0, 1)")
+    if k < 1:
+        raise UserError(f"k={k} must be >= 1")
+    graph = _seeded_graph(store, interest_sources)
+    with user_errors("follow hold-out"):
+        return evaluate_follow_holdout(
+            graph.A,
+            graph.S_c,
+            share,
+            k=k,
+            seed=seed,
+            pass1_denominator=pass1_denominator,
+            min_support=min_support,
+            max_users=max_users,
+        )
+
+
 def evaluate_authorities(
     store,
     truth: Mapping | str | Path,
@@ -416,6 +521,8 @@ def evaluate_authorities(
     alpha: float | None = None,
     beta: float | None = None,
     gamma: float | None = None,
+    pass1_denominator: str = DEFAULT_PASS1_DENOMINATOR,
+    min_support: int = DEFAULT_MIN_SUPPORT,
 ) -> Table6:
     """Precision/recall@k (§6.3) of ALF, topic-seeded PageRank and "No weighting" against
     ``truth["authorities"]`` ({topic_id: [user_id]}).
@@ -429,20 +536,12 @@ def evaluate_authorities(
     auth_truth = truth.get("authorities")
     if not isinstance(auth_truth, Mapping) or not auth_truth:
         raise UserError("truth has no 'authorities' {topic_id: [user_id, ...]} to compare with")
-    sources = _seed_sources(interest_sources)
-    graph = export_alf_graph(store, sources)
-    if graph.S_c.nnz == 0 and "bio" in sources:
-        frame, _, _ = match_bios(store)  # in memory, nothing written
-        u = pd.Index(graph.user_ids).get_indexer(frame["user"])
-        t = pd.Index(graph.topic_ids).get_indexer(frame["topic"])
-        graph.S_c = sp.csr_matrix((np.ones(len(u)), (u, t)), shape=graph.S_c.shape)
-    if graph.S_c.nnz == 0:
-        raise UserError(f"no interests from {list(sources)} to propagate")
-    method, params = _params(alpha, beta, gamma)
+    graph = _seeded_graph(store, interest_sources)
+    method, params = _params(alpha, beta, gamma, pass1_denominator)
     F = propagate(graph, method, params)
     n_in = np.asarray(graph.A.sum(axis=0)).ravel()
     ranked = {
-        "alf": find_authorities(F, n_in).ranked,
+        "alf": _authorities(graph, F, min_support).ranked,
         "pagerank": pagerank_authorities(graph.A, graph.S_c),
         "no_weighting": find_authorities(F, n_in, weighting="zf").ranked,
     }
