@@ -218,7 +218,7 @@ def test_cli_authorities(gen_dir, tmp_path, capsys):
         capsys,
     )
     assert code == 0, err
-    assert json.loads(out)["params"] == {"alpha": 0.2, "beta": 0.05, "gamma": 1.0}
+    assert json.loads(out)["params"] == {"alpha": 0.2, "beta": 0.05, "gamma": 1.0, "min_support": 3}
     code, out, err = run_cli(
         [
             "--db",
