@@ -35,12 +35,12 @@ import scipy.sparse as sp
 
 from analysis.alf import algorithm1, find_authorities, general_solution
 from analysis.alf.authorities import AuthorityResult, topical_support
-from analysis.alf.holdout import FollowHoldout, evaluate_follow_holdout
 from analysis.alf.evaluation import (
     Table6,
     pagerank_authorities,
     precision_recall_at_k,
 )
+from analysis.alf.holdout import FollowHoldout, evaluate_follow_holdout
 from analysis.alf.propagation import check_params
 from analysis.alf.sources import AUTHORITY_SOURCES, SEED_SOURCES, check_sources
 from analysis.bio_interests import TopicVocabulary, extract_interests
