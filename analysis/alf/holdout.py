@@ -73,7 +73,7 @@ def hidden_follows(
 def _top_k_excluding(scores: np.ndarray, exclude: set[int], k: int) -> np.ndarray:
     """Best ``k`` positive-scored indices not in ``exclude`` (ties by index)."""
     order = np.lexsort((np.arange(len(scores)), -scores))
-    out = []
+    out: list[int] = []
     for v in order:
         if scores[v] <= 0 or len(out) >= k:
             break

@@ -95,7 +95,7 @@ def netmf_matrix(
     inv_sqrt = 1.0 / np.sqrt(d)
     N = sp.csr_matrix(sp.diags(inv_sqrt) @ Wk @ sp.diags(inv_sqrt))
     exact = rank is None or rank >= n - 1
-    lam, U = _eigenpairs(N, 0 if exact else int(rank), exact, seed)
+    lam, U = _eigenpairs(N, n if rank is None else int(rank), exact, seed)
     B = (U * inv_sqrt[:, None]).astype(np.float32)
     filt = window_filter(lam, window).astype(np.float32)
     M = (B * filt[None, :]) @ B.T

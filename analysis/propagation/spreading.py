@@ -71,7 +71,8 @@ def label_spreading(
     if max_iter < 1 or not tol > 0:
         raise ValueError(f"need max_iter={max_iter} >= 1 and tol={tol} > 0")
     S = normalised_adjacency(W)
-    Y = np.asarray(Y.todense() if sp.issparse(Y) else Y, dtype=np.float64)
+    Y = Y.toarray() if isinstance(Y, sp.spmatrix | sp.sparray) else np.asarray(Y, dtype=float)
+    Y = np.asarray(Y, dtype=np.float64)
     if Y.ndim != 2 or Y.shape[0] != S.shape[0]:
         raise ValueError(f"Y must be users x topics with {S.shape[0]} rows, got {Y.shape}")
     base = (1.0 - alpha) * Y

@@ -177,13 +177,21 @@ def analyze_authorities(
     (Table 6), or, with --holdout-follows, of the recommenders on hidden follow links."""
     from beautygraph.pipelines.alf import evaluate_authorities
 
-    evidence = {"min_support": min_support, "pass1_denominator": pass1_denominator}
     if holdout_follows is not None:
-        _follow_holdout(app, holdout_follows, k or 10, seed, sources, evidence, json_mode)
+        _follow_holdout(
+            app, holdout_follows, k or 10, seed, sources, min_support, pass1_denominator, json_mode
+        )
         return
     k = k or 200
     truth_path = truth if truth is not None else _default_truth(app.db)
-    table = evaluate_authorities(app.store(), truth_path, k=k, interest_sources=sources, **evidence)
+    table = evaluate_authorities(
+        app.store(),
+        truth_path,
+        k=k,
+        interest_sources=sources,
+        min_support=min_support,
+        pass1_denominator=pass1_denominator,
+    )
     out = {
         m: {"precision": s.precision, "recall": s.recall, "f1": s.f1}
         for m, s in table.scores.items()
@@ -207,11 +215,19 @@ def analyze_authorities(
     Console().print(t)
 
 
-def _follow_holdout(app, share, k, seed, sources, evidence, json_mode) -> None:
+def _follow_holdout(
+    app, share, k, seed, sources, min_support: int, pass1_denominator: str, json_mode: bool
+) -> None:
     from beautygraph.pipelines.alf import evaluate_follow_links
 
     res = evaluate_follow_links(
-        app.store(), share, k, interest_sources=sources, seed=seed, **evidence
+        app.store(),
+        share,
+        k,
+        interest_sources=sources,
+        seed=seed,
+        min_support=min_support,
+        pass1_denominator=pass1_denominator,
     )
     if json_mode:
         echo_json(res.to_dict())

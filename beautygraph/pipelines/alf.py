@@ -289,10 +289,10 @@ def _params(
     return "theorem1", {"alpha": a, "beta": b, "gamma": g}
 
 
-def propagate(graph: AlfGraph, method: str, params: Mapping[str, float]) -> np.ndarray:
+def propagate(graph: AlfGraph, method: str, params: Mapping[str, Any]) -> np.ndarray:
     """Label scores F (users × topics) by Algorithm 1 or Theorem 1."""
     if method == "algorithm1":
-        den = params.get("pass1_denominator", DEFAULT_PASS1_DENOMINATOR)
+        den = str(params.get("pass1_denominator", DEFAULT_PASS1_DENOMINATOR))
         return algorithm1(graph.A, graph.S_c, pass1_denominator=den).F
     with user_errors("propagation failed"):
         return general_solution(
