@@ -32,6 +32,8 @@ from beautygraph.strict_json import write_json
 
 if TYPE_CHECKING:  # result types only; no pipeline imports the report
     from analysis.alf.evaluation import Table6
+    from analysis.alf.holdout import FollowHoldout
+    from analysis.propagation.holdout import Holdout
     from beautygraph.pipelines.alf import AuthorityRun
     from beautygraph.pipelines.interests import InterestsResult
     from beautygraph.pipelines.matching import MatchingRun
@@ -165,6 +167,8 @@ class DemoContext:
     interests: InterestsResult | None = None
     alf: AuthorityRun | None = None
     alf_table6: Table6 | None = None
+    alf_holdout: FollowHoldout | None = None
+    propagation: Holdout | None = None
 
 
 #: a report section: builds its :class:`Section` from the context (None: nothing to report)

@@ -140,9 +140,13 @@ def test_f1_matches_sklearn():
     from sklearn.metrics import f1_score
 
     rng = np.random.default_rng(2)
-    truth = rng.random((50, 6)) < 0.3
+    truth = rng.random((50, 7)) < 0.3
+    truth[:, 6] = False  # a topic nobody has and nobody is predicted: counts 0 in Macro-F1
     truth[truth.sum(1) == 0, 0] = True
-    pred = top_true_predictions(rng.random((50, 6)), truth.sum(1))
+    scores = rng.random((50, 7))
+    scores[:, 6] = -1.0
+    pred = top_true_predictions(scores, truth.sum(1))
+    assert not pred[:, 6].any()
     micro, macro = f1_micro_macro(truth, pred)
     assert micro == pytest.approx(f1_score(truth, pred, average="micro", zero_division=0))
     assert macro == pytest.approx(f1_score(truth, pred, average="macro", zero_division=0))

@@ -18,6 +18,7 @@ from beautygraph.sections.interests import interests_section
 from beautygraph.sections.load import load_section
 from beautygraph.sections.matching import matching_section
 from beautygraph.sections.network import network_section
+from beautygraph.sections.propagation import propagation_section
 from beautygraph.sections.recommenders import recommenders_section
 
 __all__ = ["SECTIONS"]
@@ -31,5 +32,6 @@ SECTIONS: tuple[tuple[str, SectionBuilder], ...] = (
     ("recommenders", recommenders_section),
     ("beauty", scoring_section),
     ("interests", interests_section),
+    ("propagation", propagation_section),
     ("alf", alf_section),
 )

@@ -15,7 +15,7 @@ from analysis.alf.evaluation import (
 from analysis.bio_interests import evaluate_matches
 from beautygraph.artifacts import Comparison, Figure, frame_to_html
 from beautygraph.errors import UserError
-from beautygraph.pipelines.alf import evaluate_authorities, run_authorities
+from beautygraph.pipelines.alf import evaluate_authorities, evaluate_follow_links, run_authorities
 from beautygraph.report import DemoContext, Section
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,7 @@ def alf_section(ctx: DemoContext) -> Section | None:
                 plot_table6(table), "alf_table6", "Precision and recall@k (Table 6)"
             )
         )
+    _follow_holdout_part(ctx, headline, comparisons, figures, parts)
     best_t = int(np.argmax([len(r) for r in run.result.ranked])) if run.result.ranked else -1
     if best_t >= 0 and len(run.result.ranked[best_t]):
         tname = str(run.graph.topic_ids[best_t])
@@ -123,4 +124,34 @@ def alf_section(ctx: DemoContext) -> Section | None:
         html="\n".join(parts),
         figures=figures,
         comparisons=comparisons,
+    )
+
+
+def _follow_holdout_part(ctx: DemoContext, headline, comparisons, figures, parts) -> None:
+    """The truth-free evaluation: 20 % of the interested users' follow links hidden,
+    Algorithm 2 against most-followed-in-topic, CN, PageRank and random."""
+    from analysis.plots.propagation import plot_follow_holdout
+
+    with ctx.steps("alf: follow hold-out"):
+        res = evaluate_follow_links(ctx.store, 0.2, 10, seed=ctx.seed)
+    ctx.alf_holdout = res
+    headline["holdout_follows"] = res.to_dict()
+    for m, s in res.scores.items():
+        comparisons.append(
+            Comparison(
+                f"hidden follows: {m} precision / recall@{res.k}",
+                "-",
+                "n/a" if s.precision is None else f"{s.precision:.3f} / {s.recall:.3f}",
+                "random = chance" if m == "random" else "",
+            )
+        )
+    parts.append(
+        f"<p>Hold-out without a truth file: {res.n_hidden:,} follow links of interested users "
+        f"hidden, ALF recomputed without them, {res.n_users:,} users scored.</p>"
+        + frame_to_html(res.to_frame())
+    )
+    figures.append(
+        Figure.from_matplotlib(
+            plot_follow_holdout(res), "alf_holdout_follows", "Recovered hidden follow links"
+        )
     )
