@@ -21,6 +21,7 @@ def test_demo_writes_a_complete_report(tmp_path):
         "recommenders",
         "beauty",
         "interests",
+        "propagation",
         "alf",
         "backend",
         "timings",
@@ -39,5 +40,7 @@ def test_demo_writes_a_complete_report(tmp_path):
     assert headline["beauty"]["real_photo_check"]["brisque"]["meets_target"]
     assert "Synthetic check" in html and "beats the paper" not in html
     assert "mean_f1" in headline["interests"]
+    assert headline["propagation"]["auto"] in headline["propagation"]["methods"]
+    assert "holdout_follows" in headline["alf"]
     assert "<img" in html and "data:image/png;base64," in html  # figures embedded
     assert (tmp_path / "demo" / "figures" / "degree_ccdf.png").stat().st_size > 1000
