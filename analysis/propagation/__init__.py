@@ -15,6 +15,27 @@ follower graph, by several methods, and their evaluation.
 * :mod:`analysis.propagation.holdout` — hide seed users, run every method, score.
 
 Orientation: matrices are users × topics (row ``u`` is node ``u`` of an export).
+
+References
+----------
+.. [1] A. Pal, A. Herdağdelen, S. Chatterji, S. Taank, D. Chakrabarti. "Discovery of
+   Topical Authorities in Instagram." Proceedings of the 25th International Conference on
+   World Wide Web (WWW 2016). https://doi.org/10.1145/2872427.2883078
+.. [2] D. Zhou, O. Bousquet, T. N. Lal, J. Weston, B. Schölkopf. "Learning with Local and
+   Global Consistency." Advances in Neural Information Processing Systems 16 (NIPS 2003),
+   MIT Press, 2004.
+.. [3] J. Qiu, Y. Dong, H. Ma, J. Li, K. Wang, J. Tang. "Network Embedding as Matrix
+   Factorization: Unifying DeepWalk, LINE, PTE, and node2vec." Proceedings of the 11th ACM
+   International Conference on Web Search and Data Mining (WSDM 2018).
+   https://doi.org/10.1145/3159652.3159706
+.. [4] B. Perozzi, R. Al-Rfou, S. Skiena. "DeepWalk: Online Learning of Social
+   Representations." Proceedings of the 20th ACM SIGKDD International Conference on
+   Knowledge Discovery and Data Mining (KDD 2014). https://doi.org/10.1145/2623330.2623732
+.. [5] L. Tang, H. Liu. "Relational Learning via Latent Social Dimensions." Proceedings of
+   the 15th ACM SIGKDD International Conference on Knowledge Discovery and Data Mining
+   (KDD 2009). https://doi.org/10.1145/1557019.1557109
+.. [6] S. A. Macskassy, F. Provost. "Classification in Networked Data: A Toolkit and a
+   Univariate Case Study." Journal of Machine Learning Research 8:935–983, 2007.
 """
 
 from analysis.propagation.evaluation import Scores, score_predictions

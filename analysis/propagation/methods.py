@@ -4,9 +4,9 @@ method chosen by cross-validation on the seed users.
 Every method maps ``(graph, Y, seed)`` to a (V × T) non-negative score matrix, where ``Y``
 is the binary seed matrix (:mod:`analysis.propagation.graph`).  Registered here:
 
-``algorithm1``   ALF's Algorithm 1, ``F = F^e + F^i`` (Pal, Herdagdelen, Chakrabarti &
-                 Rachakonda, "Topical Authorities on Instagram", WWW 2016, §4.2) — reused from
-                 :func:`analysis.alf.propagation.algorithm1`;
+``algorithm1``   ALF's Algorithm 1, ``F = F^e + F^i`` (Pal, Herdağdelen, Chatterji, Taank &
+                 Chakrabarti, "Discovery of Topical Authorities in Instagram", WWW 2016, §4.2)
+                 — reused from :func:`analysis.alf.propagation.algorithm1`;
 ``alf_interests`` Algorithm 1's re-estimated interests ``S^i`` after Pass 2 (same paper);
 ``theorem1``     the general solution of ALF's Theorem 1 (α = 0.1, β = 0.01, γ = 1,
                  :func:`analysis.alf.propagation.general_solution`);
@@ -117,7 +117,7 @@ def _netmf_lr(g: PropagationGraph, Y: sp.csr_matrix, seed: int) -> np.ndarray:
     return learned_scores(g, Y, seed=seed).F
 
 
-_ALF = "Pal et al., Topical Authorities on Instagram, WWW 2016"
+_ALF = "Pal et al., Discovery of Topical Authorities in Instagram, WWW 2016"
 for _m in (
     Method("algorithm1", _algorithm1, "ALF Algorithm 1, F = F^e + F^i", f"{_ALF}, §4.2"),
     Method("alf_interests", _alf_interests, "ALF Algorithm 1, S^i after Pass 2", f"{_ALF}, §4.2"),

@@ -1,6 +1,6 @@
-"""Label spreading (Zhou, Bousquet, Lal, Weston & Schölkopf, "Learning with local and
-global consistency", NIPS 2003 / Advances in Neural Information Processing Systems 16,
-2004).
+"""Label spreading (Zhou, Bousquet, Lal, Weston & Schölkopf, "Learning with Local and
+Global Consistency", Advances in Neural Information Processing Systems 16, NIPS 2003,
+MIT Press 2004; reference [2] of :mod:`analysis.propagation`).
 
 Notation (paper → code).  The affinity ``W`` is the symmetric neighbour matrix of
 :mod:`analysis.propagation.graph` (zero diagonal), ``D`` its degree matrix and
