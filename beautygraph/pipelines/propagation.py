@@ -25,7 +25,7 @@ import pandas as pd
 from analysis.propagation import METHODS, PropagationGraph, Selection, propagate, select_method
 from analysis.propagation.graph import seed_users
 from analysis.propagation.holdout import Holdout, evaluate_holdout, labelled_curve
-from beautygraph.errors import UserError
+from beautygraph.errors import UserError, user_errors
 from beautygraph.pipelines.alf import (
     INTEREST_SOURCES,
     AlfGraph,
@@ -173,11 +173,11 @@ def run_propagation(
                 f"--method auto cross-validates on {folds} folds of the seed users but only "
                 f"{n_seeds} users have seed interests: pick a --method"
             )
-        with steps("choosing a method by cross-validation") as st:
+        with steps("choosing a method by cross-validation") as st, user_errors("auto"):
             selection = select_method(pg, g.S_c, folds=folds, seed=seed)
         seconds["select"] = st.seconds
         chosen = selection.best
-    with steps(f"propagating ({chosen})") as st:
+    with steps(f"propagating ({chosen})") as st, user_errors(chosen):
         F = propagate(pg, g.S_c, chosen, seed=seed).F
     seconds["propagate"] = st.seconds
     rows = propagation_rows(F, g.user_ids, g.topic_ids, top)
@@ -248,8 +248,8 @@ def evaluate_propagation(
     n_seeds = len(seed_users(g.S_c))
     if n_seeds < 6:
         raise UserError(f"only {n_seeds} users have seed interests: need at least 6 to hide some")
-    with steps("hold-out evaluation", total=repeats):
+    with steps("hold-out evaluation", total=repeats), user_errors("hold-out"):
         result = evaluate_holdout(pg, g.S_c, holdout, repeats=repeats, seed=seed)
-    with steps("F1 against the labelled fraction", total=len(fractions)):
+    with steps("F1 against the labelled fraction", total=len(fractions)), user_errors("curve"):
         curve = labelled_curve(pg, g.S_c, fractions, seed=seed)
     return PropagationEvaluation(holdout=result, curve=curve, sources=g.sources)
