@@ -43,8 +43,16 @@ REFERENCE: dict[str, CommandRef] = {
         "Tag vs image interest profiles (Table 1, Fig. 4).", "score interests"
     ),
     "analyze authorities": CommandRef(
-        "Precision/recall@k of ALF against the ground truth (Table 6).",
-        "authorities; truth.json of generate",
+        "Precision/recall@k of ALF against the ground truth (Table 6) or hidden follows.",
+        "authorities; truth.json of generate (or --holdout-follows)",
+    ),
+    "analyze propagation": CommandRef(
+        "Hide seed users' interests, predict them by every method, score (F1).",
+        "load with interests.csv, or bio/tags/images interests",
+    ),
+    "interests propagate": CommandRef(
+        "Interests of every user from seed interests over the follower graph.",
+        "load with interests.csv, or bio/tags/images interests",
     ),
     "score train": CommandRef("Fine-tune the beauty CNN on rated images."),
     "score evaluate": CommandRef("Accuracy and Spearman ρ of a beauty model on rated images."),
