@@ -58,8 +58,19 @@ class Comparison:
     measured: str
     note: str = ""
     #: is the measured value comparable with the paper's? "yes", or "no: why not"
-    #: (different data, synthetic truth, different protocol); empty = not stated
+    #: (different data, synthetic truth, different protocol); every row must say
     comparable: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.comparable.strip():
+            raise ValueError(
+                f"comparison row {self.quantity!r} does not say whether it is comparable "
+                "with the paper (and if not, why not)"
+            )
+
+
+#: the ``comparable`` of a row whose quantity the papers do not report
+NO_PAPER_FIGURE = "no paper figure: a measurement on this data set, its baselines beside it"
 
 
 def comparison_table(rows: list[Comparison]) -> str:

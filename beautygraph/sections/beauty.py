@@ -311,12 +311,14 @@ def scoring_section(ctx: DemoContext) -> Section:
             f"{out['spearman']:.2f} [{lo:.2f}, {hi:.2f}] (n={out['n_test']}, "
             f"{out['n_pictures_test']} pictures)",
             NOT_COMPARABLE,
+            "no: synthetic degradations of held-out pictures, not crowd votes on real photos",
         ),
         Comparison(
             "synthetic check: 3-class accuracy (tertiles of planted beauty)",
             f"{PAPER_3CLASS_ACCURACY:.1%} (AVA)",
             "n/a" if out["accuracy_3class"] is None else f"{out['accuracy_3class']:.1%}",
             NOT_COMPARABLE + "; chance is 33 %",
+            "no: tertiles of planted beauty on synthetic pictures, not AVA's classes",
         ),
     ]
     for name, chk in checks.items():
@@ -327,6 +329,7 @@ def scoring_section(ctx: DemoContext) -> Section:
                 f"{chk.share_below:.1%}; mean Spearman {chk.mean_spearman:.2f}",
                 "chance ≈ 50 % and 0; target for BRISQUE ≥ 95 % and ≤ −0.8"
                 + (" (met)" if chk.meets_target else " (not met)"),
+                "no paper figure: a check of the scorer on real photos",
             )
         )
     html = (

@@ -66,6 +66,7 @@ def load_section(ctx: DemoContext) -> Section:
                 "degree distributions",
                 "broad, heavy-tailed (Fig. 1)",
                 f"mean {headline['mean_degree']:.1f}, max in-degree {headline['max_indegree']}",
+                comparable="shape only: the loaded graph is not the paper's Flickr graph",
             ),
         ],
     )

@@ -13,7 +13,7 @@ import scipy.sparse as sp
 
 from analysis.propagation import PropagationGraph
 from analysis.propagation.holdout import evaluate_holdout, labelled_curve
-from beautygraph.artifacts import Comparison, Figure, frame_to_html
+from beautygraph.artifacts import NO_PAPER_FIGURE, Comparison, Figure, frame_to_html
 from beautygraph.errors import UserError
 from beautygraph.pipelines.alf import export_alf_graph
 from beautygraph.report import DemoContext, Section
@@ -71,24 +71,28 @@ def propagation_section(ctx: DemoContext) -> Section | None:
             "-",
             f"{auto['micro_f1']:.3f} / {auto['accuracy']:.3f}",
             f"picked by 3-fold cross-validation on the {d['n_labelled']:,} labelled users",
+            NO_PAPER_FIGURE,
         ),
         Comparison(
             "one-pass vote Micro-F1 / accuracy@1",
             "-",
             f"{vote['micro_f1']:.3f} / {vote['accuracy']:.3f}",
             "trivial graph baseline",
+            NO_PAPER_FIGURE,
         ),
         Comparison(
             "majority topic Micro-F1 / accuracy@1",
             "-",
             f"{maj['micro_f1']:.3f} / {maj['accuracy']:.3f}",
             "chance on the same data",
+            NO_PAPER_FIGURE,
         ),
         Comparison(
             "ALF Algorithm 1 Micro-F1",
             "-",
             f"{d['methods']['algorithm1']['micro_f1']:.3f}",
             "the paper's propagation, same split",
+            NO_PAPER_FIGURE,
         ),
     ]
     html = (

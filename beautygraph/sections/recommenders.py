@@ -54,6 +54,8 @@ def build_section(sim: SimulationResult, truth: dict | None = None) -> Section:
                 paper=paper,
                 measured=f"{_fmt(fmt, e.value)} (95 % CI {_fmt(fmt, e.ci_low)} … {_fmt(fmt, e.ci_high)})",
                 note=f"{res.n_sampled} sampled users, paired bootstrap",
+                comparable="no: a generated community and a simulated acceptance model, "
+                "not the paper's Flickr follower graph",
             )
         )
     headline: dict[str, Any] = {
