@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "generate",
     "authorities",
     "interests",
+    "exchange",
 ]
 
 for _name in COMMAND_MODULES:

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from beautygraph.clikit import analyze, cli_steps, echo_json, main, pass_app
+from beautygraph.commands.engine_options import engine_options
 from beautygraph.errors import UserError
 
 
@@ -40,12 +41,46 @@ def _sources(ctx, param, value: str) -> tuple[str, ...]:
     callback=_sources,
     help="INTERESTED_IN sources that seed the propagation: bio,tags,images,declared.",
 )
+@click.option(
+    "--topic-block",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Propagate N topics at a time (memory O(users x N)); Algorithm 1 only.",
+)
+@click.option("--float32", "float32", is_flag=True, help="scipy: propagate in single precision.")
+@engine_options()
 @click.option("--json", "json_mode", is_flag=True, help="Print the summary as JSON.")
 @pass_app
-def authorities(app, alpha, beta, gamma, sources, json_mode: bool) -> None:
+def authorities(
+    app, alpha, beta, gamma, sources, topic_block, float32, engine, spark, json_mode: bool
+) -> None:
     """Find topical authorities (ALF): bio interests, propagation, wzf, filters, write-back."""
     from beautygraph.pipelines.alf import run_authorities
 
+    if engine == "spark":
+        from beautygraph.pipelines.spark_jobs import authorities_spark
+
+        if alpha is not None or beta is not None or gamma is not None:
+            raise click.UsageError(
+                "--engine spark runs Algorithm 1: leave out --alpha/--beta/--gamma"
+            )
+        if float32:
+            raise click.UsageError("--float32 applies to --engine scipy")
+        out = authorities_spark(
+            app.store(),
+            interest_sources=sources,
+            options=spark,
+            topic_block=topic_block,
+            steps=cli_steps(json_mode, app.quiet),
+        )
+        if json_mode:
+            echo_json(out)
+        else:
+            click.echo(
+                f"ALF on spark ({spark.master}): {out['authorities']:,} authorities of "
+                f"{out['assigned']:,} assignments written ({out['blocks']} topic blocks)"
+            )
+        return
     run = run_authorities(
         steps=cli_steps(json_mode, app.quiet),
         store=app.store(),
@@ -53,6 +88,8 @@ def authorities(app, alpha, beta, gamma, sources, json_mode: bool) -> None:
         beta=beta,
         gamma=gamma,
         interest_sources=sources,
+        topic_block=topic_block,
+        dtype="float32" if float32 else "float64",
     )
     summary = run.to_dict()
     if json_mode:

@@ -261,6 +261,8 @@ def run_authorities(
     interest_sources: Sequence[str] = ("bio",),
     steps: Steps | None = None,
     extract_bio: bool = True,
+    topic_block: int | None = None,
+    dtype: str = "float64",
 ) -> AuthorityRun:
     """The whole of ALF on the store, with write-back (§4).
 
@@ -271,10 +273,23 @@ def run_authorities(
     4. ZF, wzf, one topic per user, FP1 and FP2 (:func:`analysis.alf.find_authorities`);
     5. replace every ``AUTHORITY_ON`` with ``{score: F_tu, wzf, rank}`` and set
        ``User.authority_topic`` / ``authority_score`` (wzf; cleared for non-authorities).
+
+    ``topic_block`` N (Algorithm 1 only) propagates and scores N topics at a time, so
+    memory is O(|V|·N) instead of O(|V|·|T|) (:mod:`analysis.alf.blocked`, same result);
+    ``dtype="float32"`` propagates in single precision.
     """
     sources = _seed_sources(interest_sources)
     method, params = _params(alpha, beta, gamma)
     steps = as_steps(steps)
+    blocked = topic_block is not None or dtype != "float64"
+    if dtype not in ("float64", "float32"):
+        raise UserError(f"dtype {dtype!r} must be float64 or float32")
+    if topic_block is not None and topic_block < 1:
+        raise UserError(f"--topic-block must be >= 1, got {topic_block}")
+    if blocked and method != "algorithm1":
+        raise UserError(
+            "--topic-block and --float32 apply to Algorithm 1 (leave out alpha/beta/gamma)"
+        )
     seconds: dict[str, float] = {}
     bio = None
     with steps("interests from biographies") as step:
@@ -289,13 +304,29 @@ def run_authorities(
             f"no user has interests from {list(sources)}: nothing to propagate (bios matched "
             "no topic name or alias, or that source was never written)"
         )
-    with steps(f"propagating ({method})") as step:
-        F = propagate(graph, method, params)
-    seconds["propagate"] = step.seconds
-    with steps("authority scores and filters") as step:
-        n_in = np.asarray(graph.A.sum(axis=0)).ravel()
-        result = find_authorities(F, n_in)
-    seconds["score"] = step.seconds
+    if blocked:
+        from analysis.alf.blocked import find_authorities_blocked
+
+        n_topics = graph.S_c.shape[1]
+        with steps("propagating and scoring in topic blocks", total=n_topics) as step:
+            result = find_authorities_blocked(
+                graph.A,
+                graph.S_c,
+                block=int(topic_block or n_topics or 1),
+                dtype=np.dtype(dtype),
+                on_block=lambda done, _total: step.advance(done - step.done),
+            )
+        seconds["propagate"] = step.seconds
+        seconds["score"] = 0.0
+        params = {**params, "topic_block": topic_block, "dtype": dtype}
+    else:
+        with steps(f"propagating ({method})") as step:
+            F = propagate(graph, method, params)
+        seconds["propagate"] = step.seconds
+        with steps("authority scores and filters") as step:
+            n_in = np.asarray(graph.A.sum(axis=0)).ravel()
+            result = find_authorities(F, n_in)
+        seconds["score"] = step.seconds
     with steps("writing authorities") as step:
         written = write_authorities(store, graph, result)
     seconds["write"] = step.seconds
