@@ -106,3 +106,30 @@ def _leaves(obj):
             yield from _leaves(v)
     else:
         yield obj
+
+
+def _strict_leaves(payload) -> None:
+    for value in _leaves(payload):
+        assert not (isinstance(value, float) and not math.isfinite(value))
+
+
+def test_the_other_commands_print_strict_json(community, tmp_path):
+    """authorities, the propagation and recommendation commands and score user-beauty on
+    the same small community: every output parses strictly (NaN/inf would be refused)."""
+    root, db = community
+    runner = CliRunner()
+    import pandas as pd
+
+    user = str(pd.read_csv(root / "d" / "users.csv", usecols=["user_id"]).user_id.iloc[0])
+    commands = [
+        ["score", "user-beauty", "--json"],
+        ["authorities", "--min-support", "0", "--json"],
+        ["analyze", "authorities", "--holdout-follows", "0.2", "--json"],
+        ["recommend", user, "--method", "bb", "--json"],
+        ["recommend", user, "--method", "authority", "--json"],
+        ["recommend", "--sample", "20", "--method", "aa", "--json"],
+        ["interests", "propagate", "--method", "vote", "--json"],
+        ["analyze", "propagation", "--repeats", "1", "--out", str(tmp_path), "--json"],
+    ]
+    for args in commands:
+        _strict_leaves(_json(runner, ["--db", db, *args]))
