@@ -12,6 +12,7 @@ import argparse
 import multiprocessing as mp
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from beautygraph import strict_json  # noqa: E402
+from beautygraph.steps import Steps  # noqa: E402
 
 
 def make_folder(folder: Path, n_users: int, n_follows: int, seed: int = 0) -> None:
@@ -214,12 +216,17 @@ def bench_neo4j(
         out["initial_import"] = "skipped: no local shared test server to stop and start"
     else:
         runs = []
-        for _ in range(repeat):
+        cache = Path(tempfile.mkdtemp(prefix="bench-import-cache-"))
+        os.environ["BEAUTYGRAPH_CACHE"] = str(cache)  # the first run starts without an archive
+        for i in range(repeat + 1):
             subprocess.run(tools["stop"], check=True, capture_output=True)
+            steps = Steps()
+            load0 = os.getloadavg()[0]
             t0 = time.perf_counter()
             imported = load_folder_initial(
-                folder, tools["home"], tools["conf"], database="neo4j", overwrite=True
-            )
+                folder, tools["home"], tools["conf"], database="neo4j", overwrite=True,
+                steps=steps,
+            )  # fmt: skip
             seconds = time.perf_counter() - t0
             t1 = time.perf_counter()
             subprocess.run(tools["start"], check=True, capture_output=True)
@@ -229,17 +236,36 @@ def bench_neo4j(
             assert stored["nodes"]["User"] == n_users, stored
             assert stored["relationships"]["FOLLOWS"] == n_follows, stored
             assert imported.relationships["FOLLOWS"] == n_follows
-            runs.append({"seconds": seconds, "restart_seconds": restart})
-            print(f"  importer run: {seconds:.1f} s, restart {restart:.1f} s", flush=True)
+            run = {
+                "seconds": seconds,
+                "restart_seconds": restart,
+                "stages": dict(steps.seconds),
+                "class_archive": "written" if i == 0 else "mapped",
+                "load_average": [load0, os.getloadavg()[0]],
+            }
+            runs.append(run)
+            print(
+                f"  importer run ({run['class_archive']} class archive): {seconds:.1f} s "
+                + " ".join(f"{k} {v:.1f}" for k, v in steps.seconds.items())
+                + f"; restart {restart:.1f} s; load {load0:.1f}",
+                flush=True,
+            )
+        shutil.rmtree(cache, ignore_errors=True)
+        os.environ.pop("BEAUTYGRAPH_CACHE")
+        out["initial_first_run"] = runs[0]
+        runs = runs[1:]
         secs = float(np.median([r["seconds"] for r in runs]))
         out["initial_import_runs"] = runs
         out["initial_import_seconds_median"] = secs
         out["initial_rels_per_s"] = n_follows / secs
         out["initial_nodes_per_s"] = n_users / secs
+        out["initial_first_run_rels_per_s"] = n_follows / out["initial_first_run"]["seconds"]
         out["initial_restart_seconds_median"] = float(
             np.median([r["restart_seconds"] for r in runs])
         )
         out["speedup_vs_naive"] = out["initial_rels_per_s"] / out["naive_merge_rels_per_s"]
+        out["meets_rels_per_s_target"] = out["initial_rels_per_s"] >= 100_000
+        out["meets_speedup_target"] = out["speedup_vs_naive"] >= 20
         out.update(in_process(run_export, uri))  # on the imported graph
 
     if online:
@@ -349,6 +375,11 @@ def print_neo4j(n: dict) -> None:
             f"{n['initial_nodes_per_s']:,.0f} nodes/s (target >= 100,000 rels/s); "
             f"{n['speedup_vs_naive']:.1f}x naive (target >= 20x); server restart "
             f"{n['initial_restart_seconds_median']:.1f} s not included"
+        )
+        print(
+            f"  first run (writes the importer's class archive): "
+            f"{n['initial_first_run']['seconds']:.1f} s = "
+            f"{n['initial_first_run_rels_per_s']:,.0f} rels/s"
         )
     else:
         print(f"Neo4j load --initial: {n['initial_import']}")

@@ -15,83 +15,154 @@ The input is validated exactly as for the online loader (:func:`graphdb.loader.r
 before anything is written; the frames are then written as importer CSV files (one header
 file and one data file per label and type).  Constraints and indexes are created by the
 first ``graphdb.connect`` after the server is started again.
+
+Most of a small import's time is fixed cost, so the importer runs in one JVM straight from
+``lib/`` (not through the launcher, which starts a second JVM) and maps a class-data archive
+written by its first run (:func:`class_archive_path`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from beautygraph.steps import Steps, as_steps
 from graphdb import schema
 from graphdb.errors import GraphDBError
 from graphdb.tables import LoadCounts
 
-_HEADER_TYPES = {"STRING": "", "DOUBLE": ":double", "INT64": ":long", "TIMESTAMP": ":datetime"}
-_ADMIN_CLASS = "org.neo4j.server.startup.Neo4jAdminCommand"
+_HEADER_TYPES = {
+    "STRING": "",
+    "DOUBLE": ":double",
+    "INT64": ":long",
+    # values are written as UTC wall-clock time without an offset: the header's zone makes
+    # them the same ``datetime`` (offset Z) the online loader stores, whatever the server's
+    # ``db.temporal.timezone`` is
+    "TIMESTAMP": ":datetime{timezone:Z}",
+}
+_ADMIN_TOOL = "org.neo4j.cli.AdminTool"
+DEFAULT_HEAP = "1g"
 
 
-def admin_command(neo4j_home: Path) -> list[str]:
-    """``bin/neo4j-admin`` when the installation has it, else the admin class on java."""
+def _java() -> str | None:
+    home = os.environ.get("JAVA_HOME")
+    if home and Path(home, "bin", "java").exists():
+        return str(Path(home, "bin", "java"))
+    return shutil.which("java")
+
+
+def class_archive_path(neo4j_home: Path, java: str) -> Path:
+    """Where the importer's class-data archive for this installation and JVM is kept.
+
+    Starting the admin tool loads and verifies several thousand classes from ~240 jars,
+    seconds of CPU on a small machine; a JVM class-data-sharing archive (``-XX:SharedArchiveFile``)
+    maps them instead.  The key covers the installation's jars and the ``java`` binary, so a
+    new Neo4j or JVM gets a new archive.  ``$BEAUTYGRAPH_CACHE`` (default
+    ``$XDG_CACHE_HOME/beautygraph`` or ``~/.cache/beautygraph``) holds it.
+    """
+    jars = sorted((neo4j_home / "lib").glob("*.jar"))
+    key = hashlib.sha256()
+    for item in [Path(java).resolve(), *jars]:
+        st = item.stat()
+        key.update(f"{item}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    root = os.environ.get("BEAUTYGRAPH_CACHE") or Path(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "beautygraph"
+    )
+    return Path(root) / f"neo4j-admin-{key.hexdigest()[:16]}.jsa"
+
+
+def admin_command(
+    neo4j_home: Path, heap: str = DEFAULT_HEAP, class_cache: bool = True
+) -> tuple[list[str], Path | None]:
+    """The command line that runs ``neo4j-admin``, and the class archive it will write.
+
+    The admin tool runs in one JVM, straight from the installation's ``lib/`` (the
+    ``bin/neo4j-admin`` launcher starts a second JVM for it), with ``heap`` as ``-Xmx``; with
+    ``class_cache`` it maps the class archive of :func:`class_archive_path`, or writes it
+    when there is none yet (the second element of the result: rename it into place after a
+    successful run).  Without ``java`` it falls back to ``bin/neo4j-admin``.
+    """
+    lib = neo4j_home / "lib"
+    java = _java()
     script = neo4j_home / "bin" / "neo4j-admin"
-    if script.is_file() and os.access(script, os.X_OK):
-        return [str(script)]
-    if not (neo4j_home / "lib").is_dir():
+    if not lib.is_dir():
+        if script.is_file() and os.access(script, os.X_OK):
+            return [str(script)], None
         raise GraphDBError(f"{str(neo4j_home)!r} is not a Neo4j installation (no bin/ or lib/)")
-    java = shutil.which("java")
-    if os.environ.get("JAVA_HOME") and Path(os.environ["JAVA_HOME"], "bin", "java").exists():
-        java = str(Path(os.environ["JAVA_HOME"], "bin", "java"))
     if java is None:
+        if script.is_file() and os.access(script, os.X_OK):
+            return [str(script)], None
         raise GraphDBError("java not found: the Neo4j importer needs Java 17 or 21")
-    return [java, "-XX:+UseParallelGC", "-cp", str(neo4j_home / "lib" / "*"), _ADMIN_CLASS]
+    if not re.fullmatch(r"[0-9]+[kmgKMG]?", heap):
+        raise GraphDBError(f"importer heap {heap!r}: expected a JVM size such as 1g or 4096m")
+    flags = [f"-Xmx{heap}", "-XX:+UseParallelGC"]
+    pending = None
+    if class_cache:
+        archive = class_archive_path(neo4j_home, java)
+        if archive.is_file():
+            flags += [f"-XX:SharedArchiveFile={archive}", "-Xshare:auto"]
+        else:
+            archive.parent.mkdir(parents=True, exist_ok=True)
+            pending = archive.with_name(f"{archive.stem}.{os.getpid()}.tmp")
+            flags.append(f"-XX:ArchiveClassesAtExit={pending}")
+    return [java, *flags, "-cp", str(lib / "*"), _ADMIN_TOOL], pending
 
 
-def _csv_value(series: pd.Series, logical_type: str) -> pd.Series:
+def _csv_column(series: pd.Series, logical_type: str) -> pa.Array:
+    """One column as importer text; missing values stay empty (no property)."""
     if logical_type == "TIMESTAMP":
         ts = pd.to_datetime(series, utc=True)
-        return ts.dt.strftime("%Y-%m-%dT%H:%M:%SZ").where(ts.notna(), None)
-    return series
+        missing = ts.isna().to_numpy()
+        seconds = ts.dt.tz_localize(None).to_numpy("datetime64[s]")
+        text = np.datetime_as_string(seconds, unit="s")
+        return pa.array(text, type=pa.string(), mask=missing)
+    return pa.array(series, from_pandas=True).cast(pa.string())
 
 
-def write_import_files(frames: dict[str, pd.DataFrame], folder: Path) -> list[str]:
+def write_import_files(frames: dict[str, pd.DataFrame], folder: Path) -> tuple[list[str], bool]:
     """Importer CSV files for ``frames`` (as :func:`graphdb.loader.read_folder` returns
-    them) in ``folder``; returns the ``--nodes=…`` / ``--relationships=…`` arguments."""
-    import pyarrow as pa
+    them) in ``folder``; returns the ``--nodes=…`` / ``--relationships=…`` arguments and
+    whether any value holds a line break (the importer's ``--multiline-fields``)."""
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     args: list[str] = []
+    multiline = False
     for key, frame in frames.items():
         if len(frame) == 0:
             continue
         if key in schema.NODE_PROPS:
-            cols = [c for c in frame.columns if c != "id"]
-            header = [f"id:ID({key})"] + [
-                f"{c}{_HEADER_TYPES[schema.prop_type(key, c)]}" for c in cols
-            ]
-            data = {"id": frame["id"].astype(str)}
-            data.update({c: _csv_value(frame[c], schema.prop_type(key, c)) for c in cols})
+            keys = ["id"]
+            header = [f"id:ID({key})"]
             flag = "--nodes"
         else:
             a, b = schema.REL_ENDPOINTS[key]
-            cols = [c for c in frame.columns if c not in ("src", "dst")]
-            header = [f":START_ID({a})", f":END_ID({b})"] + [
-                f"{c}{_HEADER_TYPES[schema.prop_type(key, c)]}" for c in cols
-            ]
-            data = {"src": frame["src"].astype(str), "dst": frame["dst"].astype(str)}
-            data.update({c: _csv_value(frame[c], schema.prop_type(key, c)) for c in cols})
+            keys = ["src", "dst"]
+            header = [f":START_ID({a})", f":END_ID({b})"]
             flag = "--relationships"
+        cols = [c for c in frame.columns if c not in keys]
+        header += [f"{c}{_HEADER_TYPES[schema.prop_type(key, c)]}" for c in cols]
+        columns = [_csv_column(frame[c], "STRING") for c in keys]
+        columns += [_csv_column(frame[c], schema.prop_type(key, c)) for c in cols]
+        multiline = multiline or any(
+            pc.any(pc.match_substring(col, "\n")).as_py() for col in columns
+        )
         head = folder / f"{key}.header.csv"
         body = folder / f"{key}.csv"
         head.write_text(",".join(header) + "\n", encoding="utf-8")
-        table = pa.Table.from_pandas(pd.DataFrame(data), preserve_index=False)
-        table = table.cast(pa.schema([pa.field(n, pa.string()) for n in table.column_names]))
+        table = pa.Table.from_arrays(columns, names=[f"c{i}" for i in range(len(columns))])
         pacsv.write_csv(table, body, pacsv.WriteOptions(include_header=False))
         args.append(f"{flag}={key}={head},{body}")
-    return args
+    return args, multiline
 
 
 def import_initial(
@@ -101,26 +172,32 @@ def import_initial(
     database: str = "neo4j",
     overwrite: bool = False,
     workdir: str | os.PathLike | None = None,
+    heap: str = DEFAULT_HEAP,
+    class_cache: bool = True,
+    steps: Steps | None = None,
 ) -> LoadCounts:
     """Import validated ``frames`` into the offline database ``database``.
 
-    Raises :class:`GraphDBError` with the importer's own reason (e.g. the database is in
-    use because the server is running, or it exists and ``overwrite`` is False).
+    ``steps`` gets an ``importer files`` stage (writing the CSV files) and an ``importer``
+    stage (the ``neo4j-admin`` process).
+
+    ``heap`` is the importer JVM's ``-Xmx``; ``class_cache`` maps (or, the first time,
+    writes) its class-data archive (:func:`admin_command`).  Raises :class:`GraphDBError`
+    with the importer's own reason (e.g. the database is in use because the server is
+    running, or it exists and ``overwrite`` is False).
     """
     home = Path(neo4j_home)
     env = dict(os.environ, NEO4J_HOME=str(home))
     if neo4j_conf is not None:
         env["NEO4J_CONF"] = str(neo4j_conf)
-    multiline = any(
-        frame[c].astype(str).str.contains("\n", regex=False).any()
-        for frame in frames.values()
-        for c in frame.columns
-        if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])
-    )
+    steps = as_steps(steps)
+    admin, pending_archive = admin_command(home, heap=heap, class_cache=class_cache)
     with tempfile.TemporaryDirectory(dir=workdir, prefix="beautygraph-import-") as tmp:
-        files = write_import_files(frames, Path(tmp))
+        with steps("importer files", total=1) as stage:
+            files, multiline = write_import_files(frames, Path(tmp))
+            stage.advance()
         cmd = [
-            *admin_command(home),
+            *admin,
             "database",
             "import",
             "full",
@@ -130,7 +207,14 @@ def import_initial(
             f"--report-file={Path(tmp) / 'import.report'}",
             *files,
         ]
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tmp)
+        with steps("importer", total=1) as stage:
+            proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tmp)
+            stage.advance()
+    if pending_archive is not None:
+        if proc.returncode == 0 and pending_archive.is_file():
+            pending_archive.replace(class_archive_path(home, admin[0]))
+        else:
+            pending_archive.unlink(missing_ok=True)
     if proc.returncode != 0:
         raise GraphDBError(f"the Neo4j importer failed: {_importer_reason(proc)}")
     nodes = {k: len(f) for k, f in frames.items() if k in schema.NODE_PROPS}
@@ -156,10 +240,24 @@ def load_folder_initial(
     neo4j_conf: str | os.PathLike | None = None,
     database: str = "neo4j",
     overwrite: bool = False,
+    heap: str = DEFAULT_HEAP,
+    class_cache: bool = True,
+    steps: Steps | None = None,
 ) -> LoadCounts:
     """Validate ``folder`` completely (nothing is written on any problem), then import it
-    into the offline, empty database ``database`` (see the module docstring)."""
+    into the offline, empty database ``database`` (see the module docstring).
+
+    ``steps`` gets the loader's ``validate`` stage and those of :func:`import_initial`."""
     from graphdb.loader import read_folder
 
-    frames = read_folder(Path(folder), None)
-    return import_initial(frames, neo4j_home, neo4j_conf, database=database, overwrite=overwrite)
+    frames = read_folder(Path(folder), None, steps=steps)
+    return import_initial(
+        frames,
+        neo4j_home,
+        neo4j_conf,
+        database=database,
+        overwrite=overwrite,
+        heap=heap,
+        class_cache=class_cache,
+        steps=steps,
+    )

@@ -16,7 +16,6 @@ each); it skips with the reason where the scripts are absent.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -24,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from graphdb.neo4j_store import Neo4jStore
 from tests.conftest import NEO4J_TOOLS, ROOT
+from tests.neo4j_servers import Server
 
 pytestmark = [
     pytest.mark.neo4j,
@@ -41,45 +40,9 @@ BOLT = os.environ.get("BEAUTYGRAPH_FAULT_BOLT", "17688")
 N_USERS, N_FOLLOWS = 4000, 150_000
 
 
-class Server:
-    """A throwaway server in ``workdir`` driven by the shared start/stop scripts."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.workdir = workdir
-        self.uri = f"bolt://127.0.0.1:{BOLT}"
-        self.env = {"NEO4J_PASSWORD": "fault-test-pw"}
-
-    def start(self) -> None:
-        subprocess.run(
-            [str(NEO4J_TOOLS / "start"), "--bolt", BOLT, "--dir", str(self.workdir),
-             "--heap", "512m", "--pagecache", "128m"],
-            check=True, capture_output=True, env={**os.environ, **self.env}, timeout=300,
-        )  # fmt: skip
-
-    def kill(self) -> None:
-        """SIGKILL the server's whole process group: a crash, not a shutdown."""
-        pid = int((self.workdir / "neo4j.pid").read_text())
-        os.killpg(pid, signal.SIGKILL)
-        for _ in range(100):
-            try:
-                os.killpg(pid, 0)
-            except ProcessLookupError:
-                return
-            time.sleep(0.1)
-
-    def stop(self, wipe: bool = False) -> None:
-        args = [str(NEO4J_TOOLS / "stop"), "--dir", str(self.workdir)] + (
-            ["--wipe"] if wipe else []
-        )
-        subprocess.run(args, capture_output=True, timeout=300)
-
-    def connect(self) -> Neo4jStore:
-        return Neo4jStore(self.uri, password=self.env["NEO4J_PASSWORD"], retry_seconds=5)
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    srv = Server(tmp_path_factory.mktemp("faultdb") / "neo4j")
+    srv = Server(tmp_path_factory.mktemp("faultdb") / "neo4j", BOLT, "fault-test-pw")
     srv.start()
     yield srv
     srv.stop(wipe=True)

@@ -61,6 +61,17 @@ def init(app, force: bool) -> None:
 @click.option(
     "--overwrite", is_flag=True, help="With --initial: replace the database if it exists."
 )
+@click.option(
+    "--importer-heap",
+    default="1g",
+    show_default=True,
+    help="With --initial: the importer JVM's maximum heap (-Xmx).",
+)
+@click.option(
+    "--no-class-cache",
+    is_flag=True,
+    help="With --initial: do not map or write the importer's JVM class-data archive.",
+)
 @pass_app
 def load(
     app,
@@ -72,6 +83,8 @@ def load(
     neo4j_home: Path | None,
     neo4j_conf: Path | None,
     overwrite: bool,
+    importer_heap: str,
+    no_class_cache: bool,
 ) -> None:
     """Validate FOLDER completely, then load its new rows (CSV or Parquet files).
 
@@ -82,7 +95,10 @@ def load(
     from beautygraph.pipelines.load import load_into_store
 
     if initial:
-        _load_initial(app, folder, json_mode, neo4j_home, neo4j_conf, overwrite)
+        _load_initial(
+            app, folder, json_mode, neo4j_home, neo4j_conf, overwrite, importer_heap,
+            not no_class_cache,
+        )  # fmt: skip
         return
     new_db = not graphdb.database_exists(app.db)
     if not json_mode and not app.quiet:
@@ -115,7 +131,14 @@ def load(
 
 
 def _load_initial(
-    app, folder: Path, json_mode: bool, home: Path | None, conf: Path | None, overwrite: bool
+    app,
+    folder: Path,
+    json_mode: bool,
+    home: Path | None,
+    conf: Path | None,
+    overwrite: bool,
+    heap: str,
+    class_cache: bool,
 ) -> None:
     import graphdb
     from graphdb.neo4j_import import load_folder_initial
@@ -125,7 +148,16 @@ def _load_initial(
     if home is None:
         raise UserError("--initial needs the server's installation: --neo4j-home or $NEO4J_HOME")
     database = app.database or os.environ.get("NEO4J_DATABASE") or "neo4j"
-    counts = load_folder_initial(folder, home, conf, database=database, overwrite=overwrite)
+    counts = load_folder_initial(
+        folder,
+        home,
+        conf,
+        database=database,
+        overwrite=overwrite,
+        heap=heap,
+        class_cache=class_cache,
+        steps=cli_steps(json_mode, app.quiet),
+    )
     if json_mode:
         echo_json({"added": counts.to_dict(), "database": database})
         return
