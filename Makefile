@@ -11,7 +11,7 @@ USERS  ?= 5000
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[scoring,dev]"
+	$(BIN)/pip install --quiet -e ".[scoring,dev,spark]"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -50,6 +50,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from analysis import fof_dense
+
 __all__ = [
     "METHODS",
     "FofRecommendations",
@@ -274,8 +276,22 @@ def _recommend_kernel(
         weighted = weighted.tocsr()
     follow_keys = np.repeat(np.arange(n, dtype=np.int64), outdeg) * n + adj.indices.astype(np.int64)
     parts: list[tuple[np.ndarray, ...]] = []
-    for a, b in _chunks(np.asarray(paths).ravel(), max_paths):
+    paths = np.asarray(paths).ravel()
+    dense = fof_dense.use_dense(method, int(paths.sum()), len(rows), n)
+    if dense:  # dense graph: flat-array blocks (analysis/fof_dense.py), same answers
+        step = fof_dense.dense_chunk_rows(n)
+        bounds = [(a, min(a + step, len(rows))) for a in range(0, len(rows), step)]
+    else:
+        bounds = _chunks(paths, max_paths)
+    for a, b in bounds:
         chunk = rows[a:b]
+        if dense and fof_dense.use_dense(method, int(paths[a:b].sum()), b - a, n):
+            got = fof_dense.dense_top_k(adj, chunk, method, k, weighted, candidate_mask)
+            if got is not None:
+                parts.append(got)
+                if on_chunk is not None:
+                    on_chunk(len(chunk))
+                continue
         sub = adj[chunk]
         counts = (sub @ adj).tocsr()
         counts.sort_indices()

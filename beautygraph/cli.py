@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "authorities",
     "interests",
     "propagation",
+    "exchange",
 ]
 
 for _name in COMMAND_MODULES:

@@ -8,7 +8,13 @@ popularity; ``--quick``: 20k / 200k) is loaded into an embedded LadybugDB, then:
 * batch ``recommend_batch`` (export + analysis/fof.py; the kernel alone is timed too) for all users, against the baseline
   of a loop of per-user Cypher queries timed on a sample and extrapolated to all users in
   the same run (target: batch >= 10x faster); the sampled answers must agree exactly;
-* peak memory: tracemalloc peak of one batch run and the process's peak RSS.
+* peak memory: tracemalloc peak of one batch run and the process's peak RSS;
+* the kernel against a plain chunked sparse ``A[rows] @ A`` implementation
+  (``bench/fof_baseline.py``, same answers checked) on this sparse graph, and on a dense one
+  (``--dense-users`` users, mean degree ``--dense-degree``, 40 communities): kernel vs the
+  plain sparse and plain dense-block baselines (target: kernel at least as fast), and
+  ``beautygraph recommend --all`` end to end (a subprocess: start-up, export, kernel,
+  output) against the batch function (target: <= 1.5x).
 
 Writes ``bench/results/recommend.json`` (``recommend_quick.json`` with ``--quick``).
 Run: ``.venv/bin/python bench/bench_recommend.py [--quick]``.
@@ -31,10 +37,98 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from beautygraph import strict_json  # noqa: E402
 
 METHODS = ("cn", "bb", "aa")
+
+
+def dense_graph(n_users: int, degree: int, seed: int):
+    """A dense community graph: 40 groups, 80 % of follows inside the follower's group."""
+    rng = np.random.default_rng(seed)
+    ids = np.array([f"d{i:06d}" for i in range(n_users)], dtype=object)
+    group = rng.integers(0, 40, n_users)
+    members = [np.flatnonzero(group == g) for g in range(40)]
+    m = n_users * degree
+    src = rng.integers(0, n_users, 2 * m)
+    pick = rng.random(2 * m)
+    inside = np.array(
+        [members[group[s]][int(p * len(members[group[s]]))] for s, p in zip(src, pick, strict=True)]
+    )
+    dst = np.where(rng.random(2 * m) < 0.8, inside, rng.integers(0, n_users, 2 * m))
+    keys = np.unique(src * n_users + dst)
+    keys = keys[keys // n_users != keys % n_users]
+    keys = np.sort(rng.permutation(keys)[:m])
+    beauty = np.clip(rng.normal(0.45, 0.12, n_users), 0.01, 1.0)
+    return ids, keys // n_users, keys % n_users, beauty
+
+
+def kernel_vs_plain(src, dst, n, beauty, repeats: int = 2) -> dict:
+    """Best-of-``repeats`` seconds of the kernel and the plain baselines, same run."""
+    from fof_baseline import plain_dense_recommend, plain_recommend
+
+    from analysis import fof
+
+    adj = fof.follow_matrix(src, dst, n)
+    out: dict = {}
+    for method in ("cn", "aa", "bb"):
+        t_kernel, t_plain, t_dense = [], [], []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            rec = fof.recommend(src, dst, n, method, k=10, beauty=beauty)
+            t_kernel.append(time.perf_counter() - t0)
+            if method == "bb":
+                continue
+            t0 = time.perf_counter()
+            plain = plain_recommend(adj, method)
+            t_plain.append(time.perf_counter() - t0)
+            if n <= 20_000:
+                t0 = time.perf_counter()
+                plain_dense_recommend(adj, method)
+                t_dense.append(time.perf_counter() - t0)
+        row = {"kernel_s": min(t_kernel)}
+        if t_plain:
+            row["plain_sparse_s"] = min(t_plain)
+            row["same_answers"] = bool(
+                np.array_equal(plain[1], rec.candidates) and np.allclose(plain[3], rec.score)
+            )
+            row["kernel_vs_plain_sparse"] = min(t_plain) / min(t_kernel)
+        if t_dense:
+            row["plain_dense_s"] = min(t_dense)
+            row["kernel_vs_plain_dense"] = min(t_dense) / min(t_kernel)
+        out[method] = row
+        print(
+            f"  {method}: "
+            + ", ".join(f"{k} {v:.3g}" for k, v in row.items() if k != "same_answers"),
+            flush=True,
+        )
+    return out
+
+
+def cli_end_to_end(db: Path, method: str) -> float:
+    """Wall seconds of ``beautygraph --db DB recommend --all --method M --json``."""
+    import subprocess
+
+    t0 = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "beautygraph.cli",
+            "--db",
+            str(db),
+            "recommend",
+            "--all",
+            "--method",
+            method,
+            "--json",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    return time.perf_counter() - t0
 
 
 def synthetic_graph(n_users: int, n_follows: int, seed: int):
@@ -98,13 +192,20 @@ def main() -> None:
         help="users timed per method for per-user latency and the loop baseline",
     )
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--dense-only", action="store_true", help="only the dense-graph case (kernel vs plain, CLI)"
+    )
+    ap.add_argument("--dense-users", type=int, default=7575)
+    ap.add_argument("--dense-degree", type=int, default=63)
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
     n_users = args.users or (20_000 if args.quick else 100_000)
     n_follows = args.follows or (200_000 if args.quick else 1_000_000)
     n_lat = args.latency_sample or (100 if args.quick else 300)
     out = args.out or ROOT / "bench" / "results" / (
-        "recommend_quick.json" if args.quick else "recommend.json"
+        "recommend_quick.json"
+        if args.quick
+        else ("recommend_dense.json" if args.dense_only else "recommend.json")
     )
 
     import graphdb
@@ -124,49 +225,76 @@ def main() -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} cpus",
         "generate_s": t_gen,
     }
-    with tempfile.TemporaryDirectory() as tmp:
-        store = graphdb.connect(Path(tmp) / "bench.lbdb")
-        t0 = time.perf_counter()
-        fill_store(store, ids, src, dst, beauty)
-        result["load_s"] = time.perf_counter() - t0
-        result["ladybug"] = {}
-        for method in METHODS:
-            lat, answers = per_user_latency(store, sample, method)
+    if not args.dense_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            store = graphdb.connect(Path(tmp) / "bench.lbdb")
             t0 = time.perf_counter()
-            batch = recommend_batch(store, method, k=10, tolerance=0.10)
-            t_batch = time.perf_counter() - t0
-            frame = batch.frame[batch.frame.user.isin(sample)]
-            got = {u: [] for u in sample}
-            for u, c, s in frame[["user", "candidate", "score"]].itertuples(index=False):
-                got[u].append((c, round(float(s), 9)))
-            loop_extrapolated = float(lat.mean() * n_users)
-            t0 = time.perf_counter()  # the sparse-matrix kernel alone, on the same arrays
-            fof.recommend(src, dst, n_users, method, k=10, tolerance=0.10, beauty=beauty)
-            t_kernel = time.perf_counter() - t0
-            result["ladybug"][method] = {
-                "per_user": stats(lat),
-                "batch_all_users_s": t_batch,
-                "batch_kernel_only_s": t_kernel,
-                "loop_extrapolated_s": loop_extrapolated,
-                "speedup_batch_vs_loop": loop_extrapolated / t_batch,
-                "n_recommendations": int(len(batch.frame)),
-                "sample_answers_agree": got == answers,
+            fill_store(store, ids, src, dst, beauty)
+            result["load_s"] = time.perf_counter() - t0
+            result["ladybug"] = {}
+            for method in METHODS:
+                lat, answers = per_user_latency(store, sample, method)
+                t0 = time.perf_counter()
+                batch = recommend_batch(store, method, k=10, tolerance=0.10)
+                t_batch = time.perf_counter() - t0
+                frame = batch.frame[batch.frame.user.isin(sample)]
+                got = {u: [] for u in sample}
+                for u, c, s in frame[["user", "candidate", "score"]].itertuples(index=False):
+                    got[u].append((c, round(float(s), 9)))
+                loop_extrapolated = float(lat.mean() * n_users)
+                t0 = time.perf_counter()  # the sparse-matrix kernel alone, on the same arrays
+                fof.recommend(src, dst, n_users, method, k=10, tolerance=0.10, beauty=beauty)
+                t_kernel = time.perf_counter() - t0
+                result["ladybug"][method] = {
+                    "per_user": stats(lat),
+                    "batch_all_users_s": t_batch,
+                    "batch_kernel_only_s": t_kernel,
+                    "loop_extrapolated_s": loop_extrapolated,
+                    "speedup_batch_vs_loop": loop_extrapolated / t_batch,
+                    "n_recommendations": int(len(batch.frame)),
+                    "sample_answers_agree": got == answers,
+                }
+                print(
+                    f"{method}: per-user p50 {stats(lat)['p50_ms']:.2f} ms, p99 "
+                    f"{stats(lat)['p99_ms']:.2f} ms; batch {t_batch:.2f} s vs loop "
+                    f"{loop_extrapolated:.1f} s (x{loop_extrapolated / t_batch:.1f}), kernel "
+                    f"{t_kernel:.2f} s; "
+                    f"agree={got == answers}",
+                    flush=True,
+                )
+            tracemalloc.start()
+            recommend_batch(store, "cn", k=10)
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            result["batch_cn_tracemalloc_peak_mb"] = peak / 2**20
+            store.close()
+        print("sparse graph: kernel vs plain chunked A[rows] @ A", flush=True)
+        result["sparse_kernel_vs_plain"] = kernel_vs_plain(src, dst, n_users, beauty)
+    dn, dd = (2000, 60) if args.quick else (args.dense_users, args.dense_degree)
+    ids_d, src_d, dst_d, beauty_d = dense_graph(dn, dd, args.seed)
+    print(f"dense graph ({dn} users, mean degree {len(src_d) / dn:.1f})", flush=True)
+    dense: dict = {"n_users": dn, "n_follows": int(len(src_d)), "mean_degree": len(src_d) / dn}
+    dense["kernel_vs_plain"] = kernel_vs_plain(src_d, dst_d, dn, beauty_d)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "dense.lbdb"
+        store = graphdb.connect(db)
+        fill_store(store, ids_d, src_d, dst_d, beauty_d)
+        store.close()
+        dense["cli_recommend_all"] = {}
+        for method in ("cn", "aa"):
+            t_cli = cli_end_to_end(db, method)
+            t_fn = dense["kernel_vs_plain"][method]["kernel_s"]
+            dense["cli_recommend_all"][method] = {
+                "cli_s": t_cli,
+                "batch_function_s": t_fn,
+                "ratio": t_cli / t_fn,
             }
             print(
-                f"{method}: per-user p50 {stats(lat)['p50_ms']:.2f} ms, p99 "
-                f"{stats(lat)['p99_ms']:.2f} ms; batch {t_batch:.2f} s vs loop "
-                f"{loop_extrapolated:.1f} s (x{loop_extrapolated / t_batch:.1f}), kernel "
-                f"{t_kernel:.2f} s; "
-                f"agree={got == answers}",
+                f"  recommend --all --method {method}: {t_cli:.2f} s vs batch function {t_fn:.2f} s (x{t_cli / t_fn:.2f})",
                 flush=True,
             )
-        tracemalloc.start()
-        recommend_batch(store, "cn", k=10)
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        result["batch_cn_tracemalloc_peak_mb"] = peak / 2**20
-        store.close()
-    if os.environ.get("NEO4J_URI"):
+    result["dense"] = dense
+    if os.environ.get("NEO4J_URI") and not args.dense_only:
         store = graphdb.connect(os.environ["NEO4J_URI"])
         store.clear()
         t0 = time.perf_counter()

@@ -188,6 +188,51 @@ class Store(abc.ABC):
         """Rows an edge export will have, to size its arrays once (None: unknown)."""
         return None
 
+    # -- paged reads (bounded memory) -------------------------------------------------
+    def iter_node_pages(
+        self, label: str, props: Sequence[str] = (), page_size: int = 100_000
+    ) -> Iterator[pd.DataFrame]:
+        """Nodes of ``label`` (``id`` + ``props``, raw backend values) in id order, at most
+        ``page_size`` rows per frame; memory is bounded by one page on both backends."""
+        if page_size < 1:
+            raise ValueError(f"page_size={page_size} must be >= 1")
+        text = schema.page_nodes_query(label, props, self.dialect)
+        after = ""
+        while True:
+            page = self.query_df(text, {"after": after, "limit": int(page_size)})
+            if len(page) == 0:
+                return
+            page = page.assign(id=page["id"].astype(str))
+            yield page
+            if len(page) < page_size:
+                return
+            after = str(page["id"].iloc[-1])
+
+    def iter_rel_pages(
+        self, rel: str, props: Sequence[str] = (), page_size: int = 20_000
+    ) -> Iterator[pd.DataFrame]:
+        """Relationships of ``rel`` (``src``, ``dst`` ids + ``props``) in pages of the
+        relationships of ``page_size`` source nodes (in source-id order)."""
+        if page_size < 1:
+            raise ValueError(f"page_size={page_size} must be >= 1")
+        schema.check_rel_props(rel, props)
+        src_label = schema.REL_ENDPOINTS[rel][0]
+        text = schema.page_rels_query(rel, props, self.dialect)
+        keys = schema.page_nodes_query(src_label, (), self.dialect)
+        after = ""
+        while True:
+            # the next page of source ids fixes where the following page starts, so a
+            # source node with many relationships never splits across pages
+            ids = self.query_df(keys, {"after": after, "limit": int(page_size)})
+            if len(ids) == 0:
+                return
+            page = self.query_df(text, {"after": after, "limit": int(page_size)})
+            if len(page):
+                yield page
+            if len(ids) < page_size:
+                return
+            after = str(ids["id"].iloc[-1])
+
     # -- write-back ------------------------------------------------------------------
     def write_node_props(self, label: str, frame: pd.DataFrame) -> int:
         """Set properties on existing nodes: ``frame`` has ``id`` plus one column per

@@ -160,3 +160,32 @@ def export_rels_query(rel: str, props: Sequence[str], dialect: str) -> str:
         f"{_prop_expr('r', rel, p, dialect)} AS {p}" for p in props
     ]
     return f"MATCH (a:{a})-[r:{rel}]->(b:{b}) RETURN {', '.join(cols)}"
+
+
+def page_nodes_query(label: str, props: Sequence[str], dialect: str) -> str:
+    """One page of nodes in id order after ``$after`` (keyset paging; ``$limit`` rows).
+
+    Keyset paging uses the id index (uniqueness constraint / primary key) on both backends,
+    so every page costs the same however far the export has got.
+    """
+    check_props(label, props)
+    cols = ["n.id AS id"] + [
+        f"{_prop_expr('n', label, p, dialect)} AS {p}" for p in props if p != "id"
+    ]
+    return (
+        f"MATCH (n:{label}) WHERE n.id > $after RETURN {', '.join(cols)} ORDER BY id LIMIT $limit"
+    )
+
+
+def page_rels_query(rel: str, props: Sequence[str], dialect: str) -> str:
+    """The relationships of ``rel`` leaving one page of source nodes (ids after ``$after``,
+    ``$limit`` source nodes, in id order): keyset paging over the source label."""
+    check_rel_props(rel, props)
+    a, b = REL_ENDPOINTS[rel]
+    cols = ["a.id AS src", "b.id AS dst"] + [
+        f"{_prop_expr('r', rel, p, dialect)} AS {p}" for p in props
+    ]
+    return (
+        f"MATCH (a:{a}) WHERE a.id > $after WITH a ORDER BY a.id LIMIT $limit "
+        f"MATCH (a)-[r:{rel}]->(b:{b}) RETURN {', '.join(cols)}"
+    )

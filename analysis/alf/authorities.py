@@ -45,6 +45,7 @@ __all__ = [
     "fp2_filter",
     "top_k_mask",
     "topical_support",
+    "topic_buckets",
     "zscores",
 ]
 
@@ -121,6 +122,9 @@ class AuthorityResult:
     ranked : per topic the user indices of its authorities, best first
     n_assigned : (T,) — ``n_t`` before filtering; bucket: (T,) popular/mid/tail;
     theta : (T,) FP1 thresholds; ZF, wzf, mu, sigma : Eq. 6/8 quantities.
+    F, ZF, wzf are None when computed in topic blocks
+    (:func:`analysis.alf.blocked.find_authorities_blocked`); ``assigned_values`` (V, 3) then
+    holds ``F, ZF, wzf`` at each user's assigned topic (NaN when none).
     """
 
     topic: np.ndarray
@@ -132,13 +136,24 @@ class AuthorityResult:
     n_assigned: np.ndarray
     bucket: np.ndarray
     theta: np.ndarray
-    ZF: np.ndarray
-    wzf: np.ndarray
+    ZF: np.ndarray | None
+    wzf: np.ndarray | None
     mu: np.ndarray
     sigma: np.ndarray
-    F: np.ndarray
+    F: np.ndarray | None
     weighting: str = "wzf"
     params: dict = field(default_factory=dict)
+    assigned_values: np.ndarray | None = None
+
+    def _values_at(self, u: int, t: int) -> tuple[float, float, float]:
+        """``(F, ZF, wzf)`` of user ``u`` on topic ``t`` (``t`` her assigned topic when the
+        matrices were not kept)."""
+        if self.F is None or self.ZF is None or self.wzf is None:
+            if self.assigned_values is None or self.assigned[u] != t:
+                raise ValueError("only the assigned topic's values are kept in topic blocks")
+            f_, z, w = self.assigned_values[u]
+            return float(f_), float(z), float(w)
+        return float(self.F[u, t]), float(self.ZF[u, t]), float(self.wzf[u, t])
 
     def rank_of(self) -> np.ndarray:
         """(V,) 1-based rank of each user within her topic, 0 when not an authority."""
@@ -156,7 +171,7 @@ class AuthorityResult:
         rows = []
         for t, users in enumerate(self.ranked):
             for r, u in enumerate(users, start=1):
-                rows.append((u, t, self.F[u, t], self.ZF[u, t], self.wzf[u, t], r))
+                rows.append((u, t, *self._values_at(int(u), t), r))
         df = pd.DataFrame(rows, columns=["user", "topic", "F", "ZF", "wzf", "rank"])
         df = df.astype({"user": np.int64, "topic": np.int64, "rank": np.int64})
         if user_ids is not None:
@@ -197,6 +212,13 @@ def _buckets(n_t: np.ndarray, split: tuple[float, float]) -> np.ndarray:
     pos = np.array([first[int(n_t[t])] for t in range(T)], dtype=np.int64)
     frac = pos / max(T, 1)
     return np.where(frac < split[0], "popular", np.where(frac < split[1], "mid", "tail"))
+
+
+def topic_buckets(n_t: np.ndarray, split: tuple[float, float] = (1 / 3, 2 / 3)) -> np.ndarray:
+    """FP1 buckets (§4.3.3): ``popular`` / ``mid`` / ``tail`` by the rank of ``n_t``, the
+    first ``split[0]`` of the topics popular, up to ``split[1]`` mid (ties share the better
+    bucket).  Used by :func:`fp1_filter` and by engines that count ``n_t`` elsewhere."""
+    return _buckets(np.asarray(n_t, dtype=np.int64), split)
 
 
 def fp1_filter(

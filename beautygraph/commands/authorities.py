@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from beautygraph.clikit import analyze, cli_steps, echo_json, main, pass_app
+from beautygraph.commands.engine_options import engine_options
 from beautygraph.errors import UserError
 
 
@@ -61,14 +62,59 @@ def _evidence_options(fn):
     "propagated (the propagated interests plus every seed interest in the store).",
 )
 @_evidence_options
+@click.option(
+    "--topic-block",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Propagate N topics at a time (memory O(users x N)); Algorithm 1 only.",
+)
+@click.option("--float32", "float32", is_flag=True, help="scipy: propagate in single precision.")
+@engine_options()
 @click.option("--json", "json_mode", is_flag=True, help="Print the summary as JSON.")
 @pass_app
 def authorities(
-    app, alpha, beta, gamma, sources, min_support, pass1_denominator, json_mode: bool
+    app,
+    alpha,
+    beta,
+    gamma,
+    sources,
+    min_support,
+    pass1_denominator,
+    topic_block,
+    float32,
+    engine,
+    spark,
+    json_mode: bool,
 ) -> None:
     """Find topical authorities (ALF): bio interests, propagation, wzf, filters, write-back."""
     from beautygraph.pipelines.alf import run_authorities
 
+    if engine == "spark":
+        from beautygraph.pipelines.spark_jobs import authorities_spark
+
+        if alpha is not None or beta is not None or gamma is not None:
+            raise click.UsageError(
+                "--engine spark runs Algorithm 1: leave out --alpha/--beta/--gamma"
+            )
+        if float32:
+            raise click.UsageError("--float32 applies to --engine scipy")
+        out = authorities_spark(
+            app.store(),
+            interest_sources=sources,
+            options=spark,
+            topic_block=topic_block,
+            min_support=min_support,
+            pass1_denominator=pass1_denominator,
+            steps=cli_steps(json_mode, app.quiet),
+        )
+        if json_mode:
+            echo_json(out)
+        else:
+            click.echo(
+                f"ALF on spark ({spark.master}): {out['authorities']:,} authorities of "
+                f"{out['assigned']:,} assignments written ({out['blocks']} topic blocks)"
+            )
+        return
     run = run_authorities(
         steps=cli_steps(json_mode, app.quiet),
         store=app.store(),
@@ -78,6 +124,8 @@ def authorities(
         interest_sources=sources,
         min_support=min_support,
         pass1_denominator=pass1_denominator,
+        topic_block=topic_block,
+        dtype="float32" if float32 else "float64",
     )
     summary = run.to_dict()
     if json_mode:

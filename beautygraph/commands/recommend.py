@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from beautygraph.clikit import analyze, cli_steps, echo_json, main, pass_app
+from beautygraph.commands.engine_options import engine_options
 
 _METHOD_CHOICES = ["cn", "bb", "aa", "authority"]
 
@@ -128,6 +129,7 @@ def _print_user(user: str, method: str, recs, tolerance: float, user_beauty) -> 
     help="Batch: write (u)-[:RECOMMENDED {method, rank, score}]->(v), replacing "
     "this method's previous ones.",
 )
+@engine_options()
 @click.option("--json", "json_mode", is_flag=True, help="Print JSON.")
 @pass_app
 def recommend(
@@ -140,6 +142,8 @@ def recommend(
     sample: int | None,
     seed: int,
     write: bool,
+    engine: str,
+    spark,
     json_mode: bool,
 ) -> None:
     """Whom should USER follow?  Friend-of-friend recommenders of §7 (beautiful-and-damned).
@@ -158,6 +162,27 @@ def recommend(
         raise click.UsageError("missing USER (or --all / --sample N for batch mode)")
     if write and not batch:
         raise click.UsageError("--write needs batch mode (--all or --sample N)")
+    if engine == "spark":
+        if not all_users:
+            raise click.UsageError("--engine spark answers --all (and writes RECOMMENDED)")
+        from beautygraph.pipelines.spark_jobs import recommend_spark
+
+        out = recommend_spark(
+            app.store(),
+            method,
+            k=k,
+            tolerance=tolerance,
+            options=spark,
+            steps=cli_steps(json_mode, app.quiet),
+        )
+        if json_mode:
+            echo_json(out)
+        else:
+            click.echo(
+                f"{method} on spark ({spark.master}): wrote "
+                f"{out['written'].get('RECOMMENDED', 0):,} RECOMMENDED relationships"
+            )
+        return
     if not batch:
         assert user is not None  # checked above
         store = app.store(read_only=True)

@@ -58,6 +58,7 @@ __all__ = [
     "extract_bio_interests",
     "recommend_authorities",
     "run_authorities",
+    "seed_source_filter",
 ]
 
 #: sources an INTERESTED_IN relationship may have that can seed the propagation
@@ -193,17 +194,24 @@ def no_interests_error(store, sources: Sequence[str]) -> UserError:
     return UserError(f"no user has interests from {list(sources)}; {hint}")
 
 
+def seed_source_filter(sources: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The checked ``sources`` and the INTERESTED_IN ``source`` values they read:
+    ``propagated`` stands for the propagated interests plus every seed source."""
+    sources = _seed_sources(sources)
+    wanted = set(sources) | (set(SEED_SOURCES) if "propagated" in sources else set())
+    return sources, tuple(sorted(wanted))
+
+
 def export_alf_graph(store, sources: Sequence[str] = ("bio",)) -> AlfGraph:
     """Export FOLLOWS and the INTERESTED_IN relationships of ``sources`` as sparse matrices."""
     from analysis.alf import follow_matrix
 
-    sources = _seed_sources(sources)
-    wanted = set(sources) | (set(SEED_SOURCES) if "propagated" in sources else set())
+    sources, wanted = seed_source_filter(sources)
     users = store.export_nodes("User")
     topics = store.export_nodes("Topic")
     follows = store.export_edges("FOLLOWS", src_nodes=users, dst_nodes=users)
     inter = store.export_edges("INTERESTED_IN", ["source"], src_nodes=users, dst_nodes=topics)
-    keep = np.isin(inter.props["source"].astype(str), np.array(sorted(wanted), dtype=object))
+    keep = np.isin(inter.props["source"].astype(str), np.array(wanted, dtype=object))
     V, T = len(users), len(topics)
     A = follow_matrix(follows.src, follows.dst, V)
     S = sp.csr_matrix((np.ones(int(keep.sum())), (inter.src[keep], inter.dst[keep])), shape=(V, T))
@@ -321,6 +329,8 @@ def run_authorities(
     extract_bio: bool = True,
     pass1_denominator: str = DEFAULT_PASS1_DENOMINATOR,
     min_support: int = DEFAULT_MIN_SUPPORT,
+    topic_block: int | None = None,
+    dtype: str = "float64",
 ) -> AuthorityRun:
     """The whole of ALF on the store, with write-back (§4).
 
@@ -332,11 +342,24 @@ def run_authorities(
        with at least ``min_support`` followers holding a seed interest in the topic;
     5. replace every ``AUTHORITY_ON`` with ``{score: F_tu, wzf, rank}`` and set
        ``User.authority_topic`` / ``authority_score`` (wzf; cleared for non-authorities).
+
+    ``topic_block`` N (Algorithm 1 only) propagates and scores N topics at a time, so
+    memory is O(|V|·N) instead of O(|V|·|T|) (:mod:`analysis.alf.blocked`, same result);
+    ``dtype="float32"`` propagates in single precision.
     """
     sources = _seed_sources(interest_sources)
     method, params = _params(alpha, beta, gamma, pass1_denominator)
     params["min_support"] = int(min_support)
     steps = as_steps(steps)
+    blocked = topic_block is not None or dtype != "float64"
+    if dtype not in ("float64", "float32"):
+        raise UserError(f"dtype {dtype!r} must be float64 or float32")
+    if topic_block is not None and topic_block < 1:
+        raise UserError(f"--topic-block must be >= 1, got {topic_block}")
+    if blocked and method != "algorithm1":
+        raise UserError(
+            "--topic-block and --float32 apply to Algorithm 1 (leave out alpha/beta/gamma)"
+        )
     seconds: dict[str, float] = {}
     bio = None
     with steps("interests from biographies") as step:
@@ -348,12 +371,32 @@ def run_authorities(
     seconds["export"] = step.seconds
     if graph.S_c.nnz == 0:
         raise no_interests_error(store, sources)
-    with steps(f"propagating ({method})") as step:
-        F = propagate(graph, method, params)
-    seconds["propagate"] = step.seconds
-    with steps("authority scores and filters") as step:
-        result = _authorities(graph, F, min_support)
-    seconds["score"] = step.seconds
+    if int(min_support) != min_support or min_support < 0:
+        raise UserError(f"min_support={min_support} must be an integer >= 0")
+    if blocked:
+        from analysis.alf.blocked import find_authorities_blocked
+
+        n_topics = graph.S_c.shape[1]
+        with steps("propagating and scoring in topic blocks", total=2 * n_topics) as step:
+            result = find_authorities_blocked(
+                graph.A,
+                graph.S_c,
+                block=int(topic_block or n_topics or 1),
+                dtype=np.dtype(dtype),
+                pass1_denominator=str(params["pass1_denominator"]),
+                min_support=int(min_support),
+                on_block=lambda done, _total: step.advance(done - step.done),
+            )
+        seconds["propagate"] = step.seconds
+        seconds["score"] = 0.0
+        params = {**params, "topic_block": topic_block, "dtype": dtype}
+    else:
+        with steps(f"propagating ({method})") as step:
+            F = propagate(graph, method, params)
+        seconds["propagate"] = step.seconds
+        with steps("authority scores and filters") as step:
+            result = _authorities(graph, F, min_support)
+        seconds["score"] = step.seconds
     with steps("writing authorities") as step:
         written = write_authorities(store, graph, result)
     seconds["write"] = step.seconds

@@ -115,11 +115,12 @@ def alf_section(ctx: DemoContext) -> Section | None:
         )
     _follow_holdout_part(ctx, headline, comparisons, figures, parts)
     best_t = int(np.argmax([len(r) for r in run.result.ranked])) if run.result.ranked else -1
-    if best_t >= 0 and len(run.result.ranked[best_t]):
+    F = run.result.F  # None only for topic-blocked runs, which the demo does not use
+    if F is not None and best_t >= 0 and len(run.result.ranked[best_t]):
         tname = str(run.graph.topic_ids[best_t])
         figures.append(
             Figure.from_matplotlib(
-                plot_log_f_qq(run.result.F[:, best_t], topic=tname),
+                plot_log_f_qq(F[:, best_t], topic=tname),
                 "alf_logF_qq",
                 f"Quantile plot of log F for topic {tname} (Fig. 4, Observation 2)",
             )
@@ -128,7 +129,7 @@ def alf_section(ctx: DemoContext) -> Section | None:
         figures.append(
             Figure.from_matplotlib(
                 plot_topical_fractions(
-                    run.result.F[top_user],
+                    F[top_user],
                     run.graph.topic_ids,
                     title=f"{run.graph.user_ids[top_user]}",
                 ),

@@ -1,0 +1,301 @@
+"""ALF authorities (Algorithm 1, Eq. 6, 8, 2, FP1, FP2) as PySpark DataFrame jobs.
+
+Pal, Herdagdelen, Chatterjee, Taneja: "Discovery of Topical Authorities in Instagram",
+WWW 2016, §4.2–4.3.  The reference is :mod:`analysis.alf` (scipy); this module computes the
+same numbers with joins and aggregations over an export folder
+(:mod:`graphdb.parquet_export`), so it scales with the cluster, not with one machine.
+
+Paper → DataFrame.  ``E(src, dst)``: FOLLOWS (``src`` follows ``dst``, duplicates once);
+``S(u, t)``: known interests (binary, §4.2); ``n_in``, ``n_out``: degrees; ``m_in(v)``:
+followers of ``v`` with interests.  Algorithm 1 (users × topics rows ``(v, t, value)``):
+
+* PASS 1 (Eq. 4): ``F_e(v,t) = cnt(v,t) · (1/m_in(v))`` with ``cnt(v,t) = |{u → v : t ∈
+  I(u)}|`` (or ``· (1/n_in(v))`` with ``pass1_denominator="n_in"``, as
+  :func:`analysis.alf.propagation.algorithm1`);
+* PASS 2: ``S_i(u,t) = Σ_{u→v} F_e(v,t) · (1/n_out(u))``;
+* PASS 3: ``F_i(v,t) = Σ_{u→v} S_i(u,t) · (1/n_in(v))``;  ``F = F_e + F_i``.
+
+Only positive entries exist as rows (a sum of positive terms is positive), which is the
+set over which Eq. 6 takes ``μ_t, σ_t``.  ``cnt(v,t)`` is also the evidence of
+:func:`analysis.alf.authorities.topical_support`: with ``min_support`` an entry is eligible
+only when ``cnt >= min_support``, as in :func:`analysis.alf.authorities.find_authorities`.  Topics are processed in blocks of
+``topic_block`` (every row of a pass carries one topic, so a block bounds the rows of a
+pass by edges × block); each block's ``(v, t, F, ZF, wzf, eligible)`` rows are written to
+Parquet, then Eq. 2 (one topic per user), FP2 (top-k of ``F_v`` and ``ZF_v``) and FP1
+(Eq. 9 per-bucket percentiles) read all blocks.  Per-topic quantities (``n_t``, buckets,
+``q_t``) are tiny and computed on the driver with the reference's own functions.
+
+Tie-breaks equal the reference's: Eq. 2 argmax takes the lowest topic index among equal
+scores; FP2's top-k ranks equal values by topic index; authorities of a topic are ranked
+by score descending, then user index (= id order).  Multiplications by reciprocals mirror
+the reference's ``D^-1`` so that counts divided by degrees agree to the last bit.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from analysis.alf.authorities import fp1_levels, topic_buckets
+from beautygraph.steps import Step, Steps, as_steps
+
+__all__ = ["alf_export_spec", "authorities_job"]
+
+
+def alf_export_spec():
+    """What the job reads: User and Topic ids, FOLLOWS, the source of INTERESTED_IN."""
+    from graphdb.parquet_export import ExportSpec
+
+    return ExportSpec(
+        nodes={"User": [], "Topic": []}, rels={"FOLLOWS": [], "INTERESTED_IN": ["source"]}
+    )
+
+
+def _p(folder: str | os.PathLike, *parts: str) -> str:
+    """``folder/part/...`` keeping a URI scheme intact (``hdfs://``, ``s3a://``)."""
+    return "/".join([str(folder).rstrip("/"), *parts])
+
+
+def authorities_job(
+    spark,
+    export_dir: str | os.PathLike,
+    results_dir: str | os.PathLike,
+    *,
+    sources: Sequence[str] = ("bio",),
+    topic_block: int = 50,
+    pass1_denominator: str = "n_in",
+    min_support: int = 0,
+    rho_mid: float = 60.0,
+    tau: float = 1.5,
+    fp2_k: int = 5,
+    bucket_split: tuple[float, float] = (1 / 3, 2 / 3),
+    steps: Steps | None = None,
+) -> dict:
+    """Run ALF on ``export_dir`` and write ``results_dir`` (an import-results folder):
+    ``relationships/AUTHORITY_ON.parquet`` ``{src, dst, score (F), wzf, rank}`` and
+    ``nodes/User.parquet`` ``{id, authority_topic, authority_score}`` for every user
+    (null for non-authorities), exactly what the scipy path writes.  Returns counts."""
+    with as_steps(steps)("Spark: ALF (Algorithm 1 blocks, Eq. 2, FP1, FP2)") as step:
+        return _authorities_job(
+            spark,
+            export_dir,
+            results_dir,
+            sources=sources,
+            topic_block=topic_block,
+            pass1_denominator=pass1_denominator,
+            min_support=min_support,
+            rho_mid=rho_mid,
+            tau=tau,
+            fp2_k=fp2_k,
+            bucket_split=bucket_split,
+            step=step,
+        )
+
+
+def _authorities_job(
+    spark,
+    export_dir: str | os.PathLike,
+    results_dir: str | os.PathLike,
+    *,
+    sources: Sequence[str] = ("bio",),
+    topic_block: int = 50,
+    pass1_denominator: str = "n_in",
+    min_support: int = 0,
+    rho_mid: float = 60.0,
+    tau: float = 1.5,
+    fp2_k: int = 5,
+    bucket_split: tuple[float, float] = (1 / 3, 2 / 3),
+    step: Step,
+) -> dict:
+    from pyspark.sql import Window
+    from pyspark.sql import functions as f
+
+    if topic_block < 1:
+        raise ValueError(f"topic_block={topic_block} must be >= 1")
+    if pass1_denominator not in ("m_in", "n_in"):
+        raise ValueError(f"pass1_denominator={pass1_denominator!r} must be 'm_in' or 'n_in'")
+    if int(min_support) != min_support or min_support < 0:
+        raise ValueError(f"min_support={min_support} must be an integer >= 0")
+    levels = fp1_levels(rho_mid, tau)
+    users = spark.read.parquet(_p(export_dir, "nodes", "User.parquet"))
+    topics = spark.read.parquet(_p(export_dir, "nodes", "Topic.parquet"))
+    n_topics = topics.count()
+    E = (
+        spark.read.parquet(_p(export_dir, "relationships", "FOLLOWS.parquet"))
+        .select("src", "dst")
+        .distinct()
+        .cache()
+    )
+    S = (
+        spark.read.parquet(_p(export_dir, "relationships", "INTERESTED_IN.parquet"))
+        .where(f.col("source").isin(list(sources)))
+        .select(f.col("src").alias("u"), f.col("dst").alias("t"))
+        .distinct()
+        .cache()
+    )
+    has = S.select("u").distinct()
+    n_in = E.groupBy(f.col("dst").alias("v")).agg(f.count("*").alias("n_in"))
+    n_out = E.groupBy(f.col("src").alias("u")).agg(f.count("*").alias("n_out"))
+    m_in = (
+        E.join(has, E.src == has.u).groupBy(f.col("dst").alias("v")).agg(f.count("*").alias("m_in"))
+    )
+    deg = n_in.join(m_in, "v", "left").cache()
+
+    work = _p(results_dir, "_blocks")
+    blocks = list(range(0, n_topics, topic_block))
+    for b, t0 in enumerate(blocks):
+        step.advance()
+        Sb = S.where((f.col("t") >= t0) & (f.col("t") < t0 + topic_block))
+        # PASS 1 (Eq. 4); cnt is the topical support of the evidence rule
+        Fe = (
+            E.join(Sb, E.src == Sb.u)
+            .groupBy(f.col("dst").alias("v"), "t")
+            .agg(f.count("*").alias("cnt"))
+            .join(deg, "v")
+            .select(
+                "v",
+                "t",
+                "cnt",
+                (f.col("cnt") * (f.lit(1.0) / f.col(pass1_denominator))).alias("F_e"),
+            )
+        )
+        # PASS 2
+        Si = (
+            E.join(Fe, E.dst == Fe.v)
+            .groupBy(f.col("src").alias("u"), "t")
+            .agg(f.sum("F_e").alias("s"))
+            .join(n_out, "u")
+            .select("u", "t", (f.col("s") * (f.lit(1.0) / f.col("n_out"))).alias("S_i"))
+        )
+        # PASS 3
+        Fi = (
+            E.join(Si, E.src == Si.u)
+            .groupBy(f.col("dst").alias("v"), "t")
+            .agg(f.sum("S_i").alias("s"))
+            .join(deg, "v")
+            .select("v", "t", (f.col("s") * (f.lit(1.0) / f.col("n_in"))).alias("F_i"))
+        )
+        F = (
+            Fe.join(Fi, ["v", "t"], "full")
+            .select(
+                "v",
+                "t",
+                f.coalesce("cnt", f.lit(0)).alias("cnt"),
+                (f.coalesce("F_e", f.lit(0.0)) + f.coalesce("F_i", f.lit(0.0))).alias("F"),
+            )
+            .join(deg.select("v", "n_in"), "v")
+            .withColumn("L", f.log("F"))
+            .cache()  # read by the two statistics and the scores below
+        )
+        # Eq. 6: log-normal z-scores per topic over the positive entries
+        mu = F.groupBy("t").agg(f.avg("L").alias("mu"))
+        F = F.join(mu, "t").withColumn("dev", f.col("L") - f.col("mu"))
+        sigma = F.groupBy("t").agg(f.sqrt(f.avg(f.col("dev") * f.col("dev"))).alias("sigma"))
+        topical = f.col("n_in").cast("double") * f.col("F")
+        out = (
+            F.join(sigma, "t")
+            .withColumn(
+                "Z", f.when(f.col("sigma") > 0, f.col("dev") / f.col("sigma")).otherwise(0.0)
+            )
+            .withColumn("topical", topical)
+            # Eq. 8
+            .withColumn("wzf", f.col("Z") * f.log("topical"))
+            .withColumn(
+                "eligible",
+                (f.col("Z") > 0) & (f.col("topical") > 1) & (f.col("cnt") >= int(min_support)),
+            )
+            .select("v", "t", "F", "Z", "wzf", "eligible")
+        )
+        out.write.mode("overwrite").parquet(_p(work, f"block={b}"))
+        F.unpersist()
+
+    step.advance()
+    R = spark.read.parquet(work).drop("block").cache()
+    # Eq. 2: at most one topic per user, argmax of wzf (lowest topic on ties)
+    by_user = Window.partitionBy("v").orderBy(f.col("wzf").desc(), f.col("t").asc())
+    assigned = (
+        R.where("eligible")
+        .withColumn("r", f.row_number().over(by_user))
+        .where("r = 1")
+        .select(
+            "v",
+            f.col("t").alias("ta"),
+            f.col("F").alias("Fa"),
+            f.col("Z").alias("Za"),
+            f.col("wzf").alias("score"),
+        )
+        .cache()
+    )
+    # FP2: the assigned topic must be among the top k of F_v and of ZF_v
+    ahead = (
+        R.join(assigned, "v")
+        .groupBy("v")
+        .agg(
+            f.sum(
+                (
+                    (f.col("F") > f.col("Fa"))
+                    | ((f.col("F") == f.col("Fa")) & (f.col("t") < f.col("ta")))
+                ).cast("int")
+            ).alias("ahead_F"),
+            f.sum(
+                (
+                    (f.col("Z") > f.col("Za"))
+                    | ((f.col("Z") == f.col("Za")) & (f.col("t") < f.col("ta")))
+                ).cast("int")
+            ).alias("ahead_Z"),
+        )
+    )
+    assigned = assigned.join(ahead, "v").withColumn(
+        "fp2_keep", (f.col("ahead_F") < fp2_k) & (f.col("ahead_Z") < fp2_k)
+    )
+    # FP1 (Eq. 9): per-topic thresholds from buckets of n_t (driver-side, T values)
+    n_t_rows = assigned.groupBy("ta").count().collect()
+    n_t = np.zeros(n_topics, dtype=np.int64)
+    for row in n_t_rows:
+        n_t[int(row["ta"])] = int(row["count"])
+    bucket = topic_buckets(n_t, bucket_split) if n_topics else np.array([], dtype=object)
+    q = [
+        max(1, math.ceil(levels[str(bucket[t])] * n_t[t] / 100.0 - 1e-9)) if n_t[t] else 0
+        for t in range(n_topics)
+    ]
+    q_df = spark.createDataFrame([(t, int(q[t])) for t in range(n_topics)], "ta long, q long")
+    by_topic = Window.partitionBy("ta").orderBy(f.col("score").desc(), f.col("v").asc())
+    ranked = assigned.join(q_df, "ta").withColumn("pos", f.row_number().over(by_topic))
+    theta = ranked.where(f.col("pos") == f.col("q")).select("ta", f.col("score").alias("theta"))
+    kept = (
+        ranked.join(theta, "ta")
+        .where((f.col("score") >= f.col("theta")) & f.col("fp2_keep"))
+        .withColumn("rank", f.row_number().over(by_topic))
+    )
+    uid = users.select(f.col("index").alias("v"), f.col("id").alias("user_id"))
+    tid = topics.select(f.col("index").alias("ta"), f.col("id").alias("topic_id"))
+    kept = kept.join(uid, "v").join(tid, "ta").cache()
+    step.advance()
+    kept.select(
+        f.col("user_id").alias("src"),
+        f.col("topic_id").alias("dst"),
+        f.col("Fa").alias("score"),
+        f.col("score").alias("wzf"),
+        f.col("rank").cast("long").alias("rank"),
+    ).write.mode("overwrite").parquet(_p(results_dir, "relationships", "AUTHORITY_ON.parquet"))
+    users.select(f.col("index").alias("v"), f.col("id")).join(
+        kept.select(
+            "v", f.col("topic_id").alias("authority_topic"), f.col("score").alias("authority_score")
+        ),
+        "v",
+        "left",
+    ).select("id", "authority_topic", "authority_score").write.mode("overwrite").parquet(
+        _p(results_dir, "nodes", "User.parquet")
+    )
+    counts = {"assigned": int(n_t.sum()), "authorities": kept.count(), "blocks": len(blocks)}
+    for df in (E, S, deg, R, assigned, kept):
+        df.unpersist()
+    if Path(work).is_dir():  # a local or mounted folder; on HDFS/S3 it stays
+        shutil.rmtree(work, ignore_errors=True)
+    step.advance()
+    return counts

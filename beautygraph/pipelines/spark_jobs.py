@@ -1,0 +1,180 @@
+"""Whole-graph jobs on the spark engine, and the user / neighbour beauty aggregates on
+every engine.
+
+Each function runs one job through :func:`beautygraph.engines.runner.run_spark_job`
+(export → PySpark → import-results); the scipy engine of the same job is the existing
+pipeline (:func:`beautygraph.pipelines.alf.run_authorities`,
+:func:`beautygraph.pipelines.recommend.recommend_batch`), whose store contents the spark
+path reproduces (``tests/test_spark_engine.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from beautygraph.engines.spark_session import SparkOptions
+from beautygraph.errors import UserError
+from beautygraph.steps import Steps, as_steps
+
+__all__ = ["AGGREGATE_ENGINES", "aggregate_beauty", "authorities_spark", "recommend_spark"]
+
+AGGREGATE_ENGINES = ("cypher", "scipy", "spark")
+
+
+def authorities_spark(
+    store,
+    interest_sources: Sequence[str] = ("bio",),
+    options: SparkOptions | None = None,
+    steps: Steps | None = None,
+    extract_bio: bool = True,
+    topic_block: int | None = None,
+    min_support: int | None = None,
+    pass1_denominator: str | None = None,
+) -> dict[str, Any]:
+    """ALF with Algorithm 1 on Spark (bio interests are matched in-store first, as on the
+    scipy path, with the same seed sources, ``min_support`` evidence rule and Pass 1
+    denominator); writes AUTHORITY_ON and User.authority_topic / authority_score."""
+    from beautygraph.engines.runner import run_spark_job
+    from beautygraph.pipelines.alf import (
+        DEFAULT_MIN_SUPPORT,
+        DEFAULT_PASS1_DENOMINATOR,
+        extract_bio_interests,
+        no_interests_error,
+        seed_source_filter,
+    )
+
+    sources, wanted = seed_source_filter(interest_sources)
+    min_support = DEFAULT_MIN_SUPPORT if min_support is None else min_support
+    pass1_denominator = pass1_denominator or DEFAULT_PASS1_DENOMINATOR
+    if pass1_denominator not in ("m_in", "n_in"):
+        raise UserError(f"pass1_denominator={pass1_denominator!r} must be m_in or n_in")
+    if int(min_support) != min_support or min_support < 0:
+        raise UserError(f"min_support={min_support} must be an integer >= 0")
+    options = options or SparkOptions()
+    steps = as_steps(steps)
+    bio = None
+    if extract_bio and "bio" in sources:
+        with steps("interests from biographies"):
+            bio = extract_bio_interests(store, steps)
+    n = store.query(
+        "MATCH (:User)-[r:INTERESTED_IN]->(:Topic) WHERE r.source IN $s RETURN count(r) AS n",
+        {"s": list(wanted)},
+    )
+    if not n or not int(n[0]["n"]):
+        raise no_interests_error(store, sources)
+    run = run_spark_job(
+        store,
+        "authorities",
+        options,
+        steps,
+        sources=list(wanted),
+        topic_block=int(topic_block or options.topic_block),
+        min_support=int(min_support),
+        pass1_denominator=pass1_denominator,
+    )
+    out = run.to_dict()
+    out["method"] = "algorithm1"
+    out["min_support"] = int(min_support)
+    out["pass1_denominator"] = pass1_denominator
+    out["interest_sources"] = list(sources)
+    out["bio"] = bio.to_dict() if bio else None
+    return out
+
+
+def recommend_spark(
+    store,
+    method: str,
+    k: int = 10,
+    tolerance: float = 0.10,
+    options: SparkOptions | None = None,
+    steps: Steps | None = None,
+) -> dict[str, Any]:
+    """CN / AA / BB for every user on Spark, written as RECOMMENDED {method, rank, score}
+    (replacing this method's previous ones)."""
+    from beautygraph.engines.runner import run_spark_job
+
+    if method not in ("cn", "aa", "bb"):
+        raise UserError(f"method {method!r} has no spark job; use cn, aa or bb")
+    if method == "bb" and not store.query(
+        "MATCH (u:User) WHERE u.beauty IS NOT NULL RETURN u.id AS id LIMIT 1"
+    ):
+        raise UserError(
+            "no user has a beauty yet, which the bb recommender needs: run "
+            "`beautygraph beauty-aggregates` first"
+        )
+    run = run_spark_job(
+        store, "recommend", options, steps, method=method, k=int(k), tolerance=float(tolerance)
+    )
+    return run.to_dict()
+
+
+def aggregate_beauty(
+    store,
+    engine: str = "cypher",
+    options: SparkOptions | None = None,
+    steps: Steps | None = None,
+    beauty_source: str | None = None,
+) -> dict[str, Any]:
+    """Write User.beauty, beauty_source, n_photos, favs_received and neighbor_beauty
+    (Aiello et al., "Beautiful and damned", IEEE TKDE 2017, §6 and Eq. 2) with ``engine``:
+    ``cypher`` (``cypher/user_beauty.cypher`` + ``neighbor_beauty.cypher``), ``scipy``
+    (:mod:`analysis.beauty` on exported arrays) or ``spark``.  The beauty comes from the
+    photos of one ``Photo.beauty_source`` (:func:`beautygraph.pipelines.scoring.
+    choose_beauty_source`: the only one present, or ``beauty_source``).  Returns counts."""
+    from beautygraph.pipelines.scoring import beauty_sources, choose_beauty_source
+
+    if engine not in AGGREGATE_ENGINES:
+        raise UserError(f"engine {engine!r}: choose one of {', '.join(AGGREGATE_ENGINES)}")
+    if engine == "cypher":
+        from beautygraph.pipelines.network import aggregate_in_cypher
+
+        return {"engine": "cypher", **aggregate_in_cypher(store, beauty_source)}
+    source = choose_beauty_source(beauty_sources(store), beauty_source)
+    if engine == "spark":
+        from beautygraph.engines.runner import run_spark_job
+
+        out = run_spark_job(store, "beauty", options, steps, source=source).to_dict()
+        return {**out, "beauty_source": source}
+    from analysis.beauty import favorites_received, neighbor_beauty, user_beauty
+
+    users = store.export_nodes("User")
+    photos = store.export_nodes("Photo", ["beauty", "beauty_source"])
+    posted = store.export_edges("POSTED", src_nodes=users, dst_nodes=photos)
+    faved = store.export_edges("FAVORITED", src_nodes=users, dst_nodes=photos)
+    follows = store.export_edges("FOLLOWS", src_nodes=users, dst_nodes=users)
+    n = len(users)
+    src_of = np.array(
+        ["unknown" if s is None else str(s) for s in photos.props["beauty_source"]], dtype=object
+    )
+    beauty = np.where(src_of == source, np.asarray(photos.props["beauty"], dtype=float), np.nan)
+    owner = np.full(len(photos), -1, dtype=np.int64)
+    owner[posted.dst] = posted.src
+    owned = owner >= 0
+    ub = user_beauty(owner[owned], beauty[owned], n)
+    new_index = np.cumsum(owned) - 1
+    keep = owned[faved.dst] if len(faved) else np.zeros(0, dtype=bool)
+    favs = favorites_received(faved.src[keep], new_index[faved.dst[keep]], owner[owned], n)
+    nb = neighbor_beauty(follows.src, follows.dst, ub.beauty)
+    has = np.isfinite(ub.beauty)
+    frame = pd.DataFrame(
+        {
+            "id": users.ids.astype(str),
+            "beauty": ub.beauty,
+            "beauty_source": np.array([source if h else None for h in has], dtype=object),
+            "n_photos": ub.n_photos,
+            "favs_received": favs,
+            "neighbor_beauty": nb.neighbor_beauty,
+        }
+    )
+    store.write_node_props("User", frame)
+    return {
+        "engine": "scipy",
+        "beauty_source": source,
+        "users": n,
+        "with_beauty": int(has.sum()),
+        "with_neighbor_beauty": int(np.isfinite(nb.neighbor_beauty).sum()),
+    }
