@@ -167,7 +167,7 @@ def recommend(
             raise click.UsageError("--engine spark answers --all (and writes RECOMMENDED)")
         from beautygraph.pipelines.spark_jobs import recommend_spark
 
-        out = recommend_spark(
+        written = recommend_spark(
             app.store(),
             method,
             k=k,
@@ -176,11 +176,11 @@ def recommend(
             steps=cli_steps(json_mode, app.quiet),
         )
         if json_mode:
-            echo_json(out)
+            echo_json(written)
         else:
             click.echo(
                 f"{method} on spark ({spark.master}): wrote "
-                f"{out['written'].get('RECOMMENDED', 0):,} RECOMMENDED relationships"
+                f"{written['written'].get('RECOMMENDED', 0):,} RECOMMENDED relationships"
             )
         return
     if not batch:
