@@ -76,6 +76,14 @@ REFERENCE: dict[str, CommandRef] = {
         "Whom should a user follow? Ranked, with explanations.",
         "load; bb: analyze network; authority: authorities",
     ),
+    "beauty-aggregates": CommandRef(
+        "User and neighbour beauty on the cypher, scipy or spark engine.",
+        "Photo.beauty from photos.csv or score beauty",
+    ),
+    "export": CommandRef("Export the store as Parquet (index pairs, id tables).", "load"),
+    "import-results": CommandRef(
+        "Validate Parquet results made elsewhere, then write them back.", "export"
+    ),
 }
 
 __all__ = ["CommandRef", "REFERENCE"]
