@@ -140,6 +140,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     import graphdb
     from analysis.beauty import favorites_received, neighbor_beauty, user_beauty
+    from beautygraph.outputs.network import network_figures
     from beautygraph.pipelines import network as net
     from graphdb.loader import load_folder
 
@@ -194,7 +195,7 @@ def main(argv: list[str] | None = None) -> dict:
         res["analyses_steps_s"] = dict(result.seconds)
         res["analyses_within_target"] = res["analyses_s"] <= TARGET_S
         _, res["write_back_s"] = timed(net.write_classes, store, result)
-        figs, res["plots_s"] = timed(net.make_figures, result)
+        figs, res["plots_s"] = timed(network_figures, result)
         res["n_figures"] = len(figs)
         res["n_users"] = n
         res["n_follows"] = int(data.src.size)

@@ -38,9 +38,11 @@ References
 ----------
 A. Mittal, A. K. Moorthy and A. C. Bovik, "No-Reference Image Quality Assessment in the
 Spatial Domain", IEEE Transactions on Image Processing 21(12), 4695–4708, 2012.
+https://doi.org/10.1109/TIP.2012.2214050
 H. R. Sheikh, M. F. Sabir and A. C. Bovik, "A Statistical Evaluation of Recent Full
 Reference Image Quality Assessment Algorithms", IEEE Transactions on Image Processing
 15(11), 3440–3451, 2006 (the LIVE database, Release 2).
+https://doi.org/10.1109/TIP.2006.881959
 """
 
 from __future__ import annotations

@@ -13,11 +13,13 @@ files are skipped and listed, never fatal.
 
 References
 ----------
-.. [1] "Interest profiling from pictures": a user's interests from ImageNet CNN labels of
-   the photos they favourite, generalised to BabelNet domains and scored by F1 against
-   the domains of the photos' tags (60,000 Flickr images of 300 users; AlexNet, VGG16,
-   VGG19, GoogleNet, ResNet-50).  The copy this project works from has no author,
-   venue or year line, so they are not given here.
+.. [1] "Interest profiling from pictures" (the paper text prints no title line; cited
+   by this name).  Authors, venue and year are not stated in the paper text; it cites
+   work up to 2016.  A user's interests from the ImageNet CNN labels of their pictures,
+   generalised to BabelNet domains (http://babelnet.org) and scored by F1 against the
+   domains of the photos' tags: 60,000 Flickr images of 300 users, AlexNet, VGG16,
+   VGG19, GoogleNet, ResNet-50.  URL given in the paper (its online demo):
+   http://interestprofile.ml
 """
 
 from __future__ import annotations

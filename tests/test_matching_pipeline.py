@@ -41,10 +41,13 @@ def _strip(obj):
 
 
 def test_store_export_gives_the_same_result_as_the_files(store, small_dir, tmp_path):
+    from beautygraph.outputs.matching import matching_figures, write_matching
     from beautygraph.pipelines.matching import analyze_matching
 
     load_folder(store, small_dir)
-    run = analyze_matching(store, tmp_path / "out", MatchingConfig(seed=1, **CFG), plots=True)
+    run = analyze_matching(store, MatchingConfig(seed=1, **CFG))
+    files = write_matching(run, tmp_path / "out", matching_figures(run.result))
+    assert set(files) == {p.name for p in (tmp_path / "out").iterdir()}
     direct = run_matching(read_generated(small_dir), MatchingConfig(seed=1, **CFG))
     assert run.data.n_weeks == 104
     np.testing.assert_allclose(
@@ -165,7 +168,7 @@ def test_too_few_units_is_a_user_error(small_db):
 
     with graphdb.connect(small_db) as store:
         with pytest.raises(UserError, match="too few units.*min_followees"):
-            analyze_matching(store, None, MatchingConfig(min_followees=500), plots=False)
+            analyze_matching(store, MatchingConfig(min_followees=500))
 
 
 def test_report_section(small_dir, small_db, tmp_path):
@@ -198,4 +201,9 @@ def test_report_section(small_dir, small_db, tmp_path):
     assert "oracle_on_units" in section.headline["truth"]["influence"]
     assert any(c.paper == "0.18" for c in section.comparisons)
     assert len(section.figures) == 6 and all(f.png.startswith(b"\x89PNG") for f in section.figures)
+    # the demo keeps the files of the CLI command in out/matching
+    assert (tmp_path / "matching" / "matching.json").is_file()
+    assert {f"{f.name}.png" for f in section.figures} <= {
+        p.name for p in (tmp_path / "matching").iterdir()
+    }
     json.dumps(section.headline)  # serialisable

@@ -22,7 +22,7 @@ def generated(tmp_path_factory):
     truth = generate(GeneratorConfig(n_users=3000, seed=11, images=False), root / "data")
     store = graphdb.connect(root / "gen.lbdb")
     load_folder(store, root / "data")
-    result = analyze_network(store, root / "out", seed=2, n_null=20, gap_refs=5)
+    result = analyze_network(store, seed=2, n_null=20, gap_refs=5)
     yield store, truth, result, root
     store.close()
 

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from analysis.beauty import neighbor_beauty, user_beauty
 from beautygraph import strict_json
+from beautygraph.outputs.network import network_figures, write_network
 from beautygraph.pipelines.network import (
     aggregate_in_cypher,
     analyze_network,
@@ -158,9 +159,11 @@ def test_analyze_network_on_store_writes_classes_and_files(store, tmp_path):
     load_folder(store, tmp_path / "data")
     out = tmp_path / "out"
     steps = RecordingSteps()
-    res = analyze_network(store, out, seed=5, n_null=20, gap_refs=3, steps=steps)
+    res = analyze_network(store, seed=5, n_null=20, gap_refs=3, steps=steps)
     names = steps.names()
-    assert any("spectrum" in m for m in names) and names[-1] == "figures"
+    assert any("spectrum" in m for m in names) and names[-1].startswith("writing User.cluster")
+    files = write_network(res, out, network_figures(res))
+    assert set(files) == {p.name for p in out.iterdir()}  # every file, each once
     assert any("permutation nulls" in m for m in names)
     assert set(res.seconds) >= {"cypher", "export", "spectrum", "nulls", "classes", "write_back"}
     # random beauty on a random graph: no structure beyond beauty-shuffled data
@@ -189,7 +192,7 @@ def test_analyze_network_on_store_writes_classes_and_files(store, tmp_path):
     head = json.loads((out / "network.json").read_text())
     assert head["k"] == res.classes.k
     # same seed, same numbers
-    again = analyze_network(store, tmp_path / "out2", seed=5, n_null=20, gap_refs=3, plots=False)
+    again = analyze_network(store, seed=5, n_null=20, gap_refs=3)
     assert again.headline()["clusters"] == res.headline()["clusters"]
     assert again.spectrum.null_spearman.tolist() == res.spectrum.null_spearman.tolist()
 
@@ -201,7 +204,7 @@ def test_analyze_network_without_beauty_is_a_user_error(store, tmp_path):
     frames["photos"].assign(beauty=None).to_csv(tmp_path / "data" / "photos.csv", index=False)
     load_folder(store, tmp_path / "data")
     with pytest.raises(UserError, match="no user has a beauty"):
-        analyze_network(store, tmp_path / "out")
+        analyze_network(store)
 
 
 def test_cli_analyze_network_json(tmp_path):

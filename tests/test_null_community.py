@@ -32,7 +32,7 @@ def _run(tmp_path_factory, null: bool) -> tuple[dict, dict]:
     generate(demo_config(USERS, SEED, image_sample=0, null=null), data)
     with graphdb.connect(root / "db.lbdb") as store:
         load_folder(store, data)
-        net = analyze_network(store, root / "out", seed=SEED, plots=False)
+        net = analyze_network(store, seed=SEED)
     head = strict_json.loads_strict(strict_json.dumps(net.headline()))
     match = strict_json.loads_strict(
         strict_json.dumps(run_matching(matching_data_from_folder(data)).to_json())

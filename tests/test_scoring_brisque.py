@@ -168,8 +168,11 @@ def test_score_store_with_brisque_rules(lstore, folder, tmp_path):
     from beautygraph.steps import RecordingSteps
 
     rec = RecordingSteps()
-    out_csv = tmp_path / "scores.csv"
-    res = score_store(lstore, "brisque", device="cpu", data_dir=folder, out_csv=out_csv, steps=rec)
+    from beautygraph.outputs.beauty import write_scores_csv
+
+    res = score_store(lstore, "brisque", device="cpu", data_dir=folder, keep_scores=True, steps=rec)
+    assert res.scores is not None and res.out_file is None
+    out_csv = write_scores_csv(tmp_path / "scores.csv", res.scores)
     # p6 no image (not a failure), p7 named but missing, p8 unreadable
     assert (res.n_no_image, res.n_missing, res.n_unreadable) == (1, 1, 1)
     assert res.n_scored == 6 and res.exit_code == EXIT_SKIPPED
@@ -230,6 +233,8 @@ def test_cli_score_beauty_brisque_on_the_tiny_example(tmp_path, capsys, monkeypa
     payload = json.loads(out.stdout)
     assert payload["n_scored"] == 9 and payload["users"]["source"] == "brisque"
     assert len(pd.read_csv(tmp_path / "s.csv")) == 9
+    assert payload["out_file"] == str(tmp_path / "s.csv") and "scores" not in payload
+    assert not (tmp_path / "s.csv.partial").exists()  # written atomically
     out = runner.invoke(cli, args)  # human summary
     assert out.exit_code == 0 and "already scored by brisque: 9" in out.output
     out = runner.invoke(cli, ["--db", db, "score", "user-beauty", "--json"])

@@ -24,6 +24,7 @@ References
 .. [2] D. Zhou, O. Bousquet, T. N. Lal, J. Weston, B. Schölkopf. "Learning with Local and
    Global Consistency." Advances in Neural Information Processing Systems 16 (NIPS 2003),
    MIT Press, 2004.
+   https://papers.nips.cc/paper/2506-learning-with-local-and-global-consistency
 .. [3] J. Qiu, Y. Dong, H. Ma, J. Li, K. Wang, J. Tang. "Network Embedding as Matrix
    Factorization: Unifying DeepWalk, LINE, PTE, and node2vec." Proceedings of the 11th ACM
    International Conference on Web Search and Data Mining (WSDM 2018).
@@ -36,6 +37,7 @@ References
    (KDD 2009). https://doi.org/10.1145/1557019.1557109
 .. [6] S. A. Macskassy, F. Provost. "Classification in Networked Data: A Toolkit and a
    Univariate Case Study." Journal of Machine Learning Research 8:935–983, 2007.
+   https://jmlr.org/papers/v8/macskassy07a.html
 """
 
 from analysis.propagation.evaluation import Scores, score_predictions

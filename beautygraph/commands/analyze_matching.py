@@ -99,6 +99,7 @@ def analyze_matching_cmd(
     """Q4 "beauty inspires beauty" (Fig. 9–10) and Q5 "imbalance kills" (Fig. 11), with the
     control groups balanced by standardised-bias pruning (Eq. 3, Table 1)."""
     from analysis.matching import MatchingConfig
+    from beautygraph.outputs.matching import matching_figures, write_matching
     from beautygraph.pipelines.matching import analyze_matching
 
     if delta_control >= delta_treatment:
@@ -115,9 +116,13 @@ def analyze_matching_cmd(
         imbalance_side=imbalance_side,
         seed=seed,
     )
-    run = analyze_matching(
-        app.store(), out_dir, config, plots=not no_plots, steps=cli_steps(json_mode, app.quiet)
-    )
+    steps = cli_steps(json_mode, app.quiet)
+    run = analyze_matching(app.store(), config, steps=steps)
+    figures = []
+    if not no_plots:
+        with steps("figures"):
+            figures = matching_figures(run.result)
+    files = write_matching(run, out_dir, figures)
     if json_mode:
         echo_json(run.headline())
         return
@@ -143,4 +148,4 @@ def analyze_matching_cmd(
     ):
         inact.add_row(str(n), f"{pt:.4f}", f"{pc:.4f}", f"{r:.3f}", f"[{lo:.3f}, {hi:.3f}]")
     console.print(inact)
-    console.print(f"wrote {len(run.files)} files to {out_dir}")
+    console.print(f"wrote {len(files)} files to {out_dir}")

@@ -76,18 +76,23 @@ def analyze_network_cmd(
     """User and neighbour beauty (Cypher, written into the graph), inequality (Fig. 5),
     degree correlations (Fig. 6), majority illusion (Q2), correlation spectrum (Fig. 7) and
     user classes (Tables 2–3, written as User.cluster / User.cluster_name)."""
+    from beautygraph.outputs.network import network_figures, write_network
     from beautygraph.pipelines.network import analyze_network
 
+    steps = cli_steps(json_mode, app.quiet)
     result = analyze_network(
         app.store(),
-        out_dir,
         seed=seed,
-        steps=cli_steps(json_mode, app.quiet),
+        steps=steps,
         n_null=n_null,
         k=k,
-        plots=not no_plots,
         beauty_source=beauty_source,
     )
+    figures = []
+    if not no_plots:
+        with steps("figures"):
+            figures = network_figures(result)
+    files = write_network(result, out_dir, figures)
     if json_mode:
         echo_json(result.headline())
         return
@@ -132,4 +137,4 @@ def analyze_network_cmd(
     console.print(result.k_words())
     for name, test in result.nulls.items():
         console.print(f"{name}: {test.value:.3g}, {test.words()}")
-    console.print(f"wrote {len(result.files)} files to {out_dir}")
+    console.print(f"wrote {len(files)} files to {out_dir}")

@@ -258,7 +258,9 @@ def analyze_recommenders(
         app.store(read_only=True), sample=sample, seed=seed, tolerance=tolerance
     )
     if out_dir is not None:
-        pipe.write_simulation(sim, out_dir)
+        from beautygraph.outputs.recommenders import write_simulation
+
+        write_simulation(sim, out_dir)
     if json_mode:
         echo_json(sim.to_dict())
         return

@@ -168,6 +168,7 @@ def evaluate_cmd(
     app, model_path, images, labels, raters, out_dir, batch, workers, device, seed, json_mode
 ):
     """Accuracy, Spearman ρ vs. human scores (CI), Fig. 4 deciles, annotator reliability."""
+    from beautygraph.outputs.beauty import write_evaluation
     from beautygraph.pipelines.beauty_training import evaluate_from_labels
 
     rep = evaluate_from_labels(
@@ -175,15 +176,15 @@ def evaluate_cmd(
         images,
         labels,
         raters=raters,
-        out_dir=out_dir,
         device=device,
         batch=batch,
         workers=workers,
         seed=seed,
         steps=cli_steps(json_mode, app.quiet),
     )
+    files = write_evaluation(rep, out_dir) if out_dir is not None else []
     if json_mode:
-        echo_json(rep.to_dict())
+        echo_json(rep.to_dict(files))
         return
     r = rep.result
     click.echo(
@@ -204,7 +205,7 @@ def evaluate_cmd(
             f"random rater {rel.tau_random:.2f}, machine {rel.tau_machine:.2f} "
             f"(paper: 0.71 / 0.95 / 0.22 / 0.77)"
         )
-    for f in rep.files:
+    for f in files:
         click.echo(f"wrote {f}")
 
 
@@ -281,10 +282,16 @@ def beauty_cmd(
         folder=folder,
         overwrite=overwrite,
         only_missing=only_missing,
-        out_csv=out_csv,
+        keep_scores=out_csv is not None,
         beauty_source=beauty_source,
         steps=cli_steps(json_mode, app.quiet),
     )
+    if out_csv is not None and res.scores is not None:
+        from dataclasses import replace
+
+        from beautygraph.outputs.beauty import write_scores_csv
+
+        res = replace(res, out_file=str(write_scores_csv(out_csv, res.scores)))
     if json_mode:
         echo_json(res.to_dict())
     else:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +26,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from beautygraph.artifacts import Figure
 from beautygraph.errors import UserError
 from beautygraph.steps import Steps, as_steps
 
@@ -186,15 +186,18 @@ def read_raters(path: str | os.PathLike) -> pd.DataFrame:
 
 @dataclass
 class EvaluationReport:
-    """``score evaluate``: the metrics and where the figures/tables were written."""
+    """``score evaluate``: the metrics and the per-image predictions (the files are
+    :func:`beautygraph.outputs.beauty.write_evaluation`'s)."""
 
     result: EvalResult
-    files: list[str]
+    #: the labels plus ``path``, ``p_<class>`` and ``beauty`` per image
+    predictions: pd.DataFrame
     seconds: float
 
-    def to_dict(self) -> dict:
+    def to_dict(self, files: Sequence[str] = ()) -> dict:
+        """The ``--json`` object; ``files``: what the command wrote."""
         out = dict(self.result.headline())
-        out["files"] = self.files
+        out["files"] = list(files)
         out["seconds"] = self.seconds
         if self.result.deciles is not None:
             out["deciles"] = self.result.deciles.to_frame().to_dict(orient="records")
@@ -207,7 +210,6 @@ def evaluate_from_labels(
     labels: str | os.PathLike,
     *,
     raters: str | os.PathLike | None = None,
-    out_dir: str | os.PathLike | None = None,
     device: str = "auto",
     batch: int = 64,
     workers: int | None = None,
@@ -222,7 +224,6 @@ def evaluate_from_labels(
     from scoring.infer import predict_paths
     from scoring.labels import read_labels
     from scoring.model import load_checkpoint
-    from scoring.plots import plot_deciles, plot_reliability
 
     t0 = time.perf_counter()
     loaded = load_checkpoint(model_path)
@@ -249,26 +250,9 @@ def evaluate_from_labels(
         result.reliability = machine_as_annotator(
             rt["image_id"], rt["rater"], rt["grade"], ls.image_ids, preds.beauty, seed=seed
         )
-    files: list[str] = []
-    if out_dir is not None:
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        frame = ls.to_frame()
-        frame["path"] = paths
-        for c, name in zip(loaded.classes, preds.probs.T, strict=True):
-            frame[f"p_{c}"] = name
-        frame["beauty"] = preds.beauty
-        frame.to_csv(out / "predictions.csv", index=False)
-        files.append(str(out / "predictions.csv"))
-        if result.deciles is not None:
-            result.deciles.to_frame().to_csv(out / "deciles.csv", index=False)
-            assert result.spearman is not None  # deciles need the scores, as does Spearman
-            fig = Figure.from_matplotlib(
-                plot_deciles(result.deciles, rho=result.spearman.rho), "beauty_deciles"
-            )
-            files += [str(out / "deciles.csv"), str(fig.save(out))]
-        if result.reliability is not None:
-            result.reliability.to_frame().to_csv(out / "reliability.csv", index=False)
-            fig = Figure.from_matplotlib(plot_reliability(result.reliability), "reliability")
-            files += [str(out / "reliability.csv"), str(fig.save(out))]
-    return EvaluationReport(result=result, files=files, seconds=time.perf_counter() - t0)
+    frame = ls.to_frame()
+    frame["path"] = paths
+    for c, probs in zip(loaded.classes, preds.probs.T, strict=True):
+        frame[f"p_{c}"] = probs
+    frame["beauty"] = preds.beauty
+    return EvaluationReport(result=result, predictions=frame, seconds=time.perf_counter() - t0)

@@ -6,9 +6,10 @@
 2. turn timestamps into weeks (:mod:`analysis.weekly`) and run both experiments
    (:func:`analysis.matching.run_matching`): Q4 "beauty inspires beauty" (Fig. 9–10) and
    Q5 "imbalance kills" (Fig. 11), each balanced with the SB pruning of §6.2.2 (Table 1);
-3. write ``matching.json``, the tables as CSV and the figures as PNG to the output folder.
-
-The ``matching`` report section is :mod:`beautygraph.sections.matching`.
+3. return a :class:`MatchingRun`; ``matching.json``, the tables (CSV) and the figures
+   (PNG) are made by :mod:`beautygraph.outputs.matching`, called by the
+   ``analyze matching`` command and the ``matching`` report section
+   (:mod:`beautygraph.sections.matching`).
 
 References
 ----------
@@ -34,7 +35,7 @@ from analysis.matching import (
     MatchingResult,
     run_matching,
 )
-from beautygraph.artifacts import Comparison, Figure, dumps
+from beautygraph.artifacts import Comparison
 from beautygraph.errors import UserError, user_errors
 from beautygraph.steps import Steps, as_steps
 from beautygraph.strict_json import to_plain
@@ -62,14 +63,12 @@ PAPER: dict[str, Any] = {
 
 @dataclass
 class MatchingRun:
-    """The result plus what the pipeline wrote."""
+    """The result, the exported data it came from and the stages' seconds."""
 
     result: MatchingResult
     data: MatchingData
     user_ids: np.ndarray | None = None
     seconds: dict[str, float] = field(default_factory=dict)
-    figures: list[Figure] = field(default_factory=list)
-    files: dict[str, Path] = field(default_factory=dict)
 
     def headline(self) -> dict[str, Any]:
         """The ``--json`` object (see :meth:`MatchingResult.to_json`); NaN becomes null."""
@@ -283,62 +282,13 @@ def _timeline(
         raise UserError(f"cannot build the weekly timeline: {exc}") from exc
 
 
-def _figures(result: MatchingResult) -> list[Figure]:
-    from analysis.plots import matching as mp
-
-    inf, im = result.influence, result.imbalance
-    return [
-        Figure.from_matplotlib(
-            mp.plot_influence(inf),
-            "matching_fig9_left",
-            "Fig. 9 (left): Δb after a generic link creation (control) vs. "
-            "a link to a user with higher beauty (treatment), 95 % CI.",
-        ),
-        Figure.from_matplotlib(
-            mp.plot_by_links(inf),
-            "matching_fig9_right",
-            "Fig. 9 (right): Δb after creating exactly n links towards "
-            "higher-beauty users, 95 % CI.",
-        ),
-        Figure.from_matplotlib(
-            mp.plot_by_alpha(inf),
-            "matching_fig10",
-            "Fig. 10: Δb after links to users whose beauty is (1 + α) times "
-            "the user's own (Eq. 5–6), 95 % CI.",
-        ),
-        Figure.from_matplotlib(
-            mp.plot_inactivity(im),
-            "matching_fig11",
-            "Fig. 11: increase in the probability of being inactive for n "
-            "weeks, imbalanced (δ ≥ 0.3) vs. balanced users, 95 % CI.",
-        ),
-        Figure.from_matplotlib(
-            mp.plot_balance(inf.balance_frame(), result.config.threshold),
-            "matching_table1_sb",
-            "Table 1: standardised bias of each covariate before and after "
-            "balancing (Q4), with the paper's values.",
-        ),
-        Figure.from_matplotlib(
-            mp.plot_balance(
-                im.balance_frame(),
-                result.config.threshold,
-                "Standardised bias, imbalance experiment (Q5)",
-            ),
-            "matching_q5_sb",
-            "SB before/after balancing for Q5.",
-        ),
-    ]
-
-
 def analyze_matching(
     store,
-    out_dir: str | Path | None,
     config: MatchingConfig | None = None,
-    plots: bool = True,
     steps: Steps | None = None,
 ) -> MatchingRun:
-    """Export, run both matching experiments, write results (when ``out_dir``) and return;
-    ``steps`` gets the stages ``export``, ``matching`` and ``figures``.
+    """Export and run both matching experiments; ``steps`` gets the stages ``export`` and
+    ``matching``.  The figures and files are :mod:`beautygraph.outputs.matching`'s.
 
     Raises
     ------
@@ -355,27 +305,5 @@ def analyze_matching(
     with steps("matching") as step, user_errors("matching"):
         result = run_matching(data, config)
     seconds["analysis"] = step.seconds
-    run = MatchingRun(result=result, data=data, user_ids=user_ids, seconds=seconds)
-    if plots:
-        with steps("figures") as step:
-            run.figures = _figures(result)
-        seconds["plots"] = step.seconds
-    if out_dir is not None:
-        out = Path(out_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        tables = {
-            "matching_influence.csv": result.influence.to_frame(),
-            "matching_table1.csv": result.influence.balance_frame(),
-            "matching_inactivity.csv": result.imbalance.to_frame(),
-            "matching_q5_balance.csv": result.imbalance.balance_frame(),
-        }
-        for name, frame in tables.items():
-            frame.to_csv(out / name, index=False)
-            run.files[name] = out / name
-        for fig in run.figures:
-            run.files[fig.name] = fig.save(out)
-        path = out / "matching.json"
-        path.write_text(dumps(run.headline()))
-        run.files["matching.json"] = path
     log.info("matching done in %s", {k: round(v, 2) for k, v in seconds.items()})
-    return run
+    return MatchingRun(result=result, data=data, user_ids=user_ids, seconds=seconds)

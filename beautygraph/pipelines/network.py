@@ -11,10 +11,12 @@
    to 1e-9);
 3. the whole-graph statistics run in ``analysis/`` (inequality, connectivity, majority
    illusion, correlation spectrum, K-means user classes);
-4. the classes are written back as ``User.cluster`` / ``User.cluster_name``; figures
-   (PNG), tables (CSV) and ``network.json`` go to the output folder.
+4. the classes are written back as ``User.cluster`` / ``User.cluster_name``.
 
-The ``network`` report section is :mod:`beautygraph.sections.network`.
+The result is a :class:`~beautygraph.pipelines.network_result.NetworkResult`; its figures
+and files (PNG, CSV, ``network.json``) are made by :mod:`beautygraph.outputs.network`,
+called by the ``analyze network`` command and the ``network`` report section
+(:mod:`beautygraph.sections.network`).
 
 References
 ----------
@@ -28,7 +30,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -40,7 +41,6 @@ from analysis.inequality import inequality
 from analysis.majority import majority_illusion
 from analysis.nulls import NullTest, network_nulls
 from analysis.spectrum import correlation_spectrum
-from beautygraph.artifacts import Figure
 from beautygraph.errors import UserError
 from beautygraph.pipelines.network_result import PAPER, NetworkResult
 from beautygraph.steps import Steps, as_steps
@@ -322,90 +322,8 @@ def write_classes(store, result: NetworkResult) -> int:
     return store.write_node_props("User", frame)
 
 
-def make_figures(result: NetworkResult) -> list[Figure]:
-    """The section's figures (Fig. 5, 6, 7, majority histogram, gap curve, Table 2)."""
-    from analysis.plots import network as plots
-
-    figs = [
-        Figure.from_matplotlib(
-            plots.plot_inequality(result.inequality),
-            "network_fig5_inequality",
-            "Fig. 5: distribution of user beauty and Lorenz curves",
-        ),
-        Figure.from_matplotlib(
-            plots.plot_beauty_vs_degree(
-                result.binned_indegree,
-                result.binned_outdegree,
-                result.connectivity.rho("indegree"),
-                result.connectivity.rho("outdegree"),
-            ),
-            "network_fig6_degree",
-            "Fig. 6: average user beauty per log-binned in/out-degree",
-        ),
-        Figure.from_matplotlib(
-            plots.plot_majority_illusion(result.majority),
-            "network_majority_illusion",
-            "Q2: share of followees above the mean beauty",
-        ),
-        Figure.from_matplotlib(
-            plots.plot_correlation_spectrum(result.spectrum),
-            "network_fig7_spectrum",
-            "Fig. 7: correlation spectrum b_nn(k) and the reshuffled null",
-        ),
-    ]
-    curve = result.classes.gap or result.classes.structure
-    if curve is not None:
-        figs.append(
-            Figure.from_matplotlib(
-                plots.plot_gap_curve(curve),
-                "network_gap_curve",
-                "§7: gap statistic of K-means",
-            )
-        )
-    figs.append(
-        Figure.from_matplotlib(
-            plots.plot_class_centroids(result.classes),
-            "network_classes",
-            "Table 2: class centroids",
-        )
-    )
-    return figs
-
-
-def write_outputs(result: NetworkResult, out_dir: Path) -> dict[str, Path]:
-    """Figures as PNG, tables as CSV and ``network.json`` in ``out_dir``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files: dict[str, Path] = {}
-    for fig in result.figures:
-        files[fig.name] = fig.save(out_dir)
-    tables = {
-        "network_inequality": result.inequality.to_frame(),
-        "network_beauty_histogram": result.inequality.distribution.to_frame(),
-        "network_connectivity": result.connectivity.to_frame(),
-        "network_binned_indegree": result.binned_indegree.to_frame(),
-        "network_binned_outdegree": result.binned_outdegree.to_frame(),
-        "network_majority": result.majority.to_frame(),
-        "network_spectrum": result.spectrum.to_frame(),
-        "network_classes": result.classes.to_frame(),
-    }
-    curve = result.classes.gap or result.classes.structure
-    if curve is not None:
-        tables["network_gap"] = curve.to_frame()
-    for name, frame in tables.items():
-        path = out_dir / f"{name}.csv"
-        frame.to_csv(path, index=False)
-        files[name] = path
-    path = out_dir / "network.json"
-    from beautygraph.artifacts import dumps
-
-    path.write_text(dumps(result.headline()))
-    files["network.json"] = path
-    return files
-
-
 def analyze_network(
     store,
-    out_dir: str | Path,
     seed: int = 0,
     steps: Steps | None = None,
     n_null: int = DEFAULT_PERMUTATIONS,
@@ -413,22 +331,19 @@ def analyze_network(
     gap_refs: int = 10,
     gap_sample: int | None = 20_000,
     bins: int = 100,
-    plots: bool = True,
     beauty_source: str | None = None,
 ) -> NetworkResult:
-    """Run §5, §6.1 and §7 on the store and write the results back and to ``out_dir``.
+    """Run §5, §6.1 and §7 on the store and write the user classes back.
 
     Parameters
     ----------
     store : graphdb.base.Store
-    out_dir : folder for PNG figures, CSV tables and ``network.json``
     seed : seeds the null permutations, the gap reference sets and K-means
     steps : progress and timing (:mod:`beautygraph.steps`), one stage per analysis
     n_null : permutations of beauty for the nulls of every finding (0: none; else >= 20)
     k : fixed number of user classes (default: the gap statistic over K = 2..10)
     gap_refs, gap_sample : reference sets and sample size of the gap statistic
     bins : bins of the correlation spectrum (the paper uses 100)
-    plots : render and save the figures
     beauty_source : the ``Photo.beauty_source`` User.beauty is computed from (needed
         when the photos carry beauty from several sources)
     """
@@ -436,7 +351,6 @@ def analyze_network(
         raise UserError(f"--null must be 0 (no nulls) or >= 20 permutations, got {n_null}")
     if k is not None and not 1 <= k <= 50:
         raise UserError(f"--k must lie in 1..50, got {k}")
-    out_dir = Path(out_dir)
     steps = as_steps(steps)
     with steps("Cypher: user beauty and neighbour beauty") as step:
         counts = aggregate_in_cypher(store, beauty_source)
@@ -460,9 +374,4 @@ def analyze_network(
     with steps("writing User.cluster / User.cluster_name") as step:
         write_classes(store, result)
     result.seconds["write_back"] = step.seconds
-    if plots:
-        with steps("figures") as step:
-            result.figures = make_figures(result)
-        result.seconds["plots"] = step.seconds
-    result.files = write_outputs(result, out_dir)
     return result

@@ -13,7 +13,6 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,7 +23,7 @@ from analysis.inequality import Inequality
 from analysis.majority import MajorityIllusion
 from analysis.nulls import NullTest
 from analysis.spectrum import CorrelationSpectrum
-from beautygraph.artifacts import Comparison, Figure
+from beautygraph.artifacts import Comparison
 from beautygraph.strict_json import to_plain
 
 #: the paper's numbers (beautiful-and-damned §5, §6.1, §7, Tables 2–3)
@@ -74,8 +73,6 @@ class NetworkResult:
     seed: int
     nulls: dict[str, NullTest] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
-    figures: list[Figure] = field(default_factory=list)
-    files: dict[str, Path] = field(default_factory=dict)
 
     @property
     def n_users(self) -> int:

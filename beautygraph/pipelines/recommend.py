@@ -7,6 +7,7 @@
   (:mod:`analysis.fof`) — the same answers as the Cypher, much faster — and can write them
   back as ``(u)-[:RECOMMENDED {method, rank, score}]->(v)``;
 * :func:`simulate_recommenders` runs the §7 simulation (Fig. 12, :mod:`analysis.recsim`);
+  its figure and files come from :mod:`beautygraph.outputs.recommenders`;
 * the ``recommenders`` report section (:mod:`beautygraph.sections.recommenders`) puts the
   paper's findings beside the measured ones.
 
@@ -33,7 +34,6 @@ import numpy as np
 import pandas as pd
 
 from analysis import fof, recsim
-from beautygraph.artifacts import Figure
 from beautygraph.errors import UserError
 from beautygraph.steps import Steps, as_steps
 
@@ -481,32 +481,3 @@ def simulate_recommenders(
         seed=seed,
     )
     return SimulationResult(result, users_tbl.ids, int(forlorn.sum()), int(eligible.sum()))
-
-
-def write_simulation(sim: SimulationResult, out_dir) -> dict[str, str]:
-    """Write ``recommenders.csv``, ``recommenders_pairs.csv``, ``recommenders.json`` and
-    the Fig. 12 PNG into ``out_dir``; returns the paths by kind."""
-    from pathlib import Path
-
-    from analysis.plots.recommenders import plot_recommenders
-    from beautygraph.artifacts import dumps
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {
-        "metrics": out / "recommenders.csv",
-        "pairs": out / "recommenders_pairs.csv",
-        "json": out / "recommenders.json",
-    }
-    sim.to_frame().to_csv(paths["metrics"], index=False)
-    sim.pairs_frame().to_csv(paths["pairs"], index=False)
-    payload = {
-        "methods": sim.to_dict(),
-        "comparisons": sim.comparisons_dict(),
-        "n_sampled": sim.result.n_sampled,
-        "seed": sim.result.seed,
-    }
-    paths["json"].write_text(dumps(payload))
-    fig = Figure.from_matplotlib(plot_recommenders(sim.result), "fig12_recommenders")
-    paths["figure"] = fig.save(out)
-    return {k: str(v) for k, v in paths.items()}

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -112,9 +112,12 @@ class ScoreStoreResult:
     skipped: list[tuple[str, str, str]] = field(default_factory=list)
     replaced: dict[str, int] = field(default_factory=dict)
     users: dict = field(default_factory=dict)
+    #: where the command wrote :attr:`scores` (``score beauty --out``), if anywhere
     out_file: str | None = None
     seconds: float = 0.0
     device: str = "cpu"
+    #: ``photo_id, beauty, source`` of the photos scored (with ``keep_scores``)
+    scores: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     @property
     def n_skipped(self) -> int:
@@ -132,7 +135,8 @@ class ScoreStoreResult:
         return pd.DataFrame(self.skipped, columns=["photo_id", "path", "reason"])
 
     def to_dict(self) -> dict:
-        out = {k: v for k, v in asdict(self).items() if k != "skipped"}
+        out = asdict(replace(self, scores=None))
+        del out["skipped"], out["scores"]
         out["skipped"] = [{"photo_id": a, "path": b, "reason": c} for a, b, c in self.skipped]
         out["n_skipped"] = self.n_skipped
         out["images_per_s"] = self.images_per_s
@@ -210,18 +214,12 @@ def _resolve_paths(photos, root: Path, folder) -> np.ndarray:
     )
 
 
-def _write_scores_csv(path: Path, frames: list[pd.DataFrame]) -> None:
-    """``photo_id, beauty, source`` of the photos scored, written atomically."""
+def _scores_frame(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """``photo_id, beauty, source`` of the photos scored."""
     cols = {"id": "photo_id", "beauty": "beauty", "beauty_source": "source"}
-    frame = (
-        pd.concat(frames, ignore_index=True)[list(cols)].rename(columns=cols)
-        if frames
-        else pd.DataFrame(columns=list(cols.values()))
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".partial")
-    frame.to_csv(tmp, index=False, float_format="%.6f")
-    os.replace(tmp, path)
+    if not frames:
+        return pd.DataFrame(columns=list(cols.values()))
+    return pd.concat(frames, ignore_index=True)[list(cols)].rename(columns=cols)
 
 
 def score_store(
@@ -237,7 +235,7 @@ def score_store(
     overwrite: bool = False,
     only_missing: bool = False,
     write_every: int = 1024,
-    out_csv: str | os.PathLike | None = None,
+    keep_scores: bool = False,
     beauty_source: str | None = None,
     update_users: bool = True,
     scorer=None,
@@ -260,8 +258,8 @@ def score_store(
     (``input``, another model) is replaced and counted in ``replaced``.  Photos with an
     empty path have no image (not a failure); named files that are missing are counted
     before scoring starts, so the progress total is the number of images that will be
-    read.  Results are written every ``write_every`` images; ``out_csv`` gets
-    ``photo_id, beauty, source`` of the photos scored.  Finally ``User.beauty`` is
+    read.  Results are written every ``write_every`` images; with ``keep_scores`` the
+    result's ``scores`` holds ``photo_id, beauty, source`` of the photos scored.  Finally ``User.beauty`` is
     recomputed from one source: ``beauty_source``, by default this model's.
     """
     from scoring.scorer import resolve_scorer
@@ -327,7 +325,7 @@ def score_store(
             frame = pd.concat(pending, ignore_index=True)
             store.write_node_props("Photo", frame)
             n_scored += len(frame)
-            if out_csv is not None:
+            if keep_scores:
                 written.append(frame)
             pending, n_pending = [], 0
 
@@ -352,8 +350,6 @@ def score_store(
     prev = sel_prev[done]
     prev = prev[(prev != None) & (prev != source)]  # noqa: E711 (elementwise on objects)
     replaced = {str(k): int(v) for k, v in pd.Series(prev, dtype=object).value_counts().items()}
-    if out_csv is not None:
-        _write_scores_csv(Path(out_csv), written)
     users = update_user_beauty(store, beauty_source or source) if update_users else {}
     return ScoreStoreResult(
         n_photos=len(ids),
@@ -369,7 +365,7 @@ def score_store(
         skipped=skipped,
         replaced=replaced,
         users=users,
-        out_file=str(out_csv) if out_csv is not None else None,
+        scores=_scores_frame(written) if keep_scores else None,
         seconds=time.perf_counter() - t0,
         device=str(dev),
     )

@@ -22,6 +22,7 @@ from analysis.matching import (
     talent_normalised_effect,
 )
 from beautygraph.artifacts import Comparison, frame_to_html
+from beautygraph.outputs.matching import matching_figures, write_matching
 from beautygraph.pipelines.matching import SYNTHETIC_CHECK, MatchingRun, analyze_matching
 from beautygraph.report import DemoContext, Section
 from beautygraph.strict_json import to_plain
@@ -98,13 +99,11 @@ def _truth_rows(run: MatchingRun, truth: dict) -> tuple[list[Comparison], dict]:
 
 def matching_section(ctx: DemoContext) -> Section | None:
     """Report section "Matching experiments" (§6.2.3); result in ``ctx.matching``."""
-    run = analyze_matching(
-        ctx.store,
-        Path(ctx.out_dir) / "matching",
-        MatchingConfig(seed=int(ctx.seed)),
-        steps=ctx.steps,
-    )
+    run = analyze_matching(ctx.store, MatchingConfig(seed=int(ctx.seed)), steps=ctx.steps)
     ctx.matching = run
+    with ctx.steps("figures"):
+        figures = matching_figures(run.result)
+    write_matching(run, Path(ctx.out_dir) / "matching", figures)
     r = run.result
     head = run.headline()
     headline = {
@@ -146,6 +145,6 @@ def matching_section(ctx: DemoContext) -> Section | None:
         title="Matching experiments (beautiful-and-damned §6.2)",
         headline=to_plain(headline),
         html=html,
-        figures=run.figures,
+        figures=figures,
         comparisons=comparisons,
     )

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from beautygraph.artifacts import Comparison, frame_to_html
+from beautygraph.artifacts import Comparison, Figure, frame_to_html
+from beautygraph.outputs.network import network_figures, write_network
 from beautygraph.pipelines.network import analyze_network
 from beautygraph.pipelines.network_result import NetworkResult, _f, _pct
 from beautygraph.report import DemoContext, Section
@@ -118,8 +120,13 @@ def _nulls_html(result: NetworkResult) -> str:
     )
 
 
-def section_from_result(result: NetworkResult, truth: dict | None = None) -> Section:
-    """The report section of a finished analysis (with planted values when ``truth``)."""
+def section_from_result(
+    result: NetworkResult, truth: dict | None = None, figures: Sequence[Figure] | None = None
+) -> Section:
+    """The report section of a finished analysis (with planted values when ``truth``);
+    ``figures`` default to :func:`beautygraph.outputs.network.network_figures`."""
+    if figures is None:
+        figures = network_figures(result)
     headline = result.headline()
     comparisons = result.comparisons(synthetic=bool(truth))
     if truth:
@@ -147,18 +154,16 @@ def section_from_result(result: NetworkResult, truth: dict | None = None) -> Sec
         title="Beauty on the network (beautiful-and-damned §5–7)",
         headline=headline,
         html=body,
-        figures=list(result.figures),
+        figures=list(figures),
         comparisons=comparisons,
     )
 
 
 def network_section(ctx: DemoContext) -> Section | None:
     """Report section "Beauty on the network" (§5, §6.1, §7); result in ``ctx.network``."""
-    result = analyze_network(
-        ctx.store,
-        Path(ctx.out_dir) / "network",
-        seed=ctx.seed,
-        steps=ctx.steps,
-    )
+    result = analyze_network(ctx.store, seed=ctx.seed, steps=ctx.steps)
     ctx.network = result
-    return section_from_result(result, ctx.truth)
+    with ctx.steps("figures"):
+        figures = network_figures(result)
+    write_network(result, Path(ctx.out_dir) / "network", figures)
+    return section_from_result(result, ctx.truth, figures)

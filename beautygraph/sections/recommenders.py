@@ -17,8 +17,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from beautygraph.artifacts import Comparison, Figure, frame_to_html
+from beautygraph.artifacts import Comparison, frame_to_html
 from beautygraph.errors import UserError
+from beautygraph.outputs.recommenders import recommenders_figure
 from beautygraph.pipelines.recommend import SimulationResult, simulate_recommenders
 from beautygraph.report import DemoContext, Section
 
@@ -40,8 +41,6 @@ def _fmt(fmt: str, value: float) -> str:
 
 def build_section(sim: SimulationResult, truth: dict | None = None) -> Section:
     """The ``recommenders`` report section: Fig. 12, the metric table, paper vs measured."""
-    from analysis.plots.recommenders import plot_recommenders
-
     res = sim.result
     comparisons = []
     for key, quantity, paper, fmt in _PAPER_ROWS:
@@ -79,11 +78,7 @@ def build_section(sim: SimulationResult, truth: dict | None = None) -> Section:
             rows.append({"method": m, "share of recommendations in planted forlorn set": share})
         body.append("<p>Against the generator's planted Forlorn-beauty users:</p>")
         body.append(frame_to_html(pd.DataFrame(rows)))
-    fig = Figure.from_matplotlib(
-        plot_recommenders(res),
-        "fig12_recommenders",
-        "Fig. 12: b_recs, b_ratio, fav_recs, p_forlorn per recommender (95 % CIs)",
-    )
+    fig = recommenders_figure(sim)
     return Section(
         key="recommenders",
         title="Friend-of-friend recommenders (§7, Fig. 12)",

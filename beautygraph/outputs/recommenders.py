@@ -1,0 +1,57 @@
+"""Figure and files of the §7 recommender simulation of Beautiful and damned [1] (Fig. 12),
+from a :class:`beautygraph.pipelines.recommend.SimulationResult`: ``analyze recommenders
+--out`` and the report's ``recommenders`` section.
+
+References
+----------
+.. [1] L. M. Aiello, R. Schifanella, M. Redi, S. Svetlichnaya, F. Liu, S. Osindero.
+   "Beautiful and damned. Combined effect of content quality and social ties on user
+   engagement." IEEE Transactions on Knowledge and Data Engineering, 2017.
+   https://doi.org/10.1109/TKDE.2017.2747552 (preprint: arXiv:1711.00536)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from beautygraph.artifacts import Figure, dumps
+from beautygraph.pipelines.recommend import SimulationResult
+
+__all__ = ["recommenders_figure", "write_simulation"]
+
+
+def recommenders_figure(sim: SimulationResult) -> Figure:
+    """Fig. 12: b_recs, b_ratio, fav_recs and p_forlorn per recommender with 95 % CIs."""
+    from analysis.plots.recommenders import plot_recommenders
+
+    return Figure.from_matplotlib(
+        plot_recommenders(sim.result),
+        "fig12_recommenders",
+        "Fig. 12: b_recs, b_ratio, fav_recs, p_forlorn per recommender (95 % CIs)",
+    )
+
+
+def write_simulation(
+    sim: SimulationResult, out_dir: str | Path, figure: Figure | None = None
+) -> dict[str, str]:
+    """Write ``recommenders.csv``, ``recommenders_pairs.csv``, ``recommenders.json`` and
+    the Fig. 12 PNG (``figure``, rendered here when not given) into ``out_dir``; returns
+    the paths by kind."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "metrics": out / "recommenders.csv",
+        "pairs": out / "recommenders_pairs.csv",
+        "json": out / "recommenders.json",
+    }
+    sim.to_frame().to_csv(paths["metrics"], index=False)
+    sim.pairs_frame().to_csv(paths["pairs"], index=False)
+    payload = {
+        "methods": sim.to_dict(),
+        "comparisons": sim.comparisons_dict(),
+        "n_sampled": sim.result.n_sampled,
+        "seed": sim.result.seed,
+    }
+    paths["json"].write_text(dumps(payload))
+    paths["figure"] = (figure or recommenders_figure(sim)).save(out)
+    return {k: str(v) for k, v in paths.items()}
