@@ -234,10 +234,8 @@ def analyze_interests_cmd(
     app, out, min_photos, k, seed, topic_mode, label_mapping, babelnet_key, json_mode
 ):
     """Tag vs image interest profiles from the labels in the store (Table 1, Figure 4)."""
-    from analysis.interest_profiles import PAPER_TABLE1
-    from analysis.plots.interests import plot_domain_frequencies, plot_match_distribution
-    from beautygraph.pipelines.interests import paper_table_frame, profile_interests
-    from beautygraph.report import Figure
+    from beautygraph.outputs.interests import interests_figures, write_interests
+    from beautygraph.pipelines.interests import profile_interests
 
     res = profile_interests(
         app.store(),
@@ -248,23 +246,7 @@ def analyze_interests_cmd(
         label_mapping=label_mapping,
         min_photos=min_photos,
     )
-    files = []
-    if out is not None:
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        paper_table_frame(res).to_csv(out / "interests_table1.csv", index=False)
-        res.to_frame().to_csv(out / "interests_matches.csv", index=False)
-        res.users_frame().to_csv(out / "interest_users.csv", index=False)
-        files = [
-            out / "interests_table1.csv",
-            out / "interests_matches.csv",
-            out / "interest_users.csv",
-        ]
-        for fig, name in (
-            (plot_match_distribution(res.comparison, PAPER_TABLE1), "interests_matches"),
-            (plot_domain_frequencies(res.comparison), "interests_domains"),
-        ):
-            files.append(Figure.from_matplotlib(fig, name).save(out))
+    files = write_interests(res, out, interests_figures(res)) if out is not None else []
     if json_mode:
         d = res.to_dict()
         d["files"] = [str(f) for f in files]

@@ -147,8 +147,7 @@ def propagate_cmd(app, sources, method, top, seed, out, json_mode) -> None:
 @pass_app
 def analyze_propagation(app, holdout, repeats, seed, sources, fractions, out_dir, json_mode):
     """Hide seed users, predict their interests by every method and baseline, score them."""
-    from analysis.plots.propagation import plot_f1_curve
-    from beautygraph.artifacts import Figure
+    from beautygraph.outputs.propagation import write_propagation
     from beautygraph.pipelines.propagation import evaluate_propagation
 
     ev = evaluate_propagation(
@@ -160,10 +159,7 @@ def analyze_propagation(app, holdout, repeats, seed, sources, fractions, out_dir
         fractions=fractions,
         steps=cli_steps(json_mode, app.quiet),
     )
-    out_dir.mkdir(parents=True, exist_ok=True)
-    ev.holdout.to_frame().to_csv(out_dir / "propagation_holdout.csv", index=False)
-    ev.curve.to_csv(out_dir / "propagation_curve.csv", index=False)
-    fig = Figure.from_matplotlib(plot_f1_curve(ev.curve), "propagation_f1").save(out_dir)
+    files = write_propagation(ev, out_dir)
     if json_mode:
         echo_json(ev.to_dict())
         return
@@ -187,4 +183,4 @@ def analyze_propagation(app, holdout, repeats, seed, sources, fractions, out_dir
         )
     c = Console()
     c.print(t)
-    c.print(f"chance: the majority row; figure {fig}")
+    c.print(f"chance: the majority row; figure {files[-1]}")

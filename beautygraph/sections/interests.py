@@ -10,7 +10,8 @@ from pathlib import Path
 from analysis.interest_profiles import (
     PAPER_TABLE1,
 )
-from beautygraph.artifacts import Comparison, Figure, frame_to_html
+from beautygraph.artifacts import Comparison, frame_to_html
+from beautygraph.outputs.interests import interests_figures
 from beautygraph.pipelines.interests import label_photos, paper_table_frame, profile_interests
 from beautygraph.report import DemoContext, Section
 
@@ -30,8 +31,6 @@ def _profiled_favourites(ctx: DemoContext) -> set[str]:
 
 def interests_section(ctx: DemoContext) -> Section | None:
     """Demo step: label the favourited photos that have images, profile, compare, write."""
-    from analysis.plots.interests import plot_domain_frequencies, plot_match_distribution
-
     model = ctx.interests_model
     first = _profiled_favourites(ctx)
     limit = max(ctx.interests_limit, len(first))
@@ -94,19 +93,7 @@ def interests_section(ctx: DemoContext) -> Section | None:
             "no: synthetic tags and pictures, fewer photos per user, a different CNN",
         ),
     ]
-    figs = [
-        Figure.from_matplotlib(
-            plot_match_distribution(cmp_, PAPER_TABLE1),
-            "interests_matches",
-            "Figure 4: users by number of matching domains |A ∩ B|, "
-            "paper's networks (share) vs measured.",
-        ),
-        Figure.from_matplotlib(
-            plot_domain_frequencies(cmp_),
-            "interests_domains",
-            "Domains in the top-5 tag and image profiles (users).",
-        ),
-    ]
+    figs = interests_figures(res)
     body = (
         f"<p>Photos labelled with <b>{html.escape(lab.model)}</b> ({lab.n_labelled} new, "
         f"{lab.n_already} already labelled, {lab.n_no_file} favourited photos without an "

@@ -13,8 +13,9 @@ import scipy.sparse as sp
 
 from analysis.propagation import PropagationGraph
 from analysis.propagation.holdout import evaluate_holdout, labelled_curve
-from beautygraph.artifacts import NO_PAPER_FIGURE, Comparison, Figure, frame_to_html
+from beautygraph.artifacts import NO_PAPER_FIGURE, Comparison, frame_to_html
 from beautygraph.errors import UserError
+from beautygraph.outputs.propagation import f1_curve_figure
 from beautygraph.pipelines.alf import export_alf_graph
 from beautygraph.report import DemoContext, Section
 
@@ -43,8 +44,6 @@ def truth_seeds(truth: Mapping[str, Any], user_ids, topic_ids) -> sp.csr_matrix:
 
 def propagation_section(ctx: DemoContext) -> Section | None:
     """Hide half of the generator's interested users, recover them, score every method."""
-    from analysis.plots.propagation import plot_f1_curve
-
     if not ctx.truth or not isinstance(ctx.truth.get("interests"), Mapping):
         raise UserError("no generator truth with interests to hide and recover")
     with ctx.steps("propagation: export"):
@@ -101,11 +100,7 @@ def propagation_section(ctx: DemoContext) -> Section | None:
         "graph and predicted each hidden user's top-|true| topics (the DeepWalk protocol).</p>"
         + frame_to_html(res.to_frame())
     )
-    fig = Figure.from_matplotlib(
-        plot_f1_curve(curve),
-        "propagation_f1",
-        "Micro-/Macro-F1 of each method against the labelled share of interested users",
-    )
+    fig = f1_curve_figure(curve)
     return Section(
         key="propagation",
         title="Interests of every user (propagation)",
