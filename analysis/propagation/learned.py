@@ -31,6 +31,8 @@ Example
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,12 +93,24 @@ def learned_scores(
     window: int = 10,
     vote_weight: float = 1.0,
     seed: int = 0,
+    embedding_seed: int = 0,
+    workers: int | None = None,
 ) -> Learned:
-    """One-vs-rest logistic regression on :func:`graph_features` (module docstring)."""
+    """One-vs-rest logistic regression on :func:`graph_features` (module docstring).
+
+    ``seed`` seeds the classifiers; ``embedding_seed`` the eigen-solver's start vector and
+    the randomised SVD of the embedding, which does not depend on ``Y``: it is computed once
+    per graph and reused by every seed matrix (the folds of ``auto``'s cross-validation, the
+    splits of a hold-out) — the DeepWalk protocol's one embedding for many splits.
+    ``workers`` threads fit the topics (``None``: one per CPU, at most 4); the scores do
+    not depend on it.
+    """
     from sklearn.linear_model import LogisticRegression
 
     if not (np.isfinite(C) and C > 0):
         raise ValueError(f"C={C} must be > 0")
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers={workers} must be >= 1")
     if not (np.isfinite(vote_weight) and vote_weight >= 0):
         raise ValueError(f"vote_weight={vote_weight} must be >= 0")
     Y = check_seeds(Y, graph.n_users)
@@ -106,18 +120,40 @@ def learned_scores(
     kinds: list[str] = []
     if train.size == 0:
         return Learned(F=F, kinds=tuple("constant" for _ in range(T)), n_train=0)
-    X = graph_features(graph, Y, dim=dim, window=window, vote_weight=vote_weight, seed=seed)
+    X = graph_features(
+        graph, Y, dim=dim, window=window, vote_weight=vote_weight, seed=embedding_seed
+    )
+    X_train = X[train]
     target = np.asarray(Y[train].todense()) > 0
-    for t in range(T):
-        y = target[:, t]
-        if y.all() or not y.any():
-            F[:, t] = 1.0 if y.all() else 0.0
-            kinds.append("constant")
-            continue
+
+    def fit(t: int) -> np.ndarray:
         clf = LogisticRegression(C=C, solver="liblinear", max_iter=1000, random_state=seed)
-        clf.fit(X[train], y)
-        F[:, t] = clf.predict_proba(X)[:, 1]
-        kinds.append("logreg")
+        clf.fit(X_train, target[:, t])
+        return clf.predict_proba(X)[:, 1]
+
+    fitted = [t for t in range(T) if 0 < target[:, t].sum() < train.size]
+    n_workers = _workers(workers, len(fitted))
+    if n_workers > 1:
+        # liblinear's primal trust-region solver releases the GIL and draws no random
+        # numbers, so threads give the serial result, topic for topic
+        with ThreadPoolExecutor(n_workers) as pool:
+            columns = list(pool.map(fit, fitted))
+    else:
+        columns = [fit(t) for t in fitted]
+    for t, column in zip(fitted, columns, strict=True):
+        F[:, t] = column
+    for t in range(T):
+        if t in fitted:
+            kinds.append("logreg")
+        else:
+            F[:, t] = 1.0 if target[:, t].all() else 0.0
+            kinds.append("constant")
     informed = graph.has_ties | (Y.getnnz(axis=1) > 0)
     F[~informed] = 0.0
     return Learned(F=F, kinds=tuple(kinds), n_train=int(train.size))
+
+
+def _workers(requested: int | None, n_tasks: int) -> int:
+    if requested is None:
+        requested = min(4, os.cpu_count() or 1)
+    return max(1, min(requested, n_tasks))
