@@ -13,7 +13,13 @@ import scipy.sparse as sp
 from analysis.alf.propagation import algorithm1
 from analysis.propagation import METHODS, PropagationGraph, propagate, select_method
 from analysis.propagation.baselines import majority_topic, weighted_vote
-from analysis.propagation.embedding import netmf_embedding, netmf_matrix, window_filter
+from analysis.propagation.embedding import (
+    _netmf_factors,
+    netmf_embedding,
+    netmf_matrix,
+    streamed_top_eigen,
+    window_filter,
+)
 from analysis.propagation.evaluation import (
     f1_micro_macro,
     score_predictions,
@@ -21,6 +27,7 @@ from analysis.propagation.evaluation import (
     top_true_predictions,
 )
 from analysis.propagation.holdout import evaluate_holdout
+from analysis.propagation.learned import learned_scores
 from analysis.propagation.methods import cross_validate
 from analysis.propagation.spreading import label_spreading
 
@@ -132,8 +139,86 @@ def test_window_filter_and_embedding_shape():
     g, _ = _random_graph(n=30, m=150, seed=5)
     e = netmf_embedding(g.W, dim=5, window=3)
     assert e.E.shape == (30, 5) and e.exact
-    with pytest.raises(ValueError, match="max_users=10"):
-        netmf_embedding(g.W, max_users=10)
+    with pytest.raises(ValueError, match="dense_max_users=0"):
+        netmf_embedding(g.W, dense_max_users=0)
+
+
+def _sine(A, B):
+    """Sine of the largest principal angle between the column spaces of A and B."""
+    Qa, Qb = np.linalg.qr(A)[0], np.linalg.qr(B)[0]
+    return float(np.linalg.norm(Qb - Qa @ (Qa.T @ Qb), 2))
+
+
+def _planted_with_isolated(n_isolated=4):
+    g, _, _ = _planted(n_per=40, T=4, p_in=0.2, p_out=0.02, seed=3)
+    A = sp.block_diag([g.A, sp.csr_matrix((n_isolated, n_isolated))]).tocsr()
+    return PropagationGraph.from_matrix(A)
+
+
+def test_streamed_embedding_spans_the_dense_eigh_subspace():
+    g = _planted_with_isolated()
+    keep = g.W.getnnz(axis=1) > 0
+    L = netmf_matrix(g.W, window=5).astype(np.float64)[np.ix_(keep, keep)]
+    lam, U = np.linalg.eigh(L)  # the independent reference: a dense eigh
+    order = np.argsort(-np.abs(lam))
+    gaps = np.abs(lam[order][1:12]) / np.abs(lam[order][:11])
+    k = int(np.argmin(gaps)) + 1  # the cut with the clearest spectral gap
+    ref = U[:, order[:k]]
+    streamed = netmf_embedding(g.W, dim=k, window=5, dense_max_users=10)
+    dense = netmf_embedding(g.W, dim=k, window=5)
+    for e in (streamed, dense):
+        assert e.E.shape == (g.n_users, k)
+        assert np.all(e.E[~keep] == 0)
+        assert _sine(e.E[keep], ref) < 1e-3
+        assert np.allclose(e.singular_values, np.abs(lam[order[:k]]), rtol=1e-3)
+    # one block of rows or many: the same product
+    f = _netmf_factors(g.W, 5, 1.0, None, 0)
+    one = streamed_top_eigen(f, k, block=10_000)
+    many = streamed_top_eigen(f, k, block=7)
+    assert np.allclose(np.abs(one[0]), np.abs(many[0]), atol=1e-4)
+    assert np.allclose(one[1], many[1], rtol=1e-5)
+
+
+def test_embedding_is_computed_once_for_every_fold_and_seed(monkeypatch):
+    import analysis.propagation.learned as learned
+
+    calls = []
+    real = learned.netmf_embedding
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(learned, "netmf_embedding", counting)
+    g, truth, seeded = _planted()
+    Y = sp.csr_matrix(truth * seeded[:, None])
+    select_method(g, Y, ("netmf_lr", "vote"), folds=3, seed=0)
+    propagate(g, Y, "netmf_lr", seed=1)
+    evaluate_holdout(g, sp.csr_matrix(truth), 0.5, methods=("netmf_lr",), repeats=2, seed=4)
+    assert len(calls) == 1
+
+
+def test_cached_embedding_gives_the_recomputed_scores():
+    g, truth, seeded = _planted()
+    Y_a = sp.csr_matrix(truth * seeded[:, None])
+    Y_b = sp.csr_matrix(truth * (~seeded)[:, None])
+    propagate(g, Y_a, "netmf_lr", seed=0)  # warms the graph's cache with other seeds
+    assert g.cache
+    warm = propagate(g, Y_b, "netmf_lr", seed=2).F
+    fresh_graph, _, _ = _planted()
+    assert not fresh_graph.cache
+    fresh = propagate(fresh_graph, Y_b, "netmf_lr", seed=2).F
+    assert np.array_equal(warm, fresh)
+
+
+def test_threaded_topic_fits_equal_the_serial_fits():
+    g, Y = _random_graph(n=80, m=400, T=4, seed=2)
+    serial = learned_scores(g, Y, workers=1)
+    threaded = learned_scores(g, Y, workers=3)
+    assert serial.kinds == threaded.kinds and "logreg" in serial.kinds
+    assert np.array_equal(serial.F, threaded.F)
+    with pytest.raises(ValueError, match="workers=0"):
+        learned_scores(g, Y, workers=0)
 
 
 def test_f1_matches_sklearn():
