@@ -152,7 +152,7 @@ def _log_m_times(f: _Factors, Q: np.ndarray, block: int) -> np.ndarray:
 
 
 def streamed_top_eigen(
-    f: _Factors, k: int, *, n_iter: int = 4, oversample: int = 10, block: int = 2048, seed: int = 0
+    f: _Factors, k: int, *, n_iter: int = 10, oversample: int = 20, block: int = 2048, seed: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` largest-magnitude eigenpairs of the symmetric ``log max(M, 1)`` without
     forming it: subspace iteration from a seeded Gaussian block, then Rayleigh–Ritz
