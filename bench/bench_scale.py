@@ -12,6 +12,11 @@ Cases (each in its own subprocess, so every peak RSS is that case's own):
 * ``spark``: :func:`beautygraph.engines.spark_alf.authorities_job` in local mode on a
   Parquet export of the same arrays, against ``scipy`` in the same run (ratio).
 
+Every case uses the CLI's evidence settings (``--min-support 3``, Pass 1 over ``n_in``)
+unless ``--min-support`` / ``--pass1-denominator`` say otherwise, and reports wall seconds
+and the process's CPU seconds (on a shared machine the wall time grows with the load; the
+CPU time is what an idle core would need).
+
 From the measured peak RSS per follow and per user × block the README states the largest
 graph a 24 GB machine handles.  Writes ``bench/results/scale.json`` (``scale_quick.json``
 with ``--quick``: 100k × 1M × 20 and Spark at 100k follows).
@@ -56,6 +61,11 @@ def synthetic(n_users: int, n_follows: int, n_topics: int, seed: int = 0):
     return src, dst, S
 
 
+def _cpu_s() -> float:
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
 def run_case(args) -> dict:
     """One case in this process; returns seconds and peak RSS."""
     from analysis.alf import algorithm1, find_authorities, follow_matrix
@@ -68,16 +78,29 @@ def run_case(args) -> dict:
     t_gen = time.perf_counter() - t0
     out: dict = {"case": args.case, "users": args.users, "follows": int(A.nnz)}
     out.update(topics=args.topics, generate_s=t_gen)
+    out.update(min_support=args.min_support, pass1_denominator=args.pass1_denominator)
+    evidence = {"min_support": args.min_support, "pass1_denominator": args.pass1_denominator}
     if args.case == "scipy":
-        t0 = time.perf_counter()
-        res = find_authorities_blocked(A, S, block=args.block, dtype=np.dtype(args.dtype))
+        t0, c0 = time.perf_counter(), _cpu_s()
+        res = find_authorities_blocked(
+            A, S, block=args.block, dtype=np.dtype(args.dtype), **evidence
+        )
         out.update(block=args.block, dtype=args.dtype)
     elif args.case == "full":
-        t0 = time.perf_counter()
-        res = find_authorities(algorithm1(A, S).F, np.asarray(A.sum(axis=0)).ravel())
+        from analysis.alf.authorities import topical_support
+
+        t0, c0 = time.perf_counter(), _cpu_s()
+        F = algorithm1(A, S, pass1_denominator=args.pass1_denominator).F
+        res = find_authorities(
+            F,
+            np.asarray(A.sum(axis=0)).ravel(),
+            support=topical_support(A, S),
+            min_support=args.min_support,
+        )
     else:
         return run_spark(args, A, S)
     out["seconds"] = time.perf_counter() - t0
+    out["cpu_s"] = _cpu_s() - c0
     out["authorities"] = int((res.topic >= 0).sum())
     out["peak_rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     return out
@@ -120,9 +143,14 @@ def run_spark(args, A, S) -> dict:
 
     out: dict = {"case": "spark", "users": args.users, "follows": int(A.nnz)}
     out["topics"] = args.topics
-    t0 = time.perf_counter()
-    ref = find_authorities_blocked(A, S, block=args.topics)
+    import pyarrow.parquet as pq
+
+    evidence = {"min_support": args.min_support, "pass1_denominator": args.pass1_denominator}
+    out.update(evidence)
+    t0, c0 = time.perf_counter(), _cpu_s()
+    ref = find_authorities_blocked(A, S, block=args.topics, **evidence)
     out["scipy_s"] = time.perf_counter() - t0
+    out["scipy_cpu_s"] = _cpu_s() - c0
     with tempfile.TemporaryDirectory() as tmp:
         _write_export(Path(tmp) / "export", A, S)
         t0 = time.perf_counter()
@@ -130,11 +158,20 @@ def run_spark(args, A, S) -> dict:
         out["session_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         counts = authorities_job(
-            spark, Path(tmp) / "export", Path(tmp) / "results", topic_block=args.topics
+            spark,
+            Path(tmp) / "export",
+            Path(tmp) / "results",
+            topic_block=args.topics,
+            **evidence,
         )
         out["spark_s"] = time.perf_counter() - t0
+        got = pq.read_table(Path(tmp) / "results" / "relationships" / "AUTHORITY_ON.parquet")
+        pairs = set(zip(got["src"].to_pylist(), got["dst"].to_pylist(), strict=True))
     out["ratio_spark_vs_scipy"] = out["spark_s"] / out["scipy_s"]
-    out["same_number_of_authorities"] = counts["authorities"] == int((ref.topic >= 0).sum())
+    want = {(f"u{int(u):08d}", f"t{t:08d}") for t, users in enumerate(ref.ranked) for u in users}
+    out["authorities"] = len(want)
+    out["same_authorities"] = pairs == want
+    out["same_number_of_authorities"] = counts["authorities"] == len(want)
     return out
 
 
@@ -166,6 +203,8 @@ def main() -> None:
     ap.add_argument("--block", type=int, default=10)
     ap.add_argument("--dtype", default="float64")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--min-support", type=int, default=3)
+    ap.add_argument("--pass1-denominator", choices=["n_in", "m_in"], default="n_in")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
     if args.case:

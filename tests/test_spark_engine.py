@@ -163,3 +163,67 @@ def test_spark_conf_parsing():
     }
     with pytest.raises(UserError, match="expected key=value"):
         parse_conf(["spark.executor.memory"])
+
+
+def test_spark_propagation_equals_scipy(store, community, spark_options):
+    """``interests propagate --engine spark`` (vote, Algorithm 1, S^i) writes the same
+    propagated interests as the scipy path: same users, topics and ranks, scores to 1e-9;
+    a learned method is refused with one line naming the methods that run on Spark."""
+    import pandas as pd
+
+    from beautygraph.engines.spark_session import SparkOptions
+    from beautygraph.pipelines.alf import extract_bio_interests
+    from beautygraph.pipelines.propagation import propagated_rows, run_propagation
+    from graphdb.loader import load_folder
+
+    load_folder(store, community)
+    extract_bio_interests(store)  # the seeds: interests matched in the bios
+    one_block = SparkOptions(master=spark_options.master, conf=spark_options.conf, topic_block=100)
+    seen = []
+    for method in ("vote", "algorithm1", "alf_interests"):
+        ref = run_propagation(store, method=method, top=3).rows
+        assert len(ref) > 300 and ref["user_id"].nunique() > 150, method
+        assert all(not ref.equals(other) for other in seen)  # the methods differ
+        seen.append(ref)
+        store.replace_rels(
+            "INTERESTED_IN", pd.DataFrame({"src": [], "dst": []}), where={"source": "propagated"}
+        )
+        assert propagated_rows(store).empty
+        run = run_propagation(store, method=method, top=3, engine="spark", spark=one_block)
+        got = propagated_rows(store)
+        assert run.written == len(ref) and run.method == method
+        ref = ref.sort_values(["user_id", "rank"]).reset_index(drop=True)
+        pd.testing.assert_frame_equal(
+            got[["user_id", "topic_id", "rank"]],
+            ref[["user_id", "topic_id", "rank"]],
+            check_dtype=False,
+            obj=method,
+        )
+        np.testing.assert_allclose(got["score"], ref["score"], rtol=0, atol=1e-9)
+        methods = {
+            r["m"]
+            for r in store.query(
+                "MATCH ()-[r:INTERESTED_IN]->() WHERE r.source = 'propagated' RETURN r.method AS m"
+            )
+        }
+        assert methods == {method}
+    with pytest.raises(UserError, match="vote, algorithm1, alf_interests.*netmf_lr"):
+        run_propagation(store, method="netmf_lr", engine="spark", spark=one_block)
+
+
+def test_cli_refuses_learned_methods_on_spark_in_one_line(tiny_dir, tmp_path, capsys):
+    from click.testing import CliRunner
+
+    from beautygraph.cli import cli, main
+
+    db = str(tmp_path / "p.lbdb")
+    assert CliRunner().invoke(cli, ["--db", db, "load", str(tiny_dir)]).exit_code == 0
+    capsys.readouterr()
+    for method in ("netmf_lr", "spreading", "auto"):
+        with pytest.raises(SystemExit) as stop:
+            main(["--db", db, "interests", "propagate", "--method", method, "--engine", "spark"])
+        out, err = capsys.readouterr()
+        assert stop.value.code == 2 and not out, (out, err)
+        lines = [ln for ln in err.splitlines() if ln.strip()]
+        assert len(lines) == 1 and "vote, algorithm1, alf_interests" in lines[0], err
+        assert f"'{method}' needs --engine scipy" in lines[0]

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from beautygraph.clikit import analyze, cli_steps, echo_json, main, pass_app
+from beautygraph.commands.engine_options import engine_options
 
 
 def _seed_sources(ctx, param, value: str) -> tuple[str, ...]:
@@ -67,10 +68,13 @@ def interests_group() -> None:
     default=None,
     help="Also write the rows as CSV (user_id, topic_id, score, rank).",
 )
+@engine_options()
 @click.option("--json", "json_mode", is_flag=True, help="Print the summary as JSON.")
 @pass_app
-def propagate_cmd(app, sources, method, top, seed, out, json_mode) -> None:
-    """Propagate seed interests; write the top K per user as INTERESTED_IN {source:'propagated'}."""
+def propagate_cmd(app, sources, method, top, seed, out, engine, spark, json_mode) -> None:
+    """Propagate seed interests; write the top K per user as INTERESTED_IN {source:'propagated'}.
+
+    --engine spark runs vote, algorithm1 and alf_interests as a Spark job."""
     from beautygraph.pipelines.propagation import run_propagation
 
     run = run_propagation(
@@ -80,6 +84,8 @@ def propagate_cmd(app, sources, method, top, seed, out, json_mode) -> None:
         top,
         seed=seed,
         steps=cli_steps(json_mode, app.quiet),
+        engine=engine,
+        spark=spark,
     )
     d = run.to_dict()
     if out is not None:

@@ -24,7 +24,7 @@ from beautygraph.steps import Steps, as_steps
 __all__ = ["JOBS", "SparkRun", "run_spark_job"]
 
 #: the jobs :func:`run_spark_job` runs
-JOBS = ("authorities", "recommend", "beauty")
+JOBS = ("authorities", "recommend", "beauty", "propagation")
 
 
 @dataclass
@@ -49,7 +49,7 @@ class SparkRun:
 
 
 def _job(name: str, params: dict[str, Any]):
-    from beautygraph.engines import spark_alf, spark_beauty, spark_fof
+    from beautygraph.engines import spark_alf, spark_beauty, spark_fof, spark_propagation
 
     if name == "authorities":
         return spark_alf.alf_export_spec(), lambda spark, e, r, step: spark_alf.authorities_job(
@@ -64,6 +64,11 @@ def _job(name: str, params: dict[str, Any]):
         return spark_beauty.beauty_export_spec(), lambda spark, e, r, step: spark_beauty.beauty_job(
             spark, e, r, source=params.get("source"), steps=step
         )
+    if name == "propagation":
+        spec = spark_propagation.propagation_export_spec()
+        return spec, lambda spark, e, r, step: spark_propagation.propagation_job(
+            spark, e, r, steps=step, **params
+        )
     raise UserError(f"unknown spark job {name!r}; jobs: {', '.join(JOBS)}")
 
 
@@ -74,15 +79,15 @@ def run_spark_job(
     steps: Steps | None = None,
     **params: Any,
 ) -> SparkRun:
-    """Run ``job`` (``authorities``, ``recommend`` or ``beauty``) on Spark and write its
-    results into ``store``.  ``params`` go to the job (``sources``, ``topic_block``;
-    ``method``, ``k``, ``tolerance``)."""
+    """Run ``job`` (``authorities``, ``recommend``, ``beauty`` or ``propagation``) on Spark
+    and write its results into ``store``.  ``params`` go to the job (``sources``,
+    ``topic_block``; ``method``, ``k``, ``tolerance``; ``method``, ``top``)."""
     from graphdb.parquet_export import export_store
     from graphdb.results_import import import_results
 
     options = options or SparkOptions()
     require_spark()  # fail before exporting anything
-    if job == "authorities":
+    if job in ("authorities", "propagation"):
         params.setdefault("topic_block", options.topic_block)
     spec, fn = _job(job, params)
     keep = options.work_dir is not None or options.keep_work_dir

@@ -44,7 +44,7 @@ import numpy as np
 from analysis.alf.authorities import fp1_levels, topic_buckets
 from beautygraph.steps import Step, Steps, as_steps
 
-__all__ = ["alf_export_spec", "authorities_job"]
+__all__ = ["alf_export_spec", "algorithm1_passes", "authorities_job"]
 
 
 def alf_export_spec():
@@ -59,6 +59,65 @@ def alf_export_spec():
 def _p(folder: str | os.PathLike, *parts: str) -> str:
     """``folder/part/...`` keeping a URI scheme intact (``hdfs://``, ``s3a://``)."""
     return "/".join([str(folder).rstrip("/"), *parts])
+
+
+def algorithm1_passes(E, S, deg, n_out, pass1_denominator: str = "n_in"):
+    """PASS 1–3 of Algorithm 1 (module docstring) as DataFrames ``(F_e, S_i, F_i)``.
+
+    ``E(src, dst)``: distinct follows; ``S(u, t)``: binary seeds (one topic block);
+    ``deg(v, n_in, m_in)`` and ``n_out(u, n_out)``: degrees.  ``F_e`` rows are
+    ``(v, t, cnt, F_e)`` — ``cnt`` the followers of ``v`` with a seed interest in ``t``
+    (the topical support) —, ``S_i`` rows ``(u, t, S_i)``, ``F_i`` rows ``(v, t, F_i)``;
+    only positive entries exist.
+    """
+    from pyspark.sql import functions as f
+
+    if pass1_denominator not in ("m_in", "n_in"):
+        raise ValueError(f"pass1_denominator={pass1_denominator!r} must be 'm_in' or 'n_in'")
+    # PASS 1 (Eq. 4); cnt is the topical support of the evidence rule
+    Fe = (
+        E.join(S, E.src == S.u)
+        .groupBy(f.col("dst").alias("v"), "t")
+        .agg(f.count("*").alias("cnt"))
+        .join(deg, "v")
+        .select(
+            "v",
+            "t",
+            "cnt",
+            (f.col("cnt") * (f.lit(1.0) / f.col(pass1_denominator))).alias("F_e"),
+        )
+    )
+    # PASS 2
+    Si = (
+        E.join(Fe, E.dst == Fe.v)
+        .groupBy(f.col("src").alias("u"), "t")
+        .agg(f.sum("F_e").alias("s"))
+        .join(n_out, "u")
+        .select("u", "t", (f.col("s") * (f.lit(1.0) / f.col("n_out"))).alias("S_i"))
+    )
+    # PASS 3
+    Fi = (
+        E.join(Si, E.src == Si.u)
+        .groupBy(f.col("dst").alias("v"), "t")
+        .agg(f.sum("S_i").alias("s"))
+        .join(deg, "v")
+        .select("v", "t", (f.col("s") * (f.lit(1.0) / f.col("n_in"))).alias("F_i"))
+    )
+    return Fe, Si, Fi
+
+
+def degrees(E, S):
+    """``deg(v, n_in, m_in)`` (``m_in`` null where no follower has interests) and
+    ``n_out(u, n_out)`` of the follow table ``E`` with seeds ``S(u, t)``."""
+    from pyspark.sql import functions as f
+
+    has = S.select("u").distinct()
+    n_in = E.groupBy(f.col("dst").alias("v")).agg(f.count("*").alias("n_in"))
+    n_out = E.groupBy(f.col("src").alias("u")).agg(f.count("*").alias("n_out"))
+    m_in = (
+        E.join(has, E.src == has.u).groupBy(f.col("dst").alias("v")).agg(f.count("*").alias("m_in"))
+    )
+    return n_in.join(m_in, "v", "left"), n_out
 
 
 def authorities_job(
@@ -138,48 +197,15 @@ def _authorities_job(
         .distinct()
         .cache()
     )
-    has = S.select("u").distinct()
-    n_in = E.groupBy(f.col("dst").alias("v")).agg(f.count("*").alias("n_in"))
-    n_out = E.groupBy(f.col("src").alias("u")).agg(f.count("*").alias("n_out"))
-    m_in = (
-        E.join(has, E.src == has.u).groupBy(f.col("dst").alias("v")).agg(f.count("*").alias("m_in"))
-    )
-    deg = n_in.join(m_in, "v", "left").cache()
+    deg, n_out = degrees(E, S)
+    deg = deg.cache()
 
     work = _p(results_dir, "_blocks")
     blocks = list(range(0, n_topics, topic_block))
     for b, t0 in enumerate(blocks):
         step.advance()
         Sb = S.where((f.col("t") >= t0) & (f.col("t") < t0 + topic_block))
-        # PASS 1 (Eq. 4); cnt is the topical support of the evidence rule
-        Fe = (
-            E.join(Sb, E.src == Sb.u)
-            .groupBy(f.col("dst").alias("v"), "t")
-            .agg(f.count("*").alias("cnt"))
-            .join(deg, "v")
-            .select(
-                "v",
-                "t",
-                "cnt",
-                (f.col("cnt") * (f.lit(1.0) / f.col(pass1_denominator))).alias("F_e"),
-            )
-        )
-        # PASS 2
-        Si = (
-            E.join(Fe, E.dst == Fe.v)
-            .groupBy(f.col("src").alias("u"), "t")
-            .agg(f.sum("F_e").alias("s"))
-            .join(n_out, "u")
-            .select("u", "t", (f.col("s") * (f.lit(1.0) / f.col("n_out"))).alias("S_i"))
-        )
-        # PASS 3
-        Fi = (
-            E.join(Si, E.src == Si.u)
-            .groupBy(f.col("dst").alias("v"), "t")
-            .agg(f.sum("S_i").alias("s"))
-            .join(deg, "v")
-            .select("v", "t", (f.col("s") * (f.lit(1.0) / f.col("n_in"))).alias("F_i"))
-        )
+        Fe, Si, Fi = algorithm1_passes(E, Sb, deg, n_out, pass1_denominator)
         F = (
             Fe.join(Fi, ["v", "t"], "full")
             .select(

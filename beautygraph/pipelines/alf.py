@@ -194,10 +194,12 @@ def no_interests_error(store, sources: Sequence[str]) -> UserError:
     return UserError(f"no user has interests from {list(sources)}; {hint}")
 
 
-def seed_source_filter(sources: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def seed_source_filter(
+    sources: Sequence[str], allowed: Sequence[str] = AUTHORITY_SOURCES
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The checked ``sources`` and the INTERESTED_IN ``source`` values they read:
     ``propagated`` stands for the propagated interests plus every seed source."""
-    sources = _seed_sources(sources)
+    sources = _seed_sources(sources, allowed)
     wanted = set(sources) | (set(SEED_SOURCES) if "propagated" in sources else set())
     return sources, tuple(sorted(wanted))
 

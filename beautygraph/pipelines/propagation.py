@@ -32,6 +32,7 @@ from beautygraph.pipelines.alf import (
     _seed_sources,
     export_alf_graph,
     no_interests_error,
+    seed_source_filter,
 )
 from beautygraph.steps import Steps, as_steps
 
@@ -138,6 +139,61 @@ class PropagationRun:
         }
 
 
+def _run_on_spark(store, sources, method, top, direction, write, steps, options) -> PropagationRun:
+    """:func:`run_propagation` with ``engine="spark"`` (export → Spark → import-results)."""
+    from beautygraph.engines.runner import run_spark_job
+    from beautygraph.engines.spark_propagation import SPARK_METHODS
+
+    if method not in SPARK_METHODS:
+        raise UserError(
+            f"--engine spark runs the graph propagations {', '.join(SPARK_METHODS)}; "
+            f"{method!r} needs --engine scipy"
+        )
+    if direction != "both":
+        raise UserError(f"--engine spark propagates over both tie directions, not {direction!r}")
+    if not write:
+        raise UserError("--engine spark writes its result back (write=True)")
+    steps = as_steps(steps)
+    checked, wanted = seed_source_filter(sources, INTEREST_SOURCES)
+    # counts in the store: the graph itself is read by the job, never into this process
+    seeds = store.query(
+        "MATCH (u:User)-[r:INTERESTED_IN]->(:Topic) WHERE r.source IN $s "
+        "RETURN count(DISTINCT u) AS n",
+        {"s": list(wanted)},
+    )
+    n_seed_users = int(seeds[0]["n"]) if seeds else 0
+    if not n_seed_users:
+        raise no_interests_error(store, checked)
+    run = run_spark_job(
+        store, "propagation", options, steps, method=method, top=int(top), sources=list(wanted)
+    )
+    n_users = store.query("MATCH (u:User) RETURN count(u) AS n")[0]["n"]
+    n_topics = store.query("MATCH (t:Topic) RETURN count(t) AS n")[0]["n"]
+    return PropagationRun(
+        method=method,
+        requested=method,
+        rows=propagated_rows(store),
+        sources=checked,
+        n_users=int(n_users),
+        n_topics=int(n_topics),
+        n_seed_users=n_seed_users,
+        selection=None,
+        written=int(run.written.get("INTERESTED_IN", 0)),
+        seconds=dict(run.seconds),
+    )
+
+
+def propagated_rows(store) -> pd.DataFrame:
+    """The propagated interests in the store as ``user_id, topic_id, score, rank`` rows
+    (users in id order, then rank)."""
+    got = store.query(
+        "MATCH (u:User)-[r:INTERESTED_IN]->(t:Topic) WHERE r.source = 'propagated' "
+        "RETURN u.id AS user_id, t.id AS topic_id, r.score AS score, r.rank AS rank"
+    )
+    frame = pd.DataFrame(got, columns=["user_id", "topic_id", "score", "rank"])
+    return frame.sort_values(["user_id", "rank"], kind="stable").reset_index(drop=True)
+
+
 def run_propagation(
     store,
     sources: Sequence[str] = DEFAULT_SOURCES,
@@ -149,14 +205,23 @@ def run_propagation(
     direction: str = "both",
     write: bool = True,
     steps: Steps | None = None,
+    engine: str = "scipy",
+    spark: Any = None,
 ) -> PropagationRun:
     """Propagate seed interests to every user and write the top ``top`` per user.
 
     Users with neither ties nor seed interests get no propagated interest.  With
     ``write`` the old ``INTERESTED_IN {source:'propagated'}`` edges are replaced in one
-    bulk write (``store.replace_rels``); other sources are left alone.
+    bulk write (``store.replace_rels``); other sources are left alone.  ``engine="spark"``
+    runs the graph-propagation methods (:data:`beautygraph.engines.spark_propagation.
+    SPARK_METHODS`) as a Spark job over a Parquet export (``spark``: its
+    :class:`~beautygraph.engines.spark_session.SparkOptions`) with the same result.
     """
     _check_method(method)
+    if engine == "spark":
+        return _run_on_spark(store, sources, method, top, direction, write, steps, spark)
+    if engine != "scipy":
+        raise UserError(f"engine {engine!r} must be scipy or spark")
     if top < 1:
         raise UserError(f"--top {top} must be >= 1")
     steps = as_steps(steps)
