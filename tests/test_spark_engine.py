@@ -27,7 +27,12 @@ def spark_options():
         require_spark()
     except UserError as exc:
         pytest.skip(str(exc))
-    conf = {"spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "2"}
+    # small data: one shuffle partition and no UI keep every stage short
+    conf = {
+        "spark.sql.shuffle.partitions": "1",
+        "spark.default.parallelism": "2",
+        "spark.ui.enabled": "false",
+    }
     get_session("local[2]", conf)  # started once, reused by every job below
     return SparkOptions(master="local[2]", conf=conf, topic_block=40)
 
@@ -107,8 +112,12 @@ def test_spark_path_equals_scipy_path(store, community, spark_options):
 
     # -- authorities: scipy path, then Spark (topic blocks of 40: two blocks) after clearing,
     # with the defaults (min_support 3, Pass 1 over n_in) and with other evidence settings
+    # (those in one topic block, to keep the test short)
     seen = []
-    for evidence in ({}, {"min_support": 1, "pass1_denominator": "m_in"}):
+    for blocks, evidence in (
+        (40, {}),
+        (100, {"min_support": 1, "pass1_denominator": "m_in"}),
+    ):
         run_authorities(store, **evidence)
         a_ref = _rels(store, "AUTHORITY_ON", ["rank", "score", "wzf"])
         u_ref = _users(store, ["authority_topic", "authority_score"])
@@ -117,8 +126,8 @@ def test_spark_path_equals_scipy_path(store, community, spark_options):
         seen.append(a_ref)
         store.replace_rels("AUTHORITY_ON", pd.DataFrame({"src": [], "dst": []}))
         _clear_users(store, ["authority_score"])
-        out = authorities_spark(store, options=spark_options, **evidence)
-        assert out["blocks"] > 1
+        out = authorities_spark(store, options=spark_options, topic_block=blocks, **evidence)
+        assert out["blocks"] == (2 if blocks == 40 else 1)
         a_got = _rels(store, "AUTHORITY_ON", ["rank", "score", "wzf"])
         assert [r[:3] for r in a_got] == [r[:3] for r in a_ref], evidence  # same ranks
         for x, y in zip(a_ref, a_got, strict=True):
