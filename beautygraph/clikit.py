@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 import graphdb
+from beautygraph import strict_json
 from beautygraph.report import dumps
 from beautygraph.steps import Step, Steps
 
@@ -128,9 +129,10 @@ def score() -> None:
     """The scoring module: beauty CNN (train / evaluate / beauty) and image interests."""
 
 
-def echo_json(obj) -> None:
-    """Print one strict JSON object on stdout (numpy-aware; NaN / inf -> null)."""
-    click.echo(dumps(obj))
+def echo_json(obj, compact: bool = False) -> None:
+    """Print one strict JSON object on stdout (numpy-aware; NaN / inf -> null);
+    ``compact`` (no indentation, C-speed encoding) for outputs with one row per user."""
+    click.echo(strict_json.dumps(obj, compact=True) if compact else dumps(obj))
 
 
 class RichSteps(Steps):

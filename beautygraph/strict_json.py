@@ -29,6 +29,23 @@ def to_plain(obj: Any, default: Callable[[Any], Any] | None = None) -> Any:
     ``default`` converts any other object (else ``TypeError``)."""
     import numpy as np
 
+    kind = type(obj)  # fast paths for the plain types (most values of a large output)
+    if kind is str or kind is int or kind is bool or obj is None:
+        return obj
+    if kind is float:
+        return obj if math.isfinite(obj) else None
+    if kind is dict:
+        out = {}
+        for k, v in obj.items():
+            vk = type(v)
+            if vk is str or vk is int or vk is bool or v is None:
+                pass
+            elif vk is float:
+                v = v if math.isfinite(v) else None
+            else:
+                v = to_plain(v, default)
+            out[k if isinstance(k, str) else str(k)] = v
+        return out
     if isinstance(obj, Mapping):
         return {k if isinstance(k, str) else str(k): to_plain(v, default) for k, v in obj.items()}
     if isinstance(obj, list | tuple | set | frozenset):

@@ -210,7 +210,7 @@ def recommend(
         steps=cli_steps(json_mode, app.quiet),
     )
     if json_mode:
-        echo_json(result.to_dict())
+        echo_json(result.to_dict(), compact=True)  # one entry per recommendation
         return
     click.echo(
         f"{method}: {len(result.frame):,} recommendations for {result.n_users:,} users"

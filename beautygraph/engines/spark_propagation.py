@@ -113,13 +113,13 @@ def _propagation_job(
     topic_block: int,
     step: Step,
 ) -> dict:
-    import json
     from pathlib import Path
 
     from pyspark.sql import Window
     from pyspark.sql import functions as f
 
     from beautygraph.engines.spark_alf import algorithm1_passes, degrees
+    from beautygraph.strict_json import write_json
 
     if method not in SPARK_METHODS:
         raise ValueError(f"method={method!r} has no spark job; choose {', '.join(SPARK_METHODS)}")
@@ -185,7 +185,7 @@ def _propagation_job(
     ).write.mode("overwrite").parquet(target)
     n = spark.read.parquet(target).count()
     replace = {"replace": {"INTERESTED_IN": {"source": "propagated"}}}
-    Path(_p(results_dir, "results.json")).write_text(json.dumps(replace), encoding="utf-8")
+    write_json(replace, _p(results_dir, "results.json"))
     for df in (E, S, deg):
         df.unpersist()
     if Path(work).is_dir():  # a local or mounted folder; on HDFS/S3 it stays

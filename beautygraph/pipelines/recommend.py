@@ -268,11 +268,17 @@ class BatchRecommendations:
         return self.frame
 
     def to_dict(self) -> dict[str, Any]:
+        f = self.frame
+        cols = (
+            f["user"].tolist(),
+            f["candidate"].tolist(),
+            f["rank"].astype("int64").tolist(),  # plain Python ints and floats
+            f["score"].astype("float64").tolist(),
+            f["n_common"].astype("int64").tolist(),
+        )
         recs = [
-            {"user": u, "user_id": c, "rank": int(r), "score": float(s), "n_common": int(n)}
-            for u, c, r, s, n in self.frame[
-                ["user", "candidate", "rank", "score", "n_common"]
-            ].itertuples(index=False)
+            {"user": u, "user_id": c, "rank": r, "score": s, "n_common": n}
+            for u, c, r, s, n in zip(*cols, strict=True)
         ]
         return {
             "method": self.method,
