@@ -28,7 +28,11 @@ Parquet, then Eq. 2 (one topic per user), FP2 (top-k of ``F_v`` and ``ZF_v``) an
 Tie-breaks equal the reference's: Eq. 2 argmax takes the lowest topic index among equal
 scores; FP2's top-k ranks equal values by topic index; authorities of a topic are ranked
 by score descending, then user index (= id order).  Multiplications by reciprocals mirror
-the reference's ``D^-1`` so that counts divided by degrees agree to the last bit.
+the reference's ``D^-1`` so that counts divided by degrees agree to the last bit, and every
+sum of floating-point terms (Pass 2 and 3, Eq. 6's ``μ_t`` and ``σ_t``) adds its terms in
+ascending index order from 0.0 (:func:`ordered_sum`), as scipy's sparse products and numpy's
+column sums do: scores that tie exactly in the reference tie in Spark, whatever the
+partitioning, so the tie-breaks pick the same topics and users.
 """
 
 from __future__ import annotations
@@ -44,7 +48,7 @@ import numpy as np
 from analysis.alf.authorities import fp1_levels, topic_buckets
 from beautygraph.steps import Step, Steps, as_steps
 
-__all__ = ["alf_export_spec", "algorithm1_passes", "authorities_job"]
+__all__ = ["alf_export_spec", "algorithm1_passes", "authorities_job", "degrees", "ordered_sum"]
 
 
 def alf_export_spec():
@@ -89,21 +93,42 @@ def algorithm1_passes(E, S, deg, n_out, pass1_denominator: str = "n_in"):
     )
     # PASS 2
     Si = (
-        E.join(Fe, E.dst == Fe.v)
-        .groupBy(f.col("src").alias("u"), "t")
-        .agg(f.sum("F_e").alias("s"))
+        ordered_sum(
+            E.join(Fe, E.dst == Fe.v).select(f.col("src").alias("u"), "t", "v", "F_e"),
+            ["u", "t"],
+            "v",
+            "F_e",
+            "s",
+        )
         .join(n_out, "u")
         .select("u", "t", (f.col("s") * (f.lit(1.0) / f.col("n_out"))).alias("S_i"))
     )
     # PASS 3
     Fi = (
-        E.join(Si, E.src == Si.u)
-        .groupBy(f.col("dst").alias("v"), "t")
-        .agg(f.sum("S_i").alias("s"))
+        ordered_sum(
+            E.join(Si, E.src == Si.u).select(f.col("dst").alias("v"), "t", "u", "S_i"),
+            ["v", "t"],
+            "u",
+            "S_i",
+            "s",
+        )
         .join(deg, "v")
         .select("v", "t", (f.col("s") * (f.lit(1.0) / f.col("n_in"))).alias("F_i"))
     )
     return Fe, Si, Fi
+
+
+def ordered_sum(df, keys: list[str], order: str, value: str, alias: str):
+    """Per group of ``keys``, the sum of ``value`` added one by one in ascending ``order``
+    from 0.0 — the order in which scipy's sparse products and numpy's column sums add, so
+    the sums are the same to the last bit whatever the partitioning (``F.sum`` adds partial
+    sums in whatever order the shuffle gives, which can break exact ties differently)."""
+    from pyspark.sql import functions as f
+
+    items = f.array_sort(f.collect_list(f.struct(f.col(order).alias("i"), f.col(value).alias("x"))))
+    return df.groupBy(*keys).agg(
+        f.aggregate(items, f.lit(0.0).cast("double"), lambda acc, e: acc + e["x"]).alias(alias)
+    )
 
 
 def degrees(E, S):
@@ -219,9 +244,15 @@ def _authorities_job(
             .cache()  # read by the two statistics and the scores below
         )
         # Eq. 6: log-normal z-scores per topic over the positive entries
-        mu = F.groupBy("t").agg(f.avg("L").alias("mu"))
+        # (sums in user order, as numpy sums a column, then divided by the count)
+        n_pos = F.groupBy("t").agg(f.count("*").alias("n_pos"))
+        mu = ordered_sum(F, ["t"], "v", "L", "sum_L").join(n_pos, "t")
+        mu = mu.select("t", (f.col("sum_L") / f.col("n_pos")).alias("mu"), "n_pos")
         F = F.join(mu, "t").withColumn("dev", f.col("L") - f.col("mu"))
-        sigma = F.groupBy("t").agg(f.sqrt(f.avg(f.col("dev") * f.col("dev"))).alias("sigma"))
+        sigma = ordered_sum(
+            F.withColumn("dev2", f.col("dev") * f.col("dev")), ["t"], "v", "dev2", "sum_d2"
+        ).join(mu, "t")
+        sigma = sigma.select("t", f.sqrt(f.col("sum_d2") / f.col("n_pos")).alias("sigma"))
         topical = f.col("n_in").cast("double") * f.col("F")
         out = (
             F.join(sigma, "t")
