@@ -42,6 +42,7 @@ import os
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -181,6 +182,44 @@ def authorities_job(
         )
 
 
+class FollowGraph(NamedTuple):
+    """What every Algorithm 1 job reads from an export (Spark DataFrames)."""
+
+    users: Any  #: ``index, id`` per user
+    topics: Any  #: ``index, id`` per topic
+    n_topics: int
+    E: Any  #: follow edges ``(src, dst)``, distinct, cached
+    S: Any  #: seed interests ``(u, t)`` of the chosen sources, distinct, cached
+    deg: Any  #: :func:`degrees`' in-degrees, cached
+    n_out: Any  #: :func:`degrees`' out-degrees
+
+
+def read_follow_graph(spark, export_dir: str | os.PathLike, sources) -> FollowGraph:
+    """The export's users and topics, follow edges, seed interests of ``sources`` and the
+    degrees of :func:`degrees`."""
+    from pyspark.sql import functions as f
+
+    users = spark.read.parquet(_p(export_dir, "nodes", "User.parquet"))
+    topics = spark.read.parquet(_p(export_dir, "nodes", "Topic.parquet"))
+    n_topics = topics.count()
+    E = (
+        spark.read.parquet(_p(export_dir, "relationships", "FOLLOWS.parquet"))
+        .select("src", "dst")
+        .distinct()
+        .cache()
+    )
+    S = (
+        spark.read.parquet(_p(export_dir, "relationships", "INTERESTED_IN.parquet"))
+        .where(f.col("source").isin(list(sources)))
+        .select(f.col("src").alias("u"), f.col("dst").alias("t"))
+        .distinct()
+        .cache()
+    )
+    deg, n_out = degrees(E, S)
+    deg = deg.cache()
+    return FollowGraph(users, topics, n_topics, E, S, deg, n_out)
+
+
 def _authorities_job(
     spark,
     export_dir: str | os.PathLike,
@@ -206,24 +245,7 @@ def _authorities_job(
     if int(min_support) != min_support or min_support < 0:
         raise ValueError(f"min_support={min_support} must be an integer >= 0")
     levels = fp1_levels(rho_mid, tau)
-    users = spark.read.parquet(_p(export_dir, "nodes", "User.parquet"))
-    topics = spark.read.parquet(_p(export_dir, "nodes", "Topic.parquet"))
-    n_topics = topics.count()
-    E = (
-        spark.read.parquet(_p(export_dir, "relationships", "FOLLOWS.parquet"))
-        .select("src", "dst")
-        .distinct()
-        .cache()
-    )
-    S = (
-        spark.read.parquet(_p(export_dir, "relationships", "INTERESTED_IN.parquet"))
-        .where(f.col("source").isin(list(sources)))
-        .select(f.col("src").alias("u"), f.col("dst").alias("t"))
-        .distinct()
-        .cache()
-    )
-    deg, n_out = degrees(E, S)
-    deg = deg.cache()
+    users, topics, n_topics, E, S, deg, n_out = read_follow_graph(spark, export_dir, sources)
 
     work = _p(results_dir, "_blocks")
     blocks = list(range(0, n_topics, topic_block))

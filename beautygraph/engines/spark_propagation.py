@@ -118,7 +118,7 @@ def _propagation_job(
     from pyspark.sql import Window
     from pyspark.sql import functions as f
 
-    from beautygraph.engines.spark_alf import algorithm1_passes, degrees
+    from beautygraph.engines.spark_alf import algorithm1_passes, read_follow_graph
     from beautygraph.strict_json import write_json
 
     if method not in SPARK_METHODS:
@@ -127,24 +127,7 @@ def _propagation_job(
         raise ValueError(f"top={top} must be a positive integer")
     if int(topic_block) != topic_block or topic_block < 1:
         raise ValueError(f"topic_block={topic_block} must be a positive integer")
-    users = spark.read.parquet(_p(export_dir, "nodes", "User.parquet"))
-    topics = spark.read.parquet(_p(export_dir, "nodes", "Topic.parquet"))
-    n_topics = topics.count()
-    E = (
-        spark.read.parquet(_p(export_dir, "relationships", "FOLLOWS.parquet"))
-        .select("src", "dst")
-        .distinct()
-        .cache()
-    )
-    S = (
-        spark.read.parquet(_p(export_dir, "relationships", "INTERESTED_IN.parquet"))
-        .where(f.col("source").isin(list(sources)))
-        .select(f.col("src").alias("u"), f.col("dst").alias("t"))
-        .distinct()
-        .cache()
-    )
-    deg, n_out = degrees(E, S)
-    deg = deg.cache()
+    users, topics, n_topics, E, S, deg, n_out = read_follow_graph(spark, export_dir, sources)
     work = _p(results_dir, "_blocks")
     blocks = list(range(0, n_topics, int(topic_block)))
     for b, t0 in enumerate(blocks):
