@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from beautygraph.artifacts import Figure
+from beautygraph.outputs import save_figures, save_tables
 from beautygraph.pipelines.interests import InterestsResult, paper_table_frame
 
 __all__ = ["interests_figures", "write_interests"]
@@ -58,8 +59,4 @@ def write_interests(
         "interests_matches.csv": result.to_frame(),
         "interest_users.csv": result.users_frame(),
     }
-    files = []
-    for name, frame in tables.items():
-        frame.to_csv(out / name, index=False)
-        files.append(out / name)
-    return files + [fig.save(out) for fig in figures]
+    return [*save_tables(out, tables).values(), *save_figures(out, figures).values()]

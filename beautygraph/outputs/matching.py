@@ -17,6 +17,7 @@ from pathlib import Path
 
 from analysis.matching import MatchingResult
 from beautygraph.artifacts import Figure, dumps
+from beautygraph.outputs import save_figures, save_tables
 from beautygraph.pipelines.matching import MatchingRun
 
 __all__ = ["matching_figures", "write_matching"]
@@ -84,13 +85,7 @@ def write_matching(
         "matching_inactivity.csv": result.imbalance.to_frame(),
         "matching_q5_balance.csv": result.imbalance.balance_frame(),
     }
-    files: dict[str, Path] = {}
-    for name, frame in tables.items():
-        frame.to_csv(out / name, index=False)
-        files[name] = out / name
-    for fig in figures:
-        path = fig.save(out)
-        files[path.name] = path
+    files = save_tables(out, tables) | save_figures(out, figures)
     path = out / "matching.json"
     path.write_text(dumps(run.headline()))
     files["matching.json"] = path

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from beautygraph.artifacts import Figure, dumps
+from beautygraph.outputs import save_figures, save_tables
 from beautygraph.pipelines.network_result import NetworkResult
 
 __all__ = ["network_figures", "write_network"]
@@ -79,10 +80,7 @@ def write_network(
     ``out_dir`` (created); returns the paths by file name."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    files: dict[str, Path] = {}
-    for fig in figures:
-        path = fig.save(out)
-        files[path.name] = path
+    files = save_figures(out, figures)
     tables = {
         "network_inequality": result.inequality.to_frame(),
         "network_beauty_histogram": result.inequality.distribution.to_frame(),
@@ -96,10 +94,7 @@ def write_network(
     curve = result.classes.gap or result.classes.structure
     if curve is not None:
         tables["network_gap"] = curve.to_frame()
-    for name, frame in tables.items():
-        path = out / f"{name}.csv"
-        frame.to_csv(path, index=False)
-        files[path.name] = path
+    files |= save_tables(out, tables)
     path = out / "network.json"
     path.write_text(dumps(result.headline()))
     files["network.json"] = path
