@@ -35,7 +35,15 @@ def _fractions(ctx, param, value: str) -> tuple[float, ...]:
     return out
 
 
-_SOURCE_HELP = "INTERESTED_IN sources that seed the propagation (comma-separated)."
+#: ``--source``, shared by ``interests propagate`` and ``analyze propagation``
+_seed_sources_option = click.option(
+    "--source",
+    "sources",
+    default="declared,bio,tags,images",
+    show_default=True,
+    callback=_seed_sources,
+    help="INTERESTED_IN sources that seed the propagation (comma-separated).",
+)
 
 
 @main.group("interests")
@@ -44,14 +52,7 @@ def interests_group() -> None:
 
 
 @interests_group.command("propagate")
-@click.option(
-    "--source",
-    "sources",
-    default="declared,bio,tags,images",
-    show_default=True,
-    callback=_seed_sources,
-    help=_SOURCE_HELP,
-)
+@_seed_sources_option
 @click.option(
     "--method",
     default="auto",
@@ -126,14 +127,7 @@ def propagate_cmd(app, sources, method, top, seed, out, engine, spark, json_mode
 )
 @click.option("--repeats", type=click.IntRange(min=1), default=3, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option(
-    "--source",
-    "sources",
-    default="declared,bio,tags,images",
-    show_default=True,
-    callback=_seed_sources,
-    help=_SOURCE_HELP,
-)
+@_seed_sources_option
 @click.option(
     "--fractions",
     default="0.1,0.5,0.9",
