@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -80,41 +81,47 @@ def class_archive_path(neo4j_home: Path, java: str) -> Path:
     return Path(root) / f"neo4j-admin-{key.hexdigest()[:16]}.jsa"
 
 
+class ArchiveWrite(NamedTuple):
+    """A class archive the admin JVM writes at ``pending``; ``final`` once it succeeded."""
+
+    pending: Path
+    final: Path
+
+
 def admin_command(
     neo4j_home: Path, heap: str = DEFAULT_HEAP, class_cache: bool = True
-) -> tuple[list[str], Path | None]:
+) -> tuple[list[str], ArchiveWrite | None]:
     """The command line that runs ``neo4j-admin``, and the class archive it will write.
 
     The admin tool runs in one JVM, straight from the installation's ``lib/`` (the
     ``bin/neo4j-admin`` launcher starts a second JVM for it), with ``heap`` as ``-Xmx``; with
     ``class_cache`` it maps the class archive of :func:`class_archive_path`, or writes it
-    when there is none yet (the second element of the result: rename it into place after a
-    successful run).  Without ``java`` it falls back to ``bin/neo4j-admin``.
+    when there is none yet (the second element of the result: move ``pending`` to ``final``
+    after a successful run).  Without ``java`` or ``lib/`` it falls back to
+    ``bin/neo4j-admin``.
     """
     lib = neo4j_home / "lib"
     java = _java()
-    script = neo4j_home / "bin" / "neo4j-admin"
-    if not lib.is_dir():
+    if not lib.is_dir() or java is None:
+        script = neo4j_home / "bin" / "neo4j-admin"
         if script.is_file() and os.access(script, os.X_OK):
             return [str(script)], None
-        raise GraphDBError(f"{str(neo4j_home)!r} is not a Neo4j installation (no bin/ or lib/)")
-    if java is None:
-        if script.is_file() and os.access(script, os.X_OK):
-            return [str(script)], None
+        if not lib.is_dir():
+            raise GraphDBError(f"{str(neo4j_home)!r} is not a Neo4j installation (no bin/ or lib/)")
         raise GraphDBError("java not found: the Neo4j importer needs Java 17 or 21")
     if not re.fullmatch(r"[0-9]+[kmgKMG]?", heap):
         raise GraphDBError(f"importer heap {heap!r}: expected a JVM size such as 1g or 4096m")
     flags = [f"-Xmx{heap}", "-XX:+UseParallelGC"]
-    pending = None
+    write = None
     if class_cache:
         archive = class_archive_path(neo4j_home, java)
         if archive.is_file():
             flags += [f"-XX:SharedArchiveFile={archive}", "-Xshare:auto"]
         else:
             archive.parent.mkdir(parents=True, exist_ok=True)
-            pending = archive.with_name(f"{archive.stem}.{os.getpid()}.tmp")
-            flags.append(f"-XX:ArchiveClassesAtExit={pending}")
-    return [java, *flags, "-cp", str(lib / "*"), _ADMIN_TOOL], pending
+            write = ArchiveWrite(archive.with_name(f"{archive.stem}.{os.getpid()}.tmp"), archive)
+            flags.append(f"-XX:ArchiveClassesAtExit={write.pending}")
+    return [java, *flags, "-cp", str(lib / "*"), _ADMIN_TOOL], write
 
 
 def _csv_column(series: pd.Series, logical_type: str) -> pa.Array:
@@ -191,7 +198,7 @@ def import_initial(
     if neo4j_conf is not None:
         env["NEO4J_CONF"] = str(neo4j_conf)
     steps = as_steps(steps)
-    admin, pending_archive = admin_command(home, heap=heap, class_cache=class_cache)
+    admin, archive = admin_command(home, heap=heap, class_cache=class_cache)
     with tempfile.TemporaryDirectory(dir=workdir, prefix="beautygraph-import-") as tmp:
         with steps("importer files", total=1) as stage:
             files, multiline = write_import_files(frames, Path(tmp))
@@ -210,11 +217,11 @@ def import_initial(
         with steps("importer", total=1) as stage:
             proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tmp)
             stage.advance()
-    if pending_archive is not None:
-        if proc.returncode == 0 and pending_archive.is_file():
-            pending_archive.replace(class_archive_path(home, admin[0]))
+    if archive is not None:
+        if proc.returncode == 0 and archive.pending.is_file():
+            archive.pending.replace(archive.final)
         else:
-            pending_archive.unlink(missing_ok=True)
+            archive.pending.unlink(missing_ok=True)
     if proc.returncode != 0:
         raise GraphDBError(f"the Neo4j importer failed: {_importer_reason(proc)}")
     nodes = {k: len(f) for k, f in frames.items() if k in schema.NODE_PROPS}
