@@ -28,7 +28,7 @@ from scoring.labels import (
     read_labels,
 )
 
-AVA = Path(__file__).resolve().parents[2] / "shared" / "data" / "ava"
+AVA = Path(__file__).resolve().parent / "fixtures" / "ava"  # vendored real rows
 AVA_VAL = AVA / "nima_val.txt"
 
 

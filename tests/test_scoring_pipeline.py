@@ -349,9 +349,7 @@ def test_cli_train_on_ava_rows_binary(tmp_path):
     """Real AVA.txt rows as labels (images synthetic, named <image_id>.jpg as in AVA)."""
     from scoring.labels import read_ava
 
-    src = Path(__file__).resolve().parents[2] / "shared" / "data" / "ava" / "nima_val.txt"
-    if not src.exists():
-        pytest.skip("../shared/data/ava is absent")
+    src = Path(__file__).resolve().parent / "fixtures" / "ava" / "nima_val.txt"
     rows = src.read_text().splitlines()[:24]
     ava = tmp_path / "AVA.txt"
     ava.write_text("\n".join(rows) + "\n")
