@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from analysis.alf.authorities import fp2_filter
-from analysis.classes import gap_rule, gap_statistic
+from analysis.gap import gap_rule, gap_statistic
 from analysis.majority import majority_illusion
 from analysis.matching_rules import alpha_treated, inactive_for
 from analysis.nulls import network_nulls

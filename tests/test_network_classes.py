@@ -7,14 +7,9 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from analysis.classes import (
-    CLASS_NAMES,
-    active_weeks,
-    gap_statistic,
-    name_clusters,
-    normalize_features,
-    user_classes,
-)
+from analysis.class_naming import CLASS_NAMES, name_clusters
+from analysis.classes import active_weeks, normalize_features, user_classes
+from analysis.gap import gap_statistic
 
 # Table 2 of the paper: normalised centroids (beauty, fav/photo, connects)
 PAPER_CENTROIDS = np.array(

@@ -179,7 +179,7 @@ def plot_correlation_spectrum(spec) -> Figure:
 def plot_gap_curve(gap) -> Figure:
     """The gap statistic Gap(K) ± s(K) over the candidate K, the chosen K marked (§7).
 
-    ``gap`` is an :class:`analysis.classes.GapCurve`.
+    ``gap`` is an :class:`analysis.gap.GapCurve`.
     """
     fig, ax = _figure(6, 4)
     ax.errorbar(gap.ks, gap.gap, yerr=gap.s, fmt="o-", color="#4c72b0", capsize=3)
