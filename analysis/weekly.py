@@ -21,7 +21,7 @@ neighbour aggregates with one sparse matrix product per week (the sparsity struc
 fixed, only the edge weights ``created_week < t`` change).  There is no loop over users;
 the only Python loop is over weeks.
 
-These are the "per-week variants" of the network analyses as well (issue 4).
+These are the "per-week variants" of the network analyses as well.
 
 Example
 -------

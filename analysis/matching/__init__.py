@@ -38,13 +38,13 @@ units of different users in the same week share the state of the network at its 
 and, for Q5, overlapping follow-up weeks.  No resampling, hence deterministic.
 
 Calibration, measured on 40 generated null communities (30k users, seeds 0–39;
-``bench/bench_matching.py --coverage 40``, issue 5 report): the Eq. 4 interval covered 0
+``bench/bench_matching.py --coverage 40``): the Eq. 4 interval covered 0
 in 37/40 runs (across-seed SD of the estimate 0.0021, mean reported SE 0.0019), the
 placebo-adjusted one in 37/40; the Q5 intervals covered 1 in 36–39/40 per horizon and
 the Bonferroni band over n = 1..12 in 38/40.  The balancing is not a hidden source of
 variance: a user-level bootstrap of the whole pipeline (balancing re-run in every
 replicate) gave the same SE as the sandwich, and so did clustering by week or by shared
-new followee (the SD of 0.0033 once seen over seeds 0–6 was a small-sample accident).
+new followee.
 Q5 has a small null bias, log ratio −0.006 at n = 1 (−0.013 at n = 12), about half an
 SE: the imbalanced units are slightly more active before ``w`` (SB of the past activity
 rate ≈ +0.01…+0.05, inside the 0.25 threshold).  Post-stratifying the controls on that

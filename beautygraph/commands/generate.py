@@ -1,4 +1,4 @@
-"""``beautygraph generate``: a synthetic community with planted effects (issue 3)."""
+"""``beautygraph generate``: a synthetic community with planted effects."""
 
 from __future__ import annotations
 

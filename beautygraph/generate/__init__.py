@@ -1,4 +1,4 @@
-"""Synthetic Flickr-like communities with planted, known effects (issue 3).
+"""Synthetic Flickr-like communities with planted, known effects.
 
 ``generate(GeneratorConfig(n_users=5000, seed=1), "out/")`` writes the foundation's input
 folder — ``users.csv``, ``follows.csv``, ``photos.csv``, ``favorites.csv``, ``topics.csv``
