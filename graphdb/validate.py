@@ -7,15 +7,20 @@ adds little to a bulk load.
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import difflib
-from collections.abc import Iterable
+import io
+import os
+import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from graphdb.errors import ValidationFailed
+from graphdb.errors import GraphDBError, ValidationFailed
 from graphdb.inputs import MANDATORY, SPECS, SUFFIXES, TableSpec
 
 #: problems listed in full before "… and N more"
@@ -136,10 +141,7 @@ def read_table(path: Path, problems: Problems) -> pd.DataFrame | None:
     if not raw or raw.isspace():
         problems.add(path.name, 1, "-", "empty file (no header line)")
         return None
-    import io
-
     import pyarrow as pa
-    import pyarrow.csv as pacsv
 
     try:
         header = pd.read_csv(io.BytesIO(raw), nrows=0).columns
@@ -163,17 +165,7 @@ def read_table(path: Path, problems: Problems) -> pd.DataFrame | None:
         )
         return None
     try:
-        table = pacsv.read_csv(
-            io.BytesIO(raw),
-            read_options=pacsv.ReadOptions(use_threads=True),
-            # without any quote character no value can hold a newline: faster parsing
-            parse_options=pacsv.ParseOptions(newlines_in_values=b'"' in raw),
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in header},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
+        table = _parse_csv(path.name, raw, list(header), problems)
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) or "UTF-8" in str(exc):  # Arrow validates while converting
             _report_bad_utf8(path.name, raw, problems)
@@ -181,7 +173,118 @@ def read_table(path: Path, problems: Problems) -> pd.DataFrame | None:
             _report_malformed(path.name, raw, len(header), str(exc), problems)
         return None
     # pandas >= 3 keeps arrow-backed strings: no per-value Python objects
-    return table.to_pandas()
+    return None if table is None else table.to_pandas()
+
+
+#: the environment variable that sets the largest CSV row accepted, in MB
+MAX_ROW_ENV = "BEAUTYGRAPH_MAX_ROW_MB"
+#: its default: far above any real row, low enough that one stray unclosed quote cannot
+#: make the reader hold gigabytes in one block
+DEFAULT_MAX_ROW_MB = 64
+#: Arrow's default CSV block: a row must fit in one block, so larger rows raise it
+_ARROW_BLOCK = 1 << 20
+#: Arrow's block size is a 32-bit integer
+_MAX_BLOCK = 1 << 30
+
+
+def max_row_bytes() -> int:
+    """The largest CSV row accepted, from ``$BEAUTYGRAPH_MAX_ROW_MB`` (default 64)."""
+    text = os.environ.get(MAX_ROW_ENV, "").strip()
+    if not text:
+        return DEFAULT_MAX_ROW_MB << 20
+    try:
+        mb = float(text)
+    except ValueError:
+        mb = 0.0
+    if not 1 <= mb <= _MAX_BLOCK >> 20:
+        raise GraphDBError(
+            f"{MAX_ROW_ENV}={text!r}: give the largest CSV row to accept in MB, "
+            f"from 1 to {_MAX_BLOCK >> 20}"
+        )
+    return int(mb * (1 << 20))
+
+
+def _parse_csv(name: str, raw: bytes, header: list[str], problems: Problems):
+    """Parse ``raw`` with Arrow (every column as text), or None after reporting a row
+    larger than :func:`max_row_bytes`.
+
+    Arrow needs each row within two blocks: when one straddles more, the block grows to
+    twice the longest line (or doubles, for rows spread over several quoted lines) up to
+    the limit.  Only then are rows measured, so a file of short rows costs nothing more.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    limit = max_row_bytes()
+    block = _ARROW_BLOCK
+    while True:
+        try:
+            return pacsv.read_csv(
+                io.BytesIO(raw),
+                read_options=pacsv.ReadOptions(use_threads=True, block_size=block),
+                # without any quote character no value can hold a newline: faster parsing
+                parse_options=pacsv.ParseOptions(newlines_in_values=b'"' in raw),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={c: pa.string() for c in header},
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+        except pa.ArrowInvalid as exc:
+            if "straddling" not in str(exc):
+                raise
+            line, longest = _longest_line(raw)
+            if longest > limit or block >= limit:
+                if longest <= limit:  # a row over several quoted lines
+                    line, longest = _largest_record(raw)
+                _report_oversized(name, line, longest, limit, problems)
+                return None
+            block = min(limit, max(2 * block, 2 * longest))
+
+
+def _longest_line(raw: bytes) -> tuple[int, int]:
+    """The longest line of ``raw``: its number (from 1) and its length in bytes."""
+    ends = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == ord("\n"))
+    lengths = np.diff(np.concatenate(([-1], ends, [len(raw)]))) - 1
+    i = int(lengths.argmax())
+    return i + 1, int(lengths[i])
+
+
+def _largest_record(raw: bytes) -> tuple[int, int]:
+    """The largest CSV record of ``raw`` (Python's csv module, only on an error path):
+    the line it starts on and its size in characters."""
+    reader = csv.reader(io.StringIO(raw.decode("utf-8", errors="replace"), newline=""))
+    largest, line, start = 0, 1, 1
+    with _no_csv_field_limit():
+        for row in reader:
+            size = sum(len(cell) for cell in row) + len(row) - 1
+            if size > largest:
+                largest, line = size, start
+            start = reader.line_num + 1
+    return line, largest
+
+
+def _report_oversized(name: str, line: int, size: int, limit: int, problems: Problems) -> None:
+    """Report a row of ``size`` bytes with the limit and how to raise it."""
+    mb, row_mb = limit / (1 << 20), size / (1 << 20)
+    problems.add(
+        name, line, "-", f"a row of {row_mb:.1f} MB: more than the {mb:g} MB a CSV row may hold"
+    )
+    problems.hint(
+        f"set {MAX_ROW_ENV} (in MB, at most {_MAX_BLOCK >> 20}) to accept larger rows, e.g. "
+        f"{MAX_ROW_ENV}={int(row_mb) + 1}; a row this large may also be a quote never closed"
+    )
+
+
+@contextlib.contextmanager
+def _no_csv_field_limit() -> Iterator[None]:
+    """Let Python's csv module read fields of any size (its default limit is 128 KiB)."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 _SEPARATORS = (";", "\t", "|")
@@ -197,24 +300,22 @@ def _other_separator(text: str) -> str | None:
 def _report_malformed(name: str, raw: bytes, n_columns: int, error: str, problems: Problems):
     """Find the first record whose field count differs from the header (Python's csv
     module, only on this error path) and report its line and the separators it holds."""
-    import csv
-    import io
-
     reader = csv.reader(io.StringIO(raw.decode("utf-8", errors="replace"), newline=""))
-    next(reader, None)
-    for row in reader:
-        if row and len(row) != n_columns:
-            line = reader.line_num
-            seps = [s for s in _SEPARATORS if any(s in cell for cell in row)]
-            seen = f"; the line also holds {seps[0]!r}" if seps else ""
-            problems.add(
-                name,
-                line,
-                "-",
-                f"malformed CSV: expected {n_columns} comma-separated field(s), "
-                f"got {len(row)}{seen}",
-            )
-            return
+    with _no_csv_field_limit():
+        next(reader, None)
+        for row in reader:
+            if row and len(row) != n_columns:
+                line = reader.line_num
+                seps = [s for s in _SEPARATORS if any(s in cell for cell in row)]
+                seen = f"; the line also holds {seps[0]!r}" if seps else ""
+                problems.add(
+                    name,
+                    line,
+                    "-",
+                    f"malformed CSV: expected {n_columns} comma-separated field(s), "
+                    f"got {len(row)}{seen}",
+                )
+                return
     problems.add(name, "?", "-", f"malformed CSV: {error.splitlines()[0]}")
 
 
