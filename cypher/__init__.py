@@ -174,6 +174,53 @@ def description(name_or_path: str | Path, width: int = 90) -> str:
     return first if len(first) <= width else first[: width - 1].rstrip() + "…"
 
 
+def _variant_of(path: Path) -> bool:
+    """Whether ``path`` is a dialect variant ``NAME.<dialect>.cypher``."""
+    return any(path.name.endswith(f".{d}.cypher") for d in DIALECTS)
+
+
 def browser_files() -> list[Path]:
-    """The saved Neo4j Browser queries (``cypher/browser/*.cypher``)."""
-    return sorted((DIR / "browser").glob("*.cypher"))
+    """The saved Neo4j Browser queries (``cypher/browser/NN_*.cypher``), without their
+    dialect variants (the Browser runs the common file)."""
+    return sorted(p for p in (DIR / "browser").glob("*.cypher") if not _variant_of(p))
+
+
+def shipped_file(target: str) -> Path | None:
+    """The shipped ``.cypher`` file that ``target`` names, from any working directory:
+    a saved query's name (``03_topic_authorities``, with or without ``.cypher``) or its
+    path relative to the repository (``cypher/browser/03_topic_authorities.cypher``) or
+    to this package (``browser/…``); None if it names none."""
+    name = target.replace("\\", "/")
+    candidates = [DIR.parent / name, DIR / name]
+    if "/" not in name:
+        stem = name[: -len(".cypher")] if name.endswith(".cypher") else name
+        candidates.append(DIR / "browser" / f"{stem}.cypher")
+    for path in candidates:
+        if path.suffix == ".cypher" and path.is_file() and DIR in path.resolve().parents:
+            return path.resolve()
+    return None
+
+
+def dialect_file(path: Path, dialect: str) -> Path:
+    """``path``'s variant for ``dialect`` (``NAME.<dialect>.cypher`` beside it) when that
+    exists and ``path`` is a shipped file, else ``path`` itself."""
+    path = path.resolve()
+    if DIR not in path.parents or _variant_of(path) or not dialect:
+        return path
+    variant = path.with_name(f"{path.name[: -len('.cypher')]}.{dialect}.cypher")
+    return variant if variant.is_file() else path
+
+
+_NEO4J_ONLY = re.compile(r"^//\s*Neo4j only:\s*(.+)$", re.IGNORECASE)
+
+
+def neo4j_only(path: Path) -> str | None:
+    """Why the file runs on Neo4j only (its leading comment line ``// Neo4j only:
+    REASON``), or None when it runs on both backends."""
+    for ln in path.read_text(encoding="utf-8").splitlines():
+        if not ln.lstrip().startswith("//"):
+            break
+        m = _NEO4J_ONLY.match(ln.strip())
+        if m:
+            return m.group(1).strip()
+    return None

@@ -71,6 +71,12 @@ class Store(abc.ABC):
     def query_df(self, text: str, params: Mapping | None = None) -> pd.DataFrame:
         """Like :meth:`query` but returns a DataFrame (fast path for large results)."""
 
+    @abc.abstractmethod
+    def query_values(self, text: str, params: Mapping | None = None) -> list[dict]:
+        """Like :meth:`query`, with every value plain and the same on both backends:
+        lists stay lists, maps are dicts, nodes, relationships and paths are
+        :mod:`graphdb.values` objects (``beautygraph query`` prints whatever it gets)."""
+
     def query_read(self, text: str, params: Mapping | None = None) -> list[dict]:
         """Run user-written Cypher only if it cannot write (``beautygraph query``).
 
@@ -88,7 +94,7 @@ class Store(abc.ABC):
                 f"refused: the statement holds {clause}, which may write; "
                 "pass --write to run it anyway"
             )
-        return self.query(text, params)
+        return self.query_values(text, params)
 
     def run(self, name: str, **params) -> list[dict]:
         """Run the named statement ``cypher/<name>.cypher`` (dialect variant if present)."""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from graphdb import schema
+from graphdb import schema, values
 from graphdb.base import Store
 from graphdb.errors import ConnectionFailed, GraphDBError
 
@@ -76,6 +76,9 @@ class LadybugStore(Store):
 
     def query(self, text: str, params: Mapping | None = None) -> list[dict]:
         return self.query_df(text, params).to_dict("records")
+
+    def query_values(self, text: str, params: Mapping | None = None) -> list[dict]:
+        return values.from_arrow(self._execute(text, params).get_as_arrow())
 
     def query_df(self, text: str, params: Mapping | None = None) -> pd.DataFrame:
         result = self._execute(text, params)

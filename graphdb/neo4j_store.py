@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 import numpy as np
 import pandas as pd
 
-from graphdb import schema
+from graphdb import schema, values
 from graphdb.base import Store
 from graphdb.errors import ConnectionFailed, GraphDBError
 from graphdb.frames import records_for_write
@@ -220,7 +220,7 @@ class Neo4jStore(Store):
 
         p = dict(params or {})
         try:
-            return self._read(lambda tx: [r.data() for r in tx.run(text, p)])
+            return self._read(lambda tx: values.from_neo4j(tx.run(text, p)))
         except GraphDBError as exc:
             cause = exc.__cause__
             code = str(getattr(cause, "code", "") or "")
@@ -236,6 +236,14 @@ class Neo4jStore(Store):
 
         def work(tx):
             return [r.data() for r in tx.run(text, p)]
+
+        return self._write(work) if writes(text) else self._read(work)
+
+    def query_values(self, text: str, params: Mapping | None = None) -> list[dict]:
+        p = dict(params or {})
+
+        def work(tx):
+            return values.from_neo4j(tx.run(text, p))
 
         return self._write(work) if writes(text) else self._read(work)
 

@@ -3,22 +3,28 @@
 Read-only unless ``--write``: on Neo4j the statement runs in a read transaction (the server
 refuses any write); the embedded store is opened read-only and the statement is scanned for
 write clauses first (:func:`cypher.write_clause`), so the refusal is one clear line.
+
+Whatever a statement returns is printed: lists, maps, nodes (labels and properties),
+relationships (type, properties, endpoint ids) and paths, the same on both backends
+(:mod:`graphdb.values`).  A script of several ``;``-separated statements prints the result
+of each.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import math
+import re
 from pathlib import Path
 
 import click
 
 from beautygraph.clikit import echo_json, main, pass_app
 from beautygraph.errors import UserError
+from graphdb.errors import GraphDBError
 
 
 def _parse_param(text: str) -> tuple[str, object]:
+    import json
+
     if "=" not in text:
         raise click.BadParameter(f"expected k=v, got {text!r}", param_hint="--param")
     key, value = text.split("=", 1)
@@ -30,25 +36,34 @@ def _parse_param(text: str) -> tuple[str, object]:
         return key, value
 
 
-def _plain(value):
-    """A result value as strict JSON: NaN/inf → null, times → ISO 8601, nodes → dicts."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if hasattr(value, "iso_format"):  # neo4j.time types
-        return value.iso_format()
-    if hasattr(value, "item"):  # numpy scalars
-        return _plain(value.item())
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
+def _parse_params(texts: tuple[str, ...]) -> dict[str, object]:
+    """``-p k=v`` options as a dict; a parameter given twice is an error (the last one
+    would otherwise win without a word)."""
+    values: dict[str, object] = {}
+    given: dict[str, str] = {}
+    for text in texts:
+        key, value = _parse_param(text)
+        if key in values:
+            raise UserError(
+                f"parameter {key!r} given twice (-p {given[key]}, -p {text}): give it once"
+            )
+        values[key], given[key] = value, text
+    return values
+
+
+# -- what to run ---------------------------------------------------------------------------
+
+
+def _file(target: str) -> Path | None:
+    """The ``.cypher`` file ``target`` names: a path from the working directory, else a
+    shipped file by name or repository path (:func:`cypher.shipped_file`); None when
+    ``target`` names no file."""
+    import cypher
+
+    path = Path(target)
+    if path.suffix == ".cypher" and path.is_file():
+        return path
+    return cypher.shipped_file(target)
 
 
 def _statements(target: str | None, text: str | None, dialect: str) -> tuple[str, list[str]]:
@@ -58,16 +73,18 @@ def _statements(target: str | None, text: str | None, dialect: str) -> tuple[str
     if text is not None:
         return "query", cypher.split_statements(text)
     assert target is not None
-    if target.endswith(".cypher") or "/" in target or "\\" in target:
-        path = Path(target)
-        if not path.is_file():
-            raise UserError(f"no such Cypher file: {target}")
-        body = cypher.strip_comments(path.read_text(encoding="utf-8"))
-        return path.name, cypher.split_statements(body)
-    try:
+    if target in cypher.names():
         return target, [cypher.load(target, dialect)]
-    except cypher.UnknownStatement as exc:
-        raise UserError(str(exc)) from None
+    path = _file(target)
+    if path is None:
+        what = "file" if target.endswith(".cypher") or "/" in target else "statement or file"
+        raise UserError(f"no Cypher {what} named {target!r}; beautygraph query --list shows them")
+    reason = cypher.neo4j_only(path)
+    if reason and dialect != "neo4j":
+        raise UserError(f"{path.name} runs on Neo4j only: {reason}")
+    source = cypher.dialect_file(path, dialect) if dialect else path
+    body = cypher.strip_comments(source.read_text(encoding="utf-8"))
+    return path.name, cypher.split_statements(body)
 
 
 def _check_params(statements: list[str], values: dict) -> None:
@@ -87,6 +104,101 @@ def _check_params(statements: list[str], values: dict) -> None:
         raise UserError(f"unknown parameter {unused[0]!r}: the statement uses {uses}")
 
 
+# -- running -------------------------------------------------------------------------------
+
+_NO_PROPERTY = re.compile(r"Cannot find property (\w+) for (\w+)")
+
+
+def _schema_hint(message: str, statement: str) -> str | None:
+    """For the embedded store's "Cannot find property P for V": one line saying that its
+    schema is fixed and naming the properties V's label has (all labels' when the
+    statement does not say V's label)."""
+    from graphdb import schema
+
+    m = _NO_PROPERTY.search(message)
+    if m is None:
+        return None
+    prop, var = m.groups()
+    tables = {**schema.NODE_PROPS, **schema.REL_PROPS}
+    bound = re.search(rf"[(\[]\s*{re.escape(var)}\s*:\s*(\w+)", statement)
+    label = bound.group(1) if bound and bound.group(1) in tables else None
+    head = (
+        f"the embedded store's schema is fixed (graphdb/schema.py): {var} has no property {prop!r}"
+    )
+    if label is not None:
+        names = ", ".join(tables[label]) or "none"
+        return f"{head}; {label} properties: {names}"
+    listing = "; ".join(f"{t}: {', '.join(p) or 'none'}" for t, p in tables.items())
+    return f"{head}; properties: {listing}"
+
+
+def _run(store, statements: list[str], values: dict, write: bool) -> list[list[dict]]:
+    """The rows of every statement, in order (values as :mod:`graphdb.values` gives)."""
+    import cypher
+
+    results = []
+    for i, stmt in enumerate(statements, 1):
+        used = {k: values[k] for k in cypher.parameters(stmt)}
+        try:
+            rows = store.query_values(stmt, used) if write else store.query_read(stmt, used)
+        except GraphDBError as exc:
+            where = f"statement {i} of {len(statements)}: " if len(statements) > 1 else ""
+            hint = _schema_hint(str(exc), stmt) if store.dialect == "ladybug" else None
+            if hint is not None:
+                raise UserError(where + hint) from None
+            if where:
+                raise type(exc)(where + str(exc)) from exc
+            raise
+        results.append(rows)
+    return results
+
+
+# -- output --------------------------------------------------------------------------------
+
+
+def _print_table(title: str | None, rows: list[dict]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from graphdb import values
+
+    table = Table(title=title)
+    keys = list(rows[0]) if rows else []
+    for k in keys:
+        table.add_column(k)
+    for r in rows:
+        table.add_row(*(values.cell(r[k]) for k in keys))
+    Console().print(table)
+    click.echo(f"{len(rows)} row(s)")
+
+
+def _print(title: str, statements: list[str], results: list[list[dict]], json_mode: bool) -> None:
+    """One statement: its rows (a JSON list / a table).  Several: every statement's
+    result (a JSON list of ``{statement, text, rows}`` / one table each)."""
+    from graphdb import values
+
+    if json_mode:
+        if len(results) == 1:
+            echo_json(values.to_json(results[0]))
+        else:
+            echo_json(
+                [
+                    {"statement": i, "text": s, "rows": values.to_json(rows)}
+                    for i, (s, rows) in enumerate(zip(statements, results, strict=True), 1)
+                ]
+            )
+        return
+    if len(results) == 1:
+        _print_table(title, results[0])
+        return
+    for i, (stmt, rows) in enumerate(zip(statements, results, strict=True), 1):
+        # a plain header line: a rich table title would wrap to the table's width
+        first = " ".join(stmt.split())
+        first = first if len(first) <= 60 else first[:59] + "…"
+        click.echo(f"{'' if i == 1 else chr(10)}{title} ({i}/{len(results)}): {first}")
+        _print_table(None, rows)
+
+
 def _list(json_mode: bool) -> None:
     import cypher
 
@@ -103,6 +215,7 @@ def _list(json_mode: bool) -> None:
             "name": f"cypher/browser/{f.name}",
             "parameters": cypher.parameters(f.read_text(encoding="utf-8")),
             "description": cypher.description(f),
+            "neo4j_only": cypher.neo4j_only(f),
         }
         for f in cypher.browser_files()
     ]
@@ -114,11 +227,15 @@ def _list(json_mode: bool) -> None:
         params = " ".join(f"${p}" for p in e["parameters"])
         click.echo(f"  {e['name']:<22} {params}")
         click.echo(f"      {e['description']}")
-    click.echo("Files (beautygraph query FILE.cypher -p k=v):")
-    for e in files:
-        params = " ".join(f"${p}" for p in e["parameters"])
-        click.echo(f"  {e['name']:<45} {params}")
-        click.echo(f"      {e['description']}")
+    click.echo(
+        "Files (beautygraph query FILE.cypher -p k=v, or by name: query 03_topic_authorities):"
+    )
+    for file in files:
+        params = " ".join(f"${p}" for p in file["parameters"] or [])
+        click.echo(f"  {file['name']:<45} {params}")
+        click.echo(f"      {file['description']}")
+        if file["neo4j_only"]:
+            click.echo(f"      Neo4j only: {file['neo4j_only']}")
 
 
 @main.command()
@@ -144,11 +261,14 @@ def query(
 
     Read-only unless --write: Neo4j runs the statement in a read transaction; the
     embedded database is opened read-only and statements with a write clause are
-    refused.  Every $parameter must be given with -p.  Examples:
+    refused.  Every $parameter must be given with -p, once.  Lists, maps, nodes and
+    relationships print as JSON values (--json) or readable cells.  Several statements
+    separated by ';' print one result each (--json: a list of {statement, text, rows}).
+    The saved Browser queries run by name from any directory.  Examples:
 
       beautygraph query user_info -p user=u000001
 
-      beautygraph query cypher/browser/03_topic_authorities.cypher -p topic=food
+      beautygraph query 03_topic_authorities -p topic=food
 
       beautygraph query --cypher 'MATCH (u:User) RETURN count(u) AS users'
     """
@@ -157,30 +277,10 @@ def query(
         return
     if (target is None) == (text is None):
         raise click.UsageError("give NAME, FILE.cypher or --cypher TEXT (one of them); --list")
+    values = _parse_params(params)
     store = app.store(read_only=not write)
     title, statements = _statements(target, text, store.dialect)
     if not statements:
         raise UserError("no statement to run (the text holds only comments)")
-    values = dict(_parse_param(p) for p in params)
     _check_params(statements, values)
-    import cypher
-
-    rows: list[dict] = []
-    for stmt in statements:
-        used = {k: values[k] for k in cypher.parameters(stmt)}
-        rows = store.query(stmt, used) if write else store.query_read(stmt, used)
-    rows = [_plain(r) for r in rows]
-    if json_mode:
-        echo_json(rows)
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=title)
-    keys = list(rows[0]) if rows else []
-    for k in keys:
-        table.add_column(k)
-    for r in rows:
-        table.add_row(*("" if r[k] is None else str(r[k]) for k in keys))
-    Console().print(table)
-    click.echo(f"{len(rows)} row(s)")
+    _print(title, statements, _run(store, statements, values, write), json_mode)

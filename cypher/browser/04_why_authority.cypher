@@ -1,8 +1,8 @@
 // Why is $user an authority on $topic?  Share of its followers with interests who are
 // interested in the topic (ALF Pass 1, topical-authorities §4.2).
 MATCH (f:User)-[:FOLLOWS]->(a:User {id: $user})
-WHERE EXISTS { (f)-[:INTERESTED_IN]->(:Topic) }
+WHERE EXISTS { MATCH (f)-[:INTERESTED_IN]->(:Topic) }
 WITH a, count(DISTINCT f) AS with_interests,
-     count(DISTINCT CASE WHEN EXISTS { (f)-[:INTERESTED_IN]->(:Topic {id: $topic}) } THEN f END) AS on_topic
+     count(DISTINCT CASE WHEN EXISTS { MATCH (f)-[:INTERESTED_IN]->(:Topic {id: $topic}) } THEN f END) AS on_topic
 RETURN a.id AS user, on_topic, with_interests,
-       toFloat(on_topic) / with_interests AS pass1_share;
+       on_topic * 1.0 / with_interests AS pass1_share;
