@@ -235,8 +235,10 @@ def test_cli_authorities(gen_dir, tmp_path, capsys):
     )
     assert code == 0, err
     res = json.loads(out)
-    assert set(res) == {"alf", "pagerank", "no_weighting"}
-    assert set(res["alf"]) == {"precision", "recall", "f1"}
+    assert set(res) == {"k", "interest_sources", "methods"}
+    assert res["k"] == 200 and res["interest_sources"] == ["bio"]
+    assert set(res["methods"]) == {"alf", "pagerank", "no_weighting"}
+    assert set(res["methods"]["alf"]) == {"precision", "recall", "f1"}
     code, _, err = run_cli(["--db", db, "analyze", "authorities", "--json"], capsys)
     assert code == 2 and "--truth" in err
     code, _, err = run_cli(["--db", db, "authorities", "--interest-source", "likes"], capsys)

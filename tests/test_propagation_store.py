@@ -112,7 +112,7 @@ def test_propagate_errors(hand_store):
 
 def test_authorities_message_names_sources_with_interests(hand_store):
     with pytest.raises(UserError, match=r"declared \(3 users\).*--interest-source declared"):
-        run_authorities(hand_store)
+        run_authorities(hand_store, interest_sources=("bio",))
 
 
 def test_authorities_from_propagated_interests(hand_store):

@@ -107,7 +107,10 @@ class RecallScore:
 @dataclass(frozen=True)
 class FollowHoldout:
     """Result of :func:`evaluate_follow_holdout`: one :class:`RecallScore` per method,
-    the number of hidden links and of users evaluated, and the authorities found on ``A'``."""
+    the authorities found on ``A'``, and two counts of links and users: ``n_hidden`` /
+    ``n_users`` are the evaluated ones (the hidden links of the sampled users, the recall
+    denominator), ``n_hidden_all`` / ``n_users_all`` every hidden link and every user who
+    lost one (more when ``max_users`` sampled)."""
 
     scores: dict[str, RecallScore]
     k: int
@@ -115,6 +118,8 @@ class FollowHoldout:
     n_hidden: int
     n_users: int
     n_authorities: int
+    n_hidden_all: int = 0
+    n_users_all: int = 0
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([{"method": m, **s.to_dict()} for m, s in self.scores.items()])
@@ -125,6 +130,8 @@ class FollowHoldout:
             "share": self.share,
             "hidden_links": self.n_hidden,
             "users": self.n_users,
+            "hidden_links_all": self.n_hidden_all,
+            "users_with_hidden_links": self.n_users_all,
             "authorities": self.n_authorities,
             "methods": {m: s.to_dict() for m, s in self.scores.items()},
         }
@@ -180,6 +187,7 @@ def evaluate_follow_holdout(
     if not len(hidden):
         raise ValueError("the interested users follow nobody: no link to hide")
     users = np.unique(hidden[:, 0])
+    n_users_all = len(users)
     if max_users is not None and len(users) > max_users:
         users = np.sort(rng.choice(users, size=max_users, replace=False))
     truth_map: dict[int, set[int]] = {}
@@ -223,7 +231,9 @@ def evaluate_follow_holdout(
         scores={m: _score(recs[m], truth) for m in HOLDOUT_METHODS},
         k=k,
         share=float(share),
-        n_hidden=int(len(hidden)),
+        n_hidden=int(sum(len(t) for t in truth)),
         n_users=int(len(users)),
         n_authorities=int((auth.topic >= 0).sum()),
+        n_hidden_all=int(len(hidden)),
+        n_users_all=int(n_users_all),
     )

@@ -16,12 +16,8 @@ import click
 
 from beautygraph.clikit import analyze, cli_steps, echo_json, main, pass_app
 from beautygraph.commands.engine_options import engine_options
+from beautygraph.commands.interest_source import interest_source_option
 from beautygraph.errors import UserError
-
-
-def _sources(ctx, param, value: str) -> tuple[str, ...]:
-    """The comma-separated list as a tuple; the pipeline checks the names."""
-    return tuple(value.split(","))
 
 
 def _evidence_options(fn):
@@ -52,15 +48,7 @@ def _evidence_options(fn):
 )
 @click.option("--beta", type=float, default=None, help="Theorem 1 beta (>= 0).")
 @click.option("--gamma", type=float, default=None, help="Theorem 1 gamma (>= 0).")
-@click.option(
-    "--interest-source",
-    "sources",
-    default="bio",
-    show_default=True,
-    callback=_sources,
-    help="INTERESTED_IN sources that seed the propagation: bio,tags,images,declared, or "
-    "propagated (the propagated interests plus every seed interest in the store).",
-)
+@interest_source_option
 @_evidence_options
 @click.option(
     "--topic-block",
@@ -87,9 +75,10 @@ def authorities(
     json_mode: bool,
 ) -> None:
     """Find topical authorities (ALF): bio interests, propagation, wzf, filters, write-back."""
-    from beautygraph.pipelines.alf import run_authorities
+    from beautygraph.pipelines.alf import AuthoritiesSummary, run_authorities
 
     if engine == "spark":
+        from beautygraph.pipelines.alf import resolve_interest_sources
         from beautygraph.pipelines.spark_jobs import authorities_spark
 
         if alpha is not None or beta is not None or gamma is not None:
@@ -98,45 +87,45 @@ def authorities(
             )
         if float32:
             raise click.UsageError("--float32 applies to --engine scipy")
+        store = app.store()
         out = authorities_spark(
-            app.store(),
-            interest_sources=sources,
+            store,
+            interest_sources=resolve_interest_sources(store, sources, with_bios=True),
             options=spark,
             topic_block=topic_block,
             min_support=min_support,
             pass1_denominator=pass1_denominator,
             steps=cli_steps(json_mode, app.quiet),
         )
-        if json_mode:
-            echo_json(out)
-        else:
-            click.echo(
-                f"ALF on spark ({spark.master}): {out['authorities']:,} authorities of "
-                f"{out['assigned']:,} assignments written ({out['blocks']} topic blocks)"
-            )
-        return
-    run = run_authorities(
-        steps=cli_steps(json_mode, app.quiet),
-        store=app.store(),
-        alpha=alpha,
-        beta=beta,
-        gamma=gamma,
-        interest_sources=sources,
-        min_support=min_support,
-        pass1_denominator=pass1_denominator,
-        topic_block=topic_block,
-        dtype="float32" if float32 else "float64",
-    )
-    summary = run.to_dict()
+        summary = AuthoritiesSummary.from_spark(out).to_json()
+    else:
+        run = run_authorities(
+            steps=cli_steps(json_mode, app.quiet),
+            store=app.store(),
+            alpha=alpha,
+            beta=beta,
+            gamma=gamma,
+            interest_sources=sources,
+            min_support=min_support,
+            pass1_denominator=pass1_denominator,
+            topic_block=topic_block,
+            dtype="float32" if float32 else "float64",
+        )
+        summary = run.to_dict()
     if json_mode:
         echo_json(summary)
         return
+    _print_summary(summary, min_support, pass1_denominator)
+
+
+def _print_summary(summary: dict, min_support: int, pass1_denominator: str) -> None:
+    """The summary of ``authorities`` as two lines and a per-topic table."""
     from rich.console import Console
     from rich.table import Table
 
     c = Console()
     c.print(
-        f"ALF ({summary['method']}) on {summary['users']:,} users, "
+        f"ALF ({summary['method']}, {summary['engine']}) on {summary['users']:,} users, "
         f"{summary['follows']:,} follows, {summary['topics']} topics; interests from "
         f"{', '.join(summary['interest_sources'])}: {summary['users_with_interests']:,} users"
     )
@@ -192,6 +181,15 @@ def _default_truth(db: str) -> Path:
     help="Judge without a truth file: hide this share of the interested users' follow "
     "links and score Algorithm 2 against most-followed-in-topic, CN, PageRank and random.",
 )
+@click.option(
+    "--users",
+    "max_users",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="With --holdout-follows: score the hidden links of a seeded sample of this many "
+    "users who lost a link (recall is computed over their hidden links).",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
     "--truth",
@@ -199,14 +197,7 @@ def _default_truth(db: str) -> Path:
     default=None,
     help="truth.json with 'authorities' {topic: [user]} (default: beside the data).",
 )
-@click.option(
-    "--interest-source",
-    "sources",
-    default="bio",
-    show_default=True,
-    callback=_sources,
-    help="INTERESTED_IN sources that seed the propagation.",
-)
+@interest_source_option
 @_evidence_options
 @click.option("--json", "json_mode", is_flag=True, help="Print the table as JSON.")
 @pass_app
@@ -214,6 +205,7 @@ def analyze_authorities(
     app,
     k: int | None,
     holdout_follows: float | None,
+    max_users: int,
     seed: int,
     truth: Path | None,
     sources,
@@ -223,17 +215,27 @@ def analyze_authorities(
 ) -> None:
     """Precision/recall@k of ALF, topic PageRank and "No weighting" against a truth file
     (Table 6), or, with --holdout-follows, of the recommenders on hidden follow links."""
-    from beautygraph.pipelines.alf import evaluate_authorities
+    from beautygraph.pipelines.alf import evaluate_authorities, resolve_interest_sources
 
+    store = app.store()
     if holdout_follows is not None:
         _follow_holdout(
-            app, holdout_follows, k or 10, seed, sources, min_support, pass1_denominator, json_mode
+            store,
+            holdout_follows,
+            k or 10,
+            max_users,
+            seed,
+            resolve_interest_sources(store, sources, with_bios=True),
+            min_support,
+            pass1_denominator,
+            json_mode,
         )
         return
     k = k or 200
     truth_path = truth if truth is not None else _default_truth(app.db)
+    sources = resolve_interest_sources(store, sources, with_bios=True)
     table = evaluate_authorities(
-        app.store(),
+        store,
         truth_path,
         k=k,
         interest_sources=sources,
@@ -245,8 +247,9 @@ def analyze_authorities(
         for m, s in table.scores.items()
     }
     if json_mode:
-        echo_json(out)
+        echo_json({"k": k, "interest_sources": list(sources), "methods": out})
         return
+    click.echo(f"interests from {', '.join(sources)}")
     from rich.console import Console
     from rich.table import Table
 
@@ -264,29 +267,35 @@ def analyze_authorities(
 
 
 def _follow_holdout(
-    app, share, k, seed, sources, min_support: int, pass1_denominator: str, json_mode: bool
+    store,
+    share: float,
+    k: int,
+    max_users: int,
+    seed: int,
+    sources: tuple[str, ...],
+    min_support: int,
+    pass1_denominator: str,
+    json_mode: bool,
 ) -> None:
     from beautygraph.pipelines.alf import evaluate_follow_links
 
     res = evaluate_follow_links(
-        app.store(),
+        store,
         share,
         k,
         interest_sources=sources,
         seed=seed,
         min_support=min_support,
         pass1_denominator=pass1_denominator,
+        max_users=max_users,
     )
     if json_mode:
-        echo_json(res.to_dict())
+        echo_json({**res.to_dict(), "interest_sources": list(sources)})
         return
     from rich.console import Console
     from rich.table import Table
 
-    t = Table(
-        title=f"{res.n_hidden:,} hidden follow links of interested users ({100 * share:.0f} %), "
-        f"{res.n_users:,} users, k={k}; {res.n_authorities:,} authorities recomputed"
-    )
+    t = Table(title=holdout_title(res, share, sources))
     for col in ("method", f"precision@{k}", f"recall@{k}", "hits", "users served"):
         t.add_column(col, justify="left" if col == "method" else "right")
     for m, s in res.scores.items():
@@ -298,3 +307,19 @@ def _follow_holdout(
             f"{s.users_served:,}",
         )
     Console().print(t)
+
+
+def holdout_title(res, share: float, sources: tuple[str, ...]) -> str:
+    """The table title: the hidden links recall is computed over (those of the sampled
+    users), and all of them when the sample is smaller."""
+    sampled = (
+        f" (a sample of the {res.n_users_all:,} who lost one; {res.n_hidden_all:,} links hidden "
+        "in all)"
+        if res.n_users < res.n_users_all
+        else ""
+    )
+    return (
+        f"{res.n_hidden:,} hidden follow links of {res.n_users:,} users{sampled}; "
+        f"{100 * share:.0f} % of the interested users' links hidden, k={res.k}, interests "
+        f"from {', '.join(sources)}; {res.n_authorities:,} authorities recomputed"
+    )

@@ -10,11 +10,7 @@ import click
 
 from beautygraph.clikit import analyze, cli_steps, echo_json, main, pass_app
 from beautygraph.commands.engine_options import engine_options
-
-
-def _seed_sources(ctx, param, value: str) -> tuple[str, ...]:
-    """The comma-separated list as a tuple; the pipeline checks the names."""
-    return tuple(value.split(","))
+from beautygraph.commands.interest_source import interest_source_option
 
 
 def _method(ctx, param, value: str) -> str:
@@ -35,24 +31,13 @@ def _fractions(ctx, param, value: str) -> tuple[float, ...]:
     return out
 
 
-#: ``--source``, shared by ``interests propagate`` and ``analyze propagation``
-_seed_sources_option = click.option(
-    "--source",
-    "sources",
-    default="declared,bio,tags,images",
-    show_default=True,
-    callback=_seed_sources,
-    help="INTERESTED_IN sources that seed the propagation (comma-separated).",
-)
-
-
 @main.group("interests")
 def interests_group() -> None:
     """Interests of every user: propagation from seed interests over the follower graph."""
 
 
 @interests_group.command("propagate")
-@_seed_sources_option
+@interest_source_option
 @click.option(
     "--method",
     default="auto",
@@ -76,11 +61,13 @@ def propagate_cmd(app, sources, method, top, seed, out, engine, spark, json_mode
     """Propagate seed interests; write the top K per user as INTERESTED_IN {source:'propagated'}.
 
     --engine spark runs vote, algorithm1 and alf_interests as a Spark job."""
+    from beautygraph.pipelines.alf import INTEREST_SOURCES, resolve_interest_sources
     from beautygraph.pipelines.propagation import run_propagation
 
+    store = app.store()
     run = run_propagation(
-        app.store(),
-        sources,
+        store,
+        resolve_interest_sources(store, sources, INTEREST_SOURCES),
         method,
         top,
         seed=seed,
@@ -127,7 +114,7 @@ def propagate_cmd(app, sources, method, top, seed, out, engine, spark, json_mode
 )
 @click.option("--repeats", type=click.IntRange(min=1), default=3, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
-@_seed_sources_option
+@interest_source_option
 @click.option(
     "--fractions",
     default="0.1,0.5,0.9",
@@ -148,13 +135,15 @@ def propagate_cmd(app, sources, method, top, seed, out, engine, spark, json_mode
 def analyze_propagation(app, holdout, repeats, seed, sources, fractions, out_dir, json_mode):
     """Hide seed users, predict their interests by every method and baseline, score them."""
     from beautygraph.outputs.propagation import write_propagation
+    from beautygraph.pipelines.alf import INTEREST_SOURCES, resolve_interest_sources
     from beautygraph.pipelines.propagation import evaluate_propagation
 
+    store = app.store()
     ev = evaluate_propagation(
-        app.store(),
+        store,
         holdout,
         repeats,
-        sources=sources,
+        sources=resolve_interest_sources(store, sources, INTEREST_SOURCES),
         seed=seed,
         fractions=fractions,
         steps=cli_steps(json_mode, app.quiet),

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "INTEREST_SOURCES",
+    "AuthoritiesSummary",
     "AuthorityRun",
     "BioExtraction",
     "evaluate_authorities",
@@ -65,6 +66,8 @@ __all__ = [
 INTEREST_SOURCES = SEED_SOURCES
 #: default evidence rule: an authority on t needs this many followers with a seed interest in t
 DEFAULT_MIN_SUPPORT = 3
+#: users whose hidden links ``analyze authorities --holdout-follows`` scores (a seeded sample)
+DEFAULT_HOLDOUT_USERS = 2000
 #: default Pass 1 denominator (chosen by ``analyze authorities --holdout-follows``; README)
 DEFAULT_PASS1_DENOMINATOR = "n_in"
 #: Theorem 1 defaults for a parameter left out when another one is given (Corollary 1 regime)
@@ -125,7 +128,29 @@ def extract_bio_interests(store, steps: Steps | None = None) -> BioExtraction:
     """
     steps = as_steps(steps)
     with steps("matching biographies"):
-        frame, n_users, with_bio = match_bios(store)
+        bio = match_bio_interests(store)
+    with steps("writing bio interests"):
+        bio.written = write_bio_interests(store, bio)
+    return bio
+
+
+def match_bio_interests(store) -> BioExtraction:
+    """:func:`match_bios` as a :class:`BioExtraction` with nothing written yet."""
+    frame, n_users, with_bio = match_bios(store)
+    return BioExtraction(
+        frame=frame,
+        n_users=n_users,
+        n_with_bio=len(with_bio),
+        n_with_interests=int(frame["user"].nunique()) if len(frame) else 0,
+        written=0,
+        bio_users=with_bio,
+    )
+
+
+def write_bio_interests(store, bio: BioExtraction) -> int:
+    """Replace every ``INTERESTED_IN {source:'bio'}`` with the matched rows; other sources
+    are left alone.  Returns the number written."""
+    frame = bio.frame
     rels = pd.DataFrame(
         {
             "src": frame["user"].astype(str),
@@ -134,16 +159,7 @@ def extract_bio_interests(store, steps: Steps | None = None) -> BioExtraction:
             "score": frame["score"].astype(float),
         }
     )
-    with steps("writing bio interests"):
-        written = store.replace_rels("INTERESTED_IN", rels, where={"source": "bio"})
-    return BioExtraction(
-        frame=frame,
-        n_users=n_users,
-        n_with_bio=len(with_bio),
-        n_with_interests=int(frame["user"].nunique()) if len(frame) else 0,
-        written=int(written),
-        bio_users=with_bio,
-    )
+    return int(store.replace_rels("INTERESTED_IN", rels, where={"source": "bio"}))
 
 
 # -- export ---------------------------------------------------------------------------------
@@ -177,6 +193,44 @@ def interest_counts(store) -> dict[str, int]:
     return {str(k): int(v) for k, v in frame.groupby("s")["u"].nunique().items()}
 
 
+def users_with_bio(store) -> int:
+    """Users whose ``bio`` is a non-empty string."""
+    bios = store.export_nodes("User", ["bio"]).props["bio"]
+    return int(sum(1 for b in bios if isinstance(b, str) and b.strip()))
+
+
+def present_sources(store, with_bios: bool = False) -> tuple[str, ...]:
+    """The seed sources (:data:`INTEREST_SOURCES` order) with at least one INTERESTED_IN
+    relationship in the store; with ``with_bios`` also ``bio`` when some user has a
+    biography, because the authority search matches biographies on the way."""
+    counts = interest_counts(store)
+    present = {s for s, n in counts.items() if n > 0}
+    if with_bios and "bio" not in present and users_with_bio(store):
+        present.add("bio")
+    return tuple(s for s in INTEREST_SOURCES if s in present)
+
+
+def resolve_interest_sources(
+    store,
+    sources: Sequence[str] | None,
+    allowed: Sequence[str] = AUTHORITY_SOURCES,
+    with_bios: bool = False,
+) -> tuple[str, ...]:
+    """The checked ``sources``, or, when None or empty, every seed source present in the
+    store (:func:`present_sources`); a :class:`UserError` when the store has none."""
+    if sources:
+        return _seed_sources(sources, allowed)
+    present = present_sources(store, with_bios)
+    if not present:
+        bios = " and no user has a biography" if with_bios else ""
+        raise UserError(
+            f"the store has no interests to start from: no INTERESTED_IN relationship{bios}; "
+            "load a folder with interests.csv (declared interests) or users with a bio, or "
+            "run `beautygraph interests` (tags, images)"
+        )
+    return present
+
+
 def no_interests_error(store, sources: Sequence[str]) -> UserError:
     """The error for an empty seed set, naming the sources that do have interests."""
     counts = {s: n for s, n in interest_counts(store).items() if s not in sources}
@@ -204,8 +258,13 @@ def seed_source_filter(
     return sources, tuple(sorted(wanted))
 
 
-def export_alf_graph(store, sources: Sequence[str] = ("bio",)) -> AlfGraph:
-    """Export FOLLOWS and the INTERESTED_IN relationships of ``sources`` as sparse matrices."""
+def export_alf_graph(
+    store, sources: Sequence[str] = ("bio",), bio: pd.DataFrame | None = None
+) -> AlfGraph:
+    """Export FOLLOWS and the INTERESTED_IN relationships of ``sources`` as sparse matrices.
+
+    ``bio`` (user, topic rows of :func:`match_bios`) stands in for the stored ``bio``
+    interests, so a run can use freshly matched biographies before writing them."""
     from analysis.alf import follow_matrix
 
     sources, wanted = seed_source_filter(sources)
@@ -213,10 +272,20 @@ def export_alf_graph(store, sources: Sequence[str] = ("bio",)) -> AlfGraph:
     topics = store.export_nodes("Topic")
     follows = store.export_edges("FOLLOWS", src_nodes=users, dst_nodes=users)
     inter = store.export_edges("INTERESTED_IN", ["source"], src_nodes=users, dst_nodes=topics)
-    keep = np.isin(inter.props["source"].astype(str), np.array(wanted, dtype=object))
+    stored = inter.props["source"].astype(str)
+    keep = np.isin(stored, np.array(wanted, dtype=object))
+    src, dst = inter.src, inter.dst
+    if bio is not None and "bio" in wanted:
+        keep &= stored != "bio"
+        u = pd.Index(users.ids.astype(str)).get_indexer(bio["user"].astype(str))
+        t = pd.Index(topics.ids.astype(str)).get_indexer(bio["topic"].astype(str))
+        ok = (u >= 0) & (t >= 0)
+        src = np.concatenate([src[keep], u[ok]])
+        dst = np.concatenate([dst[keep], t[ok]])
+        keep = np.ones(len(src), dtype=bool)
     V, T = len(users), len(topics)
     A = follow_matrix(follows.src, follows.dst, V)
-    S = sp.csr_matrix((np.ones(int(keep.sum())), (inter.src[keep], inter.dst[keep])), shape=(V, T))
+    S = sp.csr_matrix((np.ones(int(keep.sum())), (src[keep], dst[keep])), shape=(V, T))
     S.sum_duplicates()
     S.data[:] = 1.0
     return AlfGraph(
@@ -253,33 +322,116 @@ class AuthorityRun:
     def to_frame(self) -> pd.DataFrame:
         return self.result.to_frame(self.graph.user_ids, self.graph.topic_ids)
 
-    def to_dict(self, top: int = 5) -> dict[str, Any]:
+    def summary(self, top: int = 5) -> AuthoritiesSummary:
+        """The summary every engine prints (``authorities --json``)."""
         r = self.result
-        return {
-            "method": self.method,
-            "params": self.params,
-            "interest_sources": list(self.graph.sources),
-            "users": len(self.graph.user_ids),
-            "topics": len(self.graph.topic_ids),
-            "follows": int(self.graph.A.nnz),
-            "users_with_interests": int((self.graph.S_c.getnnz(axis=1) > 0).sum()),
-            "assigned": int((r.assigned >= 0).sum()),
-            "fp1_removed": int(r.fp1_removed.sum()),
-            "fp2_removed": int(r.fp2_removed.sum()),
-            "authorities": int((r.topic >= 0).sum()),
-            "share_authorities": r.share_authorities,
-            "per_topic": {
+        per_topic = r.summary_frame(self.graph.topic_ids)
+        blocks = self.params.get("topic_block") or 0
+        n_topics = len(self.graph.topic_ids)
+        return AuthoritiesSummary(
+            engine="scipy",
+            method=self.method,
+            params=dict(self.params),
+            interest_sources=list(self.graph.sources),
+            users=len(self.graph.user_ids),
+            topics=n_topics,
+            follows=int(self.graph.A.nnz),
+            users_with_interests=int((self.graph.S_c.getnnz(axis=1) > 0).sum()),
+            assigned=int((r.assigned >= 0).sum()),
+            fp1_removed=int(r.fp1_removed.sum()),
+            fp2_removed=int(r.fp2_removed.sum()),
+            authorities=int((r.topic >= 0).sum()),
+            share_authorities=float(r.share_authorities),
+            per_topic={
                 str(row.topic): {
                     "authorities": int(row.n_authorities),
                     "share_of_users": float(row.share_of_users),
                 }
-                for row in r.summary_frame(self.graph.topic_ids).itertuples()
+                for row in per_topic.itertuples()
             },
-            "written": self.written,
-            "bio": self.bio.to_dict() if self.bio else None,
-            "top": {t: ids[:top] for t, ids in self.ranked_ids().items() if ids},
-            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
-        }
+            written=int(self.written),
+            bio=self.bio.to_dict() if self.bio else None,
+            top={t: ids[:top] for t, ids in self.ranked_ids().items() if ids},
+            blocks=-(-n_topics // int(blocks)) if blocks else 1,
+            seconds={k: round(v, 3) for k, v in self.seconds.items()},
+            work_dir=None,
+        )
+
+    def to_dict(self, top: int = 5) -> dict[str, Any]:
+        return self.summary(top).to_json()
+
+
+@dataclass(frozen=True)
+class AuthoritiesSummary:
+    """What ``authorities`` reports, the same keys and types on every engine.
+
+    ``blocks``: topic blocks propagated (1 without ``topic_block``); ``seconds``: per
+    phase of the engine; ``work_dir``: the Spark work folder when kept, else None.
+    """
+
+    engine: str
+    method: str
+    params: dict[str, Any]
+    interest_sources: list[str]
+    users: int
+    topics: int
+    follows: int
+    users_with_interests: int
+    assigned: int
+    fp1_removed: int
+    fp2_removed: int
+    authorities: int
+    share_authorities: float
+    per_topic: dict[str, dict[str, Any]]
+    written: int
+    bio: dict[str, Any] | None
+    top: dict[str, list[str]]
+    blocks: int
+    seconds: dict[str, float]
+    work_dir: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_spark(cls, out: Mapping[str, Any]) -> AuthoritiesSummary:
+        """The summary from :func:`beautygraph.pipelines.spark_jobs.authorities_spark`'s
+        counts (Algorithm 1 in topic blocks; see :mod:`beautygraph.engines.spark_alf`)."""
+        users = int(out["users"])
+        per_topic = {str(t): int(n) for t, n in out.get("per_topic_authorities", {}).items()}
+        return cls(
+            engine="spark",
+            method=str(out["method"]),
+            params={
+                "pass1_denominator": str(out["pass1_denominator"]),
+                "min_support": int(out["min_support"]),
+                "topic_block": int(out["topic_block"]),
+                "dtype": "float64",
+            },
+            interest_sources=list(out["interest_sources"]),
+            users=users,
+            topics=len(out["topic_ids"]),
+            follows=int(out["follows"]),
+            users_with_interests=int(out["users_with_interests"]),
+            assigned=int(out["assigned"]),
+            fp1_removed=int(out["fp1_removed"]),
+            fp2_removed=int(out["fp2_removed"]),
+            authorities=int(out["authorities"]),
+            share_authorities=int(out["authorities"]) / users if users else 0.0,
+            per_topic={
+                t: {
+                    "authorities": per_topic.get(t, 0),
+                    "share_of_users": per_topic.get(t, 0) / max(users, 1),
+                }
+                for t in map(str, out["topic_ids"])
+            },
+            written=int(out["written"].get("AUTHORITY_ON", 0)),
+            bio=out.get("bio"),
+            top={str(t): list(ids) for t, ids in out.get("top", {}).items() if ids},
+            blocks=int(out["blocks"]),
+            seconds=dict(out.get("seconds", {})),
+            work_dir=out.get("work_dir"),
+        )
 
 
 def _params(
@@ -321,12 +473,33 @@ def _authorities(graph: AlfGraph, F: np.ndarray, min_support: int, weighting: st
     )
 
 
+def _check_run(
+    alpha, beta, gamma, pass1_denominator: str, min_support: int, topic_block, dtype: str
+) -> tuple[str, dict[str, Any], bool]:
+    """Every parameter of :func:`run_authorities` checked before anything is read or
+    written: (method, params, blocked)."""
+    method, params = _params(alpha, beta, gamma, pass1_denominator)
+    if int(min_support) != min_support or min_support < 0:
+        raise UserError(f"min_support={min_support} must be an integer >= 0")
+    params["min_support"] = int(min_support)
+    if dtype not in ("float64", "float32"):
+        raise UserError(f"dtype {dtype!r} must be float64 or float32")
+    if topic_block is not None and topic_block < 1:
+        raise UserError(f"--topic-block must be >= 1, got {topic_block}")
+    blocked = topic_block is not None or dtype != "float64"
+    if blocked and method != "algorithm1":
+        raise UserError(
+            "--topic-block and --float32 apply to Algorithm 1 (leave out alpha/beta/gamma)"
+        )
+    return method, params, blocked
+
+
 def run_authorities(
     store,
     alpha: float | None = None,
     beta: float | None = None,
     gamma: float | None = None,
-    interest_sources: Sequence[str] = ("bio",),
+    interest_sources: Sequence[str] | None = None,
     steps: Steps | None = None,
     extract_bio: bool = True,
     pass1_denominator: str = DEFAULT_PASS1_DENOMINATOR,
@@ -336,62 +509,44 @@ def run_authorities(
 ) -> AuthorityRun:
     """The whole of ALF on the store, with write-back (§4).
 
-    1. (``extract_bio`` and ``'bio'`` among the sources) :func:`extract_bio_interests`;
-    2. export FOLLOWS + INTERESTED_IN of ``interest_sources``;
+    1. (``extract_bio`` and ``'bio'`` among the sources) match biographies (§4.1);
+    2. export FOLLOWS + INTERESTED_IN of ``interest_sources`` (None: every seed source
+       present in the store, :func:`resolve_interest_sources`), the freshly matched
+       biographies standing in for the stored ``bio`` interests;
     3. propagate: Algorithm 1 when ``alpha``, ``beta``, ``gamma`` are all None, otherwise
        Theorem 1 (a missing one defaults to α=0.1, β=0.01, γ=1);
     4. ZF, wzf, one topic per user, FP1 and FP2 (:func:`analysis.alf.find_authorities`),
        with at least ``min_support`` followers holding a seed interest in the topic;
-    5. replace every ``AUTHORITY_ON`` with ``{score: F_tu, wzf, rank}`` and set
-       ``User.authority_topic`` / ``authority_score`` (wzf; cleared for non-authorities).
+    5. in one transaction: replace the ``bio`` interests, replace every ``AUTHORITY_ON``
+       with ``{score: F_tu, wzf, rank}`` and set ``User.authority_topic`` /
+       ``authority_score`` (wzf; cleared for non-authorities).
+
+    Every parameter is checked and everything computed before the first write, so a
+    failure leaves the store as it was.
 
     ``topic_block`` N (Algorithm 1 only) propagates and scores N topics at a time, so
     memory is O(|V|·N) instead of O(|V|·|T|) (:mod:`analysis.alf.blocked`, same result);
     ``dtype="float32"`` propagates in single precision.
     """
-    sources = _seed_sources(interest_sources)
-    method, params = _params(alpha, beta, gamma, pass1_denominator)
-    params["min_support"] = int(min_support)
+    method, params, blocked = _check_run(
+        alpha, beta, gamma, pass1_denominator, min_support, topic_block, dtype
+    )
     steps = as_steps(steps)
-    blocked = topic_block is not None or dtype != "float64"
-    if dtype not in ("float64", "float32"):
-        raise UserError(f"dtype {dtype!r} must be float64 or float32")
-    if topic_block is not None and topic_block < 1:
-        raise UserError(f"--topic-block must be >= 1, got {topic_block}")
-    if blocked and method != "algorithm1":
-        raise UserError(
-            "--topic-block and --float32 apply to Algorithm 1 (leave out alpha/beta/gamma)"
-        )
+    sources = resolve_interest_sources(store, interest_sources, with_bios=extract_bio)
     seconds: dict[str, float] = {}
     bio = None
     with steps("interests from biographies") as step:
         if extract_bio and "bio" in sources:
-            bio = extract_bio_interests(store, steps)
+            bio = match_bio_interests(store)
     seconds["bio"] = step.seconds
     with steps("exporting the follower graph") as step:
-        graph = export_alf_graph(store, sources)
+        graph = export_alf_graph(store, sources, bio=bio.frame if bio else None)
     seconds["export"] = step.seconds
     if graph.S_c.nnz == 0:
         raise no_interests_error(store, sources)
-    if int(min_support) != min_support or min_support < 0:
-        raise UserError(f"min_support={min_support} must be an integer >= 0")
     if blocked:
-        from analysis.alf.blocked import find_authorities_blocked
-
-        n_topics = graph.S_c.shape[1]
-        with steps("propagating and scoring in topic blocks", total=2 * n_topics) as step:
-            result = find_authorities_blocked(
-                graph.A,
-                graph.S_c,
-                block=int(topic_block or n_topics or 1),
-                dtype=np.dtype(dtype),
-                pass1_denominator=str(params["pass1_denominator"]),
-                min_support=int(min_support),
-                on_block=lambda done, _total: step.advance(done - step.done),
-            )
-        seconds["propagate"] = step.seconds
+        result, seconds["propagate"] = _blocked_result(graph, params, topic_block, dtype, steps)
         seconds["score"] = 0.0
-        params = {**params, "topic_block": topic_block, "dtype": dtype}
     else:
         with steps(f"propagating ({method})") as step:
             F = propagate(graph, method, params)
@@ -399,7 +554,11 @@ def run_authorities(
         with steps("authority scores and filters") as step:
             result = _authorities(graph, F, min_support)
         seconds["score"] = step.seconds
-    with steps("writing authorities") as step:
+    if method == "algorithm1":
+        params = {**params, "topic_block": topic_block, "dtype": dtype}
+    with steps("writing interests and authorities") as step, store.atomic():
+        if bio is not None:
+            bio.written = write_bio_interests(store, bio)
         written = write_authorities(store, graph, result)
     seconds["write"] = step.seconds
     return AuthorityRun(
@@ -411,6 +570,27 @@ def run_authorities(
         seconds=seconds,
         written=written,
     )
+
+
+def _blocked_result(
+    graph: AlfGraph, params: Mapping[str, Any], topic_block, dtype: str, steps: Steps
+) -> tuple[AuthorityResult, float]:
+    """Algorithm 1 and the authority search N topics at a time (:mod:`analysis.alf.blocked`);
+    the result and its seconds."""
+    from analysis.alf.blocked import find_authorities_blocked
+
+    n_topics = graph.S_c.shape[1]
+    with steps("propagating and scoring in topic blocks", total=2 * n_topics) as step:
+        result = find_authorities_blocked(
+            graph.A,
+            graph.S_c,
+            block=int(topic_block or n_topics or 1),
+            dtype=np.dtype(dtype),
+            pass1_denominator=str(params["pass1_denominator"]),
+            min_support=int(params["min_support"]),
+            on_block=lambda done, _total: step.advance(done - step.done),
+        )
+    return result, step.seconds
 
 
 def write_authorities(store, graph: AlfGraph, result: AuthorityResult) -> int:
@@ -511,10 +691,11 @@ def load_truth(truth: Mapping | str | Path) -> dict:
         raise UserError(f"truth file {str(path)!r} is not valid JSON: {exc}") from exc
 
 
-def _seeded_graph(store, interest_sources: Sequence[str]) -> AlfGraph:
+def _seeded_graph(store, interest_sources: Sequence[str] | None) -> AlfGraph:
     """The ALF arrays; biographies are matched in memory (nothing written) when the store
-    holds no interests of the sources and ``'bio'`` is one of them."""
-    sources = _seed_sources(interest_sources)
+    holds no interests of the sources and ``'bio'`` is one of them.  ``None``: every seed
+    source present in the store (:func:`resolve_interest_sources`)."""
+    sources = resolve_interest_sources(store, interest_sources, with_bios=True)
     graph = export_alf_graph(store, sources)
     if graph.S_c.nnz == 0 and "bio" in sources:
         frame, _, _ = match_bios(store)  # in memory, nothing written
@@ -530,11 +711,11 @@ def evaluate_follow_links(
     store,
     share: float = 0.2,
     k: int = 10,
-    interest_sources: Sequence[str] = ("bio",),
+    interest_sources: Sequence[str] | None = None,
     seed: int = 0,
     pass1_denominator: str = DEFAULT_PASS1_DENOMINATOR,
     min_support: int = DEFAULT_MIN_SUPPORT,
-    max_users: int | None = 2000,
+    max_users: int | None = DEFAULT_HOLDOUT_USERS,
 ) -> FollowHoldout:
     """``analyze authorities --holdout-follows``: hide ``share`` of the interested users'
     follow links, recompute ALF, score Algorithm 2 against most-followed-in-topic, CN,
@@ -562,7 +743,7 @@ def evaluate_authorities(
     store,
     truth: Mapping | str | Path,
     k: int = 200,
-    interest_sources: Sequence[str] = ("bio",),
+    interest_sources: Sequence[str] | None = None,
     alpha: float | None = None,
     beta: float | None = None,
     gamma: float | None = None,
