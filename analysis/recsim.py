@@ -31,6 +31,7 @@ References
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -109,6 +110,23 @@ class RecSimResult:
     metrics: dict[str, MethodMetrics]
     pairs: dict[str, tuple[np.ndarray, np.ndarray]] = field(repr=False)
     comparisons: dict[str, Estimate] = field(default_factory=dict)
+    #: why a comparison has no value (a key of ``comparisons`` whose value is NaN)
+    reasons: dict[str, str] = field(default_factory=dict)
+
+    def comparison_rows(self) -> dict[str, dict]:
+        """Every paper comparison as ``{measured, ci: [low, high], paper, reason}``:
+        ``measured`` None (and ``reason`` saying why) when it cannot be computed, a CI
+        bound None when the bootstrap gives none; ``reason`` None otherwise."""
+        rows = {}
+        for key, e in self.comparisons.items():
+            finite = bool(np.isfinite(e.value))
+            rows[key] = {
+                "measured": e.value if finite else None,
+                "ci": [_finite_or_none(e.ci_low), _finite_or_none(e.ci_high)],
+                "paper": PAPER[key],
+                "reason": None if finite else self.reasons.get(key, "not computable"),
+            }
+        return rows
 
     def to_frame(self) -> pd.DataFrame:
         """One row per (method, metric) with value, CI and n."""
@@ -131,6 +149,10 @@ class RecSimResult:
     def to_dict(self) -> dict:
         """``{method: {n_recs, b_recs, b_ratio, fav_recs, p_forlorn}}`` (the CLI's --json)."""
         return {m: mm.to_dict() for m, mm in self.metrics.items()}
+
+
+def _finite_or_none(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
 
 
 def mean_ci(x: np.ndarray) -> Estimate:
@@ -193,6 +215,44 @@ def _metrics(
         fav_recs=mean_ci(favs[r]),
         p_forlorn=wilson_ci(int(forl.sum()), len(forl)),
     )
+
+
+def _reasons(per_user: dict[str, dict[str, np.ndarray]], point: dict[str, float]) -> dict[str, str]:
+    """Why each comparison whose point estimate is NaN cannot be computed: the recipients
+    one recommender served none of, or the zero in a ratio's denominator."""
+    cn, bb = per_user["cn"], per_user["bb"]
+    served = {m: int(np.isfinite(d["fav"]).sum()) for m, d in (("cn", cn), ("bb", bb))}
+    out: dict[str, str] = {}
+    if not len(cn["fav"]):
+        return {k: "no user was sampled" for k, v in point.items() if not np.isfinite(v)}
+    idle = [m.upper() for m, n in served.items() if n == 0]
+    none = (
+        f"{' and '.join(idle)} recommended nobody to the sampled users (no candidate at "
+        "distance two" + (" within BB's beauty window)" if "BB" in idle else ")")
+        if idle
+        else ""
+    )
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        fav = {m: float(np.nanmean(d["fav"])) for m, d in (("cn", cn), ("bb", bb))}
+        forl = {m: float(np.nanmean(d["forlorn"])) for m, d in (("cn", cn), ("bb", bb))}
+    if not np.isfinite(point["popularity_ratio_cn_bb"]):
+        out["popularity_ratio_cn_bb"] = none or (
+            "neither CN's nor BB's recommended users received a favourite (0/0): the store "
+            "holds no FAVORITED on their photos"
+            if fav["bb"] == 0 and fav["cn"] == 0
+            else "BB's recommended users received no favourite (division by 0)"
+        )
+    if not np.isfinite(point["forlorn_gain_bb_vs_cn"]):
+        out["forlorn_gain_bb_vs_cn"] = none or (
+            "neither CN nor BB recommended a Forlorn-beauty user (0/0): no recommended user "
+            "is in that class"
+            if forl["bb"] == 0 and forl["cn"] == 0
+            else "CN recommended no Forlorn-beauty user (division by 0)"
+        )
+    if not np.isfinite(point["imbalance_increase_cn"]):
+        out["imbalance_increase_cn"] = none or "no finite beauty ratio"
+    return out
 
 
 def _comparisons(
@@ -311,11 +371,16 @@ def simulate(
         cols["forlorn"][pos] = forlorn[r].astype(float)
         cols["ratio"][pos] = beauty[u] / beauty[r]
         per_user[m] = cols
+    comparisons = _comparisons(per_user, n_boot, seed)
+    reasons = (
+        _reasons(per_user, {k: e.value for k, e in comparisons.items()}) if comparisons else {}
+    )
     return RecSimResult(
         n_sampled=len(sample),
         seed=seed,
         tolerance=float(tolerance),
         metrics=metrics,
         pairs=pairs,
-        comparisons=_comparisons(per_user, n_boot, seed),
+        comparisons=comparisons,
+        reasons=reasons,
     )

@@ -333,8 +333,9 @@ def test_cli_analyze_recommenders(tmp_path, capsys):
     )
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"cn", "bb", "aa"}
-    for m in data.values():
+    assert set(data) == {"methods", "comparisons", "n_sampled", "seed"}
+    assert set(data["methods"]) == {"cn", "bb", "aa"}
+    for m in data["methods"].values():
         assert {"b_recs", "b_ratio", "fav_recs", "p_forlorn"} <= set(m)
     assert (tmp_path / "out" / "fig12_recommenders.png").is_file()
     assert (tmp_path / "out" / "recommenders.csv").is_file()

@@ -167,7 +167,7 @@ def recommend(
             raise click.UsageError("--engine spark answers --all (and writes RECOMMENDED)")
         from beautygraph.pipelines.spark_jobs import recommend_spark
 
-        written = recommend_spark(
+        answer = recommend_spark(
             app.store(),
             method,
             k=k,
@@ -176,11 +176,11 @@ def recommend(
             steps=cli_steps(json_mode, app.quiet),
         )
         if json_mode:
-            echo_json(written)
+            echo_json(answer.to_dict(), compact=True)  # the scipy batch's schema
         else:
             click.echo(
-                f"{method} on spark ({spark.master}): wrote "
-                f"{written['written'].get('RECOMMENDED', 0):,} RECOMMENDED relationships"
+                f"{method} on spark ({spark.master}): {len(answer.frame):,} recommendations "
+                f"for {answer.n_users:,} users; wrote {answer.written:,} RECOMMENDED relationships"
             )
         return
     if not batch:
@@ -245,7 +245,9 @@ def recommend(
     "--json",
     "json_mode",
     is_flag=True,
-    help="Print {cn|bb|aa: {b_recs, b_ratio, fav_recs, p_forlorn, …}}.",
+    help="Print {methods: {cn|bb|aa: {b_recs, b_ratio, fav_recs, p_forlorn, …}}, "
+    "comparisons: {name: {measured, ci, paper, reason}}, n_sampled, seed} (measured is "
+    "null, with the reason, when a comparison cannot be computed).",
 )
 @pass_app
 def analyze_recommenders(
@@ -262,7 +264,7 @@ def analyze_recommenders(
 
         write_simulation(sim, out_dir)
     if json_mode:
-        echo_json(sim.to_dict())
+        echo_json(sim.json_payload())
         return
     from rich.console import Console
     from rich.table import Table
@@ -280,9 +282,14 @@ def analyze_recommenders(
     console = Console()
     console.print(table)
     for key, c in sim.comparisons_dict().items():
-        console.print(
-            f"{key}: measured {c['measured']:.4g} "
-            f"[{c['ci'][0]:.4g}, {c['ci'][1]:.4g}], paper {c['paper']}"
-        )
+        console.print(_comparison_line(key, c), highlight=False)
     if out_dir is not None:
         console.print(f"wrote {out_dir}")
+
+
+def _comparison_line(key: str, c: dict[str, Any]) -> str:
+    """One paper comparison: measured with its CI, or why it cannot be computed."""
+    if c["measured"] is None:
+        return f"{key}: not computable ({c['reason']}), paper {c['paper']}"
+    lo, hi = ("n/a" if x is None else f"{x:.4g}" for x in c["ci"])
+    return f"{key}: measured {c['measured']:.4g} [{lo}, {hi}], paper {c['paper']}"

@@ -46,12 +46,6 @@ def write_simulation(
     }
     sim.to_frame().to_csv(paths["metrics"], index=False)
     sim.pairs_frame().to_csv(paths["pairs"], index=False)
-    payload = {
-        "methods": sim.to_dict(),
-        "comparisons": sim.comparisons_dict(),
-        "n_sampled": sim.result.n_sampled,
-        "seed": sim.result.seed,
-    }
-    paths["json"].write_text(dumps(payload))
+    paths["json"].write_text(dumps(sim.json_payload()))
     paths["figure"] = (figure or recommenders_figure(sim)).save(out)
     return {k: str(v) for k, v in paths.items()}

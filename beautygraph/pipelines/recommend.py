@@ -415,9 +415,18 @@ class SimulationResult:
         return out
 
     def comparisons_dict(self) -> dict[str, Any]:
+        """The paper comparisons (:meth:`analysis.recsim.RecSimResult.comparison_rows`)."""
+        return self.result.comparison_rows()
+
+    def json_payload(self) -> dict[str, Any]:
+        """``analyze recommenders --json`` and ``recommenders.json``: the metrics per
+        method, the paper comparisons (null with a reason when not computable), the
+        sample size and seed."""
         return {
-            key: {"measured": e.value, "ci": [e.ci_low, e.ci_high], "paper": recsim.PAPER[key]}
-            for key, e in self.result.comparisons.items()
+            "methods": self.to_dict(),
+            "comparisons": self.comparisons_dict(),
+            "n_sampled": self.result.n_sampled,
+            "seed": self.result.seed,
         }
 
 

@@ -47,11 +47,16 @@ def build_section(sim: SimulationResult, truth: dict | None = None) -> Section:
         e = res.comparisons.get(key)
         if e is None:
             continue
+        measured = (
+            f"{_fmt(fmt, e.value)} (95 % CI {_fmt(fmt, e.ci_low)} … {_fmt(fmt, e.ci_high)})"
+            if np.isfinite(e.value)
+            else f"not computable: {res.reasons.get(key, 'no value')}"
+        )
         comparisons.append(
             Comparison(
                 quantity=quantity,
                 paper=paper,
-                measured=f"{_fmt(fmt, e.value)} (95 % CI {_fmt(fmt, e.ci_low)} … {_fmt(fmt, e.ci_high)})",
+                measured=measured,
                 note=f"{res.n_sampled} sampled users, paired bootstrap",
                 comparable="no: a generated community and a simulated acceptance model, "
                 "not the paper's Flickr follower graph",
@@ -62,6 +67,7 @@ def build_section(sim: SimulationResult, truth: dict | None = None) -> Section:
         for m, row in sim.to_dict().items()
     }
     headline["comparisons"] = {k: e.value for k, e in res.comparisons.items()}
+    headline["comparison_reasons"] = dict(res.reasons)
     headline["n_sampled"] = res.n_sampled
     body = [
         "<p>One recommendation per method for each sampled photographer (§7 of "
