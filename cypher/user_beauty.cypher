@@ -6,6 +6,9 @@
 // OTHER users, §5 / Fig. 1).  avg() skips photos without beauty from that source; a user
 // without any gets beauty null (a previous value is cleared).  Same numbers as
 // analysis/beauty.py (user_beauty, favorites_received) on the photos of that source.
+// $source null means no photo has a beauty at all: then User.beauty and beauty_source
+// are kept as stored (e.g. imported with `import-results`), never cleared; n_photos and
+// favs_received are still written.
 // Parameters: $source (string, or null when no photo has a beauty at all).
 MATCH (u:User)
 OPTIONAL MATCH (u)-[:POSTED]->(p:Photo)
@@ -15,6 +18,11 @@ WITH u,
 OPTIONAL MATCH (u)-[:POSTED]->(:Photo)<-[f:FAVORITED]-(v:User)
 WHERE v.id <> u.id
 WITH u, beauty, n_photos, count(f) AS favs
-SET u.beauty = beauty, u.beauty_source = CASE WHEN beauty IS NULL THEN NULL ELSE $source END,
+SET u.beauty = CASE WHEN $source IS NULL THEN u.beauty ELSE beauty END,
+    u.beauty_source = CASE
+        WHEN $source IS NULL THEN u.beauty_source
+        WHEN beauty IS NULL THEN NULL
+        ELSE $source
+    END,
     u.n_photos = n_photos, u.favs_received = favs
-RETURN count(u) AS users, count(beauty) AS with_beauty
+RETURN count(u) AS users, count(u.beauty) AS with_beauty

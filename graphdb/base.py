@@ -53,6 +53,18 @@ class Store(abc.ABC):
         """
         return contextlib.nullcontext()
 
+    def atomic(self) -> contextlib.AbstractContextManager:
+        """Context in which every read and write of this store is one real transaction on
+        both backends: committed when the block ends normally, rolled back on any
+        exception (Ctrl-C included), so a command that fails half-way leaves the store as
+        it was.  Reads inside see the block's own writes.  Nested use joins the outer one.
+
+        Commands that derive results use this (compute, then write, all or nothing);
+        the bulk loader uses :meth:`transaction` instead, which on Neo4j writes batches
+        in their own transactions so that a load of any size fits the server's memory.
+        """
+        return self.transaction()
+
     # -- schema ----------------------------------------------------------------------
     @abc.abstractmethod
     def init_schema(self) -> None:

@@ -9,6 +9,9 @@
 - **Atomic replace**: :meth:`Neo4jStore.replace_rels` deletes and inserts in one
   transaction; :meth:`Neo4jStore.clear` deletes in ``CALL { … } IN TRANSACTIONS`` chunks,
   relationships first, so a high-degree node never needs one huge transaction.
+- **One transaction on demand**: inside :meth:`Neo4jStore.atomic` every statement of the
+  store runs in one explicit transaction (reads see its writes), committed at the end of
+  the block and rolled back on any exception.
 - **New rows are found on the server**: :meth:`Neo4jStore.stored_ids` and
   :meth:`Neo4jStore.new_rel_mask` send the candidate keys in batches instead of exporting
   whole tables.
@@ -20,6 +23,7 @@ Uniqueness constraints on ``id`` back every ``MATCH (n:Label {id: …})`` with a
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -141,6 +145,8 @@ class Neo4jStore(Store):
         user = user if user is not None else os.environ.get("NEO4J_USER", "neo4j")
         password = password if password is not None else os.environ.get("NEO4J_PASSWORD", "")
         self._driver: neo4j.Driver | None = None
+        #: the explicit transaction of :meth:`atomic` while one is open
+        self._tx: neo4j.Transaction | None = None
         try:
             self._driver = neo4j.GraphDatabase.driver(
                 uri,
@@ -188,9 +194,67 @@ class Neo4jStore(Store):
             raise GraphDBError("the store is closed")
         return self._driver.session(database=self.database, **kw)
 
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[None]:
+        """One explicit transaction for every statement of this store inside the block:
+        committed when it ends, rolled back on any exception (Ctrl-C included).  Nested
+        use joins the outer transaction.  A connection lost during the commit is
+        reported as such: the server may or may not have stored the transaction."""
+        from neo4j import exceptions as nx
+
+        if self._tx is not None:
+            yield
+            return
+        session = self._session()
+        try:
+            try:
+                tx = session.begin_transaction()
+            except nx.Neo4jError as exc:
+                raise GraphDBError(f"cannot start a transaction: {_reason(exc)}") from exc
+            except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
+                raise GraphDBError(f"lost the connection to Neo4j at {self.uri}") from exc
+            self._tx = tx
+            try:
+                yield
+            except BaseException:
+                self._tx = None
+                _rollback_quietly(tx)
+                raise
+            self._tx = None
+            try:
+                tx.commit()
+            except nx.IncompleteCommit as exc:  # before ServiceUnavailable, its base class
+                raise GraphDBError(
+                    f"the connection to Neo4j at {self.uri} broke during the commit: the "
+                    "changes may or may not be stored; run the command again"
+                ) from exc
+            except nx.Neo4jError as exc:
+                raise GraphDBError(f"commit failed: {_reason(exc)}") from exc
+            except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
+                raise GraphDBError(
+                    f"lost the connection to Neo4j at {self.uri}; nothing was committed"
+                ) from exc
+        finally:
+            self._tx = None
+            with contextlib.suppress(Exception):  # a broken connection rolls back anyway
+                session.close()
+
+    def _in_open_tx(self, work: Callable):
+        """Run ``work`` in the open :meth:`atomic` transaction, errors as GraphDBError."""
+        from neo4j import exceptions as nx
+
+        try:
+            return work(self._tx)
+        except nx.Neo4jError as exc:
+            raise GraphDBError(f"query failed: {_reason(exc)}") from exc
+        except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
+            raise GraphDBError(f"lost the connection to Neo4j at {self.uri}") from exc
+
     def _read(self, work: Callable):
         from neo4j import exceptions as nx
 
+        if self._tx is not None:
+            return self._in_open_tx(work)
         try:
             with self._session() as session:
                 return session.execute_read(work)
@@ -202,6 +266,8 @@ class Neo4jStore(Store):
     def _write(self, work: Callable):
         from neo4j import exceptions as nx
 
+        if self._tx is not None:
+            return self._in_open_tx(work)
         try:
             with self._session() as session:
                 return session.execute_write(work)
@@ -218,6 +284,8 @@ class Neo4jStore(Store):
         """In a read transaction: the server refuses any write (exact, unlike a scan)."""
         from graphdb.errors import WriteRefused
 
+        if self._tx is not None:  # inside atomic(): a write transaction, so scan the text
+            return super().query_read(text, params)
         p = dict(params or {})
         try:
             return self._read(lambda tx: values.from_neo4j(tx.run(text, p)))
@@ -262,6 +330,9 @@ class Neo4jStore(Store):
         import neo4j
         from neo4j import exceptions as nx
 
+        if self._tx is not None:  # inside atomic(): read the transaction's own writes
+            yield from self._tx_pages(text)
+            return
         try:
             with self._session(
                 default_access_mode=neo4j.READ_ACCESS, fetch_size=self.page_size
@@ -279,6 +350,17 @@ class Neo4jStore(Store):
             raise GraphDBError(f"export failed: {_reason(exc)}") from exc
         except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
             raise GraphDBError(f"lost the connection to Neo4j at {self.uri}") from exc
+
+    def _tx_pages(self, text: str) -> Iterator[pd.DataFrame]:
+        """:meth:`_export_pages` inside the open :meth:`atomic` transaction."""
+        result = self._in_open_tx(lambda tx: tx.run(text))
+        keys = result.keys()
+        while True:
+            records = self._in_open_tx(lambda _tx: result.fetch(self.page_size))
+            if not records:
+                return
+            yield pd.DataFrame([r.values() for r in records], columns=keys)
+            del records
 
     def _count_rels(self, rel: str) -> int | None:
         return int(self.query(schema.count_rels_query(rel))[0]["n"])
@@ -452,6 +534,9 @@ class Neo4jStore(Store):
     def clear(self) -> None:
         from neo4j import exceptions as nx
 
+        if self._tx is not None:  # CALL … IN TRANSACTIONS cannot run inside atomic()
+            self.query("MATCH (n) DETACH DELETE n")
+            return
         statements = (
             f"MATCH ()-[r]->() CALL (r) {{ DELETE r }} IN TRANSACTIONS OF {CLEAR_BATCH} ROWS",
             f"MATCH (n) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF {CLEAR_BATCH} ROWS",
@@ -495,6 +580,13 @@ class Neo4jStore(Store):
             new = self._read(lambda tx, p=params: [r[0] for r in tx.run(text, p)])
             mask[np.asarray(new, dtype=np.int64) + start] = True
         return mask
+
+
+def _rollback_quietly(tx) -> None:
+    """Roll back after a failure; if the connection is broken the server rolls the
+    transaction back when it notices, so a failing rollback is not a second error."""
+    with contextlib.suppress(Exception):
+        tx.rollback()
 
 
 class _AmbiguousCommit(GraphDBError):

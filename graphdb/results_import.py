@@ -249,13 +249,14 @@ def _partition(
 def import_results(
     store: Store, folder: str | os.PathLike, steps: Steps | None = None
 ) -> ImportedResults:
-    """Validate ``folder`` (:func:`read_results`), then write everything in one transaction
-    (LadybugDB; Neo4j writes idempotent batches after the same full validation)."""
+    """Validate ``folder`` (:func:`read_results`), then write everything in one
+    transaction (:meth:`graphdb.base.Store.atomic`, on both backends): a failure or Ctrl-C
+    while writing leaves the store as it was."""
     steps = as_steps(steps)
     with steps("validate results"):
         res = read_results(store, folder)
     total = len(res.nodes) + sum(len(v) for v in res.rels.values())
-    with steps("write results", total=total) as step, store.transaction():
+    with steps("write results", total=total) as step, store.atomic():
         for label, frame in res.nodes.items():
             res.written[label] = int(store.write_node_props(label, frame))
             step.advance()

@@ -500,6 +500,12 @@ def _profile_rows(counts: np.ndarray, k: int, user_ids: np.ndarray, domains) -> 
 
 
 def _write_interests(store, result: InterestsResult, tag_counts, img_counts, k, topic_mode):
+    """The new domain topics and both profile sources, in one transaction."""
+    with store.atomic():
+        _write_interests_in_tx(store, result, tag_counts, img_counts, k, topic_mode)
+
+
+def _write_interests_in_tx(store, result: InterestsResult, tag_counts, img_counts, k, topic_mode):
     from beautygraph.vocabulary import BABELNET_DOMAINS
 
     topics = store.export_nodes("Topic", ["domain"])

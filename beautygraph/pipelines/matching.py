@@ -229,7 +229,19 @@ def export_matching_data(store) -> tuple[MatchingData, np.ndarray]:
     if store.counts()["relationships"].get("MEMBER_OF", 0) > 0:
         groups = store.export_nodes("Community")
         member = store.export_edges("MEMBER_OF", ["joined_at"], src_nodes=users, dst_nodes=groups)
-    return _timeline(users, follows, photos, posted, faved, member), users.ids
+    try:
+        return _timeline(users, follows, photos, posted, faved, member), users.ids
+    except _NoPhotoBeauty:
+        from beautygraph.pipelines.scoring import no_beauty_error
+
+        raise no_beauty_error(store, "analyze matching", needs="photo") from None
+
+
+class _NoPhotoBeauty(UserError):
+    """No owned photo has a beauty score (the caller says what the store holds)."""
+
+    def __init__(self) -> None:
+        super().__init__("no photo has a beauty score")
 
 
 def _timeline(
@@ -258,10 +270,7 @@ def _timeline(
     if len(follows) == 0:
         raise UserError("the store holds no FOLLOWS relationships: the matching needs link events")
     if keep.size == 0 or np.isnan(beauty).all():
-        raise UserError(
-            "no photo has a beauty score: give photos.csv a beauty column or run "
-            "`beautygraph score beauty` first"
-        )
+        raise _NoPhotoBeauty
     try:
         return MatchingData.from_epoch(
             n_users=len(users),

@@ -13,6 +13,12 @@
    illusion, correlation spectrum, K-means user classes);
 4. the classes are written back as ``User.cluster`` / ``User.cluster_name``.
 
+All of it runs in one store transaction (:meth:`graphdb.base.Store.atomic`): the
+aggregates written in step 1 are read back in step 2 inside it, and any failure up to the
+last write (an analysis that cannot run, Ctrl-C) rolls every write back.  When no photo
+has a beauty but users have a stored ``User.beauty`` (imported with ``import-results``),
+that beauty is used as it is.
+
 The result is a :class:`~beautygraph.pipelines.network_result.NetworkResult`; its figures
 and files (PNG, CSV, ``network.json``) are made by :mod:`beautygraph.outputs.network`,
 called by the ``analyze network`` command and the ``network`` report section
@@ -43,6 +49,7 @@ from analysis.nulls import NullTest, network_nulls
 from analysis.spectrum import correlation_spectrum
 from beautygraph.errors import UserError
 from beautygraph.pipelines.network_result import PAPER, NetworkResult
+from beautygraph.pipelines.scoring import beauty_counts, no_beauty_message
 from beautygraph.steps import Steps, as_steps
 
 log = logging.getLogger(__name__)
@@ -91,6 +98,9 @@ class NetworkData:
     photo_uploaded_at: np.ndarray
     fav_user: np.ndarray
     fav_photo: np.ndarray
+    #: whether ``beauty`` was aggregated from the photos (False: a stored User.beauty,
+    #: which no photo score can reproduce, so it is not checked against numpy)
+    beauty_from_photos: bool = True
 
     @property
     def n_users(self) -> int:
@@ -107,8 +117,9 @@ def aggregate_in_cypher(store, beauty_source: str | None = None) -> dict:
     how many users got a value and the source used."""
     from beautygraph.pipelines.scoring import update_user_beauty
 
-    ub = update_user_beauty(store, beauty_source)
-    nb = store.run("neighbor_beauty")
+    with store.atomic():
+        ub = update_user_beauty(store, beauty_source)
+        nb = store.run("neighbor_beauty")
     return {
         "users": int(ub.get("users", 0)),
         "with_beauty": int(ub.get("with_beauty", 0)),
@@ -123,6 +134,8 @@ def export_network_data(store, beauty_source: str | None = None) -> NetworkData:
     ``cypher/user_beauty.cypher``."""
     users = store.export_nodes("User", ["beauty", "neighbor_beauty", "n_photos", "favs_received"])
     follows = store.export_edges("FOLLOWS", src_nodes=users)
+    from beautygraph.pipelines.scoring import STORED
+
     photos = store.export_nodes("Photo", ["beauty", "beauty_source", "uploaded_at"])
     photo_beauty = np.asarray(photos.props["beauty"], dtype=np.float64).copy()
     if beauty_source is not None:
@@ -158,6 +171,7 @@ def export_network_data(store, beauty_source: str | None = None) -> NetworkData:
         photo_uploaded_at=np.asarray(photos.props["uploaded_at"], dtype=np.int64)[keep],
         fav_user=faved.src[fav_keep],
         fav_photo=new_index[faved.dst[fav_keep]],
+        beauty_from_photos=beauty_source != STORED,
     )
 
 
@@ -174,17 +188,21 @@ def _max_abs_diff(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def check_against_numpy(data: NetworkData) -> dict[str, float]:
-    """Max |Cypher − numpy| of each aggregate (``inf`` where NaN patterns differ)."""
+    """Max |Cypher − numpy| of each aggregate (``inf`` where NaN patterns differ); a
+    stored beauty (not from photos) has no numpy twin and is left out."""
     n = data.n_users
     ub = user_beauty(data.photo_owner, data.photo_beauty, n)
     nb = neighbor_beauty(data.src, data.dst, data.beauty)
     favs = favorites_received(data.fav_user, data.fav_photo, data.photo_owner, n)
-    return {
+    out = {
         "beauty": _max_abs_diff(data.beauty, ub.beauty),
         "neighbor_beauty": _max_abs_diff(data.neighbor_beauty, nb.neighbor_beauty),
         "n_photos": _max_abs_diff(data.n_photos, ub.n_photos),
         "favs_received": _max_abs_diff(data.favs_received, favs),
     }
+    if not data.beauty_from_photos:
+        del out["beauty"]
+    return out
 
 
 def compute_network(
@@ -204,10 +222,7 @@ def compute_network(
     beauty = data.beauty
     scored = np.isfinite(beauty)
     if not scored.any():
-        raise UserError(
-            "no user has a beauty: photos need a beauty score (photos.csv column `beauty`, "
-            "or `beautygraph score beauty`) before `beautygraph analyze network`"
-        )
+        raise UserError(no_beauty_message(_beauty_counts(data), "analyze network"))
 
     with steps("checking the Cypher aggregates against numpy") as step:
         check = check_against_numpy(data)
@@ -308,6 +323,16 @@ def compute_network(
     )
 
 
+def _beauty_counts(data: NetworkData) -> dict[str, int]:
+    """What the exported arrays hold, in :func:`scoring.beauty_counts`'s keys."""
+    return {
+        "users": data.n_users,
+        "users_with_beauty": int(np.isfinite(data.beauty).sum()),
+        "photos": int(len(data.photo_beauty)),
+        "photos_with_beauty": int(np.isfinite(data.photo_beauty).sum()),
+    }
+
+
 def write_classes(store, result: NetworkResult) -> int:
     """Write ``User.cluster`` / ``User.cluster_name`` (cleared for users without a class)."""
     labels = result.classes.labels
@@ -351,12 +376,32 @@ def analyze_network(
         raise UserError(f"--null must be 0 (no nulls) or >= 20 permutations, got {n_null}")
     if k is not None and not 1 <= k <= 50:
         raise UserError(f"--k must lie in 1..50, got {k}")
-    steps = as_steps(steps)
+    counts = beauty_counts(store)
+    if counts["users"] == 0:
+        raise UserError("the store holds no users: run `beautygraph load FOLDER` first")
+    if not counts["users_with_beauty"] and not counts["photos_with_beauty"]:
+        raise UserError(no_beauty_message(counts, "analyze network"))
+    with store.atomic():  # every write below, or none of them
+        return _analyze_network(
+            store, seed, as_steps(steps), n_null, k, gap_refs, gap_sample, bins, beauty_source
+        )
+
+
+def _analyze_network(
+    store,
+    seed: int,
+    steps: Steps,
+    n_null: int,
+    k: int | None,
+    gap_refs: int,
+    gap_sample: int | None,
+    bins: int,
+    beauty_source: str | None,
+) -> NetworkResult:
+    """:func:`analyze_network` inside its transaction (arguments checked)."""
     with steps("Cypher: user beauty and neighbour beauty") as step:
         counts = aggregate_in_cypher(store, beauty_source)
     t_cypher = step.seconds
-    if counts["users"] == 0:
-        raise UserError("the store holds no users: run `beautygraph load FOLDER` first")
     with steps("exporting users, follows, photos and favourites") as step:
         data = export_network_data(store, counts["beauty_source"])
     t_export = step.seconds

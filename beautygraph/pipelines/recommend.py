@@ -110,6 +110,40 @@ def _user_info(store, user_id: str) -> dict:
     return rows[0]
 
 
+def _no_user_beauty(store, user_id: str, info: dict) -> UserError:
+    """Why the recipient has no beauty, which bb needs (it ranks candidates by beauty
+    within ±tolerance of the recipient's own), and what would give it one."""
+    from beautygraph.pipelines.scoring import beauty_counts, no_beauty_message
+
+    counts = beauty_counts(store)
+    if not counts["users_with_beauty"]:
+        return UserError(no_beauty_message(counts, "recommend --method bb"))
+    n_photos, n_scored = int(info.get("n_photos") or 0), int(info.get("n_scored") or 0)
+    others = (
+        f"{counts['users_with_beauty']} of {counts['users']} users have a beauty, but not "
+        f"{user_id!r}"
+    )
+    if n_photos == 0:
+        why = (
+            f"{user_id!r} posted no photos, so no beauty can be computed for them; give "
+            "them one with `beautygraph import-results DIR` (DIR/nodes/User.parquet with "
+            "`id, beauty`), or use --method cn, aa or authority, which need no beauty"
+        )
+    elif n_scored == 0:
+        why = (
+            f"none of the {n_photos} photos of {user_id!r} has a beauty score; score them "
+            "with `beautygraph score beauty`, or use --method cn, aa or authority"
+        )
+    else:
+        why = (
+            f"{n_scored} of the {n_photos} photos of {user_id!r} have a beauty score but "
+            "User.beauty was not computed from them: run `beautygraph score user-beauty`"
+        )
+    return UserError(
+        f"the bb recommender ranks candidates by the recipient's own beauty: {others}. {why}"
+    )
+
+
 def _cypher_method(method: str) -> Callable[..., list[Recommendation]]:
     def answer(
         store, user_id: str, k: int = DEFAULT_K, tolerance: float = DEFAULT_TOLERANCE, **_: Any
@@ -117,10 +151,7 @@ def _cypher_method(method: str) -> Callable[..., list[Recommendation]]:
         info = _user_info(store, user_id)
         ub = _opt_float(info.get("beauty"))
         if method == "bb" and ub is None:
-            raise UserError(
-                f"user {user_id!r} has no beauty yet, which the bb recommender needs: score "
-                "the photos and run `beautygraph analyze network` first"
-            )
+            raise _no_user_beauty(store, user_id, info)
         rows = store.run(f"recommend_{method}", user=user_id, k=int(k), tolerance=float(tolerance))
         return [
             Recommendation(
@@ -340,10 +371,9 @@ def recommend_batch(
     rows = _resolve_users(users_tbl, users, sample, seed)
     beauty = users_tbl.props["beauty"]
     if method == "bb" and not np.isfinite(beauty).any():
-        raise UserError(
-            "no user has a beauty yet, which the bb recommender needs: score the photos and "
-            "run `beautygraph analyze network` first"
-        )
+        from beautygraph.pipelines.scoring import no_beauty_error
+
+        raise no_beauty_error(store, "recommend --method bb")
     n_recipients = len(users_tbl) if rows is None else len(rows)
     with as_steps(steps)(f"{method} batch", total=n_recipients) as step:
         rec = fof.recommend(
@@ -466,6 +496,10 @@ def simulate_recommenders(
     beauty = users_tbl.props["beauty"]
     names = users_tbl.props["cluster_name"]
     eligible = recsim.eligible_users(beauty)
+    if not np.isfinite(np.asarray(beauty, dtype=np.float64)).any():
+        from beautygraph.pipelines.scoring import no_beauty_error
+
+        raise no_beauty_error(store, "analyze recommenders")
     if not eligible.any():
         raise UserError(
             "no user has a positive beauty yet: score the photos and run "

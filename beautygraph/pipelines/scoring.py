@@ -74,14 +74,84 @@ def choose_beauty_source(counts: dict[str, int], requested: str | None = None) -
     return next(iter(counts))
 
 
+def beauty_counts(store) -> dict[str, int]:
+    """``{"users", "users_with_beauty", "photos", "photos_with_beauty"}`` of the store."""
+    rows = store.run("beauty_counts")
+    keys = ("users", "users_with_beauty", "photos", "photos_with_beauty")
+    return {k: int(rows[0][k]) if rows and rows[0][k] is not None else 0 for k in keys}
+
+
+#: the ways to give users (``user``) or photos (``photo``) a beauty, as a user reads them
+_WAYS = {
+    "user": (
+        "a `beauty` column in photos.csv (then `beautygraph load` the folder)",
+        "`beautygraph score beauty` (scores the photos' image files)",
+        "`beautygraph import-results DIR` with DIR/nodes/User.parquet holding `id, beauty`",
+    ),
+    "photo": (
+        "a `beauty` column in photos.csv (then `beautygraph load` the folder)",
+        "`beautygraph score beauty` (scores the photos' image files)",
+        "`beautygraph import-results DIR` with DIR/nodes/Photo.parquet holding `id, beauty`",
+    ),
+}
+
+
+def no_beauty_message(counts: dict[str, int], command: str, needs: str = "user") -> str:
+    """The one message for "nothing has a beauty": what ``command`` needs, what the store
+    holds (``counts`` from :func:`beauty_counts`) and every way to get it.
+
+    ``needs``: ``"user"`` (User.beauty; from photos or imported) or ``"photo"``
+    (Photo.beauty over time, which an imported User.beauty cannot replace).
+
+    >>> c = {"users": 5, "users_with_beauty": 0, "photos": 0, "photos_with_beauty": 0}
+    >>> print(no_beauty_message(c, "analyze network"))  # doctest: +NORMALIZE_WHITESPACE
+    no user has a beauty, which `beautygraph analyze network` needs. The store holds 5
+    users (0 with a beauty) and 0 photos (0 with a beauty score). Ways to get one: (1) a
+    `beauty` column in photos.csv (then `beautygraph load` the folder); (2) `beautygraph
+    score beauty` (scores the photos' image files); (3) `beautygraph import-results DIR`
+    with DIR/nodes/User.parquet holding `id, beauty`.
+    """
+    what = "no user has a beauty" if needs == "user" else "no photo has a beauty score"
+    held = (
+        f"The store holds {counts['users']} users ({counts['users_with_beauty']} with a "
+        f"beauty) and {counts['photos']} photos ({counts['photos_with_beauty']} with a beauty "
+        "score)."
+    )
+    if needs == "user" and counts["photos_with_beauty"] and not counts["users_with_beauty"]:
+        hint = (
+            " The photos have scores but User.beauty was not computed: run "
+            "`beautygraph score user-beauty` (or `beautygraph analyze network`)."
+        )
+        return f"{what}, which `beautygraph {command}` needs. {held}{hint}"
+    ways = "; ".join(f"({i}) {w}" for i, w in enumerate(_WAYS[needs], start=1))
+    return f"{what}, which `beautygraph {command}` needs. {held} Ways to get one: {ways}."
+
+
+def no_beauty_error(store, command: str, needs: str = "user") -> UserError:
+    """:func:`no_beauty_message` for ``store`` as the :class:`UserError` to raise."""
+    return UserError(no_beauty_message(beauty_counts(store), command, needs))
+
+
+#: the source reported when no photo has a beauty and User.beauty is kept as stored
+STORED = "stored"
+
+
 def update_user_beauty(store, source: str | None = None) -> dict:
     """Recompute ``User.beauty`` (and ``beauty_source``, ``n_photos``, ``favs_received``)
     from the photos of one source (:func:`choose_beauty_source`); returns
-    ``{"users", "with_beauty", "source"}``."""
-    chosen = choose_beauty_source(beauty_sources(store), source)
-    rows = store.run("user_beauty", source=chosen)
+    ``{"users", "with_beauty", "source"}``.
+
+    When no photo has a beauty, a stored ``User.beauty`` (imported with
+    ``import-results``) is kept, never cleared, and the source is :data:`STORED` (``None``
+    when no user has a beauty either).  One transaction (:meth:`graphdb.base.Store.atomic`).
+    """
+    with store.atomic():
+        chosen = choose_beauty_source(beauty_sources(store), source)
+        rows = store.run("user_beauty", source=chosen)
     out: dict[str, Any] = {k: int(v) for k, v in dict(rows[0]).items()} if rows else {}
     out["source"] = chosen
+    if chosen is None and out.get("with_beauty"):
+        out["source"] = STORED
     return out
 
 
@@ -259,8 +329,15 @@ def score_store(
     empty path have no image (not a failure); named files that are missing are counted
     before scoring starts, so the progress total is the number of images that will be
     read.  Results are written every ``write_every`` images; with ``keep_scores`` the
-    result's ``scores`` holds ``photo_id, beauty, source`` of the photos scored.  Finally ``User.beauty`` is
-    recomputed from one source: ``beauty_source``, by default this model's.
+    result's ``scores`` holds ``photo_id, beauty, source`` of the photos scored.  Finally
+    ``User.beauty`` is recomputed from one source: ``beauty_source``, by default this
+    model's.
+
+    Resumable, not all-or-nothing, by design (scoring a large store takes hours): each
+    written batch of scores is final and correct on its own, so a failure or Ctrl-C keeps
+    the batches written so far and a re-run scores only the rest.  ``User.beauty`` is
+    recomputed (in one transaction) only after every photo was scored, so it never mixes
+    a half-finished run into the users.
     """
     from scoring.scorer import resolve_scorer
 

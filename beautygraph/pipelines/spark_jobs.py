@@ -102,10 +102,9 @@ def recommend_spark(
     if method == "bb" and not store.query(
         "MATCH (u:User) WHERE u.beauty IS NOT NULL RETURN u.id AS id LIMIT 1"
     ):
-        raise UserError(
-            "no user has a beauty yet, which the bb recommender needs: run "
-            "`beautygraph beauty-aggregates` first"
-        )
+        from beautygraph.pipelines.scoring import no_beauty_error
+
+        raise no_beauty_error(store, "recommend --method bb")
     run = run_spark_job(
         store, "recommend", options, steps, method=method, k=int(k), tolerance=float(tolerance)
     )
@@ -124,8 +123,17 @@ def aggregate_beauty(
     ``cypher`` (``cypher/user_beauty.cypher`` + ``neighbor_beauty.cypher``), ``scipy``
     (:mod:`analysis.beauty` on exported arrays) or ``spark``.  The beauty comes from the
     photos of one ``Photo.beauty_source`` (:func:`beautygraph.pipelines.scoring.
-    choose_beauty_source`: the only one present, or ``beauty_source``).  Returns counts."""
-    from beautygraph.pipelines.scoring import beauty_sources, choose_beauty_source
+    choose_beauty_source`: the only one present, or ``beauty_source``).  When no photo has
+    a beauty, a stored User.beauty (imported) is kept and only the other aggregates are
+    written (``cypher`` and ``scipy``; the spark job aggregates photo scores only).  The
+    writes are one transaction.  Returns counts."""
+    from beautygraph.pipelines.scoring import (
+        STORED,
+        beauty_counts,
+        beauty_sources,
+        choose_beauty_source,
+        no_beauty_message,
+    )
 
     if engine not in AGGREGATE_ENGINES:
         raise UserError(f"engine {engine!r}: choose one of {', '.join(AGGREGATE_ENGINES)}")
@@ -134,6 +142,16 @@ def aggregate_beauty(
 
         return {"engine": "cypher", **aggregate_in_cypher(store, beauty_source)}
     source = choose_beauty_source(beauty_sources(store), beauty_source)
+    if source is None and engine == "spark":
+        counts = beauty_counts(store)
+        if not counts["users_with_beauty"]:
+            raise UserError(no_beauty_message(counts, "beauty-aggregates --engine spark"))
+        raise UserError(
+            "no photo has a beauty score, and the spark job aggregates photo scores only; "
+            f"the stored User.beauty of {counts['users_with_beauty']} users is kept: use "
+            "--engine cypher or scipy to write n_photos, favs_received and neighbor_beauty "
+            "from it"
+        )
     if engine == "spark":
         from beautygraph.engines.runner import run_spark_job
 
@@ -141,7 +159,7 @@ def aggregate_beauty(
         return {**out, "beauty_source": source}
     from analysis.beauty import favorites_received, neighbor_beauty, user_beauty
 
-    users = store.export_nodes("User")
+    users = store.export_nodes("User", ["beauty"])
     photos = store.export_nodes("Photo", ["beauty", "beauty_source"])
     posted = store.export_edges("POSTED", src_nodes=users, dst_nodes=photos)
     faved = store.export_edges("FAVORITED", src_nodes=users, dst_nodes=photos)
@@ -158,22 +176,28 @@ def aggregate_beauty(
     new_index = np.cumsum(owned) - 1
     keep = owned[faved.dst] if len(faved) else np.zeros(0, dtype=bool)
     favs = favorites_received(faved.src[keep], new_index[faved.dst[keep]], owner[owned], n)
-    nb = neighbor_beauty(follows.src, follows.dst, ub.beauty)
-    has = np.isfinite(ub.beauty)
+    # no photo beauty at all: the stored User.beauty stays and feeds neighbor_beauty
+    stored = source is None
+    beauty_u = np.asarray(users.props["beauty"], dtype=float) if stored else ub.beauty
+    nb = neighbor_beauty(follows.src, follows.dst, beauty_u)
+    has = np.isfinite(beauty_u)
     frame = pd.DataFrame(
         {
             "id": users.ids.astype(str),
-            "beauty": ub.beauty,
+            "beauty": beauty_u,
             "beauty_source": np.array([source if h else None for h in has], dtype=object),
             "n_photos": ub.n_photos,
             "favs_received": favs,
             "neighbor_beauty": nb.neighbor_beauty,
         }
     )
-    store.write_node_props("User", frame)
+    if stored:
+        frame = frame.drop(columns=["beauty", "beauty_source"])
+    with store.atomic():  # Neo4j writes large frames in batches: make them one commit
+        store.write_node_props("User", frame)
     return {
         "engine": "scipy",
-        "beauty_source": source,
+        "beauty_source": STORED if stored and has.any() else source,
         "users": n,
         "with_beauty": int(has.sum()),
         "with_neighbor_beauty": int(np.isfinite(nb.neighbor_beauty).sum()),
