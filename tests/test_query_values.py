@@ -188,7 +188,7 @@ def test_every_statement_of_a_file_is_shown(db, run, tmp_path):
     f.write_text(
         "// three statements; semicolons in strings and comments do not split\n"
         "MATCH (u:User) RETURN count(u) AS users;\n"
-        "RETURN 'x;y' AS s; // a comment; with a semicolon\n"
+        "RETURN /* a block; comment */ 'x;y' AS s; // a comment; with a semicolon\n"
         "MATCH (u:User {id: $user}) RETURN u.beauty AS beauty;\n"
     )
     results = run(db, str(f), "-p", "user=a", "--json").json()
@@ -207,6 +207,15 @@ def test_every_statement_of_a_file_is_shown(db, run, tmp_path):
 def test_every_statement_of_cypher_text_is_shown(db, run):
     results = run(db, "--cypher", "RETURN 1 AS one; RETURN [2] AS two", "--json").json()
     assert [r["rows"] for r in results] == [[{"one": 1}], [{"two": [2]}]]
+
+
+def test_a_refused_statement_of_a_script_is_named_by_its_number(db, run):
+    res = run(db, "--cypher", "RETURN 1 AS one; MATCH (u:User {id: 'a'}) SET u.bio = 'x'")
+    assert res.exit_code == 2
+    (line,) = res.output.strip().splitlines()
+    assert line.startswith("error: statement 2 of 2: refused") and "--write" in line
+    rows = run(db, "--cypher", "MATCH (u:User {id: 'a'}) RETURN u.bio AS bio", "--json").json()
+    assert rows == [{"bio": None}]
 
 
 # -- the shipped Browser queries ------------------------------------------------------------

@@ -147,7 +147,7 @@ def _run(store, statements: list[str], values: dict, write: bool) -> list[list[d
             if hint is not None:
                 raise UserError(where + hint) from None
             if where:
-                raise type(exc)(where + str(exc)) from exc
+                raise GraphDBError(where + str(exc)) from exc
             raise
         results.append(rows)
     return results
@@ -263,7 +263,8 @@ def query(
     embedded database is opened read-only and statements with a write clause are
     refused.  Every $parameter must be given with -p, once.  Lists, maps, nodes and
     relationships print as JSON values (--json) or readable cells.  Several statements
-    separated by ';' print one result each (--json: a list of {statement, text, rows}).
+    separated by ';' print one result each (--json: a list of {statement, text, rows});
+    with --write each statement commits on its own.
     The saved Browser queries run by name from any directory.  Examples:
 
       beautygraph query user_info -p user=u000001
