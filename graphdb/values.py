@@ -79,7 +79,7 @@ def _scalar(value: Any) -> Any:
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
     if isinstance(value, dt.timedelta):
-        return value.total_seconds()
+        return _iso_duration(value)
     if isinstance(value, decimal.Decimal):
         return _scalar(float(value))
     if isinstance(value, bytes):
@@ -89,6 +89,22 @@ def _scalar(value: Any) -> Any:
     if hasattr(value, "item"):  # numpy scalars
         return _scalar(value.item())
     return str(value)
+
+
+def _iso_duration(td: dt.timedelta) -> str:
+    """An interval as ISO 8601 text, as Neo4j writes its durations.
+
+    >>> _iso_duration(dt.timedelta(days=1, hours=2)), _iso_duration(dt.timedelta(seconds=1.5))
+    ('P1DT2H', 'PT1.5S')
+    """
+    hours, rest = divmod(td.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    sec = f"{seconds}.{td.microseconds:06d}".rstrip("0") if td.microseconds else str(seconds)
+    time = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    time += f"{sec}S" if seconds or td.microseconds else ""
+    if not time and not td.days:
+        return "PT0S"
+    return (f"P{td.days}D" if td.days else "P") + (f"T{time}" if time else "")
 
 
 def _props(items: Iterable[tuple[str, Any]]) -> dict[str, Any]:
@@ -209,6 +225,8 @@ def _from_neo4j_value(value: Any) -> Any:
         )
     if isinstance(value, dict):
         return {str(k): _from_neo4j_value(v) for k, v in value.items()}
+    if isinstance(value, tuple) and hasattr(value, "iso_format"):
+        return value.iso_format()  # a neo4j Duration (a tuple; no timedelta holds months)
     if isinstance(value, (list, tuple)):
         return [_from_neo4j_value(v) for v in value]
     return _scalar(value)

@@ -5,7 +5,7 @@ embedded schema and repeated ``-p``.
 The graph below is small enough to work every expected answer out by hand:
 
 - users a (beauty 0.5), b (0.3), c (0.1), d (no beauty);
-- follows: a→b, a→c, b→a, c→a, d→a, d→b, d→c;
+- follows: a→b (created 2024-01-05 06:07:08 UTC), a→c, b→a, c→a, d→a, d→b, d→c;
 - photos: a posted pa1 (beauty 0.2) and pa2 (0.9), b posted pb1 (0.4), c and d none;
 - topics basketball and food; a is authority #1 on basketball, b #2;
   b and c are interested in basketball, d in food;
@@ -36,7 +36,9 @@ def build(store) -> None:
     store.insert_nodes("User", pd.DataFrame({"id": users}))
     store.write_node_props("User", pd.DataFrame({"id": ["a", "b", "c"], "beauty": [0.5, 0.3, 0.1]}))
     follows = [("a", "b"), ("a", "c"), ("b", "a"), ("c", "a"), ("d", "a"), ("d", "b"), ("d", "c")]
-    store.insert_rels("FOLLOWS", pd.DataFrame(follows, columns=["src", "dst"]))
+    frame = pd.DataFrame(follows, columns=["src", "dst"])
+    frame["created_at"] = [pd.Timestamp("2024-01-05 06:07:08", tz="UTC")] + [pd.NaT] * 6
+    store.insert_rels("FOLLOWS", frame)
     store.insert_nodes(
         "Photo", pd.DataFrame({"id": ["pa1", "pa2", "pb1"], "beauty": [0.2, 0.9, 0.4]})
     )
@@ -131,6 +133,14 @@ def test_lists_and_maps_are_json_values(db, run):
     ]
 
 
+def test_dates_and_durations_are_iso_8601_text(db, run):
+    neo4j = db.startswith(("bolt", "neo4j"))
+    span = "duration('P1DT2H')" if neo4j else "interval('1 day 2 hours')"
+    text = f"RETURN date('2024-01-02') AS day, [date('2024-01-03')] AS days, {span} AS span"
+    rows = run(db, "--cypher", text, "--json").json()
+    assert rows == [{"day": "2024-01-02", "days": ["2024-01-03"], "span": "P1DT2H"}]
+
+
 def test_a_list_column_from_a_named_statement(db, run):
     """The common-neighbour recommender returns its common neighbours as a list: c follows
     a only, a follows b and c, so b is c's one candidate, through a."""
@@ -141,7 +151,8 @@ def test_a_list_column_from_a_named_statement(db, run):
 def test_nodes_and_relationships_show_labels_type_properties_and_endpoints(db, run):
     text = "MATCH (u:User {id: 'a'})-[f:FOLLOWS]->(v:User {id: 'b'}) RETURN u, f, v"
     rows = run(db, "--cypher", text, "--json").json()
-    assert rows == [{"u": user("a", 0.5), "f": rel("FOLLOWS", "a", "b"), "v": user("b", 0.3)}]
+    follows = rel("FOLLOWS", "a", "b", created_at="2024-01-05T06:07:08+00:00")
+    assert rows == [{"u": user("a", 0.5), "f": follows, "v": user("b", 0.3)}]
     text = "MATCH (u:User {id: 'a'})-[r:RECOMMENDED]->(v:User {id: 'd'}) RETURN u, r"
     rows = run(db, "--cypher", text, "--json").json()
     # d is not in the result: its id is not known, on either backend
@@ -176,7 +187,7 @@ def test_table_cells_are_readable(db, run, monkeypatch):
     assert "[7]" in flat
     assert '["x, y", "z"]' in flat  # quoted: one item with a comma stays one item
     assert '(:User {id: "a", beauty: 0.5})' in flat
-    assert "(a)-[:FOLLOWS]->(b)" in flat
+    assert '(a)-[:FOLLOWS {created_at: "2024-01-05T06:07:08+00:00"}]->(b)' in flat
     assert "_ID" not in flat and "offset" not in flat
 
 
