@@ -16,7 +16,7 @@ import click
 import graphdb
 from beautygraph import strict_json
 from beautygraph.report import dumps
-from beautygraph.steps import Step, Steps
+from beautygraph.steps import LogSteps, Step, Steps
 
 
 class AppContext:
@@ -183,8 +183,12 @@ class RichSteps(Steps):
 
 
 def cli_steps(json_mode: bool, quiet: bool = False) -> Steps:
-    """Rich progress bars on a terminal, silent (timing only) in --json / --quiet mode."""
-    return RichSteps() if show_progress(json_mode, quiet) else Steps()
+    """Rich progress bars on a terminal; plain lines (:class:`~beautygraph.steps.LogSteps`:
+    each stage's start, progress at most every 10 s, end with seconds) when stderr is a
+    log or a pipe; silent (timing only) in --json / --quiet mode."""
+    if json_mode or quiet:
+        return Steps()
+    return RichSteps() if sys.stderr.isatty() else LogSteps()
 
 
 def show_progress(json_mode: bool, quiet: bool = False) -> bool:

@@ -13,6 +13,8 @@ the three hooks ``_started``, ``_advanced`` and ``_finished``:
 
 * :class:`RecordingSteps` keeps every event (for tests);
 * :class:`LineSteps` writes one plain line per stage to a stream (the demo's status lines);
+* :class:`LogSteps` writes plain lines for a log: each stage's start, its progress at most
+  every 10 s, and its end with the seconds it took (the CLI when stderr is not a terminal);
 * ``beautygraph.clikit.RichSteps`` draws rich progress bars (the CLI).
 
 This module uses the standard library only, so every layer may take a ``Steps``.
@@ -31,15 +33,16 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-__all__ = ["Step", "Steps", "RecordingSteps", "LineSteps", "as_steps"]
+__all__ = ["Step", "Steps", "RecordingSteps", "LineSteps", "LogSteps", "as_steps"]
 
 
 class Step:
-    """One running stage: ``advance(n)`` reports progress; ``seconds`` is set on exit."""
+    """One running stage: ``advance(n)`` reports progress; ``seconds`` is set on exit and
+    ``failed`` tells whether the stage's block ended with an exception."""
 
     def __init__(self, owner: Steps, name: str, total: int | None, depth: int) -> None:
         self.name = name
@@ -47,6 +50,7 @@ class Step:
         self.depth = depth
         self.done = 0
         self.seconds = 0.0
+        self.failed = False
         self._owner = owner
 
     def advance(self, n: int = 1) -> None:
@@ -74,6 +78,9 @@ class Steps:
         t0 = time.perf_counter()
         try:
             yield step
+        except BaseException:
+            step.failed = True
+            raise
         finally:
             step.seconds = time.perf_counter() - t0
             self.seconds[name] = self.seconds.get(name, 0.0) + step.seconds
@@ -139,3 +146,77 @@ class LineSteps(Steps):
         if step.depth < self._max_depth:
             stream = self._stream if self._stream is not None else sys.stderr
             print("… " + " › ".join(self.path), file=stream, flush=True)
+
+
+class LogSteps(LineSteps):
+    """Plain lines for a log (stderr not a terminal: CI, ``nohup``, a pipe), for stages at
+    most ``max_depth`` deep: one when a stage starts, one at most every ``every`` seconds
+    while it advances (so a long stage shows it is alive without flooding the log), and
+    one when it ends, with the seconds it took.  ``clock`` is injectable for tests.
+
+    >>> import io
+    >>> now = [0.0]
+    >>> out = io.StringIO()
+    >>> steps = LogSteps(out, clock=lambda: now[0])
+    >>> with steps("propagate", total=4) as s:
+    ...     for t in (3.0, 11.0, 15.0, 22.0):
+    ...         now[0] = t
+    ...         s.advance()
+    >>> print(out.getvalue().replace(f"{s.seconds:.1f}", "T"), end="")
+    … propagate
+    … propagate: 2/4 (50 %), 11 s
+    … propagate: 4/4 (100 %), 22 s
+    ✓ propagate: 4/4 in T s
+    """
+
+    def __init__(
+        self,
+        stream: TextIO | None = None,
+        max_depth: int = 3,
+        every: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(stream, max_depth)
+        self._every = every
+        self._clock = clock
+        #: per shown stage: its label, when it started and when it last printed
+        self._shown: dict[int, tuple[str, float, float]] = {}
+
+    def _print(self, text: str) -> None:
+        stream = self._stream if self._stream is not None else sys.stderr
+        print(text, file=stream, flush=True)
+
+    def _started(self, step: Step) -> None:
+        if step.depth < self._max_depth:
+            label = " › ".join(self.path)
+            now = self._clock()
+            self._shown[id(step)] = (label, now, now)
+            self._print(f"… {label}")
+
+    def _advanced(self, step: Step, n: int) -> None:
+        shown = self._shown.get(id(step))
+        if shown is None:
+            return
+        label, start, last = shown
+        now = self._clock()
+        if now - last >= self._every:
+            self._shown[id(step)] = (label, start, now)
+            self._print(f"… {label}: {_progress(step)}, {now - start:.0f} s")
+
+    def _finished(self, step: Step) -> None:
+        shown = self._shown.pop(id(step), None)
+        if shown is None:
+            return
+        done = f": {_progress(step, percent=False)}" if step.done else ""
+        if step.failed:
+            self._print(f"✗ {shown[0]}{done} stopped after {step.seconds:.1f} s")
+        else:
+            self._print(f"✓ {shown[0]}{done} in {step.seconds:.1f} s")
+
+
+def _progress(step: Step, percent: bool = True) -> str:
+    """``done/total (p %)``, or ``N done`` for a stage without a total."""
+    if not step.total:
+        return f"{step.done:,} done"
+    share = f" ({100 * step.done / step.total:.0f} %)" if percent else ""
+    return f"{step.done:,}/{step.total:,}{share}"

@@ -155,7 +155,7 @@ def test_cli_user_errors_are_one_line(tmp_path, capsys):
     db = str(tmp_path / "empty.lbdb")
     graphdb.connect(db).close()  # an initialised but empty store
     with pytest.raises(SystemExit) as exc:
-        main(["--db", db, "analyze", "matching", "--out", str(tmp_path / "o")])
+        main(["--db", db, "--quiet", "analyze", "matching", "--out", str(tmp_path / "o")])
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert err.startswith("error:") and "no users" in err and "Traceback" not in err

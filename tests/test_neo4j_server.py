@@ -139,7 +139,9 @@ def test_unknown_statement_error_is_a_store_error(neo):
 def test_demo_on_the_server_refuses_a_non_empty_database(neo, tmp_path):
     neo.insert_nodes("User", pd.DataFrame({"id": ["someone"]}))
     uri = os.environ["NEO4J_URI"]
-    proc = cli("--db", uri, "demo", "--users", "20", "--image-sample", "0", "--out", str(tmp_path))
+    proc = cli(
+        "--db", uri, "--quiet", "demo", "--users", "20", "--image-sample", "0", "--out", str(tmp_path)
+    )  # fmt: skip
     one_line_error(proc, "not empty", "--reset")
     assert neo.counts()["nodes"]["User"] == 1
 
