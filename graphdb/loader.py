@@ -6,7 +6,9 @@
 2. drop rows whose node id or relationship key is already stored (so loading the same
    folder twice leaves identical counts, and a bigger folder adds only its new rows);
 3. insert nodes, then relationships, inside one transaction where the backend has one
-   (LadybugDB); on Neo4j each batch commits on its own and a re-run completes the load.
+   (LadybugDB), committed in a stage of its own; on Neo4j each batch commits on its own
+   and a re-run completes the load.  Ctrl-C at any point is reported as what the store
+   then holds (nothing, the batches committed so far, or the complete load).
 
 ``TAGGED`` relationships are derived: a photo is tagged with a topic when one of its tags
 equals the topic's name or one of its aliases after :func:`normalise_tag`.
@@ -14,8 +16,14 @@ equals the topic's name or one of its aliases after :func:`normalise_tag`.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import signal
+import sys
+import threading
 import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -364,38 +372,148 @@ def load_folder(
     """Validate ``folder`` completely, then insert its new nodes and relationships.
 
     ``steps`` (:mod:`beautygraph.steps`) gets a ``validate`` stage (two units per file:
-    read, checked) and an ``insert`` stage that advances once per label / relationship
-    type.  Returns the number of rows added per label/type.  Raises
+    read, checked), an ``insert`` stage that advances once per label / relationship type
+    and a ``commit`` stage.  Returns the number of rows added per label/type.  Raises
     :class:`graphdb.errors.ValidationFailed` (nothing written) on any input problem and
-    :class:`graphdb.errors.LoadInterrupted` on Ctrl-C, saying what was written.
+    :class:`graphdb.errors.LoadInterrupted` on Ctrl-C, saying what the store now holds.
     """
     steps = as_steps(steps)
-    writing = False
+    progress = _Progress()
     try:
         frames, stored = _read_folder(
             folder, store, dedupe=dedupe, allow_extra=allow_extra, steps=steps
         )
-        order = [k for k in (*_NODE_ORDER, *_REL_ORDER) if k in frames]
-        added_nodes: dict[str, int] = {}
-        added_rels: dict[str, int] = {}
+        return _write(store, frames, stored, steps, progress)
+    except KeyboardInterrupt:
+        raise LoadInterrupted(_interrupted(store, progress)) from None
+
+
+@dataclass
+class _Progress:
+    """How far a load got, so that an interruption is reported as it is."""
+
+    #: ``read`` (nothing written yet), ``write`` (inserting), ``commit``, ``done``
+    phase: Literal["read", "write", "commit", "done"] = "read"
+    #: ``store.counts()`` before the first write, where batches commit on their own
+    before: dict | None = None
+    #: rows added, once the load is committed
+    added: LoadCounts | None = None
+
+
+def _write(
+    store: Store,
+    frames: dict[str, pd.DataFrame],
+    stored: dict[str, set[str]],
+    steps: Steps,
+    progress: _Progress,
+) -> LoadCounts:
+    """Insert the new rows inside :meth:`Store.transaction` and commit it in a stage of
+    its own (LadybugDB writes everything there; on Neo4j each batch has committed
+    already and the stage is instant).  ``progress`` follows every step."""
+    order = [k for k in (*_NODE_ORDER, *_REL_ORDER) if k in frames]
+    added = LoadCounts(nodes={}, relationships={})
+    if not store.atomic_load:
+        progress.before = store.counts()  # a partial load is measured against it
+    tx = store.transaction()
+    tx.__enter__()  # entered by hand: the commit (its exit) gets a stage of its own
+    progress.phase = "write"
+    try:
         with steps("insert", total=len(order)) as step:
             todo = new_rows(store, frames, stored)
-            with store.transaction():
-                writing = True
-                for key in order:
-                    if key in schema.NODE_PROPS:
-                        added_nodes[key] = store.insert_nodes(key, todo[key])
-                    else:
-                        added_rels[key] = store.insert_rels(key, todo[key])
-                    step.advance()
-    except KeyboardInterrupt:
-        if writing and not store.atomic_load:
-            raise LoadInterrupted(
-                "interrupted while writing: the batches committed so far stay; run the same "
-                "load again to complete it (rows already stored are skipped)"
-            ) from None
-        raise LoadInterrupted("interrupted: nothing was written") from None
-    return LoadCounts(nodes=added_nodes, relationships=added_rels)
+            for key in order:
+                if key in schema.NODE_PROPS:
+                    added.nodes[key] = store.insert_nodes(key, todo[key])
+                else:
+                    added.relationships[key] = store.insert_rels(key, todo[key])
+                step.advance()
+        with _sigint_deferred(), steps("commit"):
+            progress.phase = "commit"
+            tx.__exit__(None, None, None)
+            progress.phase, progress.added = "done", added
+    except BaseException:
+        if progress.phase == "write":
+            with _sigint_deferred():  # a second Ctrl-C must not cut the rollback short
+                tx.__exit__(*sys.exc_info())
+        raise
+    return added
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl-C back until the block is left, then deliver it.
+
+    A commit cannot be cut short: LadybugDB completes it and only then raises
+    ``KeyboardInterrupt``, as if it had failed.  Holding the signal lets the loader
+    record that the commit happened before the interruption is reported.  Only the main
+    thread receives signals; elsewhere, and where SIGINT is ignored, nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is signal.SIG_IGN:
+        yield
+        return
+    received: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, _frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.SIG_DFL)
+    if received:
+        if not callable(previous):  # SIG_DFL: stop as Python's own handler would
+            raise KeyboardInterrupt
+        previous(signal.SIGINT, None)  # Python's default handler raises KeyboardInterrupt
+
+
+def _interrupted(store: Store, progress: _Progress) -> str:
+    """The message for a Ctrl-C at ``progress``: what the store holds now."""
+    nothing = "interrupted: nothing was written"
+    if progress.phase == "done":
+        assert progress.added is not None
+        added = _describe({**progress.added.nodes, **progress.added.relationships})
+        return f"interrupted after the load was committed: it is complete ({added})"
+    if progress.phase == "read":
+        return nothing
+    if store.atomic_load:
+        if progress.phase == "write":
+            return nothing  # the transaction was rolled back
+        return (
+            "interrupted during the commit: it may or may not have completed; "
+            "`beautygraph stats` shows what the store holds"
+        )
+    again = "run the same load again to complete it (rows already stored are skipped)"
+    written = _written_since(store, progress.before)
+    if written is None:
+        return f"interrupted while writing: the batches committed so far stay; {again}"
+    if not written:
+        return f"{nothing} (no batch was committed yet); {again}"
+    return (
+        f"interrupted while writing: these rows were committed and stay: "
+        f"{_describe(written)}; {again}"
+    )
+
+
+def _written_since(store: Store, before: dict | None) -> dict[str, int] | None:
+    """Rows added per label / type since ``before`` (None if the store cannot say)."""
+    if before is None:
+        return None
+    try:
+        after = store.counts()
+    except Exception:  # the interruption may have broken the connection
+        return None
+    return {
+        name: n - before[kind].get(name, 0)
+        for kind in ("nodes", "relationships")
+        for name, n in after[kind].items()
+        if n != before[kind].get(name, 0)
+    }
+
+
+def _describe(added: dict[str, int]) -> str:
+    """``User +3, FOLLOWS +1,000`` (only what changed), or ``no new rows``."""
+    parts = [f"{name} {n:+,}" for name, n in added.items() if n]
+    return ", ".join(parts) if parts else "no new rows"
 
 
 def count_rows(frames: dict[str, pd.DataFrame]) -> dict[str, int]:

@@ -258,7 +258,7 @@ def test_progress_reports_the_validation_stage_with_its_total(store, tiny_dir):
     assert [v for k, n, v in rec.events if k == "advance" and n == "validate"] == [1] * (
         2 * n_files
     )
-    assert rec.names() == ["validate", "insert"]
+    assert rec.names() == ["validate", "insert", "commit"]
 
 
 def test_load_prints_the_resolved_folder(tmp_path, tiny_dir, monkeypatch):

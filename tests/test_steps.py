@@ -89,7 +89,7 @@ def test_loader_reports_validate_and_one_insert_per_table(store):
     from graphdb.loader import load_folder
 
     counts = load_folder(store, TINY, steps=rec)
-    assert rec.names() == ["validate", "insert"]
+    assert rec.names() == ["validate", "insert", "commit"]
     tables = len(counts.nodes) + len(counts.relationships)
     assert ("start", "insert", tables) in rec.events and rec.advanced("insert") == tables
 

@@ -11,7 +11,8 @@ import click
 from beautygraph.clikit import cli_steps, echo_json, main, pass_app, show_progress
 from beautygraph.errors import UserError
 from beautygraph.generate.config import GeneratorConfig
-from beautygraph.steps import LineSteps
+from beautygraph.steps import LineSteps, LogSteps
+from graphdb.errors import LoadInterrupted
 
 
 @main.command()
@@ -104,17 +105,24 @@ def load(
     if not json_mode and not app.quiet:
         click.echo(f"loading {folder.resolve()}", err=True)
     try:
-        result = load_into_store(
-            app.store(create=True),
-            folder,
-            cli_steps(json_mode, app.quiet),
-            dedupe=dedupe,
-            allow_extra=allow_extra,
-        )
-    except BaseException:
-        if new_db:
+        store = app.store(create=True)
+        try:
+            result = load_into_store(
+                store, folder, cli_steps(json_mode, app.quiet), dedupe=dedupe,
+                allow_extra=allow_extra,
+            )  # fmt: skip
+        except KeyboardInterrupt:
+            # the loader reports its own interruptions: this one came once it was done
+            raise LoadInterrupted(
+                "interrupted after the load was committed: it is complete; "
+                "`beautygraph stats` shows the counts"
+            ) from None
+    except BaseException as exc:
+        if new_db:  # a first load that does not finish leaves no database behind
             app.close()
             graphdb.remove_embedded(app.db)
+            if isinstance(exc, (KeyboardInterrupt, LoadInterrupted)):
+                raise LoadInterrupted("interrupted: nothing was written") from None
         raise
     for note in result["warnings"]:
         click.echo(f"warning: {note}", err=True)
@@ -266,7 +274,7 @@ def demo(
         seed=seed,
         image_sample=image_sample,
         data_dir=data_dir,
-        steps=LineSteps() if show_progress(json_mode, app.quiet) else None,
+        steps=_demo_steps(json_mode, app.quiet),
         null=null,
     )
     if json_mode:
@@ -279,3 +287,11 @@ def demo(
             click.echo(f"  section {key!r} failed: {err}", err=True)
     if result.failed:
         raise SystemExit(1)
+
+
+def _demo_steps(json_mode: bool, quiet: bool) -> LineSteps | None:
+    """The demo's status lines: one per stage in a terminal; in a log also each stage's
+    progress (at most every 10 s) and end; none with --json / --quiet."""
+    if json_mode or quiet:
+        return None
+    return LineSteps() if show_progress(json_mode, quiet) else LogSteps(max_depth=2)
