@@ -93,16 +93,23 @@ def import_results_cmd(app, folder: Path, json_mode: bool) -> None:
 def beauty_aggregates(app, engine: str, spark, beauty_source, json_mode: bool) -> None:
     """Write User.beauty (from one beauty source), n_photos, favs_received and
     neighbor_beauty (beautiful-and-damned §6, Eq. 2) with the chosen engine."""
+    from beautygraph.pipelines.engine_results import BeautyAggregates
     from beautygraph.pipelines.spark_jobs import aggregate_beauty
 
+    store = app.store()
     out = aggregate_beauty(
-        app.store(),
+        store,
         engine,
         options=spark,
         steps=cli_steps(json_mode, app.quiet),
         beauty_source=beauty_source,
     )
+    summary = BeautyAggregates.from_engine(store, out)
     if json_mode:
-        echo_json(out)
+        echo_json(summary.to_json())
         return
-    click.echo(f"beauty aggregates ({engine}) written")
+    click.echo(
+        f"beauty aggregates ({engine}) written: {summary.with_beauty:,} of {summary.users:,} "
+        f"users have a beauty (from {summary.beauty_source}), "
+        f"{summary.with_neighbor_beauty:,} a neighbour beauty"
+    )

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from beautygraph.engines.spark_session import SparkOptions, get_session, require_spark
 from beautygraph.errors import UserError
 from beautygraph.steps import Steps, as_steps
@@ -36,6 +38,9 @@ class SparkRun:
     written: dict[str, int]
     seconds: dict[str, float] = field(default_factory=dict)
     work_dir: str | None = None
+    #: tables a job leaves beside its results for the caller (``extras/NAME.parquet``, not
+    #: imported into the store), e.g. the recommendations with their common neighbours
+    extras: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -112,7 +117,11 @@ def run_spark_job(
         t = time.perf_counter()
         res = import_results(store, results_dir, steps=steps)
         seconds["import"] = time.perf_counter() - t
+        extras = {
+            path.stem: pd.read_parquet(path)
+            for path in sorted((results_dir / "extras").glob("*.parquet"))
+        }
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
-    return SparkRun(job, counts, res.written, seconds, str(work) if keep else None)
+    return SparkRun(job, counts, res.written, seconds, str(work) if keep else None, extras)

@@ -159,12 +159,14 @@ def authorities_job(
     tau: float = 1.5,
     fp2_k: int = 5,
     bucket_split: tuple[float, float] = (1 / 3, 2 / 3),
+    top: int = 5,
     steps: Steps | None = None,
 ) -> dict:
     """Run ALF on ``export_dir`` and write ``results_dir`` (an import-results folder):
     ``relationships/AUTHORITY_ON.parquet`` ``{src, dst, score (F), wzf, rank}`` and
     ``nodes/User.parquet`` ``{id, authority_topic, authority_score}`` for every user
-    (null for non-authorities), exactly what the scipy path writes.  Returns counts."""
+    (null for non-authorities), exactly what the scipy path writes.  Returns counts, with
+    the authorities per topic and the first ``top`` of each."""
     with as_steps(steps)("Spark: ALF (Algorithm 1 blocks, Eq. 2, FP1, FP2)") as step:
         return _authorities_job(
             spark,
@@ -178,6 +180,7 @@ def authorities_job(
             tau=tau,
             fp2_k=fp2_k,
             bucket_split=bucket_split,
+            top=top,
             step=step,
         )
 
@@ -220,6 +223,36 @@ def read_follow_graph(spark, export_dir: str | os.PathLike, sources) -> FollowGr
     return FollowGraph(users, topics, n_topics, E, S, deg, n_out)
 
 
+def _summary_counts(users, topics, E, S, ranked, kept, top: int) -> dict[str, Any]:
+    """What the summary of ``authorities`` reports besides the assignments: users, topic
+    ids (in index order), follows,
+    users with a seed interest, the assignments each filter removed (``ranked`` rows
+    carry ``score``, ``theta``, ``fp2_keep``), authorities per topic id and the first
+    ``top`` of each, best first (``kept`` rows carry ``topic_id``, ``user_id``, ``rank``)."""
+    from pyspark.sql import functions as f
+
+    removed = ranked.agg(
+        f.sum((f.col("score") < f.col("theta")).cast("int")).alias("fp1"),
+        f.sum((~f.col("fp2_keep")).cast("int")).alias("fp2"),
+    ).collect()[0]
+    per_topic: dict[str, int] = {
+        str(r["topic_id"]): int(r["count"]) for r in kept.groupBy("topic_id").count().collect()
+    }
+    best: dict[str, list[tuple[int, str]]] = {}
+    for r in kept.where(f.col("rank") <= int(top)).select("topic_id", "user_id", "rank").collect():
+        best.setdefault(str(r["topic_id"]), []).append((int(r["rank"]), str(r["user_id"])))
+    return {
+        "users": users.count(),
+        "topic_ids": [str(r["id"]) for r in topics.orderBy("index").select("id").collect()],
+        "follows": E.count(),
+        "users_with_interests": S.select("u").distinct().count(),
+        "fp1_removed": int(removed["fp1"] or 0),
+        "fp2_removed": int(removed["fp2"] or 0),
+        "per_topic_authorities": per_topic,
+        "top": {t: [u for _, u in sorted(rows)] for t, rows in best.items()},
+    }
+
+
 def _authorities_job(
     spark,
     export_dir: str | os.PathLike,
@@ -233,6 +266,7 @@ def _authorities_job(
     tau: float = 1.5,
     fp2_k: int = 5,
     bucket_split: tuple[float, float] = (1 / 3, 2 / 3),
+    top: int = 5,
     step: Step,
 ) -> dict:
     from pyspark.sql import Window
@@ -371,7 +405,13 @@ def _authorities_job(
     ).select("id", "authority_topic", "authority_score").write.mode("overwrite").parquet(
         _p(results_dir, "nodes", "User.parquet")
     )
-    counts = {"assigned": int(n_t.sum()), "authorities": kept.count(), "blocks": len(blocks)}
+    counts = {
+        "assigned": int(n_t.sum()),
+        "authorities": kept.count(),
+        "blocks": len(blocks),
+        "topic_block": int(topic_block),
+        **_summary_counts(users, topics, E, S, ranked.join(theta, "ta"), kept, top),
+    }
     for df in (E, S, deg, R, assigned, kept):
         df.unpersist()
     if Path(work).is_dir():  # a local or mounted folder; on HDFS/S3 it stays

@@ -122,20 +122,30 @@ def _recommend_job(
     order = Window.partitionBy("u").orderBy(f.col("score").desc(), f.col("v").asc())
     top = pairs.withColumn("rank", f.row_number().over(order)).where(f.col("rank") <= int(k))
     ids = users.select(f.col("index").alias("i"), f.col("id"))
-    out = (
-        top.join(ids.select(f.col("i").alias("u"), f.col("id").alias("src")), "u")
-        .join(ids.select(f.col("i").alias("v"), f.col("id").alias("dst")), "v")
-        .select(
-            "src",
-            "dst",
-            f.lit(method).alias("method"),
-            f.col("rank").cast("long").alias("rank"),
-            f.col("score").cast("double").alias("score"),
-        )
+    named = top.join(ids.select(f.col("i").alias("u"), f.col("id").alias("src")), "u").join(
+        ids.select(f.col("i").alias("v"), f.col("id").alias("dst")), "v"
+    )
+    out = named.select(
+        "src",
+        "dst",
+        f.lit(method).alias("method"),
+        f.col("rank").cast("long").alias("rank"),
+        f.col("score").cast("double").alias("score"),
     )
     step.advance()
     target = _p(results_dir, "relationships", "RECOMMENDED.parquet")
     out.write.mode("overwrite").parquet(target)
+    # the recommendations with their common neighbours, for the caller's summary (the
+    # store's RECOMMENDED has no n_common property)
+    named.select(
+        f.col("src").alias("user"),
+        f.col("dst").alias("candidate"),
+        f.col("rank").cast("long").alias("rank"),
+        f.col("score").cast("double").alias("score"),
+        f.col("n_common").cast("long").alias("n_common"),
+    ).coalesce(1).write.mode("overwrite").parquet(
+        _p(results_dir, "extras", "recommendations.parquet")
+    )
     n = spark.read.parquet(target).count()
     E.unpersist()
     step.advance()

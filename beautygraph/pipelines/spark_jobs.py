@@ -11,7 +11,7 @@ path reproduces (``tests/test_spark_engine.py``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,9 @@ import pandas as pd
 from beautygraph.engines.spark_session import SparkOptions
 from beautygraph.errors import UserError
 from beautygraph.steps import Steps, as_steps
+
+if TYPE_CHECKING:
+    from beautygraph.pipelines.recommend import BatchRecommendations
 
 __all__ = ["AGGREGATE_ENGINES", "aggregate_beauty", "authorities_spark", "recommend_spark"]
 
@@ -92,10 +95,11 @@ def recommend_spark(
     tolerance: float = 0.10,
     options: SparkOptions | None = None,
     steps: Steps | None = None,
-) -> dict[str, Any]:
+) -> BatchRecommendations:
     """CN / AA / BB for every user on Spark, written as RECOMMENDED {method, rank, score}
-    (replacing this method's previous ones)."""
+    (replacing this method's previous ones); the answer as the scipy batch gives it."""
     from beautygraph.engines.runner import run_spark_job
+    from beautygraph.pipelines.engine_results import recommendations_from_spark
 
     if method not in ("cn", "aa", "bb"):
         raise UserError(f"method {method!r} has no spark job; use cn, aa or bb")
@@ -108,7 +112,7 @@ def recommend_spark(
     run = run_spark_job(
         store, "recommend", options, steps, method=method, k=int(k), tolerance=float(tolerance)
     )
-    return run.to_dict()
+    return recommendations_from_spark(store, run, method, k, tolerance)
 
 
 def aggregate_beauty(
