@@ -198,3 +198,21 @@ def test_cli_beauty_commands_give_one_message(photo_less, tmp_path, args, capsys
     text = " ".join(err.split())
     assert "0 photos (0 with a beauty score)" in text
     assert "import-results" in text
+
+
+def test_imported_beauty_without_photos(photo_less, tmp_path):
+    """An imported User.beauty serves bb; analyze network says why it needs photos too,
+    and keeps the imported beauty."""
+    from beautygraph.pipelines.network import analyze_network
+    from beautygraph.pipelines.recommend import recommend_batch, recommend_user
+    from tests.test_write_atomicity import _import_user_beauty, _stored_beauty
+
+    store = photo_less
+    imported = _import_user_beauty(store, tmp_path / "results")
+    assert recommend_user(store, "u01", "bb", tolerance=1.0) is not None
+    assert recommend_batch(store, "bb", tolerance=1.0).n_users == N_USERS
+    before = snapshot(store)
+    with pytest.raises(UserError, match=f"{N_USERS} users have a beauty, but none of them"):
+        analyze_network(store, n_null=0)
+    assert snapshot(store) == before
+    assert _stored_beauty(store) == imported

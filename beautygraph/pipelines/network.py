@@ -236,6 +236,8 @@ def compute_network(
                 data.n_photos > 0, data.favs_received / np.maximum(data.n_photos, 1), np.nan
             )
         favpp = np.where(scored, favpp, np.nan)
+        if not np.isfinite(favpp).any():
+            raise UserError(_no_photos_message(data))
         weeks = active_weeks(data.photo_owner, data.photo_uploaded_at, n)
     seconds["prepare"] = step.seconds
 
@@ -331,6 +333,19 @@ def _beauty_counts(data: NetworkData) -> dict[str, int]:
         "photos": int(len(data.photo_beauty)),
         "photos_with_beauty": int(np.isfinite(data.photo_beauty).sum()),
     }
+
+
+def _no_photos_message(data: NetworkData) -> str:
+    """Why a User.beauty alone (imported, no photos) is not enough for this analysis."""
+    n_beauty = int(np.isfinite(data.beauty).sum())
+    return (
+        f"{n_beauty} users have a beauty, but none of them has photos: the inequality of "
+        "favourites per photo (Fig. 5) and the user classes of §7 are built on each user's "
+        f"photos, and the store holds {len(data.photo_beauty)} photos owned by users. Give "
+        "the users their photos (photos.csv, `beautygraph load`), or use what needs a "
+        "User.beauty alone: `beautygraph recommend USER --method bb`, `beautygraph "
+        "recommend --all --method bb`, `beautygraph beauty-aggregates` (neighbor_beauty)"
+    )
 
 
 def write_classes(store, result: NetworkResult) -> int:
