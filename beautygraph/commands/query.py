@@ -125,11 +125,12 @@ def _schema_hint(message: str, statement: str) -> str | None:
     head = (
         f"the embedded store's schema is fixed (graphdb/schema.py): {var} has no property {prop!r}"
     )
+    tail = " (a Neo4j store takes new properties)"
     if label is not None:
         names = ", ".join(tables[label]) or "none"
-        return f"{head}; {label} properties: {names}"
+        return f"{head}; {label} properties: {names}{tail}"
     listing = "; ".join(f"{t}: {', '.join(p) or 'none'}" for t, p in tables.items())
-    return f"{head}; properties: {listing}"
+    return f"{head}; properties: {listing}{tail}"
 
 
 def _run(store, statements: list[str], values: dict, write: bool) -> list[list[dict]]:

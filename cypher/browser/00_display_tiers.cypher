@@ -1,4 +1,4 @@
-// Neo4j only (Browser display aid): refresh the BeautyTier0..4 and FollowersTier0..3
+// Browser display aid: refresh the BeautyTier0..4 and FollowersTier0..3
 // labels that style.grass colours and sizes.  Re-run after `beautygraph analyze network`.
 // Neo4j only: the embedded store gives every node exactly one label (its table), so display labels cannot be added.
 MATCH (u:User)
