@@ -49,7 +49,8 @@ class Store(abc.ABC):
 
         LadybugDB: one transaction, rolled back on error.  Neo4j: a no-op — each batch
         commits in its own managed transaction and every write is idempotent, so a
-        re-run completes an interrupted load.
+        re-run completes an interrupted load.  For all-or-nothing writes on both backends
+        use :meth:`atomic`.
         """
         return contextlib.nullcontext()
 
