@@ -15,6 +15,7 @@ import graphdb
 from beautygraph.errors import UserError
 from beautygraph.pipelines import alf
 from beautygraph.pipelines.alf import present_sources, run_authorities
+from beautygraph.pipelines.propagation import run_propagation
 from graphdb.loader import load_folder
 from tests.test_recommend_store import run_cli
 
@@ -94,10 +95,10 @@ def test_authorities_default_to_the_declared_interests(declared_store):
 
 def test_no_interests_at_all_is_one_clear_error(store, tmp_path):
     load_folder(store, _write_folder(tmp_path / "bare", declared=False))
-    with pytest.raises(UserError, match="no interests to start from"):
+    with pytest.raises(UserError, match="no INTERESTED_IN relationships at all"):
         run_authorities(store)
-    with pytest.raises(UserError, match="no interests to start from"):
-        alf.resolve_interest_sources(store, None, alf.INTEREST_SOURCES)
+    with pytest.raises(UserError, match="no INTERESTED_IN relationships at all"):
+        run_propagation(store, alf.resolve_interest_sources(store, None, alf.INTEREST_SOURCES))
 
 
 def test_invalid_parameters_write_nothing(declared_store):

@@ -217,18 +217,12 @@ def resolve_interest_sources(
     with_bios: bool = False,
 ) -> tuple[str, ...]:
     """The checked ``sources``, or, when None or empty, every seed source present in the
-    store (:func:`present_sources`); a :class:`UserError` when the store has none."""
+    store (:func:`present_sources`).  With none present it is every seed source, so that
+    the command checks its other parameters first and then fails on the empty seed set
+    with :func:`no_interests_error` (which says the store has no interests at all)."""
     if sources:
         return _seed_sources(sources, allowed)
-    present = present_sources(store, with_bios)
-    if not present:
-        bios = " and no user has a biography" if with_bios else ""
-        raise UserError(
-            f"the store has no interests to start from: no INTERESTED_IN relationship{bios}; "
-            "load a folder with interests.csv (declared interests) or users with a bio, or "
-            "run `beautygraph interests` (tags, images)"
-        )
-    return present
+    return present_sources(store, with_bios) or tuple(INTEREST_SOURCES)
 
 
 def no_interests_error(store, sources: Sequence[str]) -> UserError:
