@@ -349,17 +349,8 @@ def test_recommend_all_failure_leaves_store(store, tmp_path, monkeypatch, method
     assert snapshot(store) == before
 
 
-def test_authorities_failure_leaves_store(store, tmp_path, monkeypatch, request):
+def test_authorities_failure_leaves_store(store, tmp_path, monkeypatch):
     from beautygraph.pipelines.alf import run_authorities
-
-    if store.dialect == "neo4j":
-        request.applymarker(
-            pytest.mark.xfail(
-                reason="pipelines/alf.py writes inside store.transaction(), which is batched "
-                "on Neo4j; it needs store.atomic()",
-                strict=False,
-            )
-        )
 
     _community(store, tmp_path / "d")
     _seed_interests(store)
