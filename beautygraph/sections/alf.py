@@ -31,6 +31,10 @@ TABLE6_NOT_COMPARABLE = (
 )
 
 
+#: the seed interests of the paper (§4.1): biographies
+PAPER_SOURCES = ("bio",)
+
+
 def _fmt(x: float) -> str:
     return "n/a" if x is None or not np.isfinite(x) else f"{x:.2f}"
 
@@ -40,7 +44,9 @@ def alf_section(ctx: DemoContext) -> Section | None:
     from analysis.plots.alf import plot_log_f_qq, plot_table6, plot_topical_fractions
 
     try:
-        run = run_authorities(ctx.store)
+        # the paper's setting: interests from biographies (the demo's tags and images
+        # interests, written by the earlier section, would change Table 6)
+        run = run_authorities(ctx.store, interest_sources=PAPER_SOURCES)
     except UserError as exc:  # no topics, or no bio mentions a topic: nothing to report
         log.warning("ALF section skipped: %s", exc)
         return None
@@ -85,7 +91,7 @@ def alf_section(ctx: DemoContext) -> Section | None:
             )
     if truth and isinstance(truth.get("authorities"), Mapping) and truth["authorities"]:
         k = 200
-        table = evaluate_authorities(ctx.store, truth, k=k)
+        table = evaluate_authorities(ctx.store, truth, k=k, interest_sources=PAPER_SOURCES)
         ctx.alf_table6 = table
         names = {"alf": "ALF", "no_weighting": "No weighting", "pagerank": "PageRank"}
         for m, s in table.scores.items():
@@ -155,7 +161,9 @@ def _follow_holdout_part(ctx: DemoContext, headline, comparisons, figures, parts
     from analysis.plots.propagation import plot_follow_holdout
 
     with ctx.steps("alf: follow hold-out"):
-        res = evaluate_follow_links(ctx.store, 0.2, 10, seed=ctx.seed)
+        res = evaluate_follow_links(
+            ctx.store, 0.2, 10, interest_sources=PAPER_SOURCES, seed=ctx.seed
+        )
     ctx.alf_holdout = res
     headline["holdout_follows"] = res.to_dict()
     for m, s in res.scores.items():
@@ -169,9 +177,9 @@ def _follow_holdout_part(ctx: DemoContext, headline, comparisons, figures, parts
             )
         )
     parts.append(
-        f"<p>Hold-out without a truth file: {res.n_hidden:,} follow links of interested users "
-        f"hidden, ALF recomputed without them, {res.n_users:,} users scored.</p>"
-        + frame_to_html(res.to_frame())
+        f"<p>Hold-out without a truth file: {res.n_hidden_all:,} follow links of interested "
+        f"users hidden, ALF recomputed without them; {res.n_users:,} users scored on their "
+        f"{res.n_hidden:,} hidden links.</p>" + frame_to_html(res.to_frame())
     )
     figures.append(
         Figure.from_matplotlib(
