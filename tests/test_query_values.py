@@ -390,3 +390,19 @@ def test_a_parameter_given_twice_is_refused(db, run):
     (line,) = res.output.strip().splitlines()
     assert "parameter 'user' given twice" in line
     assert "user=a" in line and "user=b" in line
+
+
+def test_a_writing_script_is_all_or_nothing(db, run):
+    """Statement 1 sets a's beauty, statement 2 fails: a's beauty must still be 0.5."""
+    script = (
+        "MATCH (u:User {id: 'a'}) SET u.beauty = 0.99 RETURN u.beauty AS b; "
+        "MATCH (u:User {id: 'a'}) RETURN u.beauty / $missing_is_refused AS x"
+    )
+    failed = run(db, "--cypher", script, "--write", "-p", "missing_is_refused=[1]")
+    assert failed.exit_code != 0
+    assert "statement 2 of 2" in failed.output
+    rows = run(db, "--cypher", "MATCH (u:User {id: 'a'}) RETURN u.beauty AS b", "--json").json()
+    assert rows == [{"b": 0.5}]
+    ok = run(db, "--cypher", "MATCH (u:User {id: 'a'}) SET u.beauty = 0.25 RETURN u.beauty AS b",
+             "--write", "--json").json()  # fmt: skip
+    assert ok == [{"b": 0.25}]

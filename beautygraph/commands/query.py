@@ -265,7 +265,7 @@ def query(
     refused.  Every $parameter must be given with -p, once.  Lists, maps, nodes and
     relationships print as JSON values (--json) or readable cells.  Several statements
     separated by ';' print one result each (--json: a list of {statement, text, rows});
-    with --write each statement commits on its own.
+    with --write they run in one transaction: a failing statement leaves nothing written.
     The saved Browser queries run by name from any directory.  Examples:
 
       beautygraph query user_info -p user=u000001
@@ -285,4 +285,10 @@ def query(
     if not statements:
         raise UserError("no statement to run (the text holds only comments)")
     _check_params(statements, values)
-    _print(title, statements, _run(store, statements, values, write), json_mode)
+    if write:
+        # a script that writes is all or nothing, like every other writing command
+        with store.atomic():
+            results = _run(store, statements, values, write)
+    else:
+        results = _run(store, statements, values, write)
+    _print(title, statements, results, json_mode)
