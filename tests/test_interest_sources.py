@@ -173,6 +173,16 @@ def test_cli_propagate_defaults_and_the_older_spelling(declared_db, capsys):
     assert code != 0 and "--interest-source declared" in err
 
 
+def test_cli_analyze_propagation_says_which_sources_it_used(declared_db, tmp_path, capsys):
+    args = ["--db", declared_db, "analyze", "propagation", "--repeats", "1"]
+    code, out, err = run_cli([*args, "--out", str(tmp_path / "o"), "--json"], capsys)
+    assert code == 0, err
+    assert json.loads(out)["sources"] == ["declared"]
+    code, out, err = run_cli([*args, "--out", str(tmp_path / "o")], capsys)
+    assert code == 0, err
+    assert "seed interests from declared" in " ".join(out.split())
+
+
 def test_one_option_on_every_command():
     """Same name, default, help on the four commands; the older --source hidden."""
     import beautygraph.cli  # noqa: F401  (attaches the commands)

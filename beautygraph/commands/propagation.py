@@ -150,7 +150,7 @@ def analyze_propagation(app, holdout, repeats, seed, sources, fractions, out_dir
     )
     files = write_propagation(ev, out_dir)
     if json_mode:
-        echo_json(ev.to_dict())
+        echo_json({**ev.to_dict(), "sources": list(ev.sources)})
         return
     from rich.console import Console
     from rich.table import Table
@@ -172,4 +172,6 @@ def analyze_propagation(app, holdout, repeats, seed, sources, fractions, out_dir
         )
     c = Console()
     c.print(t)
-    c.print(f"chance: the majority row; figure {files[-1]}")
+    c.print(
+        f"seed interests from {', '.join(ev.sources)}; chance: the majority row; figure {files[-1]}"
+    )
