@@ -202,7 +202,7 @@ def test_evaluate_propagation_on_planted_communities(store, planted_dir):
     load_folder(store, planted_dir)
     ev = evaluate_propagation(store, 0.5, 2, sources=("declared",), fractions=(0.3, 0.7))
     d = ev.to_dict()
-    assert set(d) == {"methods", "auto", "n_hidden", "n_labelled"}
+    assert set(d) == {"methods", "auto", "n_hidden", "n_labelled", "sources"}
     assert d["n_hidden"] == 20 and d["n_labelled"] == 20
     assert d["auto"] in d["methods"]
     assert d["methods"]["vote"]["accuracy"] > 0.9  # the planted effect
@@ -222,7 +222,7 @@ def test_cli_analyze_propagation(planted_dir, tmp_path, capsys):
     code, out, err = run_cli([*argv, "--fractions", "0.5", "--out", str(out_dir), "--json"], capsys)
     assert code == 0, err
     d = json.loads(out)
-    assert set(d) == {"methods", "auto", "n_hidden", "n_labelled"}
+    assert set(d) == {"methods", "auto", "n_hidden", "n_labelled", "sources"}
     for s in d["methods"].values():
         assert all(0 <= s[k] <= 1 for k in ("micro_f1", "macro_f1", "accuracy"))
     assert (out_dir / "propagation_f1.png").read_bytes().startswith(b"\x89PNG")
