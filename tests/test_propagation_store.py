@@ -202,7 +202,7 @@ def test_evaluate_propagation_on_planted_communities(store, planted_dir):
     load_folder(store, planted_dir)
     ev = evaluate_propagation(store, 0.5, 2, sources=("declared",), fractions=(0.3, 0.7))
     d = ev.to_dict()
-    assert set(d) == {"methods", "auto", "n_hidden", "n_labelled", "sources"}
+    assert set(d) == {"methods", "auto", "n_hidden", "n_labelled"}
     assert d["n_hidden"] == 20 and d["n_labelled"] == 20
     assert d["auto"] in d["methods"]
     assert d["methods"]["vote"]["accuracy"] > 0.9  # the planted effect
