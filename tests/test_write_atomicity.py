@@ -362,6 +362,30 @@ def test_authorities_failure_leaves_store(store, tmp_path, monkeypatch):
     assert snapshot(store) == before
 
 
+def test_authorities_on_spark_failure_leaves_the_bio_interests_as_they_were(
+    store, tmp_path, monkeypatch
+):
+    """The Spark path matches biographies (a write) before its job: a job that fails must
+    take those bio interests back with it."""
+    import beautygraph.engines.runner as runner
+    from beautygraph.pipelines.spark_jobs import authorities_spark
+
+    _community(store, tmp_path / "d")
+    _seed_interests(store)
+    ids = store.export_nodes("User").ids.astype(str)
+    store.write_node_props("User", pd.DataFrame({"id": ids[:5], "bio": "I love one and two"}))
+    before = snapshot(store)
+
+    def failing_job(*args, **kwargs):
+        raise Injected("injected failure of the Spark job")
+
+    monkeypatch.setattr(runner, "run_spark_job", failing_job)
+    with pytest.raises(Injected):
+        authorities_spark(store, interest_sources=("bio", "declared"), min_support=0)
+    monkeypatch.undo()
+    assert snapshot(store) == before
+
+
 def _grey(img):
     """Image -> (1, 8, 8) tensor of grey levels in [0, 1] (module level: picklable)."""
     import torch

@@ -60,25 +60,28 @@ def authorities_spark(
     options = options or SparkOptions()
     steps = as_steps(steps)
     bio = None
-    if extract_bio and "bio" in sources:
-        with steps("interests from biographies"):
-            bio = extract_bio_interests(store, steps)
-    n = store.query(
-        "MATCH (:User)-[r:INTERESTED_IN]->(:Topic) WHERE r.source IN $s RETURN count(r) AS n",
-        {"s": list(wanted)},
-    )
-    if not n or not int(n[0]["n"]):
-        raise no_interests_error(store, sources)
-    run = run_spark_job(
-        store,
-        "authorities",
-        options,
-        steps,
-        sources=list(wanted),
-        topic_block=int(topic_block or options.topic_block),
-        min_support=int(min_support),
-        pass1_denominator=pass1_denominator,
-    )
+    # the bio interests the job reads are written in the same transaction as its results,
+    # so a failed or interrupted Spark run leaves the store as it was
+    with store.atomic():
+        if extract_bio and "bio" in sources:
+            with steps("interests from biographies"):
+                bio = extract_bio_interests(store, steps)
+        n = store.query(
+            "MATCH (:User)-[r:INTERESTED_IN]->(:Topic) WHERE r.source IN $s RETURN count(r) AS n",
+            {"s": list(wanted)},
+        )
+        if not n or not int(n[0]["n"]):
+            raise no_interests_error(store, sources)
+        run = run_spark_job(
+            store,
+            "authorities",
+            options,
+            steps,
+            sources=list(wanted),
+            topic_block=int(topic_block or options.topic_block),
+            min_support=int(min_support),
+            pass1_denominator=pass1_denominator,
+        )
     out = run.to_dict()
     out["method"] = "algorithm1"
     out["min_support"] = int(min_support)
