@@ -386,6 +386,29 @@ def load_folder(
         return _write(store, frames, stored, steps, progress)
     except KeyboardInterrupt:
         raise LoadInterrupted(_interrupted(store, progress)) from None
+    except GraphDBError as exc:
+        if not _after_ctrl_c(exc):
+            raise
+        raise LoadInterrupted(_interrupted(store, progress)) from None
+
+
+def _after_ctrl_c(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised while a Ctrl-C was being handled.
+
+    Ctrl-C while the Neo4j driver is sending a batch leaves half a message on the
+    connection; closing the session then fails with the server's protocol error, which
+    replaces the ``KeyboardInterrupt`` (still in its chain)."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        if isinstance(e, KeyboardInterrupt):
+            return True
+        seen.add(id(e))
+        todo += [e.__cause__, e.__context__]
+    return False
 
 
 @dataclass

@@ -26,7 +26,7 @@ import pytest
 import graphdb
 from beautygraph.cli import main
 from beautygraph.steps import RecordingSteps, Step
-from graphdb.errors import LoadInterrupted
+from graphdb.errors import GraphDBError, LoadInterrupted
 from graphdb.ladybug_store import LadybugStore
 from graphdb.loader import load_folder
 from tests.conftest import BACKENDS, TINY
@@ -168,6 +168,35 @@ def test_a_sigint_while_the_commit_runs_leaves_the_load_complete_and_says_so(
     assert _check_message_against_store(str(info.value), before, store.counts()) == "complete"
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     store.close()
+
+
+def test_a_driver_error_raised_by_the_interruption_is_reported_as_the_interruption(
+    store, bigger_dir, monkeypatch
+):
+    """Ctrl-C while the Neo4j driver sends a batch leaves half a message on the wire;
+    closing the session then fails with the server's protocol error ("Illegal value for
+    field params"), which replaces the KeyboardInterrupt.  Imitated here on both backends:
+    the store error is raised while the KeyboardInterrupt is being handled."""
+    load_folder(store, TINY)
+    before = store.counts()
+
+    def broken_connection(*_args, **_kwargs):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            try:
+                raise RuntimeError('Illegal value for field "params"')
+            except RuntimeError as exc:
+                raise GraphDBError(f"query failed: {exc}") from exc
+
+    monkeypatch.setattr(type(store), "_insert_rels", broken_connection)
+    with pytest.raises(LoadInterrupted) as info:
+        load_folder(store, bigger_dir)
+    monkeypatch.undo()
+    claim = _check_message_against_store(str(info.value), before, store.counts())
+    assert claim == ("nothing" if store.atomic_load else "partial")
+    load_folder(store, bigger_dir)
+    assert _flat(store.counts()) == _plus(before, ADDED) and _duplicate_follows(store) == 0
 
 
 @pytest.fixture(params=BACKENDS)
