@@ -90,7 +90,9 @@ def load(
     """Validate FOLDER completely, then load its new rows (CSV or Parquet files).
 
     Nothing is written unless every file is valid; loading a folder again adds only its
-    new rows.  A first load that fails leaves no database behind.
+    new rows.  A first load that fails leaves no database behind.  A CSV row may hold up
+    to 64 MB (a long biography); $BEAUTYGRAPH_MAX_ROW_MB raises the limit.  Ctrl-C says
+    what the store then holds.
     """
     import graphdb
     from beautygraph.pipelines.load import load_into_store
