@@ -327,7 +327,7 @@ def test_a_real_sigint_to_a_real_load_is_reported_as_the_store_holds_it(
         load_folder(s, TINY)
         before = s.counts()
     # the pause must outlast the parent's reaction; during the commit it is held through
-    wait = 2 if stage == "commit" else 60
+    wait = 5 if stage == "commit" else 60
     script = tmp_path / "child.py"
     script.write_text(CHILD.replace("{wait}", str(wait)), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
