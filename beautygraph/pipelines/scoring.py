@@ -19,15 +19,19 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from beautygraph.errors import UserError
 from beautygraph.steps import Steps, as_steps
+
+if TYPE_CHECKING:
+    from scoring.data import SkipLog
 
 #: exit status of a scoring run that finished but skipped unreadable/missing images
 EXIT_SKIPPED = 3
@@ -292,6 +296,152 @@ def _scores_frame(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[list(cols)].rename(columns=cols)
 
 
+@dataclass(frozen=True)
+class ScorePlan:
+    """Which photos one scoring run reads, and why it leaves the others alone.
+
+    Indices are positions in the photo list the plan was made from, in its order.
+    ``read``: photos whose image file exists and that are to be scored; ``previous``: for
+    each of them, the other source whose beauty its score replaces (None: it had none, or
+    one from this very source).  ``missing``: photos whose named file does not exist.
+    ``n_already``: kept because this source scored them already; ``n_kept``: kept because
+    another source did and only missing beauty is scored; ``n_no_image``: no image (empty
+    path; 0 when the images come from a folder).
+    """
+
+    read: tuple[int, ...]
+    previous: tuple[str | None, ...]
+    missing: tuple[int, ...]
+    n_selected: int
+    n_already: int
+    n_kept: int
+    n_no_image: int
+
+
+def plan_scoring(
+    ids: Sequence[str] | np.ndarray,
+    paths: Sequence[str | None] | np.ndarray,
+    beauty: Sequence[float] | np.ndarray,
+    beauty_source: Sequence[object] | np.ndarray,
+    source: str,
+    *,
+    photo_ids: Iterable[object] | None = None,
+    overwrite: bool = False,
+    only_missing: bool = False,
+    from_folder: bool = False,
+    is_file: Callable[[str], bool] = lambda p: Path(p).is_file(),
+) -> ScorePlan:
+    """The :class:`ScorePlan` of a run of ``source`` over photos ``ids``, given each one's
+    image path (None: no image), stored ``beauty`` (NaN: none) and ``beauty_source`` (a
+    beauty without a source counts as from ``"unknown"``).  ``is_file`` is asked only about
+    the photos that would be read, so the files are checked before scoring starts.
+
+    >>> p = plan_scoring(["a", "b", "c"], ["a.jpg", None, "c.jpg"], [0.5, np.nan, 0.2],
+    ...                  ["brisque", None, "input"], "brisque", is_file=lambda p: True)
+    >>> p.read, p.previous, p.n_already, p.n_no_image
+    ((2,), ('input',), 1, 1)
+    """
+    ids_arr = np.asarray(ids, dtype=object)
+    has_beauty = ~np.isnan(np.asarray(beauty, dtype=np.float64))
+    old = np.array([s if isinstance(s, str) else "unknown" for s in beauty_source], dtype=object)
+    wanted = np.ones(len(ids_arr), dtype=bool)
+    if photo_ids is not None:
+        wanted = np.isin(ids_arr, np.asarray([str(i) for i in photo_ids], dtype=object))
+    has_path = np.array([p is not None for p in paths], dtype=bool)
+    already = has_beauty & (old == source) & (not overwrite)
+    kept = has_beauty & (old != source) & bool(only_missing)
+    candidates = [int(i) for i in np.flatnonzero(wanted & has_path & ~already & ~kept)]
+    exists = [is_file(str(paths[i])) for i in candidates]
+    read = [i for i, e in zip(candidates, exists, strict=True) if e]
+    return ScorePlan(
+        read=tuple(read),
+        previous=tuple(str(old[i]) if has_beauty[i] and old[i] != source else None for i in read),
+        missing=tuple(i for i, e in zip(candidates, exists, strict=True) if not e),
+        n_selected=int(wanted.sum()),
+        n_already=int((wanted & has_path & already).sum()),
+        n_kept=int((wanted & has_path & kept).sum()),
+        n_no_image=0 if from_folder else int((wanted & ~has_path).sum()),
+    )
+
+
+class _BatchWriter:
+    """Writes scored photos to the store every ``write_every`` photos; each write is final
+    on its own, so an interrupted run keeps what it wrote and a re-run scores the rest."""
+
+    def __init__(self, store, write_every: int, keep: bool) -> None:
+        self.store, self.write_every, self.keep = store, write_every, keep
+        self.pending: list[pd.DataFrame] = []
+        self.n_pending = 0
+        self.n_written = 0
+        #: the frames written (with ``keep``)
+        self.written: list[pd.DataFrame] = []
+
+    def add(self, frame: pd.DataFrame) -> None:
+        self.pending.append(frame)
+        self.n_pending += len(frame)
+
+    def flush_if_due(self) -> None:
+        if self.n_pending >= self.write_every:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        frame = pd.concat(self.pending, ignore_index=True)
+        self.store.write_node_props("Photo", frame)
+        self.n_written += len(frame)
+        if self.keep:
+            self.written.append(frame)
+        self.pending, self.n_pending = [], 0
+
+
+@dataclass
+class _Scored:
+    """What carrying out a :class:`ScorePlan` did: ``done`` marks the photos of
+    ``plan.read`` that were scored; ``skips`` the unreadable ones, by position in it."""
+
+    writer: _BatchWriter
+    done: np.ndarray
+    skips: SkipLog
+
+
+def _carry_out(
+    scorer,
+    ids,
+    paths: np.ndarray,
+    plan: ScorePlan,
+    dev,
+    writer: _BatchWriter,
+    batch: int,
+    workers: int,
+    steps: Steps | None,
+) -> _Scored:
+    """Score the photos ``plan.read`` in batches, handing each to ``writer``."""
+    from scoring.data import SkipLog
+    from scoring.scorer import iter_scores
+
+    source = scorer.source
+    read = np.asarray(plan.read, dtype=np.int64)
+    sel_ids, sel_paths = np.asarray(ids, dtype=object)[read], [str(p) for p in paths[read]]
+    out = _Scored(writer, np.zeros(len(read), dtype=bool), SkipLog())
+    n_unreadable_seen = 0
+    with as_steps(steps)(f"scoring photos ({source})", total=len(sel_paths)) as bar:
+        try:
+            for idx, scores in iter_scores(
+                scorer, sel_paths, dev, batch_size=batch, workers=workers, skips=out.skips
+            ):
+                writer.add(_score_frame(sel_ids[idx], scores, source))
+                out.done[idx] = True
+                # unreadable images count as done on the bar too
+                bar.advance(len(idx) + len(out.skips) - n_unreadable_seen)
+                n_unreadable_seen = len(out.skips)
+                writer.flush_if_due()
+            writer.flush()
+        finally:
+            scorer.release()
+    return out
+
+
 def score_store(
     store,
     model_path: str | os.PathLike | None = None,
@@ -341,108 +491,90 @@ def score_store(
     """
     from scoring.scorer import resolve_scorer
 
+    _check_options(batch, workers, write_every, overwrite, only_missing)
+    t0 = time.perf_counter()
+    if scorer is None:  # first: a missing model is reported before torch is imported
+        scorer = resolve_scorer(model_path)
+    from scoring.data import default_workers
+    from scoring.device import resolve_device
+
+    dev = resolve_device(device)
+    if workers is None:
+        workers = default_workers(dev)
+    photos = store.export_nodes("Photo", ["path", "beauty", "beauty_source"])
+    path_of = _resolve_paths(photos, Path(data_dir) if data_dir is not None else Path.cwd(), folder)
+    plan = plan_scoring(
+        photos.ids,
+        path_of,
+        photos.props["beauty"],
+        photos.props["beauty_source"],
+        scorer.source,
+        photo_ids=photo_ids,
+        overwrite=overwrite,
+        only_missing=only_missing,
+        from_folder=folder is not None,
+    )
+    writer = _BatchWriter(store, write_every, keep_scores)
+    run = _carry_out(scorer, photos.ids, path_of, plan, dev, writer, batch, workers, steps)
+    users = update_user_beauty(store, beauty_source or scorer.source) if update_users else {}
+    return _result(photos.ids, path_of, plan, run, scorer, dev, users, keep_scores, t0)
+
+
+def _check_options(
+    batch: int, workers: int | None, write_every: int, overwrite: bool, only_missing: bool
+) -> None:
+    """A :class:`UserError` for sizes below 1 (``workers`` below 0) or contradicting flags."""
     if batch < 1 or (workers is not None and workers < 0) or write_every < 1:
         raise UserError(
             f"batch={batch} and write_every={write_every} must be >= 1, workers={workers} >= 0"
         )
     if overwrite and only_missing:
         raise UserError("--overwrite and --only-missing contradict each other; give one")
-    t0 = time.perf_counter()
-    if scorer is None:  # first: a missing model is reported before torch is imported
-        scorer = resolve_scorer(model_path)
-    from scoring.data import SkipLog, default_workers
-    from scoring.device import resolve_device
-    from scoring.scorer import iter_scores
 
-    dev = resolve_device(device)
-    if workers is None:
-        workers = default_workers(dev)
-    source = scorer.source
-    photos = store.export_nodes("Photo", ["path", "beauty", "beauty_source"])
-    ids = np.asarray(photos.ids, dtype=object)
-    root = Path(data_dir) if data_dir is not None else Path.cwd()
 
-    has_beauty = ~np.isnan(np.asarray(photos.props["beauty"], dtype=np.float64))
-    old_source = np.array(
-        [s if isinstance(s, str) else "unknown" for s in photos.props["beauty_source"]],
-        dtype=object,
-    )
-    wanted = np.ones(len(ids), dtype=bool)
-    if photo_ids is not None:
-        wanted = np.isin(ids, np.asarray([str(i) for i in photo_ids], dtype=object))
-    path_of = _resolve_paths(photos, root, folder)
-    has_path = np.array([p is not None for p in path_of], dtype=bool)
-    already = has_beauty & (old_source == source) & (not overwrite)
-    kept = has_beauty & (old_source != source) & bool(only_missing)
-    n_no_image = 0 if folder is not None else int((wanted & ~has_path).sum())
-    candidates = wanted & has_path & ~already & ~kept
-    exists = np.array(
-        [bool(c) and Path(p).is_file() for c, p in zip(candidates, path_of, strict=True)],
-        dtype=bool,
-    )
-    missing = candidates & ~exists
-    todo = candidates & exists
-    sel_ids, paths = ids[todo], [str(p) for p in path_of[todo]]
-    sel_prev = np.where(has_beauty[todo], old_source[todo], None)
-    done = np.zeros(len(sel_ids), dtype=bool)
-    skipped = [
-        (str(i), str(p), "file not found")
-        for i, p in zip(ids[missing], path_of[missing], strict=True)
-    ]
-
-    skips = SkipLog()
-    n_scored = 0
-    written: list[pd.DataFrame] = []
-    pending: list[pd.DataFrame] = []
-    n_pending = 0
-
-    def flush() -> None:
-        nonlocal pending, n_pending, n_scored
-        if pending:
-            frame = pd.concat(pending, ignore_index=True)
-            store.write_node_props("Photo", frame)
-            n_scored += len(frame)
-            if keep_scores:
-                written.append(frame)
-            pending, n_pending = [], 0
-
-    n_unreadable_seen = 0
-    with as_steps(steps)(f"scoring photos ({source})", total=len(paths)) as bar:
-        try:
-            for idx, scores in iter_scores(
-                scorer, paths, dev, batch_size=batch, workers=workers, skips=skips
-            ):
-                pending.append(_score_frame(sel_ids[idx], scores, source))
-                done[idx] = True
-                n_pending += len(idx)
-                # unreadable images count as done on the bar too
-                bar.advance(len(idx) + len(skips) - n_unreadable_seen)
-                n_unreadable_seen = len(skips)
-                if n_pending >= write_every:
-                    flush()
-            flush()
-        finally:
-            scorer.release()
-    skipped += [(str(sel_ids[i]), p, why) for i, (p, why) in skips.items.items()]
-    prev = sel_prev[done]
-    prev = prev[(prev != None) & (prev != source)]  # noqa: E711 (elementwise on objects)
-    replaced = {str(k): int(v) for k, v in pd.Series(prev, dtype=object).value_counts().items()}
-    users = update_user_beauty(store, beauty_source or source) if update_users else {}
+def _result(
+    ids,
+    paths: np.ndarray,
+    plan: ScorePlan,
+    run: _Scored,
+    scorer,
+    dev,
+    users: dict,
+    keep_scores: bool,
+    t0: float,
+) -> ScoreStoreResult:
+    """The :class:`ScoreStoreResult` of a run that carried out ``plan`` (started at ``t0``)."""
+    ids = np.asarray(ids, dtype=object)
     return ScoreStoreResult(
         n_photos=len(ids),
-        n_selected=int(wanted.sum()),
-        n_scored=n_scored,
-        n_already=int((wanted & has_path & already).sum()),
-        n_kept=int((wanted & has_path & kept).sum()),
-        n_no_image=n_no_image,
-        n_missing=int(missing.sum()),
-        n_unreadable=len(skips),
-        source=source,
+        n_selected=plan.n_selected,
+        n_scored=run.writer.n_written,
+        n_already=plan.n_already,
+        n_kept=plan.n_kept,
+        n_no_image=plan.n_no_image,
+        n_missing=len(plan.missing),
+        n_unreadable=len(run.skips),
+        source=scorer.source,
         model=scorer.description,
-        skipped=skipped,
-        replaced=replaced,
+        skipped=_skipped(ids, paths, plan, run),
+        replaced=_replaced(plan, run),
         users=users,
-        scores=_scores_frame(written) if keep_scores else None,
+        scores=_scores_frame(run.writer.written) if keep_scores else None,
         seconds=time.perf_counter() - t0,
         device=str(dev),
     )
+
+
+def _skipped(ids: np.ndarray, paths: np.ndarray, plan: ScorePlan, run: _Scored) -> list:
+    """``(photo_id, path, reason)`` of the missing files, then of the unreadable ones."""
+    read = np.asarray(plan.read, dtype=np.int64)
+    return [(str(ids[i]), str(paths[i]), "file not found") for i in plan.missing] + [
+        (str(ids[read[i]]), p, why) for i, (p, why) in run.skips.items.items()
+    ]
+
+
+def _replaced(plan: ScorePlan, run: _Scored) -> dict[str, int]:
+    """How many photos scored had a beauty from another source, by that source."""
+    prev = np.asarray(plan.previous, dtype=object)[run.done]
+    prev = prev[prev != None]  # noqa: E711 (elementwise on objects)
+    return {str(k): int(v) for k, v in pd.Series(prev, dtype=object).value_counts().items()}
