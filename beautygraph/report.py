@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # result types only; no pipeline imports the report
     from analysis.alf.holdout import FollowHoldout
     from analysis.propagation.holdout import Holdout
     from beautygraph.pipelines.alf import AuthorityRun
+    from beautygraph.pipelines.demo_scoring import DemoBeautyChecks, DemoScoringSkipped
     from beautygraph.pipelines.interests import InterestsResult
     from beautygraph.pipelines.matching import MatchingRun
     from beautygraph.pipelines.network_result import NetworkResult
@@ -163,7 +164,7 @@ class DemoContext:
     network: NetworkResult | None = None
     matching: MatchingRun | None = None
     recommenders: SimulationResult | None = None
-    beauty: dict[str, Any] | None = None
+    beauty: DemoBeautyChecks | DemoScoringSkipped | None = None
     interests: InterestsResult | None = None
     alf: AuthorityRun | None = None
     alf_table6: Table6 | None = None

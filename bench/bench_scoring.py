@@ -159,8 +159,7 @@ def demo_cnn(n_users: int, image_sample: int, seed: int, tmp: Path):
     """The demo's CNN, trained as ``beautygraph demo`` trains it (returns its scorer and
     its synthetic-check figures)."""
     from beautygraph.generate import GeneratorConfig, generate
-    from beautygraph.report import DemoContext
-    from beautygraph.sections.beauty import run_demo_scoring
+    from beautygraph.pipelines.demo_scoring import DemoScoringSkipped, run_demo_scoring
 
     data = tmp / "community"
     cfg = GeneratorConfig(n_users=n_users, seed=seed, images=True, image_sample=image_sample)
@@ -168,16 +167,11 @@ def demo_cnn(n_users: int, image_sample: int, seed: int, tmp: Path):
     store = graphdb.connect(tmp / "demo.lbdb")
     store.init_schema()
     load_folder(store, data)
-    ctx = DemoContext(
-        store=store, out_dir=tmp, data_dir=data, truth=truth, seed=seed, n_users=n_users
-    )
-    out = run_demo_scoring(ctx)
+    out = run_demo_scoring(store, data, tmp, seed=seed, truth=truth)
     store.close()
-    if "skipped" in out:
-        raise SystemExit(f"demo CNN not trained: {out['skipped']}")
-    scorer = out.pop("_scorer")
-    synthetic = {k: v for k, v in out.items() if not k.startswith("_")}
-    return scorer, synthetic
+    if isinstance(out, DemoScoringSkipped):
+        raise SystemExit(f"demo CNN not trained: {out.reason}")
+    return out.scorer, out.headline()
 
 
 class ChanceScorer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import FrozenInstanceError, replace
 from pathlib import Path
 
 import numpy as np
@@ -15,9 +16,16 @@ from PIL import Image
 
 import graphdb
 from beautygraph.cli import cli
+from beautygraph.pipelines.demo_scoring import (
+    DEMO_SCORING,
+    DemoScoringResult,
+    DemoScoringSkipped,
+    run_demo_scoring,
+    split_by_picture,
+)
 from beautygraph.pipelines.scoring import EXIT_SKIPPED, score_store
 from beautygraph.report import DemoContext
-from beautygraph.sections.beauty import run_demo_scoring, split_by_picture
+from beautygraph.sections.beauty import scoring_section
 from beautygraph.steps import Steps
 from graphdb.loader import load_folder
 from scoring.infer import predict_paths
@@ -315,17 +323,8 @@ def test_cli_train_and_evaluate(tmp_path):
 
 
 def test_demo_section_on_rendered_photos(store, data_dir, tmp_path):
-    ctx = DemoContext(
-        store=store,
-        out_dir=tmp_path,
-        data_dir=data_dir,
-        truth=None,
-        seed=1,
-        n_users=0,
-        steps=Steps(),
-    )
-    out = run_demo_scoring(
-        ctx,
+    cfg = replace(
+        DEMO_SCORING,
         backbone="tinycnn",
         weights=None,
         image_size=32,
@@ -334,15 +333,29 @@ def test_demo_section_on_rendered_photos(store, data_dir, tmp_path):
         lr=1e-2,
         min_images=20,
     )
+    out = run_demo_scoring(store, data_dir, tmp_path, seed=1, cfg=cfg, steps=Steps())
+    assert isinstance(out, DemoScoringResult)
     # 38 photos with a file and a known beauty (q38's file is corrupt), 60 % for training
-    assert out["n_train"] == 23 and out["n_test"] + out["n_skipped"] == 15 and out["n_skipped"] <= 1
-    assert (
-        -1 <= out["spearman"] <= 1
-        and out["spearman_ci"][0] <= out["spearman"] <= out["spearman_ci"][1]
-    )
-    assert len(out["_deciles"].n) == 10 and out["_deciles"].n.sum() == out["n_test"]
+    assert out.n_train == 23 and out.n_test + out.n_skipped == 15 and out.n_skipped <= 1
+    assert -1 <= out.spearman <= 1 and out.spearman_ci[0] <= out.spearman <= out.spearman_ci[1]
+    assert len(out.deciles.n) == 10 and out.deciles.n.sum() == out.n_test
     scored = _photos(store)["p_low"].notna().sum()
-    assert scored == out["n_test"]
+    assert scored == out.n_test
+    assert out.headline()["n_test"] == out.n_test and "deciles" not in out.headline()
+
+
+def test_demo_section_skips_without_enough_photos(store, data_dir, tmp_path):
+    """Too few rendered photos: the section says so and hands the skip on, trains nothing."""
+    ctx = DemoContext(
+        store=store, out_dir=tmp_path, data_dir=data_dir, truth=None, seed=1, n_users=0
+    )
+    section = scoring_section(ctx, replace(DEMO_SCORING, min_images=1000))
+    assert isinstance(ctx.beauty, DemoScoringSkipped)
+    assert section.headline == {"skipped": ctx.beauty.reason}
+    assert "only 38 rendered photos" in ctx.beauty.reason
+    assert not (tmp_path / "beauty_model.pt").exists()
+    with pytest.raises(FrozenInstanceError):
+        DEMO_SCORING.min_images = 1  # type: ignore[misc]
 
 
 def test_cli_train_on_ava_rows_binary(tmp_path):
@@ -398,18 +411,14 @@ def test_demo_split_holds_out_whole_source_pictures(store, data_dir, tmp_path):
     """Issue 13 item 5: no source picture on both sides of the synthetic check."""
     pictures = {f"q{i}": f"pic{i % 5}" for i in range(N_PHOTOS)}
     truth = {"images": {pid: {"source": pic} for pid, pic in pictures.items()}}
-    ctx = DemoContext(
-        store=store, out_dir=tmp_path, data_dir=data_dir, truth=truth, seed=3, n_users=0
+    cfg = replace(
+        DEMO_SCORING, backbone="tinycnn", weights=None, image_size=32, epochs=1, head_epochs=1
     )
-    out = run_demo_scoring(
-        ctx,
-        backbone="tinycnn",
-        weights=None,
-        image_size=32,
-        epochs=1,
-        head_epochs=1,
-        min_images=20,
+    res = run_demo_scoring(
+        store, data_dir, tmp_path, seed=3, truth=truth, cfg=replace(cfg, min_images=20)
     )
+    assert isinstance(res, DemoScoringResult)
+    out = res.headline()
     assert out["split"] == "by source picture" and "synthetic" in out["check"]
     assert out["n_pictures_train"] + out["n_pictures_test"] == 5
     assert "beats_paper" not in out
