@@ -96,10 +96,10 @@ def bench_propagation(quick: bool) -> dict:
         return Fe + P3 @ Si
 
     t_bare, F_bare = _best_of(bare, repeat)
-    t_alf, prop = _best_of(lambda: algorithm1(A, S), repeat)
+    t_alf, prop = _best_of(lambda: algorithm1(A, S, pass1_denominator="m_in"), repeat)
     assert np.allclose(prop.F, F_bare)
     tracemalloc.start()
-    algorithm1(A, S)
+    algorithm1(A, S, pass1_denominator="m_in")
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     t_thm, g = _best_of(lambda: general_solution(A, S, 0.1, 0.01, 1.0, tol=1e-8), 1)
@@ -130,10 +130,10 @@ def _pass1_on(store, sources) -> dict:
 
     def numpy_path():
         g = export_alf_graph(store, sources)
-        return g, algorithm1(g.A, g.S_c).F_e
+        return g, algorithm1(g.A, g.S_c, pass1_denominator="m_in").F_e
 
     t_np, (g, Fe) = _best_of(numpy_path, 1)
-    t_np_only, _ = _best_of(lambda: algorithm1(g.A, g.S_c).F_e, 3)
+    t_np_only, _ = _best_of(lambda: algorithm1(g.A, g.S_c, pass1_denominator="m_in").F_e, 3)
     import pandas as pd
 
     ui = pd.Index(g.user_ids).get_indexer(df["user_id"])
@@ -206,8 +206,8 @@ def bench_blogcatalog(quick: bool) -> dict:
     ps = [0.1, 0.5, 0.9] if quick else P_GRID
     repeats = 1 if quick else 3
     methods = {
-        "algorithm1": lambda S: algorithm1(A, S).F,
-        "pass1": lambda S: algorithm1(A, S).F_e,
+        "algorithm1": lambda S: algorithm1(A, S, pass1_denominator="m_in").F,
+        "pass1": lambda S: algorithm1(A, S, pass1_denominator="m_in").F_e,
         "theorem1": lambda S: general_solution(A, S, 0.5, 0.5, 1.0, tol=1e-6).F,
     }
     rows = []

@@ -138,6 +138,7 @@ def _write_export(folder: Path, A, S) -> None:
 
 def run_spark(args, A, S) -> dict:
     from analysis.alf.blocked import find_authorities_blocked
+    from analysis.alf.params import AlfParams
     from beautygraph.engines.spark_alf import authorities_job
     from beautygraph.engines.spark_session import get_session
 
@@ -161,8 +162,7 @@ def run_spark(args, A, S) -> dict:
             spark,
             Path(tmp) / "export",
             Path(tmp) / "results",
-            topic_block=args.topics,
-            **evidence,
+            AlfParams(topic_block=args.topics, **evidence),
         )
         out["spark_s"] = time.perf_counter() - t0
         got = pq.read_table(Path(tmp) / "results" / "relationships" / "AUTHORITY_ON.parquet")

@@ -44,7 +44,7 @@ def test_eq6_zscores_by_hand():
 
 
 def test_eq8_wzf_and_eq2_assignment_by_hand():
-    r = find_authorities(F_HAND, N_IN, fp1=False, fp2=False)
+    r = find_authorities(F_HAND, N_IN, fp1=False, fp2=False, min_support=0)
     Z = _hand_z(F_HAND)
     for u in range(4):
         for t in range(2):
@@ -68,7 +68,7 @@ def test_eq8_wzf_and_eq2_assignment_by_hand():
     w3 = Z[3, 1] * math.log(5 * 0.8)
     assert list(r.ranked[1]) == ([2, 3] if w2 > w3 else [3, 2])
     # "No weighting" ranks by ZF: user 3 has the higher z-score on topic 1
-    rz = find_authorities(F_HAND, N_IN, weighting="zf", fp1=False, fp2=False)
+    rz = find_authorities(F_HAND, N_IN, weighting="zf", fp1=False, fp2=False, min_support=0)
     assert list(rz.ranked[1]) == [3, 2]
 
 
@@ -105,7 +105,7 @@ def test_find_authorities_end_to_end_filters():
     V, T = 400, 8
     F = rng.lognormal(-3, 0.5, size=(V, T))
     n_in = rng.integers(1, 50, V).astype(float)
-    r = find_authorities(F, n_in)
+    r = find_authorities(F, n_in, min_support=0)
     # every kept authority has exactly one topic, its wzf above its topic's threshold,
     # and its topic in the top 5 of both F and ZF
     for t, users in enumerate(r.ranked):
@@ -119,9 +119,9 @@ def test_find_authorities_end_to_end_filters():
     assert len(frame) == (r.topic >= 0).sum()
     assert set(frame.columns) == {"user", "topic", "F", "ZF", "wzf", "rank"}
     with pytest.raises(ValueError, match="weighting"):
-        find_authorities(F, n_in, weighting="x")
+        find_authorities(F, n_in, weighting="x", min_support=0)
     with pytest.raises(ValueError, match="do not match"):
-        find_authorities(F, n_in[:-1])
+        find_authorities(F, n_in[:-1], min_support=0)
 
 
 def test_precision_recall_paper_definitions():

@@ -28,9 +28,9 @@ def _run_alf(folder, truth):
         (np.ones(len(found)), (uid.get_indexer(found["user"]), tid.get_indexer(found["topic"]))),
         shape=(len(uid), len(tid)),
     )
-    prop = algorithm1(A, S)
-    res = find_authorities(prop.F, prop.n_in)
-    res_zf = find_authorities(prop.F, prop.n_in, weighting="zf")
+    prop = algorithm1(A, S, pass1_denominator="m_in")
+    res = find_authorities(prop.F, prop.n_in, min_support=0)
+    res_zf = find_authorities(prop.F, prop.n_in, weighting="zf", min_support=0)
     return dict(truth=truth, uid=uid, tid=tid, A=A, S=S, prop=prop, res=res, res_zf=res_zf)
 
 

@@ -28,7 +28,7 @@ def _graph():
 
 
 def test_algorithm1_hand_worked():
-    p = algorithm1(_graph(), SC)
+    p = algorithm1(_graph(), SC, pass1_denominator="m_in")
     # Pass 1: d's followers with interests are a, b, e (c has none): m_in_d = 3
     assert p.m_in[D_] == 3 and p.m_in[E_] == 1 and p.m_in[A_] == 0
     np.testing.assert_allclose(p.F_e[D_], [2 / 3, 2 / 3])  # (a + b + e) / 3
@@ -58,7 +58,9 @@ def test_algorithm1_n_in_denominator_and_binary():
     np.testing.assert_allclose(p.F_e[E_], [1 / 2, 0])
     weighted = SC * 0.5
     np.testing.assert_allclose(algorithm1(_graph(), weighted).F, algorithm1(_graph(), SC).F)
-    np.testing.assert_allclose(algorithm1(_graph(), weighted, binary=False).F_e[E_], [0.5, 0])
+    np.testing.assert_allclose(
+        algorithm1(_graph(), weighted, binary=False, pass1_denominator="m_in").F_e[E_], [0.5, 0]
+    )
 
 
 def test_algorithm1_sparse_input_and_errors():
@@ -170,7 +172,7 @@ def test_corollary2_limit_equals_algorithm1():
     S_all = S.copy()
     S_all[S_all.sum(1) == 0, 0] = 1.0
     g = general_solution(A, S_all, 1e-7, 1e-14, 1.0)
-    assert np.abs(g.F - algorithm1(A, S_all).F).max() < 1e-5
+    assert np.abs(g.F - algorithm1(A, S_all, pass1_denominator="m_in").F).max() < 1e-5
 
 
 def test_corollary1_approximation_improves_as_parameters_shrink():

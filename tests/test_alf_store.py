@@ -60,7 +60,7 @@ def test_cypher_pass1_equals_numpy(gen_store):
     )
     for sources in (["bio"], ["bio", "tags"]):
         g = export_alf_graph(store, sources)
-        Fe = algorithm1(g.A, g.S_c).F_e
+        Fe = algorithm1(g.A, g.S_c, pass1_denominator="m_in").F_e  # as alf_pass1.cypher
         df = store.run_df("alf_pass1", user_id="", topic_id="", sources=sources)
         assert len(df) == int((Fe > 0).sum())
         ui = pd.Index(g.user_ids).get_indexer(df["user_id"])

@@ -114,6 +114,26 @@ def test_invalid_parameters_write_nothing(declared_store):
     assert _interests(declared_store) == before
 
 
+def test_spark_checks_its_parameters_before_writing(declared_store):
+    """The Spark engine refuses what it does not compute (Theorem 1, float32) and any broken
+    rule before it matches and writes biographies, and before it needs Spark at all."""
+    from analysis.alf.params import AlfParams
+    from beautygraph.pipelines.spark_jobs import authorities_spark
+
+    _set_bios(declared_store, {"u9": "I love knitting", "u10": "sailing"})
+    before = _interests(declared_store)
+    for params, shown in (
+        (AlfParams(alpha=0.1), "Algorithm 1"),
+        (AlfParams(topic_block=3, dtype="float32"), "float64"),
+    ):
+        with pytest.raises(UserError, match=shown):
+            authorities_spark(declared_store, params, interest_sources=("bio", "declared"))
+        assert _interests(declared_store) == before, params
+    with pytest.raises(UserError, match="min_support=-1"):
+        authorities_spark(declared_store, interest_sources=("bio",), min_support=-1)
+    assert _interests(declared_store) == before
+
+
 def test_failure_after_the_first_write_leaves_the_store_as_it_was(declared_store, monkeypatch):
     run_authorities(declared_store, interest_sources=("declared",))
     _set_bios(declared_store, {"u9": "I love knitting", "u10": "sailing"})

@@ -161,8 +161,10 @@ def test_topic_blocks_equal_full_propagation(block):
     dst = (rng.pareto(1.1, 40_000) * 30).astype(int) % V
     A = follow_matrix(src, dst, V)
     S = (rng.random((V, 13)) < 0.08).astype(float)
-    full = find_authorities(algorithm1(A, S).F, np.asarray(A.sum(axis=0)).ravel())
-    part = find_authorities_blocked(A, S, block=block)
+    n_in = np.asarray(A.sum(axis=0)).ravel()
+    full = find_authorities(algorithm1(A, S, pass1_denominator="m_in").F, n_in, min_support=0)
+    old = {"pass1_denominator": "m_in", "min_support": 0}
+    part = find_authorities_blocked(A, S, block=block, **old)
     assert (full.topic >= 0).sum() > 50
     np.testing.assert_array_equal(full.assigned, part.assigned)
     np.testing.assert_array_equal(full.fp1_removed, part.fp1_removed)
@@ -171,7 +173,7 @@ def test_topic_blocks_equal_full_propagation(block):
     fa, fb = full.to_frame(), part.to_frame()
     pd.testing.assert_frame_equal(fa[["user", "topic", "rank"]], fb[["user", "topic", "rank"]])
     np.testing.assert_allclose(fb[["F", "ZF", "wzf"]], fa[["F", "ZF", "wzf"]], rtol=0, atol=1e-12)
-    f32 = find_authorities_blocked(A, S, block=block, dtype=np.float32).to_frame()
+    f32 = find_authorities_blocked(A, S, block=block, dtype=np.float32, **old).to_frame()
     pd.testing.assert_frame_equal(fa[["user", "topic", "rank"]], f32[["user", "topic", "rank"]])
     np.testing.assert_allclose(f32["wzf"], fa["wzf"], rtol=1e-4)
 
@@ -187,13 +189,15 @@ def test_topic_blocks_keep_fp2_ties_by_topic_index():
     A = follow_matrix(rng.integers(0, V, 3000), rng.integers(0, 60, 3000), V)
     # topics come in identical pairs (2i, 2i+1): every score ties with its twin
     S = np.repeat((rng.random((V, 6)) < 0.3).astype(float), 2, axis=1)
-    prop = algorithm1(A, S)
-    full = find_authorities(prop.F, prop.n_in, fp2_k=3)
+    prop = algorithm1(A, S, pass1_denominator="m_in")
+    full = find_authorities(prop.F, prop.n_in, fp2_k=3, min_support=0)
     rows = np.flatnonzero(full.assigned >= 0)
     assert (full.assigned[rows] % 2 == 0).all()  # Eq. 2 argmax keeps the lower twin
     assert full.fp2_removed.any() and (~full.fp2_removed[rows]).any()
     for block in (1, 3, 5, 12):
-        part = find_authorities_blocked(A, S, block=block, fp2_k=3)
+        part = find_authorities_blocked(
+            A, S, block=block, fp2_k=3, pass1_denominator="m_in", min_support=0
+        )
         np.testing.assert_array_equal(full.fp2_removed, part.fp2_removed)
         np.testing.assert_array_equal(full.topic, part.topic)
 

@@ -271,8 +271,12 @@ def test_split_seeds_hides_the_share():
 
 def test_algorithm1_methods_reuse_alf():
     g, Y = _random_graph(seed=7)
-    assert np.allclose(propagate(g, Y, "algorithm1").F, algorithm1(g.A, Y).F)
-    assert np.allclose(propagate(g, Y, "alf_interests").F, algorithm1(g.A, Y).S_i)
+    assert np.allclose(
+        propagate(g, Y, "algorithm1").F, algorithm1(g.A, Y, pass1_denominator="m_in").F
+    )
+    assert np.allclose(
+        propagate(g, Y, "alf_interests").F, algorithm1(g.A, Y, pass1_denominator="m_in").S_i
+    )
 
 
 @pytest.mark.parametrize("method", sorted(METHODS))

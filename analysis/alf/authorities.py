@@ -37,8 +37,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysis.alf.params import ALF_DEFAULTS, AlfParams, check_fp1_levels
+
 __all__ = [
     "AuthorityResult",
+    "eligible",
     "find_authorities",
     "fp1_filter",
     "fp1_levels",
@@ -90,11 +93,37 @@ def zscores(F: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return Z, mu, sigma
 
 
-def fp1_levels(rho_mid: float = 60.0, tau: float = 1.5) -> dict[str, float]:
+def fp1_levels(
+    rho_mid: float = ALF_DEFAULTS.rho_mid, tau: float = ALF_DEFAULTS.tau
+) -> dict[str, float]:
     """Percentile levels of Eq. 9: ``τ ρ_pop = ρ_mid = ρ_tail / τ`` (capped at 100)."""
-    if not (0 < rho_mid <= 100) or tau < 1:
-        raise ValueError(f"need 0 < rho_mid={rho_mid} <= 100 and tau={tau} >= 1")
+    check_fp1_levels(rho_mid, tau)
     return {"popular": rho_mid / tau, "mid": rho_mid, "tail": min(100.0, rho_mid * tau)}
+
+
+def eligible(
+    Z: np.ndarray,
+    topical: np.ndarray,
+    score: np.ndarray,
+    support: np.ndarray | None = None,
+    min_support: int = 0,
+) -> np.ndarray:
+    """Which (user, topic) entries may be assigned (step 3 and 6 of the module docstring).
+
+    An entry is eligible when its z-score is positive, it has more than one topical
+    follower (``topical = n^in F``), its ranking score is finite, and — with ``support`` —
+    at least ``min_support`` of its followers hold a seed interest in the topic.  Every
+    engine applies this rule: the dense and blocked paths call it, Spark mirrors it
+    (:func:`beautygraph.engines.spark_alf.eligible_column`, tested equal on one example).
+
+    >>> eligible(np.array([[1.0, 2.0, -1.0]]), np.array([[5.0, 1.0, 5.0]]),
+    ...          np.array([[0.5, 0.5, 0.5]]), np.array([[3, 9, 9]]), min_support=3).tolist()
+    [[True, False, False]]
+    """
+    ok = (Z > 0) & (topical > 1) & np.isfinite(score)
+    if support is not None and min_support > 0:
+        ok &= np.asarray(support) >= min_support
+    return ok
 
 
 def top_k_mask(X: np.ndarray, k: int) -> np.ndarray:
@@ -277,14 +306,14 @@ def find_authorities(
     n_in: np.ndarray,
     *,
     weighting: str = "wzf",
-    rho_mid: float = 60.0,
-    tau: float = 1.5,
-    fp2_k: int = 5,
-    bucket_split: tuple[float, float] = (1 / 3, 2 / 3),
+    rho_mid: float = ALF_DEFAULTS.rho_mid,
+    tau: float = ALF_DEFAULTS.tau,
+    fp2_k: int = ALF_DEFAULTS.fp2_k,
+    bucket_split: tuple[float, float] = ALF_DEFAULTS.bucket_split,
     fp1: bool = True,
     fp2: bool = True,
     support: np.ndarray | None = None,
-    min_support: int = 0,
+    min_support: int = ALF_DEFAULTS.min_support,
 ) -> AuthorityResult:
     """Topical authorities from label scores (ALF §4.3).
 
@@ -300,7 +329,10 @@ def find_authorities(
     fp1, fp2 : switch the filters off (for ablations).
     support, min_support : step 6 of the module docstring — entries with fewer than
         ``min_support`` followers holding a seed interest in the topic are not eligible
-        (``support`` is required when ``min_support > 0``).
+        (``support`` is required when ``min_support > 0``; pass ``min_support=0`` for the
+        paper's rule alone).
+
+    The defaults are those of :class:`analysis.alf.params.AlfParams`, which checks them.
     """
     F = np.asarray(F, dtype=np.float64)
     n_in = np.asarray(n_in, dtype=np.float64)
@@ -310,12 +342,9 @@ def find_authorities(
         raise ValueError(f"F {F.shape} and n_in {n_in.shape} do not match (users x topics)")
     if n_in.size and n_in.min() < 0:
         raise ValueError("n_in must be >= 0")
-    if fp2_k < 1:
-        raise ValueError(f"fp2_k={fp2_k} must be >= 1")
-    if not (0 < bucket_split[0] <= bucket_split[1] <= 1):
-        raise ValueError(f"bucket_split={bucket_split} must satisfy 0 < a <= b <= 1")
-    if int(min_support) != min_support or min_support < 0:
-        raise ValueError(f"min_support={min_support} must be an integer >= 0")
+    AlfParams(
+        rho_mid=rho_mid, tau=tau, fp2_k=fp2_k, bucket_split=bucket_split, min_support=min_support
+    )
     if min_support > 0 and support is None:
         raise ValueError("min_support > 0 needs the support matrix (topical_support(A, S_c))")
     if support is not None:
@@ -332,10 +361,7 @@ def find_authorities(
         wzf = Z * logw  # Eq. 8
     wzf = np.where(np.isfinite(Z) & np.isfinite(logw), wzf, -np.inf)
     score_m = wzf if weighting == "wzf" else Z
-    eligible = (Z > 0) & (topical > 1) & np.isfinite(score_m)
-    if support is not None and min_support > 0:
-        eligible &= support >= min_support
-    masked = np.where(eligible, score_m, -np.inf)
+    masked = np.where(eligible(Z, topical, score_m, support, int(min_support)), score_m, -np.inf)
     # Eq. 2: at most one topic per user
     if T:
         best = np.argmax(masked, axis=1)

@@ -35,8 +35,9 @@ Example
 >>> rng = np.random.default_rng(0)
 >>> A = follow_matrix(rng.integers(0, 60, 400), rng.integers(0, 60, 400), 60)
 >>> S = (rng.random((60, 7)) < 0.2).astype(float)
->>> full = find_authorities(algorithm1(A, S).F, np.asarray(A.sum(axis=0)).ravel())
->>> part = find_authorities_blocked(A, S, block=3)
+>>> F = algorithm1(A, S).F
+>>> full = find_authorities(F, np.asarray(A.sum(axis=0)).ravel(), min_support=0)
+>>> part = find_authorities_blocked(A, S, block=3, min_support=0)
 >>> bool((full.topic == part.topic).all())
 True
 """
@@ -48,7 +49,8 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import scipy.sparse as sp
 
-from analysis.alf.authorities import AuthorityResult, fp1_filter, fp1_levels, zscores
+from analysis.alf.authorities import AuthorityResult, eligible, fp1_filter, fp1_levels, zscores
+from analysis.alf.params import ALF_DEFAULTS, AlfParams
 from analysis.alf.propagation import _check_inputs, _forward, _inv
 
 __all__ = ["algorithm1_blocks", "find_authorities_blocked"]
@@ -61,19 +63,14 @@ def algorithm1_blocks(
     *,
     dtype=np.float64,
     binary: bool = True,
-    pass1_denominator: str = "m_in",
+    pass1_denominator: str = ALF_DEFAULTS.pass1_denominator,
 ) -> Iterator[tuple[int, int, np.ndarray]]:
     """Yield ``(t0, t1, F[:, t0:t1])`` of Algorithm 1 (PASS 1–3, ``F = F^e + F^i``), one
     block of ``block`` topics at a time; the passes as in
     :func:`analysis.alf.propagation.algorithm1` (PASS 1 divides by ``m^in`` or, with
     ``pass1_denominator="n_in"``, by ``n^in``)."""
-    if int(block) != block or block < 1:
-        raise ValueError(f"block={block} must be a positive integer")
-    if pass1_denominator not in ("m_in", "n_in"):
-        raise ValueError(f"pass1_denominator={pass1_denominator!r} must be 'm_in' or 'n_in'")
     dtype = np.dtype(dtype)
-    if dtype not in (np.float32, np.float64):
-        raise ValueError(f"dtype={dtype} must be float32 or float64")
+    AlfParams(topic_block=block, pass1_denominator=pass1_denominator, dtype=dtype.name)
     A, S = _check_inputs(A, S_c, binary)
     A = A.astype(dtype)
     At = A.T.tocsr()
@@ -102,12 +99,12 @@ def find_authorities_blocked(
     block: int = 50,
     *,
     dtype=np.float64,
-    rho_mid: float = 60.0,
-    tau: float = 1.5,
-    fp2_k: int = 5,
-    bucket_split: tuple[float, float] = (1 / 3, 2 / 3),
-    pass1_denominator: str = "m_in",
-    min_support: int = 0,
+    rho_mid: float = ALF_DEFAULTS.rho_mid,
+    tau: float = ALF_DEFAULTS.tau,
+    fp2_k: int = ALF_DEFAULTS.fp2_k,
+    bucket_split: tuple[float, float] = ALF_DEFAULTS.bucket_split,
+    pass1_denominator: str = ALF_DEFAULTS.pass1_denominator,
+    min_support: int = ALF_DEFAULTS.min_support,
     on_block: Callable[[int, int], None] | None = None,
 ) -> AuthorityResult:
     """Algorithm 1 and ALF's authorities (§4.3) in topic blocks (module docstring).
@@ -117,12 +114,19 @@ def find_authorities_blocked(
     min_support=...)`` (weighting wzf, both filters) except that the users × topics
     matrices are not kept: ``F``, ``ZF`` and ``wzf`` are None and ``assigned_values`` holds
     ``(F, ZF, wzf)`` at each user's assigned topic.  ``on_block(done_topics,
-    total_topics)`` reports progress.
+    total_topics)`` reports progress.  The defaults are those of
+    :class:`analysis.alf.params.AlfParams`, which checks them.
     """
-    if fp2_k < 1:
-        raise ValueError(f"fp2_k={fp2_k} must be >= 1")
-    if int(min_support) != min_support or min_support < 0:
-        raise ValueError(f"min_support={min_support} must be an integer >= 0")
+    AlfParams(
+        rho_mid=rho_mid,
+        tau=tau,
+        fp2_k=fp2_k,
+        bucket_split=bucket_split,
+        pass1_denominator=pass1_denominator,
+        min_support=min_support,
+        topic_block=block,
+        dtype=np.dtype(dtype).name,
+    )
     levels = fp1_levels(rho_mid, tau)
     A, S = _check_inputs(A, S_c, binary=True)
     At = A.T.tocsr() if min_support > 0 else None
@@ -147,11 +151,9 @@ def find_authorities_blocked(
         with np.errstate(invalid="ignore"):
             wzf = Z * logw  # Eq. 8
         wzf = np.where(np.isfinite(Z) & np.isfinite(logw), wzf, -np.inf)
-        eligible = (Z > 0) & (topical > 1) & np.isfinite(wzf)
-        if At is not None:  # the evidence rule on this block of Aᵗ S^c
-            support = At @ S_cols[:, t0:t1]
-            eligible &= np.asarray(support.todense()) >= min_support
-        masked = np.where(eligible, wzf, -np.inf)
+        # the evidence rule on this block of Aᵗ S^c
+        support = None if At is None else np.asarray((At @ S_cols[:, t0:t1]).todense())
+        masked = np.where(eligible(Z, topical, wzf, support, int(min_support)), wzf, -np.inf)
         j = np.argmax(masked, axis=1)
         val = masked[rows, j]
         better = val > best_val  # Eq. 2 argmax: an earlier topic keeps a tie

@@ -38,6 +38,7 @@ import scipy.sparse as sp
 
 from analysis.alf.authorities import find_authorities, topical_support
 from analysis.alf.evaluation import topic_pagerank
+from analysis.alf.params import ALF_DEFAULTS
 from analysis.alf.propagation import algorithm1
 from analysis.alf.recommend import algorithm2
 
@@ -158,8 +159,8 @@ def evaluate_follow_holdout(
     *,
     k: int = 10,
     seed: int = 0,
-    pass1_denominator: str = "n_in",
-    min_support: int = 3,
+    pass1_denominator: str = ALF_DEFAULTS.pass1_denominator,
+    min_support: int = ALF_DEFAULTS.min_support,
     max_users: int | None = 2000,
 ) -> FollowHoldout:
     """Hide ``share`` of the interested users' follow links, recompute ALF and score the

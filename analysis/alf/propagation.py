@@ -14,7 +14,8 @@ Example
 >>> import numpy as np
 >>> A = follow_matrix([0, 1], [2, 2], 3)          # users 0 and 1 follow user 2
 >>> Sc = np.array([[1.0], [0.0], [0.0]])         # only user 0 is interested (1 topic)
->>> float(algorithm1(A, Sc).F_e[2, 0])            # share of 2's followers with interests
+>>> P1 = algorithm1(A, Sc, pass1_denominator="m_in")
+>>> float(P1.F_e[2, 0])                           # share of 2's followers with interests
 1.0
 """
 
@@ -25,6 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+
+from analysis.alf.params import ALF_DEFAULTS, AlfParams, check_params
 
 __all__ = [
     "GeneralSolution",
@@ -156,7 +159,9 @@ class Propagation:
     m_in: np.ndarray
 
 
-def algorithm1(A, S_c, *, binary: bool = True, pass1_denominator: str = "m_in") -> Propagation:
+def algorithm1(
+    A, S_c, *, binary: bool = True, pass1_denominator: str = ALF_DEFAULTS.pass1_denominator
+) -> Propagation:
     """Algorithm 1 ("Fast Algorithm for Interest Propagation"), exactly as printed.
 
     PASS 1 (Eq. 4): ``F^e_v = (1/m^in_v) Σ_{u→v, I(u)≠∅} S^c_u`` with ``m^in_v`` the number
@@ -173,12 +178,12 @@ def algorithm1(A, S_c, *, binary: bool = True, pass1_denominator: str = "m_in") 
         her row has a positive entry.
     binary : clamp known interests to 1 as in §4.2 (``S^c_tu = 1`` iff ``t ∈ I(u)``);
         ``False`` keeps the given non-negative weights (e.g. matcher scores).
-    pass1_denominator : ``"m_in"`` (as printed) or ``"n_in"`` — all followers, which is the
+    pass1_denominator : ``"m_in"`` (as printed) or ``"n_in"`` (the default of
+        :class:`analysis.alf.params.AlfParams`) — all followers, which is the
         ``F^e = S^c P`` of Theorem 1 and Corollary 2 (users without interests count as
         zero vectors); the two agree when every follower has interests.
     """
-    if pass1_denominator not in ("m_in", "n_in"):
-        raise ValueError(f"pass1_denominator={pass1_denominator!r} must be 'm_in' or 'n_in'")
+    AlfParams(pass1_denominator=pass1_denominator)  # checks it
     A, S = _check_inputs(A, S_c, binary)
     ops = _Ops.of(A)
     n_in = np.asarray(A.sum(axis=0)).ravel()
@@ -195,22 +200,6 @@ def algorithm1(A, S_c, *, binary: bool = True, pass1_denominator: str = "m_in") 
 
 
 # -- Theorem 1 -------------------------------------------------------------------------
-
-
-def check_params(alpha: float, beta: float, gamma: float) -> None:
-    """Theorem 1's conditions: α > 0, β ≥ 0, γ ≥ 0, all finite (``ValueError`` showing the
-    offending values otherwise)."""
-    bad = {
-        k: v
-        for k, v in {"alpha": alpha, "beta": beta, "gamma": gamma}.items()
-        if not np.isfinite(v)
-    }
-    if bad:
-        raise ValueError(f"parameters must be finite, got {bad}")
-    if alpha <= 0:
-        raise ValueError(f"alpha={alpha} must be > 0 (Theorem 1 divides by alpha)")
-    if beta < 0 or gamma < 0:
-        raise ValueError(f"beta={beta} and gamma={gamma} must be >= 0")
 
 
 def kappa(alpha: float, beta: float) -> float:

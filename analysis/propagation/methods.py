@@ -88,11 +88,12 @@ def register_method(method: Method) -> Method:
 
 
 def _algorithm1(g: PropagationGraph, Y: sp.csr_matrix, seed: int) -> np.ndarray:
-    return algorithm1(g.A, Y).F
+    # Algorithm 1 as printed: Pass 1 over the followers with interests
+    return algorithm1(g.A, Y, pass1_denominator="m_in").F
 
 
 def _alf_interests(g: PropagationGraph, Y: sp.csr_matrix, seed: int) -> np.ndarray:
-    return algorithm1(g.A, Y).S_i
+    return algorithm1(g.A, Y, pass1_denominator="m_in").S_i
 
 
 def _theorem1(g: PropagationGraph, Y: sp.csr_matrix, seed: int) -> np.ndarray:

@@ -11,6 +11,7 @@ References
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,8 +20,14 @@ from beautygraph.commands.engine_options import engine_options
 from beautygraph.commands.interest_source import interest_source_option
 from beautygraph.errors import UserError
 
+if TYPE_CHECKING:
+    from analysis.alf.params import AlfParams
+
 
 def _evidence_options(fn):
+    """``--pass1-denominator`` and ``--min-support``: their defaults and choices are those of
+    :class:`analysis.alf.params.AlfParams` (written out so that ``--help`` need not import
+    scipy; ``tests/test_alf_params.py`` holds them equal)."""
     fn = click.option(
         "--pass1-denominator",
         type=click.Choice(["n_in", "m_in"]),
@@ -75,8 +82,17 @@ def authorities(
     json_mode: bool,
 ) -> None:
     """Find topical authorities (ALF): bio interests, propagation, wzf, filters, write-back."""
-    from beautygraph.pipelines.alf import AuthoritiesSummary, run_authorities
+    from beautygraph.pipelines.alf import AuthoritiesSummary, alf_params, run_authorities
 
+    params = alf_params(
+        alpha=alpha,
+        beta=beta,
+        gamma=gamma,
+        min_support=min_support,
+        pass1_denominator=pass1_denominator,
+        topic_block=topic_block,
+        dtype="float32" if float32 else "float64",
+    )
     if engine == "spark":
         from beautygraph.pipelines.alf import resolve_interest_sources
         from beautygraph.pipelines.spark_jobs import authorities_spark
@@ -90,32 +106,21 @@ def authorities(
         store = app.store()
         out = authorities_spark(
             store,
+            params,
             interest_sources=resolve_interest_sources(store, sources, with_bios=True),
             options=spark,
-            topic_block=topic_block,
-            min_support=min_support,
-            pass1_denominator=pass1_denominator,
             steps=cli_steps(json_mode, app.quiet),
         )
         summary = AuthoritiesSummary.from_spark(out).to_json()
     else:
         run = run_authorities(
-            steps=cli_steps(json_mode, app.quiet),
-            store=app.store(),
-            alpha=alpha,
-            beta=beta,
-            gamma=gamma,
-            interest_sources=sources,
-            min_support=min_support,
-            pass1_denominator=pass1_denominator,
-            topic_block=topic_block,
-            dtype="float32" if float32 else "float64",
+            app.store(), params, interest_sources=sources, steps=cli_steps(json_mode, app.quiet)
         )
         summary = run.to_dict()
     if json_mode:
         echo_json(summary)
         return
-    _print_summary(summary, min_support, pass1_denominator)
+    _print_summary(summary, params.min_support, params.pass1_denominator)
 
 
 def _print_summary(summary: dict, min_support: int, pass1_denominator: str) -> None:
@@ -215,8 +220,13 @@ def analyze_authorities(
 ) -> None:
     """Precision/recall@k of ALF, topic PageRank and "No weighting" against a truth file
     (Table 6), or, with --holdout-follows, of the recommenders on hidden follow links."""
-    from beautygraph.pipelines.alf import evaluate_authorities, resolve_interest_sources
+    from beautygraph.pipelines.alf import (
+        alf_params,
+        evaluate_authorities,
+        resolve_interest_sources,
+    )
 
+    params = alf_params(min_support=min_support, pass1_denominator=pass1_denominator)
     store = app.store()
     if holdout_follows is not None:
         _follow_holdout(
@@ -226,8 +236,7 @@ def analyze_authorities(
             max_users,
             seed,
             resolve_interest_sources(store, sources, with_bios=True),
-            min_support,
-            pass1_denominator,
+            params,
             json_mode,
         )
         return
@@ -239,8 +248,7 @@ def analyze_authorities(
         truth_path,
         k=k,
         interest_sources=sources,
-        min_support=min_support,
-        pass1_denominator=pass1_denominator,
+        params=params,
     )
     out = {
         m: {"precision": s.precision, "recall": s.recall, "f1": s.f1}
@@ -273,8 +281,7 @@ def _follow_holdout(
     max_users: int,
     seed: int,
     sources: tuple[str, ...],
-    min_support: int,
-    pass1_denominator: str,
+    params: AlfParams,
     json_mode: bool,
 ) -> None:
     from beautygraph.pipelines.alf import evaluate_follow_links
@@ -285,8 +292,7 @@ def _follow_holdout(
         k,
         interest_sources=sources,
         seed=seed,
-        min_support=min_support,
-        pass1_denominator=pass1_denominator,
+        params=params,
         max_users=max_users,
     )
     if json_mode:

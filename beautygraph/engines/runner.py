@@ -57,8 +57,10 @@ def _job(name: str, params: dict[str, Any]):
     from beautygraph.engines import spark_alf, spark_beauty, spark_fof, spark_propagation
 
     if name == "authorities":
+        # the ALF parameters travel as AlfParams.to_dict() and are rebuilt by the job
+        alf, sources = params["alf"], params["sources"]
         return spark_alf.alf_export_spec(), lambda spark, e, r, step: spark_alf.authorities_job(
-            spark, e, r, steps=step, **params
+            spark, e, r, alf, sources=sources, steps=step
         )
     if name == "recommend":
         method = params["method"]
@@ -85,14 +87,16 @@ def run_spark_job(
     **params: Any,
 ) -> SparkRun:
     """Run ``job`` (``authorities``, ``recommend``, ``beauty`` or ``propagation``) on Spark
-    and write its results into ``store``.  ``params`` go to the job (``sources``,
-    ``topic_block``; ``method``, ``k``, ``tolerance``; ``method``, ``top``)."""
+    and write its results into ``store``.  ``params`` go to the job (``authorities``:
+    ``alf``, an :meth:`analysis.alf.params.AlfParams.to_dict` with its block size, and
+    ``sources``; ``recommend``: ``method``, ``k``, ``tolerance``; ``propagation``:
+    ``method``, ``top``, ``topic_block``)."""
     from graphdb.parquet_export import export_store
     from graphdb.results_import import import_results
 
     options = options or SparkOptions()
     require_spark()  # fail before exporting anything
-    if job in ("authorities", "propagation"):
+    if job == "propagation":
         params.setdefault("topic_block", options.topic_block)
     spec, fn = _job(job, params)
     keep = options.work_dir is not None or options.keep_work_dir

@@ -18,7 +18,8 @@ followers of ``v`` with interests.  Algorithm 1 (users × topics rows ``(v, t, v
 Only positive entries exist as rows (a sum of positive terms is positive), which is the
 set over which Eq. 6 takes ``μ_t, σ_t``.  ``cnt(v,t)`` is also the evidence of
 :func:`analysis.alf.authorities.topical_support`: with ``min_support`` an entry is eligible
-only when ``cnt >= min_support``, as in :func:`analysis.alf.authorities.find_authorities`.  Topics are processed in blocks of
+only when ``cnt >= min_support`` (:func:`eligible_column`, the mirror of
+:func:`analysis.alf.authorities.eligible`).  Topics are processed in blocks of
 ``topic_block`` (every row of a pass carries one topic, so a block bounds the rows of a
 pass by edges × block); each block's ``(v, t, F, ZF, wzf, eligible)`` rows are written to
 Parquet, then Eq. 2 (one topic per user), FP2 (top-k of ``F_v`` and ``ZF_v``) and FP1
@@ -40,16 +41,26 @@ from __future__ import annotations
 import math
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from analysis.alf.authorities import fp1_levels, topic_buckets
+from analysis.alf.params import ALF_DEFAULTS, AlfParams
 from beautygraph.steps import Step, Steps, as_steps
 
-__all__ = ["alf_export_spec", "algorithm1_passes", "authorities_job", "degrees", "ordered_sum"]
+__all__ = [
+    "alf_export_spec",
+    "algorithm1_passes",
+    "authorities_job",
+    "degrees",
+    "eligible_column",
+    "ordered_sum",
+    "spark_params",
+]
 
 
 def alf_export_spec():
@@ -66,7 +77,7 @@ def _p(folder: str | os.PathLike, *parts: str) -> str:
     return "/".join([str(folder).rstrip("/"), *parts])
 
 
-def algorithm1_passes(E, S, deg, n_out, pass1_denominator: str = "n_in"):
+def algorithm1_passes(E, S, deg, n_out, pass1_denominator: str = ALF_DEFAULTS.pass1_denominator):
     """PASS 1–3 of Algorithm 1 (module docstring) as DataFrames ``(F_e, S_i, F_i)``.
 
     ``E(src, dst)``: distinct follows; ``S(u, t)``: binary seeds (one topic block);
@@ -77,8 +88,7 @@ def algorithm1_passes(E, S, deg, n_out, pass1_denominator: str = "n_in"):
     """
     from pyspark.sql import functions as f
 
-    if pass1_denominator not in ("m_in", "n_in"):
-        raise ValueError(f"pass1_denominator={pass1_denominator!r} must be 'm_in' or 'n_in'")
+    AlfParams(pass1_denominator=pass1_denominator)  # checks it: it names a column below
     # PASS 1 (Eq. 4); cnt is the topical support of the evidence rule
     Fe = (
         E.join(S, E.src == S.u)
@@ -146,42 +156,59 @@ def degrees(E, S):
     return n_in.join(m_in, "v", "left"), n_out
 
 
+#: topics per block when the parameters name none
+DEFAULT_TOPIC_BLOCK = 50
+
+
+def spark_params(params: AlfParams | Mapping[str, Any]) -> AlfParams:
+    """The parameters as this job runs them: rebuilt (and so checked) from
+    :meth:`analysis.alf.params.AlfParams.to_dict` when serialised, the block size filled in
+    (:data:`DEFAULT_TOPIC_BLOCK`); ``ValueError`` for what the job does not compute —
+    Theorem 1 or single precision."""
+    p = params if isinstance(params, AlfParams) else AlfParams.from_dict(params)
+    if p.method != "algorithm1":
+        raise ValueError(
+            f"the Spark job runs Algorithm 1: alpha={p.alpha}, beta={p.beta} and "
+            f"gamma={p.gamma} must be None"
+        )
+    if p.dtype != "float64":
+        raise ValueError(f"the Spark job computes in float64, not dtype={p.dtype!r}")
+    return replace(p, topic_block=p.topic_block or DEFAULT_TOPIC_BLOCK)
+
+
+def eligible_column(min_support: int):
+    """The Spark mirror of :func:`analysis.alf.authorities.eligible` on rows carrying ``Z``,
+    ``topical`` and ``cnt`` (the topical support).  Rows exist only where ``F > 0``, where
+    ``Z`` and ``wzf`` are finite once ``topical > 1``, so the reference's finiteness test
+    holds on every row; ``cnt >= 0`` holds on every row, as the reference skips the
+    evidence rule at ``min_support = 0``.  ``tests/test_alf_params.py`` checks that both
+    give the same answer on one example."""
+    from pyspark.sql import functions as f
+
+    return (f.col("Z") > 0) & (f.col("topical") > 1) & (f.col("cnt") >= int(min_support))
+
+
 def authorities_job(
     spark,
     export_dir: str | os.PathLike,
     results_dir: str | os.PathLike,
+    params: AlfParams | Mapping[str, Any] = ALF_DEFAULTS,
     *,
     sources: Sequence[str] = ("bio",),
-    topic_block: int = 50,
-    pass1_denominator: str = "n_in",
-    min_support: int = 0,
-    rho_mid: float = 60.0,
-    tau: float = 1.5,
-    fp2_k: int = 5,
-    bucket_split: tuple[float, float] = (1 / 3, 2 / 3),
     top: int = 5,
     steps: Steps | None = None,
 ) -> dict:
     """Run ALF on ``export_dir`` and write ``results_dir`` (an import-results folder):
     ``relationships/AUTHORITY_ON.parquet`` ``{src, dst, score (F), wzf, rank}`` and
     ``nodes/User.parquet`` ``{id, authority_topic, authority_score}`` for every user
-    (null for non-authorities), exactly what the scipy path writes.  Returns counts, with
-    the authorities per topic and the first ``top`` of each."""
+    (null for non-authorities), exactly what the scipy path writes.  ``params`` is an
+    :class:`~analysis.alf.params.AlfParams` or its :meth:`~analysis.alf.params.AlfParams.
+    to_dict` (:func:`spark_params`).  Returns counts, with the authorities per topic and
+    the first ``top`` of each."""
+    alf = spark_params(params)
     with as_steps(steps)("Spark: ALF (Algorithm 1 blocks, Eq. 2, FP1, FP2)") as step:
         return _authorities_job(
-            spark,
-            export_dir,
-            results_dir,
-            sources=sources,
-            topic_block=topic_block,
-            pass1_denominator=pass1_denominator,
-            min_support=min_support,
-            rho_mid=rho_mid,
-            tau=tau,
-            fp2_k=fp2_k,
-            bucket_split=bucket_split,
-            top=top,
-            step=step,
+            spark, export_dir, results_dir, alf, sources=sources, top=top, step=step
         )
 
 
@@ -257,28 +284,18 @@ def _authorities_job(
     spark,
     export_dir: str | os.PathLike,
     results_dir: str | os.PathLike,
+    params: AlfParams,
     *,
-    sources: Sequence[str] = ("bio",),
-    topic_block: int = 50,
-    pass1_denominator: str = "n_in",
-    min_support: int = 0,
-    rho_mid: float = 60.0,
-    tau: float = 1.5,
-    fp2_k: int = 5,
-    bucket_split: tuple[float, float] = (1 / 3, 2 / 3),
-    top: int = 5,
+    sources: Sequence[str],
+    top: int,
     step: Step,
 ) -> dict:
     from pyspark.sql import Window
     from pyspark.sql import functions as f
 
-    if topic_block < 1:
-        raise ValueError(f"topic_block={topic_block} must be >= 1")
-    if pass1_denominator not in ("m_in", "n_in"):
-        raise ValueError(f"pass1_denominator={pass1_denominator!r} must be 'm_in' or 'n_in'")
-    if int(min_support) != min_support or min_support < 0:
-        raise ValueError(f"min_support={min_support} must be an integer >= 0")
-    levels = fp1_levels(rho_mid, tau)
+    topic_block = int(params.topic_block or DEFAULT_TOPIC_BLOCK)
+    pass1_denominator, fp2_k = params.pass1_denominator, params.fp2_k
+    levels = fp1_levels(params.rho_mid, params.tau)
     users, topics, n_topics, E, S, deg, n_out = read_follow_graph(spark, export_dir, sources)
 
     work = _p(results_dir, "_blocks")
@@ -318,10 +335,7 @@ def _authorities_job(
             .withColumn("topical", topical)
             # Eq. 8
             .withColumn("wzf", f.col("Z") * f.log("topical"))
-            .withColumn(
-                "eligible",
-                (f.col("Z") > 0) & (f.col("topical") > 1) & (f.col("cnt") >= int(min_support)),
-            )
+            .withColumn("eligible", eligible_column(params.min_support))
             .select("v", "t", "F", "Z", "wzf", "eligible")
         )
         out.write.mode("overwrite").parquet(_p(work, f"block={b}"))
@@ -371,7 +385,7 @@ def _authorities_job(
     n_t = np.zeros(n_topics, dtype=np.int64)
     for row in n_t_rows:
         n_t[int(row["ta"])] = int(row["count"])
-    bucket = topic_buckets(n_t, bucket_split) if n_topics else np.array([], dtype=object)
+    bucket = topic_buckets(n_t, params.bucket_split) if n_topics else np.array([], dtype=object)
     q = [
         max(1, math.ceil(levels[str(bucket[t])] * n_t[t] / 100.0 - 1e-9)) if n_t[t] else 0
         for t in range(n_topics)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ from analysis.alf.evaluation import (
     precision_recall_at_k,
 )
 from analysis.alf.holdout import FollowHoldout, evaluate_follow_holdout
-from analysis.alf.propagation import check_params
+from analysis.alf.params import ALF_DEFAULTS, AlfParams
 from analysis.alf.sources import AUTHORITY_SOURCES, SEED_SOURCES, check_sources
 from analysis.bio_interests import TopicVocabulary, extract_interests
 from beautygraph.errors import UserError, user_errors
@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "INTEREST_SOURCES",
+    "alf_params",
     "AuthoritiesSummary",
     "AuthorityRun",
     "BioExtraction",
@@ -64,14 +65,8 @@ __all__ = [
 
 #: sources an INTERESTED_IN relationship may have that can seed the propagation
 INTEREST_SOURCES = SEED_SOURCES
-#: default evidence rule: an authority on t needs this many followers with a seed interest in t
-DEFAULT_MIN_SUPPORT = 3
 #: users whose hidden links ``analyze authorities --holdout-follows`` scores (a seeded sample)
 DEFAULT_HOLDOUT_USERS = 2000
-#: default Pass 1 denominator (chosen by ``analyze authorities --holdout-follows``; README)
-DEFAULT_PASS1_DENOMINATOR = "n_in"
-#: Theorem 1 defaults for a parameter left out when another one is given (Corollary 1 regime)
-DEFAULT_ALPHA, DEFAULT_BETA, DEFAULT_GAMMA = 0.1, 0.01, 1.0
 
 
 # -- §4.1 interests from biographies ------------------------------------------------------
@@ -428,87 +423,61 @@ class AuthoritiesSummary:
         )
 
 
-def _params(
-    alpha, beta, gamma, pass1_denominator: str = DEFAULT_PASS1_DENOMINATOR
-) -> tuple[str, dict[str, Any]]:
-    """Algorithm 1 when no parameter is given, else Theorem 1 with the missing ones at their
-    defaults; checked by :func:`analysis.alf.check_params` (ValueError -> UserError)."""
-    if alpha is None and beta is None and gamma is None:
-        if pass1_denominator not in ("m_in", "n_in"):
-            raise UserError(f"pass1_denominator={pass1_denominator!r} must be m_in or n_in")
-        return "algorithm1", {"pass1_denominator": pass1_denominator}
-    a = DEFAULT_ALPHA if alpha is None else float(alpha)
-    b = DEFAULT_BETA if beta is None else float(beta)
-    g = DEFAULT_GAMMA if gamma is None else float(gamma)
+def alf_params(params: AlfParams | None = None, **changes: Any) -> AlfParams:
+    """``params`` (default :data:`analysis.alf.params.ALF_DEFAULTS`) with the named fields
+    ``changes``d; a rule it breaks is a :class:`UserError` naming the offending values."""
+    base = ALF_DEFAULTS if params is None else params
     with user_errors():
-        check_params(a, b, g)
-    return "theorem1", {"alpha": a, "beta": b, "gamma": g}
+        return replace(base, **changes) if changes else base
 
 
-def propagate(graph: AlfGraph, method: str, params: Mapping[str, Any]) -> np.ndarray:
+def summary_params(params: AlfParams) -> dict[str, Any]:
+    """The parameters a summary reports: Algorithm 1's Pass 1 denominator, block and
+    precision, or Theorem 1's filled-in α, β, γ; and the evidence rule."""
+    if params.method == "algorithm1":
+        return {
+            "pass1_denominator": params.pass1_denominator,
+            "min_support": params.min_support,
+            "topic_block": params.topic_block,
+            "dtype": params.dtype,
+        }
+    a, b, g = params.theorem1()
+    return {"alpha": a, "beta": b, "gamma": g, "min_support": params.min_support}
+
+
+def propagate(graph: AlfGraph, params: AlfParams) -> np.ndarray:
     """Label scores F (users × topics) by Algorithm 1 or Theorem 1."""
-    if method == "algorithm1":
-        den = str(params.get("pass1_denominator", DEFAULT_PASS1_DENOMINATOR))
-        return algorithm1(graph.A, graph.S_c, pass1_denominator=den).F
+    if params.method == "algorithm1":
+        return algorithm1(graph.A, graph.S_c, pass1_denominator=params.pass1_denominator).F
     with user_errors("propagation failed"):
-        return general_solution(
-            graph.A, graph.S_c, params["alpha"], params["beta"], params["gamma"]
-        ).F
+        return general_solution(graph.A, graph.S_c, *params.theorem1()).F
 
 
-def _authorities(graph: AlfGraph, F: np.ndarray, min_support: int, weighting: str = "wzf"):
+def _authorities(graph: AlfGraph, F: np.ndarray, params: AlfParams) -> AuthorityResult:
     """§4.3 with the evidence rule: at least ``min_support`` interested followers."""
-    if int(min_support) != min_support or min_support < 0:
-        raise UserError(f"min_support={min_support} must be an integer >= 0")
     n_in = np.asarray(graph.A.sum(axis=0)).ravel()
     support = topical_support(graph.A, graph.S_c)
-    return find_authorities(
-        F, n_in, weighting=weighting, support=support, min_support=int(min_support)
-    )
-
-
-def _check_run(
-    alpha, beta, gamma, pass1_denominator: str, min_support: int, topic_block, dtype: str
-) -> tuple[str, dict[str, Any], bool]:
-    """Every parameter of :func:`run_authorities` checked before anything is read or
-    written: (method, params, blocked)."""
-    method, params = _params(alpha, beta, gamma, pass1_denominator)
-    if int(min_support) != min_support or min_support < 0:
-        raise UserError(f"min_support={min_support} must be an integer >= 0")
-    params["min_support"] = int(min_support)
-    if dtype not in ("float64", "float32"):
-        raise UserError(f"dtype {dtype!r} must be float64 or float32")
-    if topic_block is not None and topic_block < 1:
-        raise UserError(f"--topic-block must be >= 1, got {topic_block}")
-    blocked = topic_block is not None or dtype != "float64"
-    if blocked and method != "algorithm1":
-        raise UserError(
-            "--topic-block and --float32 apply to Algorithm 1 (leave out alpha/beta/gamma)"
-        )
-    return method, params, blocked
+    return find_authorities(F, n_in, support=support, **params.filters())
 
 
 def run_authorities(
     store,
-    alpha: float | None = None,
-    beta: float | None = None,
-    gamma: float | None = None,
+    params: AlfParams | None = None,
     interest_sources: Sequence[str] | None = None,
     steps: Steps | None = None,
     extract_bio: bool = True,
-    pass1_denominator: str = DEFAULT_PASS1_DENOMINATOR,
-    min_support: int = DEFAULT_MIN_SUPPORT,
-    topic_block: int | None = None,
-    dtype: str = "float64",
+    **changes: Any,
 ) -> AuthorityRun:
-    """The whole of ALF on the store, with write-back (§4).
+    """The whole of ALF on the store, with write-back (§4), with ``params``
+    (:class:`analysis.alf.params.AlfParams`; ``changes`` replace some of its fields, e.g.
+    ``min_support=0``).
 
     1. (``extract_bio`` and ``'bio'`` among the sources) match biographies (§4.1);
     2. export FOLLOWS + INTERESTED_IN of ``interest_sources`` (None: every seed source
        present in the store, :func:`resolve_interest_sources`), the freshly matched
        biographies standing in for the stored ``bio`` interests;
     3. propagate: Algorithm 1 when ``alpha``, ``beta``, ``gamma`` are all None, otherwise
-       Theorem 1 (a missing one defaults to α=0.1, β=0.01, γ=1);
+       Theorem 1 (a missing one defaults to α=0.1, β=0.01, γ=1, :meth:`AlfParams.theorem1`);
     4. ZF, wzf, one topic per user, FP1 and FP2 (:func:`analysis.alf.find_authorities`),
        with at least ``min_support`` followers holding a seed interest in the topic;
     5. in one transaction: replace the ``bio`` interests, replace every ``AUTHORITY_ON``
@@ -522,9 +491,7 @@ def run_authorities(
     memory is O(|V|·N) instead of O(|V|·|T|) (:mod:`analysis.alf.blocked`, same result);
     ``dtype="float32"`` propagates in single precision.
     """
-    method, params, blocked = _check_run(
-        alpha, beta, gamma, pass1_denominator, min_support, topic_block, dtype
-    )
+    alf = alf_params(params, **changes)
     steps = as_steps(steps)
     sources = resolve_interest_sources(store, interest_sources, with_bios=extract_bio)
     seconds: dict[str, float] = {}
@@ -538,18 +505,16 @@ def run_authorities(
     seconds["export"] = step.seconds
     if graph.S_c.nnz == 0:
         raise no_interests_error(store, sources)
-    if blocked:
-        result, seconds["propagate"] = _blocked_result(graph, params, topic_block, dtype, steps)
+    if alf.blocked:
+        result, seconds["propagate"] = _blocked_result(graph, alf, steps)
         seconds["score"] = 0.0
     else:
-        with steps(f"propagating ({method})") as step:
-            F = propagate(graph, method, params)
+        with steps(f"propagating ({alf.method})") as step:
+            F = propagate(graph, alf)
         seconds["propagate"] = step.seconds
         with steps("authority scores and filters") as step:
-            result = _authorities(graph, F, min_support)
+            result = _authorities(graph, F, alf)
         seconds["score"] = step.seconds
-    if method == "algorithm1":
-        params = {**params, "topic_block": topic_block, "dtype": dtype}
     with steps("writing interests and authorities") as step, store.atomic():
         if bio is not None:
             bio.written = write_bio_interests(store, bio)
@@ -558,8 +523,8 @@ def run_authorities(
     return AuthorityRun(
         graph=graph,
         result=result,
-        method=method,
-        params=params,
+        method=alf.method,
+        params=summary_params(alf),
         bio=bio,
         seconds=seconds,
         written=written,
@@ -567,7 +532,7 @@ def run_authorities(
 
 
 def _blocked_result(
-    graph: AlfGraph, params: Mapping[str, Any], topic_block, dtype: str, steps: Steps
+    graph: AlfGraph, params: AlfParams, steps: Steps
 ) -> tuple[AuthorityResult, float]:
     """Algorithm 1 and the authority search N topics at a time (:mod:`analysis.alf.blocked`);
     the result and its seconds."""
@@ -578,11 +543,11 @@ def _blocked_result(
         result = find_authorities_blocked(
             graph.A,
             graph.S_c,
-            block=int(topic_block or n_topics or 1),
-            dtype=np.dtype(dtype),
-            pass1_denominator=str(params["pass1_denominator"]),
-            min_support=int(params["min_support"]),
+            block=int(params.topic_block or n_topics or 1),
+            dtype=np.dtype(params.dtype),
+            pass1_denominator=params.pass1_denominator,
             on_block=lambda done, _total: step.advance(done - step.done),
+            **params.filters(),
         )
     return result, step.seconds
 
@@ -707,14 +672,16 @@ def evaluate_follow_links(
     k: int = 10,
     interest_sources: Sequence[str] | None = None,
     seed: int = 0,
-    pass1_denominator: str = DEFAULT_PASS1_DENOMINATOR,
-    min_support: int = DEFAULT_MIN_SUPPORT,
+    params: AlfParams | None = None,
     max_users: int | None = DEFAULT_HOLDOUT_USERS,
+    **changes: Any,
 ) -> FollowHoldout:
     """``analyze authorities --holdout-follows``: hide ``share`` of the interested users'
     follow links, recompute ALF, score Algorithm 2 against most-followed-in-topic, CN,
     topic PageRank and random on the hidden links (:mod:`analysis.alf.holdout`).  Nothing
-    is written."""
+    is written.  ``params`` (:class:`analysis.alf.params.AlfParams`, ``changes`` replacing
+    some fields) gives ALF's Pass 1 denominator and evidence rule."""
+    alf = alf_params(params, **changes)
     if not 0 < share < 1:
         raise UserError(f"--holdout-follows {share} must be in (0, 1)")
     if k < 1:
@@ -727,8 +694,8 @@ def evaluate_follow_links(
             share,
             k=k,
             seed=seed,
-            pass1_denominator=pass1_denominator,
-            min_support=min_support,
+            pass1_denominator=alf.pass1_denominator,
+            min_support=alf.min_support,
             max_users=max_users,
         )
 
@@ -738,18 +705,17 @@ def evaluate_authorities(
     truth: Mapping | str | Path,
     k: int = 200,
     interest_sources: Sequence[str] | None = None,
-    alpha: float | None = None,
-    beta: float | None = None,
-    gamma: float | None = None,
-    pass1_denominator: str = DEFAULT_PASS1_DENOMINATOR,
-    min_support: int = DEFAULT_MIN_SUPPORT,
+    params: AlfParams | None = None,
+    **changes: Any,
 ) -> Table6:
     """Precision/recall@k (§6.3) of ALF, topic-seeded PageRank and "No weighting" against
     ``truth["authorities"]`` ({topic_id: [user_id]}).
 
     Nothing is written.  When the store holds no interests of ``interest_sources`` and
-    ``'bio'`` is one of them, biographies are matched in memory first.
+    ``'bio'`` is one of them, biographies are matched in memory first.  ALF runs with
+    ``params`` (:class:`analysis.alf.params.AlfParams`, ``changes`` replacing some fields).
     """
+    alf = alf_params(params, **changes)
     if k < 1:
         raise UserError(f"k={k} must be >= 1")
     truth = load_truth(truth)
@@ -757,13 +723,13 @@ def evaluate_authorities(
     if not isinstance(auth_truth, Mapping) or not auth_truth:
         raise UserError("truth has no 'authorities' {topic_id: [user_id, ...]} to compare with")
     graph = _seeded_graph(store, interest_sources)
-    method, params = _params(alpha, beta, gamma, pass1_denominator)
-    F = propagate(graph, method, params)
+    F = propagate(graph, alf)
     n_in = np.asarray(graph.A.sum(axis=0)).ravel()
     ranked = {
-        "alf": _authorities(graph, F, min_support).ranked,
+        "alf": _authorities(graph, F, alf).ranked,
         "pagerank": pagerank_authorities(graph.A, graph.S_c),
-        "no_weighting": find_authorities(F, n_in, weighting="zf").ranked,
+        # Table 6's baseline: ZF alone, without the evidence rule
+        "no_weighting": find_authorities(F, n_in, weighting="zf", min_support=0).ranked,
     }
     scores = {}
     for name, lists in ranked.items():

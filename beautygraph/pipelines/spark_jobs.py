@@ -11,16 +11,18 @@ path reproduces (``tests/test_spark_engine.py``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from beautygraph.engines.spark_session import SparkOptions
-from beautygraph.errors import UserError
+from beautygraph.errors import UserError, user_errors
 from beautygraph.steps import Steps, as_steps
 
 if TYPE_CHECKING:
+    from analysis.alf.params import AlfParams
     from beautygraph.pipelines.recommend import BatchRecommendations
 
 __all__ = ["AGGREGATE_ENGINES", "aggregate_beauty", "authorities_spark", "recommend_spark"]
@@ -30,34 +32,32 @@ AGGREGATE_ENGINES = ("cypher", "scipy", "spark")
 
 def authorities_spark(
     store,
+    params: AlfParams | None = None,
     interest_sources: Sequence[str] = ("bio",),
     options: SparkOptions | None = None,
     steps: Steps | None = None,
     extract_bio: bool = True,
-    topic_block: int | None = None,
-    min_support: int | None = None,
-    pass1_denominator: str | None = None,
+    **changes: Any,
 ) -> dict[str, Any]:
     """ALF with Algorithm 1 on Spark (bio interests are matched in-store first, as on the
-    scipy path, with the same seed sources, ``min_support`` evidence rule and Pass 1
-    denominator); writes AUTHORITY_ON and User.authority_topic / authority_score."""
+    scipy path, with the same seed sources and ``params``,
+    :class:`analysis.alf.params.AlfParams`, ``changes`` replacing some of its fields; a
+    ``topic_block`` of None takes ``options.topic_block``); writes AUTHORITY_ON and
+    User.authority_topic / authority_score."""
     from beautygraph.engines.runner import run_spark_job
+    from beautygraph.engines.spark_alf import spark_params
     from beautygraph.pipelines.alf import (
-        DEFAULT_MIN_SUPPORT,
-        DEFAULT_PASS1_DENOMINATOR,
+        alf_params,
         extract_bio_interests,
         no_interests_error,
         seed_source_filter,
     )
 
-    sources, wanted = seed_source_filter(interest_sources)
-    min_support = DEFAULT_MIN_SUPPORT if min_support is None else min_support
-    pass1_denominator = pass1_denominator or DEFAULT_PASS1_DENOMINATOR
-    if pass1_denominator not in ("m_in", "n_in"):
-        raise UserError(f"pass1_denominator={pass1_denominator!r} must be m_in or n_in")
-    if int(min_support) != min_support or min_support < 0:
-        raise UserError(f"min_support={min_support} must be an integer >= 0")
     options = options or SparkOptions()
+    alf = alf_params(params, **changes)
+    with user_errors():  # what the Spark job does not compute, before anything is written
+        alf = spark_params(replace(alf, topic_block=alf.topic_block or options.topic_block))
+    sources, wanted = seed_source_filter(interest_sources)
     steps = as_steps(steps)
     bio = None
     # the bio interests the job reads are written in the same transaction as its results,
@@ -73,19 +73,12 @@ def authorities_spark(
         if not n or not int(n[0]["n"]):
             raise no_interests_error(store, sources)
         run = run_spark_job(
-            store,
-            "authorities",
-            options,
-            steps,
-            sources=list(wanted),
-            topic_block=int(topic_block or options.topic_block),
-            min_support=int(min_support),
-            pass1_denominator=pass1_denominator,
+            store, "authorities", options, steps, alf=alf.to_dict(), sources=list(wanted)
         )
     out = run.to_dict()
-    out["method"] = "algorithm1"
-    out["min_support"] = int(min_support)
-    out["pass1_denominator"] = pass1_denominator
+    out["method"] = alf.method
+    out["min_support"] = alf.min_support
+    out["pass1_denominator"] = alf.pass1_denominator
     out["interest_sources"] = list(sources)
     out["bio"] = bio.to_dict() if bio else None
     return out
