@@ -72,6 +72,12 @@ def writes(text: str) -> bool:
     return bool(_WRITE_WORDS.search(_STRINGS_AND_COMMENTS.sub(" ", text)))
 
 
+def database_name(given: str | None = None) -> str:
+    """The Neo4j database a connection uses: ``given`` (``--database``), else
+    ``$NEO4J_DATABASE``, else ``neo4j`` (the server's default database)."""
+    return given or os.environ.get("NEO4J_DATABASE") or DEFAULT_DATABASE
+
+
 class _OncePerKind(logging.Filter):
     """Logging filter for ``neo4j.notifications``: nothing below WARNING, and each kind of
     warning (its GQL status or code) at most once per process."""
@@ -137,7 +143,7 @@ class Neo4jStore(Store):
 
         _install_notification_filter()
         self.uri = uri
-        self.database = database or os.environ.get("NEO4J_DATABASE") or DEFAULT_DATABASE
+        self.database = database_name(database)
         self.batch_size = batch_size
         self.page_size = page_size
         if retry_seconds is None:  # how long a managed transaction is retried (driver default 30 s)

@@ -401,3 +401,15 @@ def test_paged_edge_export_equals_the_one_frame_export(expected):
             assert got.src.tolist() == one.src.tolist() == [0, 0, 1, 2, 3]
             assert got.dst.tolist() == one.dst.tolist()
             assert got.props["created_at"].tolist() == one.props["created_at"].tolist()
+
+
+def test_the_database_name_is_resolved_in_one_place(monkeypatch):
+    """``--database``, then ``$NEO4J_DATABASE``, then ``neo4j``: the store and
+    ``load --initial`` both ask :func:`graphdb.neo4j_store.database_name`."""
+    from graphdb.neo4j_store import database_name
+
+    monkeypatch.delenv("NEO4J_DATABASE", raising=False)
+    assert database_name() == "neo4j"
+    monkeypatch.setenv("NEO4J_DATABASE", "photos")
+    assert database_name() == "photos"
+    assert database_name("given") == "given"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Literal
 
@@ -152,12 +151,13 @@ def _load_initial(
 ) -> None:
     import graphdb
     from graphdb.neo4j_import import load_folder_initial
+    from graphdb.neo4j_store import database_name
 
     if not graphdb.is_server_uri(app.db):
         raise UserError("--initial is for a Neo4j server: pass --db bolt://HOST:PORT")
     if home is None:
         raise UserError("--initial needs the server's installation: --neo4j-home or $NEO4J_HOME")
-    database = app.database or os.environ.get("NEO4J_DATABASE") or "neo4j"
+    database = database_name(app.database)
     counts = load_folder_initial(
         folder,
         home,
