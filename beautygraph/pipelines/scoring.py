@@ -1,8 +1,8 @@
 """Scoring pipelines: batch-score the photos of the store with a beauty model (the built-in
 BRISQUE or a CNN checkpoint) into ``Photo.beauty, beauty_source`` (and the CNN's
 ``p_low, p_mid, p_high``), recompute ``User.beauty`` from one source, and train / evaluate
-the beauty CNN on labelled images (Beautiful and damned [1] §4–5).  The demo's report
-section is :mod:`beautygraph.sections.beauty`.
+the beauty CNN on labelled images (Beautiful and damned [1] §4–5).  The demo's checks
+are :mod:`beautygraph.pipelines.demo_scoring`.
 
 Exit codes of ``score beauty``: 0 all photos scored (or already scored), 3 completed but
 some images were missing or unreadable (they are listed), 2 a user error.
@@ -472,9 +472,10 @@ def score_store(
     folder matched to Photo nodes by file name stem (``images/p17.jpg`` -> photo ``p17``).
     ``photo_ids`` restricts the run.
 
-    Which photos are scored: photos already scored by this model are left alone unless
-    ``overwrite`` (so an interrupted run resumes); with ``only_missing`` every photo that
-    has a beauty from any source keeps it; otherwise a beauty from another source
+    Which photos are scored is planned before any image is read (:func:`plan_scoring`):
+    photos already scored by this model are left alone unless ``overwrite`` (so an
+    interrupted run resumes); with ``only_missing`` every photo that has a beauty from any
+    source keeps it; otherwise a beauty from another source
     (``input``, another model) is replaced and counted in ``replaced``.  Photos with an
     empty path have no image (not a failure); named files that are missing are counted
     before scoring starts, so the progress total is the number of images that will be
