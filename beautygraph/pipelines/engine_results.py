@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from beautygraph.pipelines.recommend import BatchRecommendations
+from graphdb import schema
 
 __all__ = ["BeautyAggregates", "recommendations_from_spark"]
 
@@ -44,7 +45,7 @@ def recommendations_from_spark(
         method=method,
     )
     frame = frame.sort_values(["user", "rank"], kind="stable").reset_index(drop=True)
-    n_users = store.query("MATCH (u:User) RETURN count(u) AS n")[0]["n"]
+    n_users = store.query(schema.count_nodes_query("User"))[0]["n"]
     return BatchRecommendations(
         method=method,
         k=int(k),

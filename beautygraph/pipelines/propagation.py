@@ -35,6 +35,7 @@ from beautygraph.pipelines.alf import (
     seed_source_filter,
 )
 from beautygraph.steps import Steps, as_steps
+from graphdb import schema
 
 __all__ = [
     "DEFAULT_SOURCES",
@@ -156,19 +157,15 @@ def _run_on_spark(store, sources, method, top, direction, write, steps, options)
     steps = as_steps(steps)
     checked, wanted = seed_source_filter(sources, INTEREST_SOURCES)
     # counts in the store: the graph itself is read by the job, never into this process
-    seeds = store.query(
-        "MATCH (u:User)-[r:INTERESTED_IN]->(:Topic) WHERE r.source IN $s "
-        "RETURN count(DISTINCT u) AS n",
-        {"s": list(wanted)},
-    )
+    seeds = store.run("seed_interest_users", sources=list(wanted))
     n_seed_users = int(seeds[0]["n"]) if seeds else 0
     if not n_seed_users:
         raise no_interests_error(store, checked)
     run = run_spark_job(
         store, "propagation", options, steps, method=method, top=int(top), sources=list(wanted)
     )
-    n_users = store.query("MATCH (u:User) RETURN count(u) AS n")[0]["n"]
-    n_topics = store.query("MATCH (t:Topic) RETURN count(t) AS n")[0]["n"]
+    n_users = store.query(schema.count_nodes_query("User"))[0]["n"]
+    n_topics = store.query(schema.count_nodes_query("Topic"))[0]["n"]
     return PropagationRun(
         method=method,
         requested=method,
@@ -186,10 +183,7 @@ def _run_on_spark(store, sources, method, top, direction, write, steps, options)
 def propagated_rows(store) -> pd.DataFrame:
     """The propagated interests in the store as ``user_id, topic_id, score, rank`` rows
     (users in id order, then rank)."""
-    got = store.query(
-        "MATCH (u:User)-[r:INTERESTED_IN]->(t:Topic) WHERE r.source = 'propagated' "
-        "RETURN u.id AS user_id, t.id AS topic_id, r.score AS score, r.rank AS rank"
-    )
+    got = store.run("propagated_interests")
     frame = pd.DataFrame(got, columns=["user_id", "topic_id", "score", "rank"])
     return frame.sort_values(["user_id", "rank"], kind="stable").reset_index(drop=True)
 

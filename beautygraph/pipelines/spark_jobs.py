@@ -99,9 +99,7 @@ def recommend_spark(
 
     if method not in ("cn", "aa", "bb"):
         raise UserError(f"method {method!r} has no spark job; use cn, aa or bb")
-    if method == "bb" and not store.query(
-        "MATCH (u:User) WHERE u.beauty IS NOT NULL RETURN u.id AS id LIMIT 1"
-    ):
+    if method == "bb" and not int(store.run("beauty_counts")[0]["users_with_beauty"]):
         from beautygraph.pipelines.scoring import no_beauty_error
 
         raise no_beauty_error(store, "recommend --method bb")
