@@ -312,7 +312,8 @@ def test_spectrum_bad_input():
 
 
 @pytest.mark.parametrize(
-    "module", ["beauty", "inequality", "connectivity", "majority", "spectrum", "classes"]
+    "module",
+    ["beauty", "inequality", "connectivity", "majority", "spectrum", "class_naming", "gap"],
 )
 def test_docstring_examples(module):
     import doctest
