@@ -7,6 +7,7 @@ before and after each test.  Tests written against ``store`` run unchanged on bo
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -58,3 +59,31 @@ def tiny_store(store):
     """``store`` with examples/tiny loaded."""
     load_folder(store, TINY)
     return store
+
+
+class QueryResult:
+    """Exit code and printed output of one ``beautygraph query`` run."""
+
+    def __init__(self, exit_code: int, output: str) -> None:
+        self.exit_code, self.output = exit_code, output
+
+    def json(self):
+        assert self.exit_code == 0, self.output
+        return json.loads(self.output)
+
+
+@pytest.fixture
+def query_cli(capsys):
+    """``beautygraph --db DB query ARGS`` through the real entry point (error mapping)."""
+    from beautygraph.cli import main
+
+    def go(db: str, *args: str) -> QueryResult:
+        code = 0
+        try:
+            main(["--db", db, "query", *args])
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out, err = capsys.readouterr()
+        return QueryResult(code, out + err)
+
+    return go

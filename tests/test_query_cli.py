@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 import cypher
-from beautygraph.cli import cli, main
+from beautygraph.cli import cli
 from graphdb.errors import WriteRefused
 from tests.conftest import ROOT, TINY
 
@@ -21,29 +21,8 @@ def db(tmp_path):
     return str(path)
 
 
-class Result:
-    def __init__(self, exit_code: int, output: str) -> None:
-        self.exit_code, self.output = exit_code, output
-
-
-@pytest.fixture
-def run(capsys):
-    """``beautygraph --db DB query ARGS`` through the real entry point (error mapping)."""
-
-    def go(db, *args) -> Result:
-        code = 0
-        try:
-            main(["--db", db, "query", *args])
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return Result(code, out + err)
-
-    return go
-
-
-def test_a_named_statement_with_its_parameter(db, run):
-    res = run(db, "user_info", "-p", "user=alice", "--json")
+def test_a_named_statement_with_its_parameter(db, query_cli):
+    res = query_cli(db, "user_info", "-p", "user=alice", "--json")
     assert res.exit_code == 0, res.output
     rows = json.loads(res.output)
     # examples/tiny: bob, carol and erin follow alice; alice follows bob and carol
@@ -52,63 +31,63 @@ def test_a_named_statement_with_its_parameter(db, run):
     ]
 
 
-def test_a_missing_parameter_is_an_error_that_names_it(db, run):
-    res = run(db, "user_info")
+def test_a_missing_parameter_is_an_error_that_names_it(db, query_cli):
+    res = query_cli(db, "user_info")
     assert res.exit_code == 2
     assert "missing parameter $user: pass -p user=VALUE" in res.output
 
 
-def test_an_unused_parameter_is_an_error(db, run):
-    res = run(db, "user_info", "-p", "user=alice", "-p", "usr=bob")
+def test_an_unused_parameter_is_an_error(db, query_cli):
+    res = query_cli(db, "user_info", "-p", "user=alice", "-p", "usr=bob")
     assert res.exit_code == 2
     assert "unknown parameter 'usr': the statement uses $user" in res.output
 
 
-def test_ad_hoc_cypher_runs_read_only(db, run):
-    res = run(db, "--cypher", "MATCH (u:User) RETURN count(u) AS n", "--json")
+def test_ad_hoc_cypher_runs_read_only(db, query_cli):
+    res = query_cli(db, "--cypher", "MATCH (u:User) RETURN count(u) AS n", "--json")
     assert res.exit_code == 0, res.output
     assert json.loads(res.output) == [{"n": 6}]  # users.csv: 6 accounts
 
 
-def test_a_writing_statement_is_refused_unless_write(db, run):
+def test_a_writing_statement_is_refused_unless_write(db, query_cli):
     text = "MATCH (u:User {id: 'alice'}) SET u.bio = 'changed' RETURN u.bio AS bio"
-    refused = run(db, "--cypher", text)
+    refused = query_cli(db, "--cypher", text)
     assert refused.exit_code == 2
     assert "refused: the statement holds SET" in refused.output
     assert "--write" in refused.output
-    unchanged = run(db, "user_info", "-p", "user=alice", "--json")
+    unchanged = query_cli(db, "user_info", "-p", "user=alice", "--json")
     assert json.loads(unchanged.output)[0]["bio"].startswith("Street photographer")
-    ok = run(db, "--cypher", text, "--write", "--json")
+    ok = query_cli(db, "--cypher", text, "--write", "--json")
     assert ok.exit_code == 0, ok.output
     assert json.loads(ok.output) == [{"bio": "changed"}]
 
 
-def test_named_statements_that_write_need_write_too(db, run):
-    res = run(db, "neighbor_beauty")
+def test_named_statements_that_write_need_write_too(db, query_cli):
+    res = query_cli(db, "neighbor_beauty")
     assert res.exit_code == 2 and "refused" in res.output
-    assert run(db, "neighbor_beauty", "--write").exit_code == 0
+    assert query_cli(db, "neighbor_beauty", "--write").exit_code == 0
 
 
-def test_a_cypher_file_runs_from_the_cli(db, run, tmp_path):
+def test_a_cypher_file_runs_from_the_cli(db, query_cli, tmp_path):
     f = tmp_path / "mine.cypher"
     f.write_text(
         "// Photos of one user.\nMATCH (u:User {id: $user})-[:POSTED]->(p:Photo)\n"
         "RETURN p.id AS photo ORDER BY photo;\n"
     )
-    res = run(db, str(f), "-p", "user=bob", "--json")
+    res = query_cli(db, str(f), "-p", "user=bob", "--json")
     assert res.exit_code == 0, res.output
     assert json.loads(res.output) == [{"photo": "p3"}, {"photo": "p4"}]
 
 
-def test_a_browser_query_runs_from_the_cli(db, run):
+def test_a_browser_query_runs_from_the_cli(db, query_cli):
     f = ROOT / "cypher" / "browser" / "05_recommendations.cypher"
-    res = run(db, str(f), "-p", "user=alice", "--json")
+    res = query_cli(db, str(f), "-p", "user=alice", "--json")
     assert res.exit_code == 0, res.output
     assert json.loads(res.output) == []  # no RECOMMENDED relationships written yet
 
 
-def test_list_shows_every_statement_with_description_and_parameters(db, run):
-    res = run(db, "--list", "--json")
+def test_list_shows_every_statement_with_description_and_parameters(db, query_cli):
+    res = query_cli(db, "--list", "--json")
     assert res.exit_code == 0, res.output
     listing = json.loads(res.output)
     named = {e["name"]: e for e in listing["named"]}
@@ -122,7 +101,7 @@ def test_list_shows_every_statement_with_description_and_parameters(db, run):
     assert {e["name"] for e in listing["files"]} == {
         f"cypher/browser/{p.name}" for p in cypher.browser_files()
     }
-    text = run(db, "--list").output
+    text = query_cli(db, "--list").output
     assert "user_info" in text and "$user" in text and "cypher/browser/" in text
 
 

@@ -23,7 +23,6 @@ import pytest
 
 import cypher
 import graphdb
-from beautygraph.cli import main
 from graphdb import schema
 
 BACKENDS = ["ladybug"] + (
@@ -76,31 +75,6 @@ def db(request, tmp_path) -> str:
         store.close()
 
 
-class Result:
-    def __init__(self, exit_code: int, output: str) -> None:
-        self.exit_code, self.output = exit_code, output
-
-    def json(self):
-        assert self.exit_code == 0, self.output
-        return json.loads(self.output)
-
-
-@pytest.fixture
-def run(capsys):
-    """``beautygraph --db DB query ARGS`` through the real entry point (error mapping)."""
-
-    def go(db, *args) -> Result:
-        code = 0
-        try:
-            main(["--db", db, "query", *args])
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return Result(code, out + err)
-
-    return go
-
-
 def user(uid: str, beauty: float | None = None, labels: tuple[str, ...] = ("User",)) -> dict:
     props: dict = {"id": uid} if beauty is None else {"id": uid, "beauty": beauty}
     return {"labels": list(labels), "properties": props}
@@ -113,8 +87,8 @@ def rel(kind: str, start: str | None, end: str | None, **props) -> dict:
 # -- values ---------------------------------------------------------------------------------
 
 
-def test_lists_and_maps_are_json_values(db, run):
-    rows = run(
+def test_lists_and_maps_are_json_values(db, query_cli):
+    rows = query_cli(
         db,
         "--cypher",
         "RETURN [1, 2, 3] AS l, [7] AS one, [] AS empty, {a: 1, b: ['x', 'y']} AS m, "
@@ -133,55 +107,55 @@ def test_lists_and_maps_are_json_values(db, run):
     ]
 
 
-def test_dates_and_durations_are_iso_8601_text(db, run):
+def test_dates_and_durations_are_iso_8601_text(db, query_cli):
     neo4j = db.startswith(("bolt", "neo4j"))
     span = "duration('P1DT2H')" if neo4j else "interval('1 day 2 hours')"
     text = f"RETURN date('2024-01-02') AS day, [date('2024-01-03')] AS days, {span} AS span"
-    rows = run(db, "--cypher", text, "--json").json()
+    rows = query_cli(db, "--cypher", text, "--json").json()
     assert rows == [{"day": "2024-01-02", "days": ["2024-01-03"], "span": "P1DT2H"}]
 
 
-def test_a_list_column_from_a_named_statement(db, run):
+def test_a_list_column_from_a_named_statement(db, query_cli):
     """The common-neighbour recommender returns its common neighbours as a list: c follows
     a only, a follows b and c, so b is c's one candidate, through a."""
-    rows = run(db, "recommend_cn", "-p", "user=c", "-p", "k=5", "--json").json()
+    rows = query_cli(db, "recommend_cn", "-p", "user=c", "-p", "k=5", "--json").json()
     assert rows == [{"user_id": "b", "score": 1, "n_common": 1, "common": ["a"], "beauty": 0.3}]
 
 
-def test_nodes_and_relationships_show_labels_type_properties_and_endpoints(db, run):
+def test_nodes_and_relationships_show_labels_type_properties_and_endpoints(db, query_cli):
     text = "MATCH (u:User {id: 'a'})-[f:FOLLOWS]->(v:User {id: 'b'}) RETURN u, f, v"
-    rows = run(db, "--cypher", text, "--json").json()
+    rows = query_cli(db, "--cypher", text, "--json").json()
     follows = rel("FOLLOWS", "a", "b", created_at="2024-01-05T06:07:08+00:00")
     assert rows == [{"u": user("a", 0.5), "f": follows, "v": user("b", 0.3)}]
     text = "MATCH (u:User {id: 'a'})-[r:RECOMMENDED]->(v:User {id: 'd'}) RETURN u, r"
-    rows = run(db, "--cypher", text, "--json").json()
+    rows = query_cli(db, "--cypher", text, "--json").json()
     # d is not in the result: its id is not known, on either backend
     assert rows == [{"u": user("a", 0.5), "r": rel("RECOMMENDED", "a", None, method="cn", rank=1)}]
     assert "_ID" not in json.dumps(rows) and "offset" not in json.dumps(rows)
 
 
-def test_lists_of_nodes_and_paths(db, run):
+def test_lists_of_nodes_and_paths(db, query_cli):
     text = "MATCH (f:User)-[:FOLLOWS]->(a:User {id: 'a'}) RETURN collect(f) AS fans"
-    (row,) = run(db, "--cypher", text, "--json").json()
+    (row,) = query_cli(db, "--cypher", text, "--json").json()
     assert sorted(row["fans"], key=lambda n: n["properties"]["id"]) == [
         user("b", 0.3),
         user("c", 0.1),
         user("d"),
     ]
     text = "MATCH p = (:User {id: 'd'})-[:FOLLOWS]->(:User {id: 'c'}) RETURN p"
-    rows = run(db, "--cypher", text, "--json").json()
+    rows = query_cli(db, "--cypher", text, "--json").json()
     assert rows == [
         {"p": {"nodes": [user("d"), user("c", 0.1)], "relationships": [rel("FOLLOWS", "d", "c")]}}
     ]
 
 
-def test_table_cells_are_readable(db, run, monkeypatch):
+def test_table_cells_are_readable(db, query_cli, monkeypatch):
     monkeypatch.setenv("COLUMNS", "400")  # rich wraps cells to the terminal width
     text = (
         "MATCH (u:User {id: 'a'})-[f:FOLLOWS]->(v:User {id: 'b'}) "
         "RETURN [7] AS one, ['x, y', 'z'] AS words, u, f, v"
     )
-    res = run(db, "--cypher", text)
+    res = query_cli(db, "--cypher", text)
     assert res.exit_code == 0, res.output
     flat = " ".join(res.output.replace("│", " ").split())
     assert "[7]" in flat
@@ -194,7 +168,7 @@ def test_table_cells_are_readable(db, run, monkeypatch):
 # -- several statements ---------------------------------------------------------------------
 
 
-def test_every_statement_of_a_file_is_shown(db, run, tmp_path):
+def test_every_statement_of_a_file_is_shown(db, query_cli, tmp_path):
     f = tmp_path / "three.cypher"
     f.write_text(
         "// three statements; semicolons in strings and comments do not split\n"
@@ -202,30 +176,32 @@ def test_every_statement_of_a_file_is_shown(db, run, tmp_path):
         "RETURN /* a block; comment */ 'x;y' AS s; // a comment; with a semicolon\n"
         "MATCH (u:User {id: $user}) RETURN u.beauty AS beauty;\n"
     )
-    results = run(db, str(f), "-p", "user=a", "--json").json()
+    results = query_cli(db, str(f), "-p", "user=a", "--json").json()
     assert [(r["statement"], r["rows"]) for r in results] == [
         (1, [{"users": 4}]),
         (2, [{"s": "x;y"}]),
         (3, [{"beauty": 0.5}]),
     ]
-    table = run(db, str(f), "-p", "user=a")
+    table = query_cli(db, str(f), "-p", "user=a")
     assert table.exit_code == 0, table.output
     for i in (1, 2, 3):
         assert f"three.cypher ({i}/3)" in table.output
     assert "x;y" in table.output and table.output.count("1 row(s)") == 3
 
 
-def test_every_statement_of_cypher_text_is_shown(db, run):
-    results = run(db, "--cypher", "RETURN 1 AS one; RETURN [2] AS two", "--json").json()
+def test_every_statement_of_cypher_text_is_shown(db, query_cli):
+    results = query_cli(db, "--cypher", "RETURN 1 AS one; RETURN [2] AS two", "--json").json()
     assert [r["rows"] for r in results] == [[{"one": 1}], [{"two": [2]}]]
 
 
-def test_a_refused_statement_of_a_script_is_named_by_its_number(db, run):
-    res = run(db, "--cypher", "RETURN 1 AS one; MATCH (u:User {id: 'a'}) SET u.bio = 'x'")
+def test_a_refused_statement_of_a_script_is_named_by_its_number(db, query_cli):
+    res = query_cli(db, "--cypher", "RETURN 1 AS one; MATCH (u:User {id: 'a'}) SET u.bio = 'x'")
     assert res.exit_code == 2
     (line,) = res.output.strip().splitlines()
     assert line.startswith("error: statement 2 of 2: refused") and "--write" in line
-    rows = run(db, "--cypher", "MATCH (u:User {id: 'a'}) RETURN u.bio AS bio", "--json").json()
+    rows = query_cli(
+        db, "--cypher", "MATCH (u:User {id: 'a'}) RETURN u.bio AS bio", "--json"
+    ).json()
     assert rows == [{"bio": None}]
 
 
@@ -236,9 +212,9 @@ def by_id(rows: list[dict], key: str) -> list[dict]:
     return sorted(rows, key=lambda r: r[key]["properties"]["id"])
 
 
-def test_01_user_neighbourhood(db, run, tmp_path, monkeypatch):
+def test_01_user_neighbourhood(db, query_cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # by name, from a directory that is not the repository
-    rows = run(db, "01_user_neighbourhood", "-p", "user=d", "--json").json()
+    rows = query_cli(db, "01_user_neighbourhood", "-p", "user=d", "--json").json()
     # d follows a (best photo pa2, beauty 0.9), b (pb1) and c (no photo)
     photo = {"pa2": 0.9, "pb1": 0.4}
     assert [
@@ -260,9 +236,9 @@ def test_01_user_neighbourhood(db, run, tmp_path, monkeypatch):
             assert r["photo"]["properties"]["beauty"] == photo[r["photo"]["properties"]["id"]]
 
 
-def test_02_top_beauty_low_attention(db, run, tmp_path, monkeypatch):
+def test_02_top_beauty_low_attention(db, query_cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    rows = run(db, "02_top_beauty_low_attention.cypher", "--json").json()
+    rows = query_cli(db, "02_top_beauty_low_attention.cypher", "--json").json()
     # every user with a beauty has fewer than 10 followers: a (b, c, d), b (a, d), c (a, d)
     assert rows == [
         {"user": "a", "beauty": 0.5, "followers": 3, "class": None},
@@ -272,10 +248,12 @@ def test_02_top_beauty_low_attention(db, run, tmp_path, monkeypatch):
 
 
 def test_03_topic_authorities_by_repository_path_from_another_directory(
-    db, run, tmp_path, monkeypatch
+    db, query_cli, tmp_path, monkeypatch
 ):
     monkeypatch.chdir(tmp_path)
-    rows = run(db, "cypher/browser/03_topic_authorities.cypher", "-p", "topic=basketball", "--json")
+    rows = query_cli(
+        db, "cypher/browser/03_topic_authorities.cypher", "-p", "topic=basketball", "--json"
+    )
     rows = rows.json()
     topic = {"labels": ["Topic"], "properties": {"id": "basketball", "name": "basketball"}}
     got = {
@@ -301,16 +279,18 @@ def test_03_topic_authorities_by_repository_path_from_another_directory(
     assert all(r["t"] == topic for r in rows)
 
 
-def test_04_why_authority(db, run, tmp_path, monkeypatch):
+def test_04_why_authority(db, query_cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    rows = run(db, "04_why_authority", "-p", "user=a", "-p", "topic=basketball", "--json").json()
+    rows = query_cli(
+        db, "04_why_authority", "-p", "user=a", "-p", "topic=basketball", "--json"
+    ).json()
     # a's followers b, c, d all have interests; b and c in basketball
     assert rows == [{"user": "a", "on_topic": 2, "with_interests": 3, "pass1_share": 2 / 3}]
 
 
-def test_05_recommendations(db, run, tmp_path, monkeypatch):
+def test_05_recommendations(db, query_cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    rows = run(db, "05_recommendations", "-p", "user=a", "--json").json()
+    rows = query_cli(db, "05_recommendations", "-p", "user=a", "--json").json()
     assert [(r["r"], r["v"]) for r in rows] == [
         (rel("RECOMMENDED", "a", "b", method="bb", rank=1), user("b", 0.3)),
         (rel("RECOMMENDED", "a", "c", method="bb", rank=2), user("c", 0.1)),
@@ -319,9 +299,9 @@ def test_05_recommendations(db, run, tmp_path, monkeypatch):
     assert all(r["u"] == user("a", 0.5) for r in rows)
 
 
-def test_00_display_tiers_is_neo4j_only(db, run, tmp_path, monkeypatch):
+def test_00_display_tiers_is_neo4j_only(db, query_cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    res = run(db, "00_display_tiers", "--write")
+    res = query_cli(db, "00_display_tiers", "--write")
     if not db.startswith(("bolt", "neo4j")):
         assert res.exit_code == 2
         (line,) = res.output.strip().splitlines()
@@ -330,25 +310,25 @@ def test_00_display_tiers_is_neo4j_only(db, run, tmp_path, monkeypatch):
         return
     assert res.exit_code == 0, res.output
     # beauty 0.5 → BeautyTier4 (>= 0.40); followers 3 → FollowersTier0 (< 10)
-    rows = run(db, "--cypher", "MATCH (u:User {id: 'a'}) RETURN u", "--json").json()
+    rows = query_cli(db, "--cypher", "MATCH (u:User {id: 'a'}) RETURN u", "--json").json()
     assert rows == [{"u": user("a", 0.5, ("BeautyTier4", "FollowersTier0", "User"))}]
 
 
-def test_list_names_the_neo4j_only_query_and_its_reason(db, run):
-    listing = run(db, "--list", "--json").json()
+def test_list_names_the_neo4j_only_query_and_its_reason(db, query_cli):
+    listing = query_cli(db, "--list", "--json").json()
     only = {Path(e["name"]).name: e["neo4j_only"] for e in listing["files"]}
     assert set(only) == {p.name for p in cypher.browser_files()}
     assert not any(".ladybug." in name for name in only)  # variants are not listed
     assert only.pop("00_display_tiers.cypher").startswith("the embedded store gives")
     assert set(only.values()) == {None}
-    text = run(db, "--list").output
+    text = query_cli(db, "--list").output
     assert "Neo4j only: the embedded store gives every node exactly one label" in text
 
 
-def test_an_unknown_name_is_one_line(db, run, tmp_path, monkeypatch):
+def test_an_unknown_name_is_one_line(db, query_cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     for target in ("06_nothing", "cypher/browser/06_nothing.cypher"):
-        res = run(db, target)
+        res = query_cli(db, target)
         assert res.exit_code == 2
         (line,) = res.output.strip().splitlines()
         assert repr(target) in line and "--list" in line
@@ -357,11 +337,13 @@ def test_an_unknown_name_is_one_line(db, run, tmp_path, monkeypatch):
 # -- the fixed embedded schema, repeated parameters -----------------------------------------
 
 
-def test_a_new_property_on_the_embedded_store_names_the_fixed_schema(db, run):
-    res = run(db, "--cypher", "MATCH (u:User) SET u.flag = 1", "--write")
+def test_a_new_property_on_the_embedded_store_names_the_fixed_schema(db, query_cli):
+    res = query_cli(db, "--cypher", "MATCH (u:User) SET u.flag = 1", "--write")
     if db.startswith(("bolt", "neo4j")):  # Neo4j has no fixed schema: it sets the property
         assert res.exit_code == 0, res.output
-        rows = run(db, "--cypher", "MATCH (u:User) RETURN count(u.flag) AS n", "--json").json()
+        rows = query_cli(
+            db, "--cypher", "MATCH (u:User) RETURN count(u.flag) AS n", "--json"
+        ).json()
         assert rows == [{"n": 4}]
         return
     assert res.exit_code == 2
@@ -372,8 +354,8 @@ def test_a_new_property_on_the_embedded_store_names_the_fixed_schema(db, run):
     assert named == list(schema.NODE_PROPS["User"])
 
 
-def test_a_new_property_of_an_unlabelled_variable_lists_every_label(db, run):
-    res = run(db, "--cypher", "MATCH (n) SET n.flag = 1", "--write")
+def test_a_new_property_of_an_unlabelled_variable_lists_every_label(db, query_cli):
+    res = query_cli(db, "--cypher", "MATCH (n) SET n.flag = 1", "--write")
     if db.startswith(("bolt", "neo4j")):
         assert res.exit_code == 0, res.output
         return
@@ -384,25 +366,27 @@ def test_a_new_property_of_an_unlabelled_variable_lists_every_label(db, run):
             assert f"{label}: {', '.join(props)}" in line
 
 
-def test_a_parameter_given_twice_is_refused(db, run):
-    res = run(db, "user_info", "-p", "user=a", "-p", "user=b")
+def test_a_parameter_given_twice_is_refused(db, query_cli):
+    res = query_cli(db, "user_info", "-p", "user=a", "-p", "user=b")
     assert res.exit_code == 2
     (line,) = res.output.strip().splitlines()
     assert "parameter 'user' given twice" in line
     assert "user=a" in line and "user=b" in line
 
 
-def test_a_writing_script_is_all_or_nothing(db, run):
+def test_a_writing_script_is_all_or_nothing(db, query_cli):
     """Statement 1 sets a's beauty, statement 2 fails: a's beauty must still be 0.5."""
     script = (
         "MATCH (u:User {id: 'a'}) SET u.beauty = 0.99 RETURN u.beauty AS b; "
         "MATCH (u:User {id: 'a'}) RETURN u.beauty / $missing_is_refused AS x"
     )
-    failed = run(db, "--cypher", script, "--write", "-p", "missing_is_refused=[1]")
+    failed = query_cli(db, "--cypher", script, "--write", "-p", "missing_is_refused=[1]")
     assert failed.exit_code != 0
     assert "statement 2 of 2" in failed.output
-    rows = run(db, "--cypher", "MATCH (u:User {id: 'a'}) RETURN u.beauty AS b", "--json").json()
+    rows = query_cli(
+        db, "--cypher", "MATCH (u:User {id: 'a'}) RETURN u.beauty AS b", "--json"
+    ).json()
     assert rows == [{"b": 0.5}]
-    ok = run(db, "--cypher", "MATCH (u:User {id: 'a'}) SET u.beauty = 0.25 RETURN u.beauty AS b",
+    ok = query_cli(db, "--cypher", "MATCH (u:User {id: 'a'}) SET u.beauty = 0.25 RETURN u.beauty AS b",
              "--write", "--json").json()  # fmt: skip
     assert ok == [{"b": 0.25}]

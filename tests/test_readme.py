@@ -43,6 +43,18 @@ def walkthrough_commands() -> list[list[str]]:
     return cmds
 
 
+def run_cli(args: list[str], cwd, env: dict) -> subprocess.CompletedProcess:
+    """``beautygraph ARGS`` in a fresh process, as a user's shell would run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "beautygraph.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
 def test_the_walkthrough_is_the_documented_order():
     order = [
         " ".join(w[1:3]) if w[1] in ("analyze", "score") else w[1]
@@ -79,14 +91,7 @@ def test_the_walkthrough_runs(tmp_path):
         assert words[0] == "beautygraph", words
         prevs = ["", *words[:-1]]
         args = [str(TEST_USERS) if p == "--users" else w for p, w in zip(prevs, words, strict=True)]
-        proc = subprocess.run(
-            [sys.executable, "-m", "beautygraph.cli", *args[1:], "--quiet"],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        proc = run_cli([*args[1:], "--quiet"], tmp_path, env)
         assert proc.returncode == 0, (words, proc.stdout[-2000:], proc.stderr[-2000:])
         outputs.append((words, " ".join(proc.stdout.split())))
     bb = next(out for words, out in outputs if "bb" in words)
@@ -166,23 +171,13 @@ def test_the_walkthrough_without_photos_runs_on_a_real_graph(tmp_path):
     for line in _block_after("walkthrough-no-photos"):
         words = shlex.split(line, comments=True)
         assert words[0] == "beautygraph", words
-        proc = subprocess.run(
-            [sys.executable, "-m", "beautygraph.cli", *words[1:], "--quiet"],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        proc = run_cli([*words[1:], "--quiet"], tmp_path, env)
         assert proc.returncode == 0, (words, proc.stdout[-2000:], proc.stderr[-2000:])
         outputs[" ".join(words[1:3])] = " ".join(proc.stdout.split())
     assert re.search(r"Photo\s*│\s*0\s", outputs["stats"]), outputs["stats"]
     assert "declared" in outputs["authorities"]  # the sources used are printed
     assert (tmp_path / "out" / "interests.csv").exists()
     # the commands that need beauty say what the store holds and how to get one
-    proc = subprocess.run(
-        [sys.executable, "-m", "beautygraph.cli", "analyze", "network", "--out", "x"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    proc = run_cli(["analyze", "network", "--out", "x"], tmp_path, env)
     assert proc.returncode == 2
     assert "import-results" in proc.stderr and "score beauty" in proc.stderr
