@@ -50,6 +50,7 @@ import numpy as np
 
 from analysis.alf.authorities import fp1_levels, topic_buckets
 from analysis.alf.params import ALF_DEFAULTS, AlfParams
+from beautygraph.engines.spark_session import spark_path as _p
 from beautygraph.steps import Step, Steps, as_steps
 
 __all__ = [
@@ -70,11 +71,6 @@ def alf_export_spec():
     return ExportSpec(
         nodes={"User": [], "Topic": []}, rels={"FOLLOWS": [], "INTERESTED_IN": ["source"]}
     )
-
-
-def _p(folder: str | os.PathLike, *parts: str) -> str:
-    """``folder/part/...`` keeping a URI scheme intact (``hdfs://``, ``s3a://``)."""
-    return "/".join([str(folder).rstrip("/"), *parts])
 
 
 def algorithm1_passes(E, S, deg, n_out, pass1_denominator: str = ALF_DEFAULTS.pass1_denominator):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 
+from beautygraph.engines.spark_session import spark_path as _p
 from beautygraph.steps import Step, Steps, as_steps
 
 __all__ = ["beauty_export_spec", "beauty_job"]
@@ -29,10 +30,6 @@ def beauty_export_spec():
         nodes={"User": [], "Photo": ["beauty", "beauty_source"]},
         rels={"POSTED": [], "FAVORITED": [], "FOLLOWS": []},
     )
-
-
-def _p(folder: str | os.PathLike, *parts: str) -> str:
-    return "/".join([str(folder).rstrip("/"), *parts])
 
 
 def beauty_job(

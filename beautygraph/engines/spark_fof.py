@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 
+from beautygraph.engines.spark_session import spark_path as _p
 from beautygraph.steps import Step, Steps, as_steps
 
 __all__ = ["fof_export_spec", "recommend_job"]
@@ -33,10 +34,6 @@ def fof_export_spec(method: str):
     from graphdb.parquet_export import ExportSpec
 
     return ExportSpec(nodes={"User": ["beauty"] if method == "bb" else []}, rels={"FOLLOWS": []})
-
-
-def _p(folder: str | os.PathLike, *parts: str) -> str:
-    return "/".join([str(folder).rstrip("/"), *parts])
 
 
 def recommend_job(

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import os
 
+from beautygraph.engines.spark_session import spark_path as _p
 from beautygraph.steps import Step, Steps, as_steps
 
 __all__ = ["SPARK_METHODS", "propagation_export_spec", "propagation_job"]
@@ -47,10 +48,6 @@ def propagation_export_spec():
     return ExportSpec(
         nodes={"User": [], "Topic": []}, rels={"FOLLOWS": [], "INTERESTED_IN": ["source"]}
     )
-
-
-def _p(folder: str | os.PathLike, *parts: str) -> str:
-    return "/".join([str(folder).rstrip("/"), *parts])
 
 
 def propagation_job(

@@ -17,7 +17,7 @@ from typing import Any
 
 from beautygraph.errors import UserError
 
-__all__ = ["SparkOptions", "get_session", "parse_conf", "require_spark"]
+__all__ = ["SparkOptions", "get_session", "parse_conf", "require_spark", "spark_path"]
 
 #: settings of a local session unless --spark-conf sets them: 200 shuffle partitions and
 #: adaptive re-planning make small jobs several times slower without using more than the
@@ -39,6 +39,15 @@ class SparkOptions:
     work_dir: str | None = None
     topic_block: int = 50
     keep_work_dir: bool = False
+
+
+def spark_path(folder: str | os.PathLike, *parts: str) -> str:
+    """``folder/part/...`` keeping a URI scheme intact (``hdfs://``, ``s3a://``).
+
+    Spark reads and writes URIs, which :mod:`os.path` and :class:`pathlib.Path` would
+    rewrite (``s3a://b`` → ``s3a:/b``), so the parts are joined as text.
+    """
+    return "/".join([str(folder).rstrip("/"), *parts])
 
 
 def parse_conf(items: Sequence[str]) -> dict[str, str]:
