@@ -82,12 +82,9 @@ def test_spark_path_equals_scipy_path(store, community, spark_options):
     import pandas as pd
 
     from beautygraph.pipelines.alf import run_authorities
+    from beautygraph.pipelines.beauty_aggregates import aggregate_beauty
     from beautygraph.pipelines.recommend import recommend_batch
-    from beautygraph.pipelines.spark_jobs import (
-        aggregate_beauty,
-        authorities_spark,
-        recommend_spark,
-    )
+    from beautygraph.pipelines.spark_jobs import authorities_spark, recommend_spark
     from graphdb.loader import load_folder
 
     load_folder(store, community)

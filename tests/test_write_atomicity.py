@@ -260,7 +260,7 @@ def test_analyze_network_interrupted_before_classes_leaves_store(store, tmp_path
 
 @pytest.mark.parametrize("engine", ["cypher", "scipy"])
 def test_beauty_aggregates_failure_leaves_store(store, tmp_path, monkeypatch, engine):
-    from beautygraph.pipelines.spark_jobs import aggregate_beauty
+    from beautygraph.pipelines.beauty_aggregates import aggregate_beauty
 
     _community(store, tmp_path / "d")
     before = snapshot(store)

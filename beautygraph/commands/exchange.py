@@ -93,8 +93,8 @@ def import_results_cmd(app, folder: Path, json_mode: bool) -> None:
 def beauty_aggregates(app, engine: str, spark, beauty_source, json_mode: bool) -> None:
     """Write User.beauty (from one beauty source), n_photos, favs_received and
     neighbor_beauty (beautiful-and-damned §6, Eq. 2) with the chosen engine."""
+    from beautygraph.pipelines.beauty_aggregates import aggregate_beauty
     from beautygraph.pipelines.engine_results import BeautyAggregates
-    from beautygraph.pipelines.spark_jobs import aggregate_beauty
 
     store = app.store()
     out = aggregate_beauty(

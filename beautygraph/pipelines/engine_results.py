@@ -73,7 +73,7 @@ class BeautyAggregates:
 
     @classmethod
     def from_engine(cls, store, out: Mapping[str, Any]) -> BeautyAggregates:
-        """The summary of :func:`beautygraph.pipelines.spark_jobs.aggregate_beauty`'s
+        """The summary of :func:`beautygraph.pipelines.beauty_aggregates.aggregate_beauty`'s
         answer on any engine; the counts the engine did not return are read from the
         store (a value is counted when it is a finite number)."""
         users = store.export_nodes("User", ["beauty", "neighbor_beauty"])

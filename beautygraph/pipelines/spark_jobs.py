@@ -1,10 +1,10 @@
-"""Whole-graph jobs on the spark engine, and the user / neighbour beauty aggregates on
-every engine.
+"""Whole-graph jobs on the spark engine.
 
 Each function runs one job through :func:`beautygraph.engines.runner.run_spark_job`
 (export → PySpark → import-results); the scipy engine of the same job is the existing
 pipeline (:func:`beautygraph.pipelines.alf.run_authorities`,
-:func:`beautygraph.pipelines.recommend.recommend_batch`), whose store contents the spark
+:func:`beautygraph.pipelines.recommend.recommend_batch`,
+:func:`beautygraph.pipelines.beauty_aggregates.aggregate_in_scipy`), whose store contents the spark
 path reproduces (``tests/test_spark_engine.py``).
 """
 
@@ -14,9 +14,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
-
 from beautygraph.engines.spark_session import SparkOptions
 from beautygraph.errors import UserError, user_errors
 from beautygraph.steps import Steps, as_steps
@@ -25,9 +22,7 @@ if TYPE_CHECKING:
     from analysis.alf.params import AlfParams
     from beautygraph.pipelines.recommend import BatchRecommendations
 
-__all__ = ["AGGREGATE_ENGINES", "aggregate_beauty", "authorities_spark", "recommend_spark"]
-
-AGGREGATE_ENGINES = ("cypher", "scipy", "spark")
+__all__ = ["authorities_spark", "beauty_spark", "recommend_spark"]
 
 
 def authorities_spark(
@@ -109,38 +104,20 @@ def recommend_spark(
     return recommendations_from_spark(store, run, method, k, tolerance)
 
 
-def aggregate_beauty(
+def beauty_spark(
     store,
-    engine: str = "cypher",
+    source: str | None,
     options: SparkOptions | None = None,
     steps: Steps | None = None,
-    beauty_source: str | None = None,
 ) -> dict[str, Any]:
-    """Write User.beauty, beauty_source, n_photos, favs_received and neighbor_beauty
-    (Aiello et al., "Beautiful and damned", IEEE TKDE 2017, §6 and Eq. 2) with ``engine``:
-    ``cypher`` (``cypher/user_beauty.cypher`` + ``neighbor_beauty.cypher``), ``scipy``
-    (:mod:`analysis.beauty` on exported arrays) or ``spark``.  The beauty comes from the
-    photos of one ``Photo.beauty_source`` (:func:`beautygraph.pipelines.scoring.
-    choose_beauty_source`: the only one present, or ``beauty_source``).  When no photo has
-    a beauty, a stored User.beauty (imported) is kept and only the other aggregates are
-    written (``cypher`` and ``scipy``; the spark job aggregates photo scores only).  The
-    writes are one transaction.  Returns counts."""
-    from beautygraph.pipelines.scoring import (
-        STORED,
-        beauty_counts,
-        beauty_sources,
-        choose_beauty_source,
-        no_beauty_message,
-    )
+    """The spark engine of :func:`beautygraph.pipelines.beauty_aggregates.aggregate_beauty`:
+    User beauty aggregates of the photos of ``source`` (one ``Photo.beauty_source``); the
+    job aggregates photo scores only, so ``source`` None (no photo has a beauty) is an
+    error."""
+    from beautygraph.engines.runner import run_spark_job
+    from beautygraph.pipelines.scoring import beauty_counts, no_beauty_message
 
-    if engine not in AGGREGATE_ENGINES:
-        raise UserError(f"engine {engine!r}: choose one of {', '.join(AGGREGATE_ENGINES)}")
-    if engine == "cypher":
-        from beautygraph.pipelines.network import aggregate_in_cypher
-
-        return {"engine": "cypher", **aggregate_in_cypher(store, beauty_source)}
-    source = choose_beauty_source(beauty_sources(store), beauty_source)
-    if source is None and engine == "spark":
+    if source is None:
         counts = beauty_counts(store)
         if not counts["users_with_beauty"]:
             raise UserError(no_beauty_message(counts, "beauty-aggregates --engine spark"))
@@ -150,53 +127,5 @@ def aggregate_beauty(
             "--engine cypher or scipy to write n_photos, favs_received and neighbor_beauty "
             "from it"
         )
-    if engine == "spark":
-        from beautygraph.engines.runner import run_spark_job
-
-        out = run_spark_job(store, "beauty", options, steps, source=source).to_dict()
-        return {**out, "beauty_source": source}
-    from analysis.beauty import favorites_received, neighbor_beauty, user_beauty
-
-    users = store.export_nodes("User", ["beauty"])
-    photos = store.export_nodes("Photo", ["beauty", "beauty_source"])
-    posted = store.export_edges("POSTED", src_nodes=users, dst_nodes=photos)
-    faved = store.export_edges("FAVORITED", src_nodes=users, dst_nodes=photos)
-    follows = store.export_edges("FOLLOWS", src_nodes=users, dst_nodes=users)
-    n = len(users)
-    src_of = np.array(
-        ["unknown" if s is None else str(s) for s in photos.props["beauty_source"]], dtype=object
-    )
-    beauty = np.where(src_of == source, np.asarray(photos.props["beauty"], dtype=float), np.nan)
-    owner = np.full(len(photos), -1, dtype=np.int64)
-    owner[posted.dst] = posted.src
-    owned = owner >= 0
-    ub = user_beauty(owner[owned], beauty[owned], n)
-    new_index = np.cumsum(owned) - 1
-    keep = owned[faved.dst] if len(faved) else np.zeros(0, dtype=bool)
-    favs = favorites_received(faved.src[keep], new_index[faved.dst[keep]], owner[owned], n)
-    # no photo beauty at all: the stored User.beauty stays and feeds neighbor_beauty
-    stored = source is None
-    beauty_u = np.asarray(users.props["beauty"], dtype=float) if stored else ub.beauty
-    nb = neighbor_beauty(follows.src, follows.dst, beauty_u)
-    has = np.isfinite(beauty_u)
-    frame = pd.DataFrame(
-        {
-            "id": users.ids.astype(str),
-            "beauty": beauty_u,
-            "beauty_source": np.array([source if h else None for h in has], dtype=object),
-            "n_photos": ub.n_photos,
-            "favs_received": favs,
-            "neighbor_beauty": nb.neighbor_beauty,
-        }
-    )
-    if stored:
-        frame = frame.drop(columns=["beauty", "beauty_source"])
-    with store.atomic():  # Neo4j writes large frames in batches: make them one commit
-        store.write_node_props("User", frame)
-    return {
-        "engine": "scipy",
-        "beauty_source": STORED if stored and has.any() else source,
-        "users": n,
-        "with_beauty": int(has.sum()),
-        "with_neighbor_beauty": int(np.isfinite(nb.neighbor_beauty).sum()),
-    }
+    out = run_spark_job(store, "beauty", options, steps, source=source).to_dict()
+    return {**out, "beauty_source": source}
