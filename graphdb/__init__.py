@@ -18,6 +18,7 @@ from graphdb.tables import EdgeTable, LoadCounts, NodeTable
 __all__ = [
     "connect",
     "database_exists",
+    "file_beside",
     "is_server_uri",
     "embedded_path",
     "remove_embedded",
@@ -45,6 +46,16 @@ def is_server_uri(uri: str) -> bool:
 def embedded_path(folder: str | os.PathLike, name: str) -> Path:
     """The path of an embedded database called ``name`` inside ``folder``."""
     return Path(folder) / f"{name}{_EMBEDDED_SUFFIX}"
+
+
+def file_beside(uri: str | os.PathLike, *candidates: str | os.PathLike) -> Path | None:
+    """The first of ``candidates`` (paths relative to the folder that holds the embedded
+    database at ``uri``) that is a file, or None: also for a server URI, which has no
+    folder.  A generated data set keeps its files (``truth.json``, ...) there."""
+    if is_server_uri(str(uri)):
+        return None
+    base = Path(uri).resolve().parent
+    return next((base / c for c in candidates if (base / c).is_file()), None)
 
 
 def remove_embedded(path: str | os.PathLike) -> None:

@@ -159,11 +159,9 @@ def _default_truth(db: str) -> Path:
     """``truth.json`` beside an embedded database (or in its ``data/`` sibling folder)."""
     import graphdb
 
-    if not graphdb.is_server_uri(db):
-        base = Path(db).resolve().parent
-        for cand in (base / "truth.json", base / "data" / "truth.json"):
-            if cand.is_file():
-                return cand
+    found = graphdb.file_beside(db, "truth.json", Path("data", "truth.json"))
+    if found is not None:
+        return found
     raise UserError(
         "no ground truth: pass --truth truth.json (the generator's truth file; none was "
         f"found beside the database {db!r})"
