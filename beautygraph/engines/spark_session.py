@@ -20,8 +20,8 @@ from beautygraph.errors import UserError
 __all__ = ["SparkOptions", "get_session", "parse_conf", "require_spark", "spark_path"]
 
 #: settings of a local session unless --spark-conf sets them: 200 shuffle partitions and
-#: adaptive re-planning make small jobs several times slower without using more than the
-#: local cores (measured: ALF on 300 users 33 s instead of 65 s); clusters keep Spark's own
+#: adaptive re-planning cost more in scheduling than a few local cores gain, so small
+#: jobs run several times slower with them; on a cluster Spark's own settings stay
 LOCAL_DEFAULTS = {"spark.sql.shuffle.partitions": "8", "spark.sql.adaptive.enabled": "false"}
 
 
