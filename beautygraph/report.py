@@ -31,8 +31,8 @@ from beautygraph.steps import Steps
 from beautygraph.strict_json import write_json
 
 if TYPE_CHECKING:  # result types only; no pipeline imports the report
-    from analysis.alf.evaluation import Table6
-    from analysis.alf.holdout import FollowHoldout
+    from analysis.alf.follow_holdout import FollowHoldout
+    from analysis.alf.table6 import Table6
     from analysis.propagation.holdout import Holdout
     from beautygraph.pipelines.alf import AuthorityRun
     from beautygraph.pipelines.demo_scoring import DemoBeautyChecks, DemoScoringSkipped

@@ -10,13 +10,13 @@ import pytest
 
 from analysis.alf import find_authorities, follow_matrix, zscores
 from analysis.alf.authorities import fp1_filter, fp1_levels, fp2_filter
-from analysis.alf.evaluation import (
+from analysis.alf.recommend import authority_recommendations, enthusiasm
+from analysis.alf.table6 import (
     Table6,
     pagerank_authorities,
     precision_recall_at_k,
     topic_pagerank,
 )
-from analysis.alf.recommend import authority_recommendations, enthusiasm
 
 F_HAND = np.array([[0.5, 0.1], [0.2, 0.2], [0.05, 0.4], [0.0, 0.8]])
 N_IN = np.array([100.0, 10.0, 50.0, 5.0])

@@ -10,7 +10,7 @@ import pytest
 import scipy.sparse as sp
 
 from analysis.alf import algorithm1, find_authorities, follow_matrix
-from analysis.alf.evaluation import pagerank_authorities, precision_recall_at_k
+from analysis.alf.table6 import pagerank_authorities, precision_recall_at_k
 from analysis.bio_interests import TopicVocabulary, extract_interests
 
 

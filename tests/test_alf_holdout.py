@@ -1,5 +1,5 @@
 """Authorities with evidence (min support, per-topic counts), batch Algorithm 2 and the
-follow-link hold-out (analysis/alf/holdout.py) on hand-worked and planted graphs."""
+follow-link hold-out (analysis/alf/follow_holdout.py) on hand-worked and planted graphs."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-import analysis.alf.holdout as holdout_mod
+import analysis.alf.follow_holdout as holdout_mod
 from analysis.alf import algorithm1, find_authorities, follow_matrix
 from analysis.alf.authorities import topical_support
-from analysis.alf.holdout import evaluate_follow_holdout, hidden_follows
+from analysis.alf.follow_holdout import evaluate_follow_holdout, hidden_follows
 from analysis.alf.recommend import algorithm2
 
 

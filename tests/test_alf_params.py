@@ -145,7 +145,7 @@ def test_analysis_functions_share_the_defaults():
     """Every engine's entry point and the analysis functions default to ALF_DEFAULTS."""
     from analysis.alf import algorithm1, find_authorities
     from analysis.alf.blocked import algorithm1_blocks, find_authorities_blocked
-    from analysis.alf.holdout import evaluate_follow_holdout
+    from analysis.alf.follow_holdout import evaluate_follow_holdout
     from beautygraph.engines import spark_alf
 
     fns = [

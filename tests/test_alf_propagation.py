@@ -14,7 +14,7 @@ from analysis.alf import (
     follow_matrix,
     general_solution,
 )
-from analysis.alf.propagation import kappa, neumann_series
+from analysis.alf.algorithm1 import kappa, neumann_series
 
 # users a b c d e = 0..4; topics X, Y = 0, 1
 A_, B_, C_, D_, E_ = range(5)
@@ -189,7 +189,7 @@ def test_corollary1_approximation_improves_as_parameters_shrink():
 
 def test_neumann_series_diverges_clearly():
     A, S = _random_graph(6)
-    from analysis.alf.propagation import _Ops
+    from analysis.alf.algorithm1 import _Ops
 
     ops = _Ops.of(sp.csr_matrix(A))
     G = ops.m_apply(sp.csr_matrix(S))

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from analysis.alf.propagation import algorithm1
+from analysis.alf.algorithm1 import algorithm1
 from analysis.propagation import METHODS, PropagationGraph, propagate, select_method
 from analysis.propagation.baselines import majority_topic, weighted_vote
 from analysis.propagation.embedding import (

@@ -21,11 +21,11 @@ The evidence rule of :func:`analysis.alf.authorities.find_authorities` (an entry
 only with at least ``min_support`` followers holding a seed interest in the topic,
 :func:`analysis.alf.authorities.topical_support`) is per topic too: its block of the support
 matrix is ``Aᵗ S^c`` on the block's columns.  ``pass1_denominator`` chooses PASS 1's
-``m^in`` (as printed) or ``n^in`` exactly as in :func:`analysis.alf.propagation.algorithm1`.
+``m^in`` (as printed) or ``n^in`` exactly as in :func:`analysis.alf.algorithm1.algorithm1`.
 
 So :func:`find_authorities_blocked` returns the same authorities, ranks and scores as
 :func:`analysis.alf.authorities.find_authorities` on the full ``F`` of
-:func:`analysis.alf.propagation.algorithm1` — with ``dtype=np.float32`` the propagation runs
+:func:`analysis.alf.algorithm1.algorithm1` — with ``dtype=np.float32`` the propagation runs
 in single precision (half the memory; scores agree to about 1e-6 relative).
 
 Example
@@ -49,9 +49,9 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import scipy.sparse as sp
 
+from analysis.alf.algorithm1 import _check_inputs, _forward, _inv
 from analysis.alf.authorities import AuthorityResult, eligible, fp1_filter, fp1_levels, zscores
 from analysis.alf.params import ALF_DEFAULTS, AlfParams
-from analysis.alf.propagation import _check_inputs, _forward, _inv
 
 __all__ = ["algorithm1_blocks", "find_authorities_blocked"]
 
@@ -67,7 +67,7 @@ def algorithm1_blocks(
 ) -> Iterator[tuple[int, int, np.ndarray]]:
     """Yield ``(t0, t1, F[:, t0:t1])`` of Algorithm 1 (PASS 1–3, ``F = F^e + F^i``), one
     block of ``block`` topics at a time; the passes as in
-    :func:`analysis.alf.propagation.algorithm1` (PASS 1 divides by ``m^in`` or, with
+    :func:`analysis.alf.algorithm1.algorithm1` (PASS 1 divides by ``m^in`` or, with
     ``pass1_denominator="n_in"``, by ``n^in``)."""
     dtype = np.dtype(dtype)
     AlfParams(topic_block=block, pass1_denominator=pass1_denominator, dtype=dtype.name)

@@ -11,7 +11,7 @@ follower graph, by several methods, and their evaluation.
   accuracy@1;
 * :mod:`analysis.propagation.methods` — the method registry, ``propagate`` and ``auto``
   (cross-validated choice); ALF's Algorithm 1 / Theorem 1 are reused from
-  :mod:`analysis.alf.propagation`;
+  :mod:`analysis.alf.algorithm1`;
 * :mod:`analysis.propagation.holdout` — hide seed users, run every method, score.
 
 Orientation: matrices are users × topics (row ``u`` is node ``u`` of an export).

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from analysis.alf.propagation import follow_matrix
+from analysis.alf.algorithm1 import follow_matrix
 
 __all__ = ["DIRECTIONS", "PropagationGraph", "check_seeds", "neighbour_matrix", "seed_users"]
 

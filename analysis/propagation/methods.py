@@ -6,10 +6,10 @@ is the binary seed matrix (:mod:`analysis.propagation.graph`).  Registered here:
 
 ``algorithm1``   ALF's Algorithm 1, ``F = F^e + F^i`` (Pal, Herdağdelen, Chatterji, Taank &
                  Chakrabarti, "Discovery of Topical Authorities in Instagram", WWW 2016, §4.2)
-                 — reused from :func:`analysis.alf.propagation.algorithm1`;
+                 — reused from :func:`analysis.alf.algorithm1.algorithm1`;
 ``alf_interests`` Algorithm 1's re-estimated interests ``S^i`` after Pass 2 (same paper);
 ``theorem1``     the general solution of ALF's Theorem 1 (α = 0.1, β = 0.01, γ = 1,
-                 :func:`analysis.alf.propagation.general_solution`);
+                 :func:`analysis.alf.algorithm1.general_solution`);
 ``vote``         the one-pass weighted vote of labelled neighbours (baseline);
 ``majority``     the majority topic (baseline);
 ``spreading``    label spreading, Zhou et al. 2004 (α = 0.9);
@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from analysis.alf.propagation import algorithm1, general_solution
+from analysis.alf.algorithm1 import algorithm1, general_solution
 from analysis.propagation.baselines import majority_topic, weighted_vote
 from analysis.propagation.evaluation import Scores, score_predictions
 from analysis.propagation.graph import PropagationGraph, check_seeds, seed_users

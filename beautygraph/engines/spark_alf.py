@@ -11,7 +11,7 @@ followers of ``v`` with interests.  Algorithm 1 (users × topics rows ``(v, t, v
 
 * PASS 1 (Eq. 4): ``F_e(v,t) = cnt(v,t) · (1/m_in(v))`` with ``cnt(v,t) = |{u → v : t ∈
   I(u)}|`` (or ``· (1/n_in(v))`` with ``pass1_denominator="n_in"``, as
-  :func:`analysis.alf.propagation.algorithm1`);
+  :func:`analysis.alf.algorithm1.algorithm1`);
 * PASS 2: ``S_i(u,t) = Σ_{u→v} F_e(v,t) · (1/n_out(u))``;
 * PASS 3: ``F_i(v,t) = Σ_{u→v} S_i(u,t) · (1/n_in(v))``;  ``F = F_e + F_i``.
 

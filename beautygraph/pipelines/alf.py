@@ -35,14 +35,14 @@ import scipy.sparse as sp
 
 from analysis.alf import algorithm1, find_authorities, general_solution
 from analysis.alf.authorities import AuthorityResult, topical_support
-from analysis.alf.evaluation import (
+from analysis.alf.follow_holdout import FollowHoldout, evaluate_follow_holdout
+from analysis.alf.params import ALF_DEFAULTS, AlfParams
+from analysis.alf.sources import AUTHORITY_SOURCES, SEED_SOURCES, check_sources
+from analysis.alf.table6 import (
     Table6,
     pagerank_authorities,
     precision_recall_at_k,
 )
-from analysis.alf.holdout import FollowHoldout, evaluate_follow_holdout
-from analysis.alf.params import ALF_DEFAULTS, AlfParams
-from analysis.alf.sources import AUTHORITY_SOURCES, SEED_SOURCES, check_sources
 from analysis.bio_interests import TopicVocabulary, extract_interests
 from beautygraph.errors import UserError, user_errors
 from beautygraph.steps import Steps, as_steps
@@ -678,7 +678,7 @@ def evaluate_follow_links(
 ) -> FollowHoldout:
     """``analyze authorities --holdout-follows``: hide ``share`` of the interested users'
     follow links, recompute ALF, score Algorithm 2 against most-followed-in-topic, CN,
-    topic PageRank and random on the hidden links (:mod:`analysis.alf.holdout`).  Nothing
+    topic PageRank and random on the hidden links (:mod:`analysis.alf.follow_holdout`).  Nothing
     is written.  ``params`` (:class:`analysis.alf.params.AlfParams`, ``changes`` replacing
     some fields) gives ALF's Pass 1 denominator and evidence rule."""
     alf = alf_params(params, **changes)

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis.alf.evaluation import (
+from analysis.alf.table6 import (
     PAPER_TABLE6,
 )
 from analysis.bio_interests import evaluate_matches

@@ -12,7 +12,7 @@ who lost a link gets ``k`` recommendations from
 * ``cn`` — common neighbours, the friend-of-friend count ``(A' A')[u, v]``
   (:func:`analysis.fof.recommend`);
 * ``pagerank`` — topic-seeded PageRank (ALF §6.3's baseline,
-  :func:`analysis.alf.evaluation.topic_pagerank`) summed over ``u``'s seed topics;
+  :func:`analysis.alf.table6.topic_pagerank`) summed over ``u``'s seed topics;
 * ``random`` — ``k`` accounts drawn uniformly from those ``u`` does not follow (the null).
 
 Candidates are never ``u`` nor an account ``u`` still follows.  Precision@k pools hits over
@@ -36,11 +36,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from analysis.alf.algorithm1 import algorithm1
 from analysis.alf.authorities import find_authorities, topical_support
-from analysis.alf.evaluation import topic_pagerank
 from analysis.alf.params import ALF_DEFAULTS
-from analysis.alf.propagation import algorithm1
 from analysis.alf.recommend import algorithm2
+from analysis.alf.table6 import topic_pagerank
 
 __all__ = [
     "HOLDOUT_METHODS",
