@@ -16,7 +16,7 @@ import click
 import graphdb
 from beautygraph import strict_json
 from beautygraph.report import dumps
-from beautygraph.steps import LogSteps, Step, Steps
+from kernel.steps import LogSteps, Step, Steps
 
 
 class AppContext:
@@ -136,7 +136,7 @@ def echo_json(obj, compact: bool = False) -> None:
 
 
 class RichSteps(Steps):
-    """The CLI's :class:`~beautygraph.steps.Steps`: one transient rich bar per open stage
+    """The CLI's :class:`~kernel.steps.Steps`: one transient rich bar per open stage
     (a spinner for stages without a total), labelled ``outer › inner``."""
 
     def __init__(self) -> None:
@@ -183,7 +183,7 @@ class RichSteps(Steps):
 
 
 def cli_steps(json_mode: bool, quiet: bool = False) -> Steps:
-    """Rich progress bars on a terminal; plain lines (:class:`~beautygraph.steps.LogSteps`:
+    """Rich progress bars on a terminal; plain lines (:class:`~kernel.steps.LogSteps`:
     each stage's start, progress at most every 10 s, end with seconds) when stderr is a
     log or a pipe; silent (timing only) in --json / --quiet mode."""
     if json_mode or quiet:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from beautygraph.errors import UserError
 from beautygraph.report import DemoContext, Report, Section, SectionBuilder, frame_to_html
 from beautygraph.sections import SECTIONS
-from beautygraph.steps import Steps, as_steps
+from kernel.steps import Steps, as_steps
 
 if TYPE_CHECKING:
     from beautygraph.generate import GeneratorConfig

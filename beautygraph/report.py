@@ -27,8 +27,8 @@ from beautygraph.artifacts import (
     dumps,
     frame_to_html,
 )
-from beautygraph.steps import Steps
 from beautygraph.strict_json import write_json
+from kernel.steps import Steps
 
 if TYPE_CHECKING:  # result types only; no pipeline imports the report
     from analysis.alf.follow_holdout import FollowHoldout

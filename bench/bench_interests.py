@@ -165,7 +165,7 @@ def synthetic_profiles(n_users: int, n_photos: int, seed: int = 0):
 
 def profile_vectorised(lex, tags, labels, owner, photo, n_users, k=5):
     from analysis.interest_profiles import clean_tags, compare_profiles, domain_counts, split_tags
-    from beautygraph.vocabulary import BABELNET_DOMAINS
+    from kernel.vocabulary import BABELNET_DOMAINS
 
     cleaned = [clean_tags(split_tags(t), lex) for t in tags]
     lab_dom = {lab: (lex.domain_of_imagenet_class(lab),) for lab in set(labels)}
@@ -179,7 +179,7 @@ def profile_vectorised(lex, tags, labels, owner, photo, n_users, k=5):
 def profile_naive(lex, tags, labels, owner, photo, n_users, k=5):
     """Plain Python, one user at a time (the baseline): Counter, sort, set F1."""
     from analysis.interest_profiles import clean_tags, split_tags
-    from beautygraph.vocabulary import BABELNET_DOMAINS
+    from kernel.vocabulary import BABELNET_DOMAINS
 
     order = {d: j for j, d in enumerate(BABELNET_DOMAINS)}
     per_user: dict[int, list[int]] = {}

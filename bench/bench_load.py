@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from beautygraph import strict_json  # noqa: E402
-from beautygraph.steps import Steps  # noqa: E402
+from kernel.steps import Steps  # noqa: E402
 
 
 def make_folder(folder: Path, n_users: int, n_follows: int, seed: int = 0) -> None:

@@ -30,13 +30,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from beautygraph.steps import Step, Steps, as_steps
 from graphdb import schema
 from graphdb import validate as v
 from graphdb.base import Store
 from graphdb.errors import GraphDBError, InputWarning, LoadInterrupted
 from graphdb.inputs import NODE_TARGETS, SPECS, SPECS_IN_ORDER, TableSpec
 from graphdb.tables import LoadCounts
+from kernel.steps import Step, Steps, as_steps
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -371,7 +371,7 @@ def load_folder(
 ) -> LoadCounts:
     """Validate ``folder`` completely, then insert its new nodes and relationships.
 
-    ``steps`` (:mod:`beautygraph.steps`) gets a ``validate`` stage (two units per file:
+    ``steps`` (:mod:`kernel.steps`) gets a ``validate`` stage (two units per file:
     read, checked), an ``insert`` stage that advances once per label / relationship type
     and a ``commit`` stage.  Returns the number of rows added per label/type.  Raises
     :class:`graphdb.errors.ValidationFailed` (nothing written) on any input problem and

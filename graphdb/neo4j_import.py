@@ -36,10 +36,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from beautygraph.steps import Steps, as_steps
 from graphdb import schema
 from graphdb.errors import GraphDBError
 from graphdb.tables import LoadCounts
+from kernel.steps import Steps, as_steps
 
 _HEADER_TYPES = {
     "STRING": "",

@@ -32,10 +32,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from beautygraph.steps import Step, Steps, as_steps
 from graphdb import schema
 from graphdb.base import Store
 from graphdb.errors import GraphDBError
+from kernel.steps import Step, Steps, as_steps
 
 __all__ = [
     "DEFAULT_TABLES",

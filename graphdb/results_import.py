@@ -27,11 +27,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from beautygraph.steps import Steps, as_steps
 from graphdb import schema
 from graphdb.base import Store
 from graphdb.inputs import INTEREST_SOURCES
 from graphdb.validate import Problems
+from kernel.steps import Steps, as_steps
 
 __all__ = ["IMPORTABLE_RELS", "ImportedResults", "import_results", "read_results"]
 

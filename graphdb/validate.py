@@ -541,7 +541,7 @@ def check_domains(file: str, df: pd.DataFrame, column: str, problems: Problems) 
     Empty cells stay empty; a name that matches none of the 34 is a problem with the
     nearest name as a suggestion and a hint on where the list is.
     """
-    from beautygraph import vocabulary as voc
+    from kernel import vocabulary as voc
 
     s = df[column].astype(str)
     distinct = pd.unique(s)

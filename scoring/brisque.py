@@ -58,7 +58,7 @@ import numpy as np
 import torch
 
 from scoring.errors import ScoringError
-from scoring.scorer import ScoreBatch
+from scoring.interface import ScoreBatch
 
 __all__ = [
     "BRISQUE_MID",
@@ -214,7 +214,7 @@ def brisque_quality(features: np.ndarray) -> np.ndarray:
 
 
 class BrisqueScorer:
-    """BRISQUE behind the :class:`scoring.scorer.BeautyScorer` interface (source
+    """BRISQUE behind the :class:`scoring.interface.BeautyScorer` interface (source
     ``"brisque"``): features in ``transform`` (DataLoader workers), the SVR and the map
     to [0, 1] in ``predict`` (CPU, whatever ``device`` is)."""
 

@@ -1,8 +1,8 @@
 """The 34 BabelNet domains, kept under this name for existing imports; they live in
-:mod:`beautygraph.vocabulary`, shared with the loader."""
+:mod:`kernel.vocabulary`, shared with the loader."""
 
 from __future__ import annotations
 
-from beautygraph.vocabulary import BABELNET_DOMAINS
+from kernel.vocabulary import BABELNET_DOMAINS
 
 __all__ = ["BABELNET_DOMAINS"]

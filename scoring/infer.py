@@ -23,7 +23,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from beautygraph.steps import Step
+from kernel.steps import Step
 from scoring.beauty import beauty_from_probs
 from scoring.data import ImageDataset, SkipLog, make_loader
 from scoring.device import autocast, to_device

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from beautygraph.steps import Step
+from kernel.steps import Step
 from scoring.backbones import ImageNetClassifier, build_imagenet_classifier
 from scoring.data import ImageDataset, SkipLog, make_loader
 from scoring.device import resolve_device
@@ -106,7 +106,7 @@ def label_images(
     classifier : from :func:`load_classifier` / ``build_imagenet_classifier``.
     batch_size, workers : DataLoader settings (``workers`` decoding processes).
     device : ``"auto"`` (CUDA when present), ``"cpu"``, ``"cuda"``.
-    step : a running stage of :mod:`beautygraph.steps`, advanced by the number of images
+    step : a running stage of :mod:`kernel.steps`, advanced by the number of images
         finished after each batch.
     """
     if batch_size < 1:

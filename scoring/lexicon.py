@@ -42,7 +42,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from beautygraph.vocabulary import BABELNET_DOMAINS
+from kernel.vocabulary import BABELNET_DOMAINS
 from scoring.errors import ScoringError
 
 __all__ = [

@@ -29,14 +29,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from scoring.errors import ScoringError
+from scoring.interface import BeautyScorer, ScoreBatch
 
 if TYPE_CHECKING:  # torch is imported where it is used: a missing model fails fast
     import torch
@@ -60,45 +60,6 @@ BUILTIN_MODELS: dict[str, str] = {
         "scores; ships with beautygraph, works offline)"
     ),
 }
-
-
-@dataclass(frozen=True)
-class ScoreBatch:
-    """Scores of one batch.
-
-    Attributes
-    ----------
-    beauty : ``(b,)`` float64 in [0, 1], higher = better.
-    probs : ``(b, 3)`` p_low, p_mid, p_high of a CNN (p_mid NaN for a binary head), or
-        ``None`` for a model without classes.
-    raw : ``(b,)`` the model's own output before the map to [0, 1] (BRISQUE's quality
-        score, lower = better), or ``None``.
-    """
-
-    beauty: np.ndarray
-    probs: np.ndarray | None = None
-    raw: np.ndarray | None = None
-
-
-@runtime_checkable
-class BeautyScorer(Protocol):
-    """What ``score beauty``, the demo and the benchmarks need from a beauty model."""
-
-    source: str
-    description: str
-
-    @property
-    def transform(self) -> Callable[[Any], torch.Tensor]:
-        """Per image (PIL) -> tensor; picklable, runs in DataLoader workers."""
-        ...
-
-    def predict(self, x: torch.Tensor, device: torch.device) -> ScoreBatch:
-        """Scores of a batch of transformed images (``x`` stacked on the CPU)."""
-        ...
-
-    def release(self) -> None:
-        """Free device memory after a run (move the model back to the CPU)."""
-        ...
 
 
 # -- the paper's CNN ---------------------------------------------------------------------------

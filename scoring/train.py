@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from beautygraph.steps import Steps, as_steps
+from kernel.steps import Steps, as_steps
 from scoring.backbones import ImagePreprocess
 from scoring.data import ImageDataset, SkipLog, make_loader
 from scoring.device import autocast, autocast_dtype, resolve_device, seed_everything, to_device

@@ -81,7 +81,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from beautygraph.vocabulary import BABELNET_DOMAINS  # noqa: E402
+from kernel.vocabulary import BABELNET_DOMAINS  # noqa: E402
 
 #: bump when the rules below change; stored in every output file.
 VERSION = "wn30-rules-1"

@@ -19,7 +19,7 @@ from scipy.stats import skew, spearmanr
 
 from beautygraph.generate import GeneratorConfig, generate
 from beautygraph.generate.vocab import BIO_NOISE, NOISE_TAGS, TOPICS, normalise
-from beautygraph.vocabulary import BABELNET_DOMAINS
+from kernel.vocabulary import BABELNET_DOMAINS
 
 N = 4000
 SEED = 11

@@ -24,7 +24,7 @@ from beautygraph.generate.images import (
     render,
 )
 from beautygraph.generate.vocab import TOPICS
-from beautygraph.vocabulary import BABELNET_DOMAINS
+from kernel.vocabulary import BABELNET_DOMAINS
 
 
 def test_picture_data_file_is_consistent() -> None:

@@ -22,7 +22,7 @@ from analysis.interest_profiles import (
     random_profiles,
     split_tags,
 )
-from beautygraph.vocabulary import BABELNET_DOMAINS
+from kernel.vocabulary import BABELNET_DOMAINS
 from scoring.lexicon import default_lexicon
 
 M = len(BABELNET_DOMAINS)

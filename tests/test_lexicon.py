@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from beautygraph.vocabulary import BABELNET_DOMAINS
+from kernel.vocabulary import BABELNET_DOMAINS
 from scoring.errors import ScoringError
 from scoring.lexicon import (
     BabelNetLexicon,

@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 import graphdb
-from beautygraph import vocabulary
 from beautygraph.cli import cli, main
 from graphdb import inputs
 from graphdb.errors import LoadInterrupted, ValidationFailed
 from graphdb.loader import load_folder, read_folder
+from kernel import vocabulary
 
 
 def _write(path, text: str) -> None:
@@ -248,7 +248,7 @@ def test_json_errors_are_an_object_on_stdout_and_a_line_on_stderr(tmp_path, tiny
 
 
 def test_progress_reports_the_validation_stage_with_its_total(store, tiny_dir):
-    from beautygraph.steps import RecordingSteps
+    from kernel.steps import RecordingSteps
 
     rec = RecordingSteps()
     load_folder(store, tiny_dir, steps=rec)

@@ -25,10 +25,10 @@ import pytest
 
 import graphdb
 from beautygraph.cli import main
-from beautygraph.steps import RecordingSteps, Step
 from graphdb.errors import GraphDBError, LoadInterrupted
 from graphdb.ladybug_store import LadybugStore
 from graphdb.loader import load_folder
+from kernel.steps import RecordingSteps, Step
 from tests.conftest import BACKENDS, TINY
 
 ROOT = Path(__file__).resolve().parents[1]

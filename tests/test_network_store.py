@@ -21,8 +21,8 @@ from beautygraph.pipelines.network import (
     check_against_numpy,
     export_network_data,
 )
-from beautygraph.steps import RecordingSteps
 from graphdb.loader import load_folder
+from kernel.steps import RecordingSteps
 
 
 def _random_folder(folder: Path, seed: int = 0, n_users: int = 60) -> dict[str, pd.DataFrame]:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from beautygraph.steps import LogSteps, RecordingSteps, Steps
 from graphdb.ladybug_store import LadybugStore
 from graphdb.loader import load_folder
+from kernel.steps import LogSteps, RecordingSteps, Steps
 from tests.conftest import TINY
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,8 +11,8 @@ import sys
 
 import pytest
 
-from beautygraph import vocabulary
 from graphdb import inputs
+from kernel import vocabulary
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

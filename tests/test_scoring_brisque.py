@@ -165,7 +165,7 @@ def _photos(store) -> pd.DataFrame:
 
 
 def test_score_store_with_brisque_rules(lstore, folder, tmp_path):
-    from beautygraph.steps import RecordingSteps
+    from kernel.steps import RecordingSteps
 
     rec = RecordingSteps()
     from beautygraph.outputs.beauty import write_scores_csv

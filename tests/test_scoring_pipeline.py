@@ -26,8 +26,8 @@ from beautygraph.pipelines.demo_scoring import (
 from beautygraph.pipelines.scoring import EXIT_SKIPPED, score_store
 from beautygraph.report import DemoContext
 from beautygraph.sections.beauty import scoring_section
-from beautygraph.steps import Steps
 from graphdb.loader import load_folder
+from kernel.steps import Steps
 from scoring.infer import predict_paths
 from scoring.model import build_beauty_model, save_checkpoint
 from scoring.testing import write_labelled_photos

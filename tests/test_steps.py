@@ -1,4 +1,4 @@
-"""The steps protocol (beautygraph/steps.py): events, nesting, timing, the demo's lines, the
+"""The steps protocol (kernel/steps.py): events, nesting, timing, the demo's lines, the
 CLI's rich bars, and the loader / generator / batch recommender reporting through it."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from beautygraph.steps import LineSteps, RecordingSteps, Steps, as_steps
+from kernel.steps import LineSteps, RecordingSteps, Steps, as_steps
 
 TINY = Path(__file__).resolve().parents[1] / "examples" / "tiny"
 

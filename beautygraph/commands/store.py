@@ -10,8 +10,8 @@ import click
 from beautygraph.clikit import cli_steps, echo_json, main, pass_app, show_progress
 from beautygraph.errors import UserError
 from beautygraph.generate.config import GeneratorConfig
-from beautygraph.steps import LineSteps, LogSteps
 from graphdb.errors import LoadInterrupted
+from kernel.steps import LineSteps, LogSteps
 
 
 @main.command()

@@ -21,7 +21,7 @@ import pandas as pd
 
 from beautygraph.engines.spark_session import SparkOptions, get_session, require_spark
 from beautygraph.errors import UserError
-from beautygraph.steps import Steps, as_steps
+from kernel.steps import Steps, as_steps
 
 __all__ = ["JOBS", "SparkRun", "run_spark_job"]
 

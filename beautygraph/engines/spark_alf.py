@@ -51,7 +51,7 @@ import numpy as np
 from analysis.alf.authorities import fp1_levels, topic_buckets
 from analysis.alf.params import ALF_DEFAULTS, AlfParams
 from beautygraph.engines.spark_session import spark_path as _p
-from beautygraph.steps import Step, Steps, as_steps
+from kernel.steps import Step, Steps, as_steps
 
 __all__ = [
     "alf_export_spec",

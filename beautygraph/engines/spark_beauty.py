@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 
 from beautygraph.engines.spark_session import spark_path as _p
-from beautygraph.steps import Step, Steps, as_steps
+from kernel.steps import Step, Steps, as_steps
 
 __all__ = ["beauty_export_spec", "beauty_job"]
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 
 from beautygraph.engines.spark_session import spark_path as _p
-from beautygraph.steps import Step, Steps, as_steps
+from kernel.steps import Step, Steps, as_steps
 
 __all__ = ["fof_export_spec", "recommend_job"]
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import os
 
 from beautygraph.engines.spark_session import spark_path as _p
-from beautygraph.steps import Step, Steps, as_steps
+from kernel.steps import Step, Steps, as_steps
 
 __all__ = ["SPARK_METHODS", "propagation_export_spec", "propagation_job"]
 

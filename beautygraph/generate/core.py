@@ -25,7 +25,7 @@ from beautygraph.generate.writer import (
     write_plain_csv,
     write_truth,
 )
-from beautygraph.steps import Step, Steps, as_steps
+from kernel.steps import Step, Steps, as_steps
 
 #: independent random streams per stage: adding images never changes the CSVs.
 STAGES = {
@@ -53,7 +53,7 @@ def generate(
     ----------
     config : all parameters; see :class:`GeneratorConfig`.
     out_dir : folder to write (created; existing files of the same names are overwritten).
-    steps : progress and timing (:mod:`beautygraph.steps`): one ``generate`` stage that
+    steps : progress and timing (:mod:`kernel.steps`): one ``generate`` stage that
         advances once per phase and once per week, and an ``images`` stage.
     """
     cfg = config.validate().effective()

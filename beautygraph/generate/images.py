@@ -42,7 +42,7 @@ import numpy as np
 
 from beautygraph.generate.config import GeneratorConfig
 from beautygraph.generate.vocab import TOPICS
-from beautygraph.steps import Steps, as_steps
+from kernel.steps import Steps, as_steps
 
 #: skimage.data images that ship with scikit-image (no download needed).
 GENERIC = ("astronaut", "chelsea", "coffee", "rocket", "stereo_motorcycle", "camera", "cat")

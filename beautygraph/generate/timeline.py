@@ -34,7 +34,7 @@ import numpy as np
 from beautygraph.generate.config import GeneratorConfig
 from beautygraph.generate.graph import Edges
 from beautygraph.generate.population import Population
-from beautygraph.steps import Step
+from kernel.steps import Step
 
 WEEK_S = 7 * 86400
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from beautygraph.vocabulary import BABELNET_DOMAINS
+from kernel.vocabulary import BABELNET_DOMAINS
 
 SPORT = "Sport and recreation"
 ART = "Art, architecture, and archaeology"

@@ -45,7 +45,7 @@ from analysis.alf.table6 import (
 )
 from analysis.bio_interests import TopicVocabulary, extract_interests
 from beautygraph.errors import UserError, user_errors
-from beautygraph.steps import Steps, as_steps
+from kernel.steps import Steps, as_steps
 
 log = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from beautygraph.errors import UserError
-from beautygraph.steps import Steps, as_steps
+from kernel.steps import Steps, as_steps
 
 if TYPE_CHECKING:
     from scoring.evaluate import EvalResult

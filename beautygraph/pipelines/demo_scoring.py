@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from beautygraph.pipelines.scoring import ScoreStoreResult, score_store
-from beautygraph.steps import Steps
+from kernel.steps import Steps
 
 if TYPE_CHECKING:
     from scoring.evaluate import DecileTable

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from beautygraph.errors import UserError
-from beautygraph.steps import Steps, as_steps
+from kernel.steps import Steps, as_steps
 
 
 def run_generate(

@@ -57,7 +57,7 @@ from analysis.interest_profiles import (
     split_tags,
 )
 from beautygraph.errors import UserError
-from beautygraph.steps import Steps, as_steps
+from kernel.steps import Steps, as_steps
 
 log = logging.getLogger(__name__)
 
@@ -388,7 +388,7 @@ def profile_interests(
         photos — the paper's users had about 200 each; a top-5 of 34 domains from a
         handful of labels is noise (:data:`MIN_LABELLED_PHOTOS`).
     """
-    from beautygraph.vocabulary import BABELNET_DOMAINS
+    from kernel.vocabulary import BABELNET_DOMAINS
     from scoring.lexicon import default_lexicon
 
     if topic_mode not in TOPIC_MODES:
@@ -506,7 +506,7 @@ def _write_interests(store, result: InterestsResult, tag_counts, img_counts, k, 
 
 
 def _write_interests_in_tx(store, result: InterestsResult, tag_counts, img_counts, k, topic_mode):
-    from beautygraph.vocabulary import BABELNET_DOMAINS
+    from kernel.vocabulary import BABELNET_DOMAINS
 
     topics = store.export_nodes("Topic", ["domain"])
     topic_domain = pd.DataFrame(

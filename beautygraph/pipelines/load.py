@@ -6,10 +6,10 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from beautygraph.steps import Steps
 from graphdb.base import Store
 from graphdb.errors import InputWarning
 from graphdb.loader import Dedupe, load_folder
+from kernel.steps import Steps
 
 
 def load_into_store(

@@ -37,9 +37,9 @@ from analysis.matching import (
 )
 from beautygraph.artifacts import Comparison
 from beautygraph.errors import UserError, user_errors
-from beautygraph.steps import Steps, as_steps
 from beautygraph.strict_json import to_plain
 from graphdb.tables import EdgeTable, NodeTable
+from kernel.steps import Steps, as_steps
 
 log = logging.getLogger(__name__)
 

@@ -50,7 +50,7 @@ from analysis.spectrum import correlation_spectrum
 from beautygraph.errors import UserError
 from beautygraph.pipelines.network_result import PAPER, NetworkResult
 from beautygraph.pipelines.scoring import beauty_counts, no_beauty_message
-from beautygraph.steps import Steps, as_steps
+from kernel.steps import Steps, as_steps
 
 log = logging.getLogger(__name__)
 
@@ -379,7 +379,7 @@ def analyze_network(
     ----------
     store : graphdb.base.Store
     seed : seeds the null permutations, the gap reference sets and K-means
-    steps : progress and timing (:mod:`beautygraph.steps`), one stage per analysis
+    steps : progress and timing (:mod:`kernel.steps`), one stage per analysis
     n_null : permutations of beauty for the nulls of every finding (0: none; else >= 20)
     k : fixed number of user classes (default: the gap statistic over K = 2..10)
     gap_refs, gap_sample : reference sets and sample size of the gap statistic

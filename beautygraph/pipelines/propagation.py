@@ -34,8 +34,8 @@ from beautygraph.pipelines.alf import (
     no_interests_error,
     seed_source_filter,
 )
-from beautygraph.steps import Steps, as_steps
 from graphdb import schema
+from kernel.steps import Steps, as_steps
 
 __all__ = [
     "DEFAULT_SOURCES",

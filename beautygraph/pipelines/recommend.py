@@ -35,7 +35,7 @@ import pandas as pd
 
 from analysis import fof, recsim
 from beautygraph.errors import UserError
-from beautygraph.steps import Steps, as_steps
+from kernel.steps import Steps, as_steps
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from beautygraph.engines.spark_session import SparkOptions
 from beautygraph.errors import UserError, user_errors
-from beautygraph.steps import Steps, as_steps
+from kernel.steps import Steps, as_steps
 
 if TYPE_CHECKING:
     from analysis.alf.params import AlfParams

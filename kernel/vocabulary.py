@@ -6,7 +6,7 @@ must be one of them (checked by ``graphdb.loader``); ``scoring.lexicon`` maps Wo
 synsets onto them.  The paper's two-column domain list drops one entry in the text; the
 BabelDomains inventory of BabelNet 4 has 34, "Animals" being the 34th.
 
-Like :mod:`beautygraph.steps`, this module uses the standard library only, so every layer
+Like :mod:`kernel.steps`, this module uses the standard library only, so every layer
 (``graphdb``, ``scoring``, ``analysis``, ``beautygraph``) may import it.
 
 Input is matched case- and punctuation-insensitively (:func:`canonical_domain`), so
@@ -89,7 +89,7 @@ _DOMAIN_SET = frozenset(BABELNET_DOMAINS)
 assert len(_DOMAIN_SET) == 34
 
 #: where a user finds the list (named in the loader's "did you mean" message)
-WHERE_LISTED = "the README's 'Input files' section (beautygraph/vocabulary.py)"
+WHERE_LISTED = "the README's 'Input files' section (kernel/vocabulary.py)"
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
