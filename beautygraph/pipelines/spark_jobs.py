@@ -61,10 +61,7 @@ def authorities_spark(
         if extract_bio and "bio" in sources:
             with steps("interests from biographies"):
                 bio = extract_bio_interests(store, steps)
-        n = store.query(
-            "MATCH (:User)-[r:INTERESTED_IN]->(:Topic) WHERE r.source IN $s RETURN count(r) AS n",
-            {"s": list(wanted)},
-        )
+        n = store.run("seed_interest_users", sources=list(wanted))
         if not n or not int(n[0]["n"]):
             raise no_interests_error(store, sources)
         run = run_spark_job(
