@@ -151,8 +151,22 @@ def recommend(
     With USER: answered by Cypher, with explanations.  With --all or --sample N: batch mode
     on sparse matrices (same answers), optionally written back with --write.
     """
-    from beautygraph.pipelines import recommend as pipe
+    batch = all_users or sample is not None
+    _check_mode(user, all_users, sample, write)
+    if engine == "spark":
+        if not all_users:
+            raise click.UsageError("--engine spark answers --all (and writes RECOMMENDED)")
+        _recommend_spark(app, method, k, tolerance, spark, json_mode)
+        return
+    if not batch:
+        assert user is not None  # checked above
+        _recommend_one(app, user, method, k, tolerance, json_mode)
+        return
+    _recommend_batch(app, method, sample, k, tolerance, write, seed, json_mode)
 
+
+def _check_mode(user: str | None, all_users: bool, sample: int | None, write: bool) -> None:
+    """Refuse contradictory or missing choices of one-user versus batch mode."""
     batch = all_users or sample is not None
     if batch and user is not None:
         raise click.UsageError("give either USER or --all/--sample, not both")
@@ -162,42 +176,60 @@ def recommend(
         raise click.UsageError("missing USER (or --all / --sample N for batch mode)")
     if write and not batch:
         raise click.UsageError("--write needs batch mode (--all or --sample N)")
-    if engine == "spark":
-        if not all_users:
-            raise click.UsageError("--engine spark answers --all (and writes RECOMMENDED)")
-        from beautygraph.pipelines.spark_jobs import recommend_spark
 
-        answer = recommend_spark(
-            app.store(),
-            method,
-            k=k,
-            tolerance=tolerance,
-            options=spark,
-            steps=cli_steps(json_mode, app.quiet),
+
+def _recommend_spark(app, method: str, k: int, tolerance: float, spark, json_mode: bool) -> None:
+    """``--engine spark``: the --all batch on Spark, RECOMMENDED written back."""
+    from beautygraph.pipelines.spark_jobs import recommend_spark
+
+    answer = recommend_spark(
+        app.store(),
+        method,
+        k=k,
+        tolerance=tolerance,
+        options=spark,
+        steps=cli_steps(json_mode, app.quiet),
+    )
+    if json_mode:
+        echo_json(answer.to_dict(), compact=True)  # the scipy batch's schema
+    else:
+        click.echo(
+            f"{method} on spark ({spark.master}): {len(answer.frame):,} recommendations "
+            f"for {answer.n_users:,} users; wrote {answer.written:,} RECOMMENDED relationships"
         )
-        if json_mode:
-            echo_json(answer.to_dict(), compact=True)  # the scipy batch's schema
-        else:
-            click.echo(
-                f"{method} on spark ({spark.master}): {len(answer.frame):,} recommendations "
-                f"for {answer.n_users:,} users; wrote {answer.written:,} RECOMMENDED relationships"
-            )
-        return
-    if not batch:
-        assert user is not None  # checked above
-        store = app.store(read_only=True)
-        recs = pipe.recommend_user(store, user, method, k=k, tolerance=tolerance)
-        user_beauty = recs[0].user_beauty if recs else pipe.user_beauty(store, user)
-        if json_mode:
-            out: dict[str, Any] = {"user": user, "method": method, "user_beauty": user_beauty}
-            if method == "bb" and user_beauty is not None:
-                out["tolerance"] = tolerance
-                out["window"] = list(pipe.bb_window(user_beauty, tolerance))
-            out["recommendations"] = [r.to_dict() for r in recs]
-            echo_json(out)
-        else:
-            _print_user(user, method, recs, tolerance, user_beauty)
-        return
+
+
+def _recommend_one(app, user: str, method: str, k: int, tolerance: float, json_mode: bool) -> None:
+    """One USER, answered by Cypher, with explanations (§7 of [1])."""
+    from beautygraph.pipelines import recommend as pipe
+
+    store = app.store(read_only=True)
+    recs = pipe.recommend_user(store, user, method, k=k, tolerance=tolerance)
+    user_beauty = recs[0].user_beauty if recs else pipe.user_beauty(store, user)
+    if json_mode:
+        out: dict[str, Any] = {"user": user, "method": method, "user_beauty": user_beauty}
+        if method == "bb" and user_beauty is not None:
+            out["tolerance"] = tolerance
+            out["window"] = list(pipe.bb_window(user_beauty, tolerance))
+        out["recommendations"] = [r.to_dict() for r in recs]
+        echo_json(out)
+    else:
+        _print_user(user, method, recs, tolerance, user_beauty)
+
+
+def _recommend_batch(
+    app,
+    method: str,
+    sample: int | None,
+    k: int,
+    tolerance: float,
+    write: bool,
+    seed: int,
+    json_mode: bool,
+) -> None:
+    """--all or --sample N: batch mode on sparse matrices, optionally written back."""
+    from beautygraph.pipelines import recommend as pipe
+
     store = app.store(read_only=not write)
     result = pipe.recommend_batch(
         store,
