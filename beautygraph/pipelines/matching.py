@@ -86,79 +86,95 @@ class MatchingRun:
             if synthetic
             else "yes: same protocol, different data (the paper: Flickr)"
         )
-        r = self.result
-        m, im = r.influence.main, r.imbalance
+        return _influence_rows(self.result, same) + _imbalance_rows(self.result.imbalance, same)
 
-        def pct(x: float) -> str:
-            return f"{100 * (x - 1):+.2f} %" if np.isfinite(x) else "n/a"
 
-        def ratio_at(n: int) -> str:
-            k = int(np.searchsorted(im.weeks, n))
-            if k >= len(im.weeks) or im.weeks[k] != n:
-                return "n/a"
-            return f"{pct(im.ratio[k])} [{pct(im.ci_low[k])}, {pct(im.ci_high[k])}]"
+def _pct(x: float) -> str:
+    """A ratio as a signed percent change, "n/a" when undefined."""
+    return f"{100 * (x - 1):+.2f} %" if np.isfinite(x) else "n/a"
 
-        def ratio_words(n: int) -> str:
-            k = int(np.searchsorted(im.weeks, n))
-            if k >= len(im.weeks) or im.weeks[k] != n:
-                return ""
-            return _effect_words(im.ci_low[k], im.ci_high[k], 1.0)
 
-        last = int(im.weeks[-1])
-        return [
-            Comparison(
-                "Δb treatment (links to higher beauty)",
-                "+2 %",
-                f"{pct(m.treatment_delta_b)} [{pct(m.treatment_ci_low)}, "
-                f"{pct(m.treatment_ci_high)}]",
-                f"n = {m.n_treatment:,}",
-                same,
-            ),
-            Comparison(
-                "Δb control",
-                "no significant increase",
-                f"{pct(m.control_delta_b)} [{pct(m.control_ci_low)}, {pct(m.control_ci_high)}]",
-                f"n = {m.n_control:,} (balanced)",
-                same,
-            ),
-            Comparison(
-                "Δb treatment − control (Eq. 4)",
-                "≈ +2 %",
-                f"{100 * m.effect:+.2f} % [{100 * m.ci_low:+.2f}, {100 * m.ci_high:+.2f}]",
-                (
-                    "95 % CI, clustered by user and week"
-                    if r.config.cluster_week
-                    else "95 % CI, clustered by user"
-                )
-                + "; "
-                + _effect_words(m.ci_low, m.ci_high, 0.0),
-                same,
-            ),
-            Comparison(
-                "placebo-adjusted difference",
-                "—",
-                f"{100 * m.adjusted_effect:+.2f} % [{100 * m.adjusted_ci_low:+.2f}, "
-                f"{100 * m.adjusted_ci_high:+.2f}]",
-                f"minus the week-w placebo {100 * m.placebo_effect:+.2f} %",
-                same,
-            ),
-            Comparison(
-                "mean |SB| after balancing",
-                "0.18",
-                f"{m.mean_abs_sb:.3f}",
-                "Table 1, first experiment",
-                same,
-            ),
-            Comparison("max |SB| after balancing", "< 0.25", f"{m.max_abs_sb:.3f}", "", same),
-            Comparison("inactivity ratio, n = 1", "+5 %", ratio_at(1), ratio_words(1), same),
-            Comparison(
-                f"inactivity ratio, n = {last}",
-                "+20 % (n = 12)",
-                ratio_at(last),
-                ratio_words(last),
-                same,
-            ),
-        ]
+def _ratio_at(im, n: int) -> str:
+    """The inactivity ratio after ``n`` weeks with its interval, "n/a" when not measured."""
+    k = int(np.searchsorted(im.weeks, n))
+    if k >= len(im.weeks) or im.weeks[k] != n:
+        return "n/a"
+    return f"{_pct(im.ratio[k])} [{_pct(im.ci_low[k])}, {_pct(im.ci_high[k])}]"
+
+
+def _ratio_words(im, n: int) -> str:
+    """Whether the inactivity ratio after ``n`` weeks is distinguishable from none."""
+    k = int(np.searchsorted(im.weeks, n))
+    if k >= len(im.weeks) or im.weeks[k] != n:
+        return ""
+    return _effect_words(im.ci_low[k], im.ci_high[k], 1.0)
+
+
+def _influence_rows(r: MatchingResult, same: str) -> list[Comparison]:
+    """The influence experiment's rows: Δb of treatment and control, their difference
+    (Eq. 4), the placebo-adjusted difference and the balance of Table 1."""
+    m = r.influence.main
+    return [
+        Comparison(
+            "Δb treatment (links to higher beauty)",
+            "+2 %",
+            f"{_pct(m.treatment_delta_b)} [{_pct(m.treatment_ci_low)}, "
+            f"{_pct(m.treatment_ci_high)}]",
+            f"n = {m.n_treatment:,}",
+            same,
+        ),
+        Comparison(
+            "Δb control",
+            "no significant increase",
+            f"{_pct(m.control_delta_b)} [{_pct(m.control_ci_low)}, {_pct(m.control_ci_high)}]",
+            f"n = {m.n_control:,} (balanced)",
+            same,
+        ),
+        Comparison(
+            "Δb treatment − control (Eq. 4)",
+            "≈ +2 %",
+            f"{100 * m.effect:+.2f} % [{100 * m.ci_low:+.2f}, {100 * m.ci_high:+.2f}]",
+            (
+                "95 % CI, clustered by user and week"
+                if r.config.cluster_week
+                else "95 % CI, clustered by user"
+            )
+            + "; "
+            + _effect_words(m.ci_low, m.ci_high, 0.0),
+            same,
+        ),
+        Comparison(
+            "placebo-adjusted difference",
+            "—",
+            f"{100 * m.adjusted_effect:+.2f} % [{100 * m.adjusted_ci_low:+.2f}, "
+            f"{100 * m.adjusted_ci_high:+.2f}]",
+            f"minus the week-w placebo {100 * m.placebo_effect:+.2f} %",
+            same,
+        ),
+        Comparison(
+            "mean |SB| after balancing",
+            "0.18",
+            f"{m.mean_abs_sb:.3f}",
+            "Table 1, first experiment",
+            same,
+        ),
+        Comparison("max |SB| after balancing", "< 0.25", f"{m.max_abs_sb:.3f}", "", same),
+    ]
+
+
+def _imbalance_rows(im, same: str) -> list[Comparison]:
+    """The inactivity ratio after one week and after the last week measured."""
+    last = int(im.weeks[-1])
+    return [
+        Comparison("inactivity ratio, n = 1", "+5 %", _ratio_at(im, 1), _ratio_words(im, 1), same),
+        Comparison(
+            f"inactivity ratio, n = {last}",
+            "+20 % (n = 12)",
+            _ratio_at(im, last),
+            _ratio_words(im, last),
+            same,
+        ),
+    ]
 
 
 def _effect_words(low: float, high: float, none: float) -> str:
