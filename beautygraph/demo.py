@@ -20,6 +20,7 @@ from kernel.steps import Steps, as_steps
 
 if TYPE_CHECKING:
     from beautygraph.generate import GeneratorConfig
+    from graphdb.base import Store
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +185,7 @@ def _build(
         )
 
 
-def _empty_or_reset(store: Any, where: str, reset: bool) -> None:
+def _empty_or_reset(store: Store, where: str, reset: bool) -> None:
     """The demo loads a generated community: refuse a store that holds data already."""
     counts = store.counts()
     n = sum(counts["nodes"].values())
@@ -197,15 +198,14 @@ def _empty_or_reset(store: Any, where: str, reset: bool) -> None:
         store.clear()
 
 
-def _backend_section(store: Any, where: str) -> Section:
+def _backend_section(store: Store, where: str) -> Section:
     """Which store the demo ran on (the report says it, and ``--json`` too)."""
     backend = {"neo4j": "Neo4j server", "ladybug": "embedded LadybugDB"}.get(store.dialect)
     headline: dict[str, Any] = {"backend": store.dialect, "where": where}
-    if getattr(store, "database", None):
-        headline["database"] = store.database
-    text = f"{backend} at {where}" + (
-        f", database {store.database}" if "database" in headline else ""
-    )
+    database = getattr(store, "database", None)  # only a Neo4j store names one
+    if database:
+        headline["database"] = database
+    text = f"{backend} at {where}" + (f", database {database}" if "database" in headline else "")
     return Section(
         key="backend",
         title="Store",

@@ -22,6 +22,7 @@ from beautygraph.errors import UserError
 
 if TYPE_CHECKING:
     from analysis.alf.params import AlfParams
+    from graphdb.base import Store
 
 
 def _evidence_options(fn):
@@ -273,7 +274,7 @@ def analyze_authorities(
 
 
 def _follow_holdout(
-    store,
+    store: Store,
     share: float,
     k: int,
     max_users: int,

@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from beautygraph.clikit import echo_json, main, pass_app
 from beautygraph.errors import UserError
 from graphdb.errors import GraphDBError
+
+if TYPE_CHECKING:
+    from graphdb.base import Store
 
 
 def _parse_param(text: str) -> tuple[str, object]:
@@ -133,7 +137,7 @@ def _schema_hint(message: str, statement: str) -> str | None:
     return f"{head}; properties: {listing}{tail}"
 
 
-def _run(store, statements: list[str], values: dict, write: bool) -> list[list[dict]]:
+def _run(store: Store, statements: list[str], values: dict, write: bool) -> list[list[dict]]:
     """The rows of every statement, in order (values as :mod:`graphdb.values` gives)."""
     import cypher
 

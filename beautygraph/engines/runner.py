@@ -15,13 +15,16 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from beautygraph.engines.spark_session import SparkOptions, get_session, require_spark
 from beautygraph.errors import UserError
 from kernel.steps import Steps, as_steps
+
+if TYPE_CHECKING:
+    from graphdb.base import Store
 
 __all__ = ["JOBS", "SparkRun", "run_spark_job"]
 
@@ -80,7 +83,7 @@ def _job(name: str, params: dict[str, Any]):
 
 
 def run_spark_job(
-    store,
+    store: Store,
     job: str,
     options: SparkOptions | None = None,
     steps: Steps | None = None,

@@ -27,7 +27,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -46,6 +46,9 @@ from analysis.alf.table6 import (
 from analysis.bio_interests import TopicVocabulary, extract_interests
 from beautygraph.errors import UserError, user_errors
 from kernel.steps import Steps, as_steps
+
+if TYPE_CHECKING:
+    from graphdb.base import Store
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +96,7 @@ class BioExtraction:
         }
 
 
-def topic_vocabulary(store) -> TopicVocabulary:
+def topic_vocabulary(store: Store) -> TopicVocabulary:
     """The store's ``Topic`` names and aliases as a matcher vocabulary."""
     topics = store.export_nodes("Topic", ["name", "aliases"])
     if len(topics) == 0:
@@ -103,20 +106,20 @@ def topic_vocabulary(store) -> TopicVocabulary:
     )
 
 
-def match_bios(store) -> tuple[pd.DataFrame, int, list[str]]:
+def match_bios(store: Store) -> tuple[pd.DataFrame, int, list[str]]:
     """(user, topic, score) rows from every User.bio, the number of users and the ids of
     users with a non-empty bio — no writes."""
     vocab = topic_vocabulary(store)
     users = store.export_nodes("User", ["bio"])
     bios = users.props["bio"]
-    frame = extract_interests(users.ids, bios, vocab)
+    frame = extract_interests(list(users.ids), list(bios), vocab)
     with_bio = [
         str(u) for u, b in zip(users.ids, bios, strict=True) if isinstance(b, str) and b.strip()
     ]
     return frame, len(users), with_bio
 
 
-def extract_bio_interests(store, steps: Steps | None = None) -> BioExtraction:
+def extract_bio_interests(store: Store, steps: Steps | None = None) -> BioExtraction:
     """Match biographies and (re)write ``INTERESTED_IN {source:'bio', score}`` (§4.1).
 
     Idempotent: the old ``bio`` interests are replaced, other sources are left alone.
@@ -129,7 +132,7 @@ def extract_bio_interests(store, steps: Steps | None = None) -> BioExtraction:
     return bio
 
 
-def match_bio_interests(store) -> BioExtraction:
+def match_bio_interests(store: Store) -> BioExtraction:
     """:func:`match_bios` as a :class:`BioExtraction` with nothing written yet."""
     frame, n_users, with_bio = match_bios(store)
     return BioExtraction(
@@ -142,7 +145,7 @@ def match_bio_interests(store) -> BioExtraction:
     )
 
 
-def write_bio_interests(store, bio: BioExtraction) -> int:
+def write_bio_interests(store: Store, bio: BioExtraction) -> int:
     """Replace every ``INTERESTED_IN {source:'bio'}`` with the matched rows; other sources
     are left alone.  Returns the number written."""
     frame = bio.frame
@@ -179,7 +182,7 @@ def _seed_sources(
         return check_sources(sources, allowed)
 
 
-def interest_counts(store) -> dict[str, int]:
+def interest_counts(store: Store) -> dict[str, int]:
     """Users with at least one INTERESTED_IN relationship, per source."""
     users = store.export_nodes("User")
     topics = store.export_nodes("Topic")
@@ -188,13 +191,13 @@ def interest_counts(store) -> dict[str, int]:
     return {str(k): int(v) for k, v in frame.groupby("s")["u"].nunique().items()}
 
 
-def users_with_bio(store) -> int:
+def users_with_bio(store: Store) -> int:
     """Users whose ``bio`` is a non-empty string."""
     bios = store.export_nodes("User", ["bio"]).props["bio"]
     return int(sum(1 for b in bios if isinstance(b, str) and b.strip()))
 
 
-def present_sources(store, with_bios: bool = False) -> tuple[str, ...]:
+def present_sources(store: Store, with_bios: bool = False) -> tuple[str, ...]:
     """The seed sources (:data:`INTEREST_SOURCES` order) with at least one INTERESTED_IN
     relationship in the store; with ``with_bios`` also ``bio`` when some user has a
     biography, because the authority search matches biographies on the way."""
@@ -206,7 +209,7 @@ def present_sources(store, with_bios: bool = False) -> tuple[str, ...]:
 
 
 def resolve_interest_sources(
-    store,
+    store: Store,
     sources: Sequence[str] | None,
     allowed: Sequence[str] = AUTHORITY_SOURCES,
     with_bios: bool = False,
@@ -220,7 +223,7 @@ def resolve_interest_sources(
     return present_sources(store, with_bios) or tuple(INTEREST_SOURCES)
 
 
-def no_interests_error(store, sources: Sequence[str]) -> UserError:
+def no_interests_error(store: Store, sources: Sequence[str]) -> UserError:
     """The error for an empty seed set, naming the sources that do have interests."""
     counts = {s: n for s, n in interest_counts(store).items() if s not in sources}
     if counts:
@@ -248,7 +251,7 @@ def seed_source_filter(
 
 
 def export_alf_graph(
-    store, sources: Sequence[str] = ("bio",), bio: pd.DataFrame | None = None
+    store: Store, sources: Sequence[str] = ("bio",), bio: pd.DataFrame | None = None
 ) -> AlfGraph:
     """Export FOLLOWS and the INTERESTED_IN relationships of ``sources`` as sparse matrices.
 
@@ -461,7 +464,7 @@ def _authorities(graph: AlfGraph, F: np.ndarray, params: AlfParams) -> Authority
 
 
 def run_authorities(
-    store,
+    store: Store,
     params: AlfParams | None = None,
     interest_sources: Sequence[str] | None = None,
     steps: Steps | None = None,
@@ -552,7 +555,7 @@ def _blocked_result(
     return result, step.seconds
 
 
-def write_authorities(store, graph: AlfGraph, result: AuthorityResult) -> int:
+def write_authorities(store: Store, graph: AlfGraph, result: AuthorityResult) -> int:
     """Replace AUTHORITY_ON and set User.authority_topic / authority_score."""
     df = result.to_frame(graph.user_ids, graph.topic_ids)
     rels = pd.DataFrame(
@@ -583,7 +586,7 @@ def write_authorities(store, graph: AlfGraph, result: AuthorityResult) -> int:
 
 
 def recommend_authorities(
-    store, user_id: str, k: int = 10, a_hat: int = 0, b_hat: int | None = None
+    store: Store, user_id: str, k: int = 10, a_hat: int = 0, b_hat: int | None = None
 ) -> list[dict[str, Any]]:
     """Algorithm 2 for one user, in Cypher (``cypher/recommend_authority.cypher``).
 
@@ -622,7 +625,7 @@ def recommend_authorities(
 
 
 def explain_authority(
-    store, user_id: str, topic_id: str = "", sources: Sequence[str] = ("bio",)
+    store: Store, user_id: str, topic_id: str = "", sources: Sequence[str] = ("bio",)
 ) -> pd.DataFrame:
     """Pass 1 in Cypher: the share of ``user_id``'s followers with interests who are
     interested in each topic (``cypher/alf_pass1.cypher``) — why is v an authority on t?"""
@@ -650,7 +653,7 @@ def load_truth(truth: Mapping | str | Path) -> dict:
         raise UserError(f"truth file {str(path)!r} is not valid JSON: {exc}") from exc
 
 
-def _seeded_graph(store, interest_sources: Sequence[str] | None) -> AlfGraph:
+def _seeded_graph(store: Store, interest_sources: Sequence[str] | None) -> AlfGraph:
     """The ALF arrays; biographies are matched in memory (nothing written) when the store
     holds no interests of the sources and ``'bio'`` is one of them.  ``None``: every seed
     source present in the store (:func:`resolve_interest_sources`)."""
@@ -667,7 +670,7 @@ def _seeded_graph(store, interest_sources: Sequence[str] | None) -> AlfGraph:
 
 
 def evaluate_follow_links(
-    store,
+    store: Store,
     share: float = 0.2,
     k: int = 10,
     interest_sources: Sequence[str] | None = None,
@@ -701,7 +704,7 @@ def evaluate_follow_links(
 
 
 def evaluate_authorities(
-    store,
+    store: Store,
     truth: Mapping | str | Path,
     k: int = 200,
     interest_sources: Sequence[str] | None = None,

@@ -18,6 +18,7 @@ from beautygraph.errors import UserError
 
 if TYPE_CHECKING:
     from beautygraph.engines.spark_session import SparkOptions
+    from graphdb.base import Store
     from kernel.steps import Steps
 
 __all__ = ["AGGREGATE_ENGINES", "aggregate_beauty", "aggregate_in_scipy"]
@@ -26,7 +27,7 @@ AGGREGATE_ENGINES = ("cypher", "scipy", "spark")
 
 
 def aggregate_beauty(
-    store,
+    store: Store,
     engine: str = "cypher",
     options: SparkOptions | None = None,
     steps: Steps | None = None,
@@ -57,7 +58,7 @@ def aggregate_beauty(
     return aggregate_in_scipy(store, source)
 
 
-def aggregate_in_scipy(store, source: str | None) -> dict[str, Any]:
+def aggregate_in_scipy(store: Store, source: str | None) -> dict[str, Any]:
     """The scipy engine of :func:`aggregate_beauty`: the beauty of the photos of
     ``source`` (None: no photo has one, the stored User.beauty is kept), one write."""
     from analysis.beauty import favorites_received, neighbor_beauty, user_beauty

@@ -36,6 +36,7 @@ from beautygraph.pipelines.scoring import ScoreStoreResult, score_store
 from kernel.steps import Steps
 
 if TYPE_CHECKING:
+    from graphdb.base import Store
     from scoring.evaluate import DecileTable
     from scoring.realphoto import RealPhotoCheck
     from scoring.scorer import CnnScorer
@@ -185,7 +186,7 @@ def split_by_picture(
     return np.flatnonzero(is_train), np.flatnonzero(~is_train)
 
 
-def demo_photos(store, data_dir: Path, truth: dict[str, Any] | None) -> pd.DataFrame:
+def demo_photos(store: Store, data_dir: Path, truth: dict[str, Any] | None) -> pd.DataFrame:
     """Photos with a rendered image and a known beauty, with their source picture (from
     the generator's ``truth["images"]``; None when unknown)."""
     photos = store.export_nodes("Photo", ["path", "beauty"])
@@ -245,7 +246,7 @@ def _train(
 
 
 def run_demo_scoring(
-    store,
+    store: Store,
     data_dir: Path,
     out_dir: Path,
     *,
@@ -304,7 +305,7 @@ def run_demo_scoring(
 
 
 def _evaluate(
-    store,
+    store: Store,
     scorer: CnnScorer,
     scored: ScoreStoreResult,
     train_df: pd.DataFrame,
@@ -371,7 +372,7 @@ def _scoring_fn(scorer):
 
 
 def run_demo_beauty_checks(
-    store,
+    store: Store,
     data_dir: Path,
     out_dir: Path,
     *,

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from beautygraph.pipelines.recommend import BatchRecommendations
 from graphdb import schema
+
+if TYPE_CHECKING:
+    from graphdb.base import Store
 
 __all__ = ["BeautyAggregates", "recommendations_from_spark"]
 
@@ -28,7 +31,7 @@ _REC_COLUMNS = ["user", "candidate", "rank", "score", "n_common", "method"]
 
 
 def recommendations_from_spark(
-    store, run, method: str, k: int, tolerance: float
+    store: Store, run, method: str, k: int, tolerance: float
 ) -> BatchRecommendations:
     """The batch answer of ``recommend --all --engine spark``: the job's recommendations
     (its ``extras/recommendations`` table, with the common neighbours) for every user,
@@ -72,7 +75,7 @@ class BeautyAggregates:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @classmethod
-    def from_engine(cls, store, out: Mapping[str, Any]) -> BeautyAggregates:
+    def from_engine(cls, store: Store, out: Mapping[str, Any]) -> BeautyAggregates:
         """The summary of :func:`beautygraph.pipelines.beauty_aggregates.aggregate_beauty`'s
         answer on any engine; the counts the engine did not return are read from the
         store (a value is counted when it is a finite number)."""

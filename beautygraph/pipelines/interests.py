@@ -39,6 +39,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -58,6 +59,9 @@ from analysis.interest_profiles import (
 )
 from beautygraph.errors import UserError
 from kernel.steps import Steps, as_steps
+
+if TYPE_CHECKING:
+    from graphdb.base import Store
 
 log = logging.getLogger(__name__)
 
@@ -115,14 +119,14 @@ class LabelPhotosResult:
         return pd.DataFrame({"quantity": list(d), "value": [str(v) for v in d.values()]})
 
 
-def _favourite_counts(store, photos) -> np.ndarray:
+def _favourite_counts(store: Store, photos) -> np.ndarray:
     """Number of FAVORITED relationships of each photo of ``photos``."""
     fav = store.export_edges("FAVORITED", dst_nodes=photos)
     return np.bincount(np.asarray(fav.dst, dtype=np.int64), minlength=len(photos))
 
 
 def label_photos(
-    store,
+    store: Store,
     model: str = "efficientnet_lite0",
     *,
     data_dir: str | os.PathLike | None = None,
@@ -359,7 +363,7 @@ def _clean_label(label: str, lexicon, mapping: str) -> tuple[str, tuple[str, ...
 
 
 def profile_interests(
-    store,
+    store: Store,
     k: int = 5,
     *,
     lexicon=None,
@@ -499,13 +503,15 @@ def _profile_rows(counts: np.ndarray, k: int, user_ids: np.ndarray, domains) -> 
     )
 
 
-def _write_interests(store, result: InterestsResult, tag_counts, img_counts, k, topic_mode):
+def _write_interests(store: Store, result: InterestsResult, tag_counts, img_counts, k, topic_mode):
     """The new domain topics and both profile sources, in one transaction."""
     with store.atomic():
         _write_interests_in_tx(store, result, tag_counts, img_counts, k, topic_mode)
 
 
-def _write_interests_in_tx(store, result: InterestsResult, tag_counts, img_counts, k, topic_mode):
+def _write_interests_in_tx(
+    store: Store, result: InterestsResult, tag_counts, img_counts, k, topic_mode
+):
     from kernel.vocabulary import BABELNET_DOMAINS
 
     topics = store.export_nodes("Topic", ["domain"])

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -51,6 +52,9 @@ from beautygraph.errors import UserError
 from beautygraph.pipelines.network_result import PAPER, NetworkResult
 from beautygraph.pipelines.scoring import beauty_counts, no_beauty_message
 from kernel.steps import Steps, as_steps
+
+if TYPE_CHECKING:
+    from graphdb.base import Store
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +114,7 @@ class NetworkData:
 # -- steps --------------------------------------------------------------------------------------
 
 
-def aggregate_in_cypher(store, beauty_source: str | None = None) -> dict:
+def aggregate_in_cypher(store: Store, beauty_source: str | None = None) -> dict:
     """Run ``user_beauty`` (from one ``Photo.beauty_source``:
     :func:`beautygraph.pipelines.scoring.update_user_beauty`) then ``neighbor_beauty``
     (writes User.beauty, beauty_source, n_photos, favs_received, neighbor_beauty); returns
@@ -128,7 +132,7 @@ def aggregate_in_cypher(store, beauty_source: str | None = None) -> dict:
     }
 
 
-def export_network_data(store, beauty_source: str | None = None) -> NetworkData:
+def export_network_data(store: Store, beauty_source: str | None = None) -> NetworkData:
     """Export users (with the Cypher-written aggregates), follows, photos and favourites;
     with ``beauty_source``, photo beauty from any other source is left out (NaN), as in
     ``cypher/user_beauty.cypher``."""
@@ -348,7 +352,7 @@ def _no_photos_message(data: NetworkData) -> str:
     )
 
 
-def write_classes(store, result: NetworkResult) -> int:
+def write_classes(store: Store, result: NetworkResult) -> int:
     """Write ``User.cluster`` / ``User.cluster_name`` (cleared for users without a class)."""
     labels = result.classes.labels
     frame = pd.DataFrame(
@@ -363,7 +367,7 @@ def write_classes(store, result: NetworkResult) -> int:
 
 
 def analyze_network(
-    store,
+    store: Store,
     seed: int = 0,
     steps: Steps | None = None,
     n_null: int = DEFAULT_PERMUTATIONS,
@@ -403,7 +407,7 @@ def analyze_network(
 
 
 def _analyze_network(
-    store,
+    store: Store,
     seed: int,
     steps: Steps,
     n_null: int,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,9 @@ from beautygraph.pipelines.alf import (
 from graphdb import schema
 from kernel.steps import Steps, as_steps
 
+if TYPE_CHECKING:
+    from graphdb.base import Store
+
 __all__ = [
     "DEFAULT_SOURCES",
     "PropagationEvaluation",
@@ -55,7 +58,9 @@ def method_names() -> list[str]:
     return ["auto", *METHODS]
 
 
-def _export(store, sources: Sequence[str], direction: str) -> tuple[AlfGraph, PropagationGraph]:
+def _export(
+    store: Store, sources: Sequence[str], direction: str
+) -> tuple[AlfGraph, PropagationGraph]:
     sources = _seed_sources(sources, INTEREST_SOURCES)
     g = export_alf_graph(store, sources)
     if g.S_c.nnz == 0:
@@ -140,7 +145,9 @@ class PropagationRun:
         }
 
 
-def _run_on_spark(store, sources, method, top, direction, write, steps, options) -> PropagationRun:
+def _run_on_spark(
+    store: Store, sources, method, top, direction, write, steps, options
+) -> PropagationRun:
     """:func:`run_propagation` with ``engine="spark"`` (export → Spark → import-results)."""
     from beautygraph.engines.runner import run_spark_job
     from beautygraph.engines.spark_propagation import SPARK_METHODS
@@ -180,7 +187,7 @@ def _run_on_spark(store, sources, method, top, direction, write, steps, options)
     )
 
 
-def propagated_rows(store) -> pd.DataFrame:
+def propagated_rows(store: Store) -> pd.DataFrame:
     """The propagated interests in the store as ``user_id, topic_id, score, rank`` rows
     (users in id order, then rank)."""
     got = store.run("propagated_interests")
@@ -189,7 +196,7 @@ def propagated_rows(store) -> pd.DataFrame:
 
 
 def run_propagation(
-    store,
+    store: Store,
     sources: Sequence[str] = DEFAULT_SOURCES,
     method: str = "auto",
     top: int = 5,
@@ -282,7 +289,7 @@ class PropagationEvaluation:
 
 
 def evaluate_propagation(
-    store,
+    store: Store,
     holdout: float = 0.5,
     repeats: int = 3,
     *,

@@ -28,7 +28,7 @@ import logging
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,9 @@ import pandas as pd
 from analysis import fof, recsim
 from beautygraph.errors import UserError
 from kernel.steps import Steps, as_steps
+
+if TYPE_CHECKING:
+    from graphdb.base import Store
 
 log = logging.getLogger(__name__)
 
@@ -103,14 +106,14 @@ def _id_list(value) -> list[str]:
     return sorted(str(z) for z in list(value))
 
 
-def _user_info(store, user_id: str) -> dict:
+def _user_info(store: Store, user_id: str) -> dict:
     rows = store.run("recommend_user_info", user=user_id)
     if not rows:
         raise UserError(f"unknown user {user_id!r}: no User with that id in the store")
     return rows[0]
 
 
-def _no_user_beauty(store, user_id: str, info: dict) -> UserError:
+def _no_user_beauty(store: Store, user_id: str, info: dict) -> UserError:
     """Why the recipient has no beauty, which bb needs (it ranks candidates by beauty
     within ±tolerance of the recipient's own), and what would give it one."""
     from beautygraph.pipelines.scoring import beauty_counts, no_beauty_message
@@ -146,7 +149,11 @@ def _no_user_beauty(store, user_id: str, info: dict) -> UserError:
 
 def _cypher_method(method: str) -> Callable[..., list[Recommendation]]:
     def answer(
-        store, user_id: str, k: int = DEFAULT_K, tolerance: float = DEFAULT_TOLERANCE, **_: Any
+        store: Store,
+        user_id: str,
+        k: int = DEFAULT_K,
+        tolerance: float = DEFAULT_TOLERANCE,
+        **_: Any,
     ) -> list[Recommendation]:
         info = _user_info(store, user_id)
         ub = _opt_float(info.get("beauty"))
@@ -172,7 +179,9 @@ def _cypher_method(method: str) -> Callable[..., list[Recommendation]]:
     return answer
 
 
-def _authority(store, user_id: str, k: int = DEFAULT_K, **kwargs: Any) -> list[Recommendation]:
+def _authority(
+    store: Store, user_id: str, k: int = DEFAULT_K, **kwargs: Any
+) -> list[Recommendation]:
     """The ALF authority recommender (topical-authorities paper §5), imported lazily."""
     try:
         from beautygraph.pipelines.alf import recommend_authorities
@@ -229,7 +238,7 @@ def _check_k_tolerance(k: int, tolerance: float) -> None:
 
 
 def recommend_user(
-    store,
+    store: Store,
     user_id: str,
     method: str = "cn",
     k: int = DEFAULT_K,
@@ -250,7 +259,7 @@ def recommend_user(
     return _with_photo_counts(store, recs)
 
 
-def user_beauty(store, user_id: str) -> float | None:
+def user_beauty(store: Store, user_id: str) -> float | None:
     """The recipient's user beauty (None when not computed yet)."""
     return _opt_float(_user_info(store, str(user_id)).get("beauty"))
 
@@ -265,7 +274,7 @@ def bb_window(user_beauty: float, tolerance: float) -> tuple[float, float]:
     return user_beauty * (1.0 - tolerance), user_beauty * (1.0 + tolerance)
 
 
-def _with_photo_counts(store, recs: list[Recommendation]) -> list[Recommendation]:
+def _with_photo_counts(store: Store, recs: list[Recommendation]) -> list[Recommendation]:
     """Fill :attr:`Recommendation.n_photos` (and a missing ``beauty``) with one query
     for all candidates."""
     if not recs:
@@ -322,7 +331,7 @@ class BatchRecommendations:
         }
 
 
-def _export_graph(store, props: Sequence[str] = ("beauty",)):
+def _export_graph(store: Store, props: Sequence[str] = ("beauty",)):
     users = store.export_nodes("User", list(props))
     follows = store.export_edges("FOLLOWS", src_nodes=users, dst_nodes=users)
     return users, follows
@@ -346,7 +355,7 @@ def _resolve_users(
 
 
 def recommend_batch(
-    store,
+    store: Store,
     method: str = "cn",
     users: Sequence[str] | None = None,
     sample: int | None = None,
@@ -460,7 +469,7 @@ class SimulationResult:
         }
 
 
-def _favs_received(store, users_tbl) -> np.ndarray:
+def _favs_received(store: Store, users_tbl) -> np.ndarray:
     """Favourites received per user = FAVORITED edges on the photos the user POSTED."""
     photos = store.export_nodes("Photo")
     n = len(users_tbl)
@@ -473,7 +482,7 @@ def _favs_received(store, users_tbl) -> np.ndarray:
 
 
 def simulate_recommenders(
-    store,
+    store: Store,
     sample: int | None = 10_000,
     seed: int = 0,
     tolerance: float = DEFAULT_TOLERANCE,

@@ -31,6 +31,7 @@ from beautygraph.errors import UserError
 from kernel.steps import Steps, as_steps
 
 if TYPE_CHECKING:
+    from graphdb.base import Store
     from scoring.data import SkipLog
 
 #: exit status of a scoring run that finished but skipped unreadable/missing images
@@ -44,7 +45,7 @@ PROB_COLUMNS = ("p_low", "p_mid", "p_high")
 # -- where the beauty of the store came from ----------------------------------------------------
 
 
-def beauty_sources(store) -> dict[str, int]:
+def beauty_sources(store: Store) -> dict[str, int]:
     """Photos with a beauty per ``Photo.beauty_source`` ({"input": 9, "brisque": 3})."""
     return {str(r["source"]): int(r["n"]) for r in store.run("beauty_sources")}
 
@@ -78,7 +79,7 @@ def choose_beauty_source(counts: dict[str, int], requested: str | None = None) -
     return next(iter(counts))
 
 
-def beauty_counts(store) -> dict[str, int]:
+def beauty_counts(store: Store) -> dict[str, int]:
     """``{"users", "users_with_beauty", "photos", "photos_with_beauty"}`` of the store."""
     rows = store.run("beauty_counts")
     keys = ("users", "users_with_beauty", "photos", "photos_with_beauty")
@@ -131,7 +132,7 @@ def no_beauty_message(counts: dict[str, int], command: str, needs: str = "user")
     return f"{what}, which `beautygraph {command}` needs. {held} Ways to get one: {ways}."
 
 
-def no_beauty_error(store, command: str, needs: str = "user") -> UserError:
+def no_beauty_error(store: Store, command: str, needs: str = "user") -> UserError:
     """:func:`no_beauty_message` for ``store`` as the :class:`UserError` to raise."""
     return UserError(no_beauty_message(beauty_counts(store), command, needs))
 
@@ -140,7 +141,7 @@ def no_beauty_error(store, command: str, needs: str = "user") -> UserError:
 STORED = "stored"
 
 
-def update_user_beauty(store, source: str | None = None) -> dict:
+def update_user_beauty(store: Store, source: str | None = None) -> dict:
     """Recompute ``User.beauty`` (and ``beauty_source``, ``n_photos``, ``favs_received``)
     from the photos of one source (:func:`choose_beauty_source`); returns
     ``{"users", "with_beauty", "source"}``.
@@ -368,7 +369,7 @@ class _BatchWriter:
     """Writes scored photos to the store every ``write_every`` photos; each write is final
     on its own, so an interrupted run keeps what it wrote and a re-run scores the rest."""
 
-    def __init__(self, store, write_every: int, keep: bool) -> None:
+    def __init__(self, store: Store, write_every: int, keep: bool) -> None:
         self.store, self.write_every, self.keep = store, write_every, keep
         self.pending: list[pd.DataFrame] = []
         self.n_pending = 0
@@ -443,7 +444,7 @@ def _carry_out(
 
 
 def score_store(
-    store,
+    store: Store,
     model_path: str | os.PathLike | None = None,
     device: str = "auto",
     batch: int = 64,

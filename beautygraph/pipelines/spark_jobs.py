@@ -21,12 +21,13 @@ from kernel.steps import Steps, as_steps
 if TYPE_CHECKING:
     from analysis.alf.params import AlfParams
     from beautygraph.pipelines.recommend import BatchRecommendations
+    from graphdb.base import Store
 
 __all__ = ["authorities_spark", "beauty_spark", "recommend_spark"]
 
 
 def authorities_spark(
-    store,
+    store: Store,
     params: AlfParams | None = None,
     interest_sources: Sequence[str] = ("bio",),
     options: SparkOptions | None = None,
@@ -77,7 +78,7 @@ def authorities_spark(
 
 
 def recommend_spark(
-    store,
+    store: Store,
     method: str,
     k: int = 10,
     tolerance: float = 0.10,
@@ -102,7 +103,7 @@ def recommend_spark(
 
 
 def beauty_spark(
-    store,
+    store: Store,
     source: str | None,
     options: SparkOptions | None = None,
     steps: Steps | None = None,
