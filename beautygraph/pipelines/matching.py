@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,9 @@ from beautygraph.errors import UserError, user_errors
 from beautygraph.strict_json import to_plain
 from graphdb.tables import EdgeTable, NodeTable
 from kernel.steps import Steps, as_steps
+
+if TYPE_CHECKING:
+    from graphdb.base import Store
 
 log = logging.getLogger(__name__)
 
@@ -224,7 +227,7 @@ def matching_data_from_folder(folder: Path) -> MatchingData:
     )
 
 
-def export_matching_data(store) -> tuple[MatchingData, np.ndarray]:
+def export_matching_data(store: Store) -> tuple[MatchingData, np.ndarray]:
     """Export the timeline from the store (one query per node label / relationship type).
 
     Returns the data and the user ids (user index ``i`` is ``ids[i]``).
@@ -308,7 +311,7 @@ def _timeline(
 
 
 def analyze_matching(
-    store,
+    store: Store,
     config: MatchingConfig | None = None,
     steps: Steps | None = None,
 ) -> MatchingRun:
