@@ -182,14 +182,25 @@ class NetworkResult:
             else "yes: same definition, different data (the paper: Flickr)"
         )
 
-        def null_note(name: str, base: str = "") -> str:
-            t = self.nulls.get(name)
-            if t is None:
-                return base or "no null computed (--null 0)"
-            words = t.words()
-            return f"{base}; {words}" if base else words
+        return (
+            self._inequality_rows(h, same)
+            + self._connectivity_rows(same)
+            + self._majority_rows(h, same)
+            + self._assortativity_rows()
+            + self._class_rows(h, same)
+        )
 
-        rows = [
+    def _null_note(self, name: str, base: str = "") -> str:
+        """``base`` followed by the permutation null of ``name`` in words."""
+        t = self.nulls.get(name)
+        if t is None:
+            return base or "no null computed (--null 0)"
+        words = t.words()
+        return f"{base}; {words}" if base else words
+
+    def _inequality_rows(self, h: dict[str, Any], same: str) -> list[Comparison]:
+        """Mean user beauty and the two Gini coefficients of Fig. 5."""
+        return [
             Comparison(
                 "mean user beauty (Fig. 5)",
                 _f(PAPER["beauty_mean"]),
@@ -212,6 +223,10 @@ class NetworkResult:
                 same,
             ),
         ]
+
+    def _connectivity_rows(self, same: str) -> list[Comparison]:
+        """Spearman ρ of beauty against each connectivity measure (Q1, Fig. 6)."""
+        rows: list[Comparison] = []
         labels = {
             "indegree": "in-degree",
             "outdegree": "out-degree",
@@ -224,14 +239,18 @@ class NetworkResult:
                     f"Spearman ρ beauty vs. {labels.get(name, name)} (Q1, Fig. 6)",
                     _f(PAPER["spearman"].get(name)),
                     f"{_f(r.rho)} [{_f(r.low)}, {_f(r.high)}]",
-                    null_note(f"spearman_{name}", "95 % CI (Fisher z)")
+                    self._null_note(f"spearman_{name}", "95 % CI (Fisher z)")
                     if f"spearman_{name}" in self.nulls
                     else "95 % CI (Fisher z)",
                     same,
                 )
             )
+        return rows
+
+    def _majority_rows(self, h: dict[str, Any], same: str) -> list[Comparison]:
+        """The majority illusion (A2) and the correlation spectrum (Eq. 2, Fig. 7)."""
         maj = h["majority_illusion"]
-        rows += [
+        return [
             Comparison(
                 "users above the mean beauty (A2)",
                 _pct(PAPER["above_mean_share"]),
@@ -243,34 +262,43 @@ class NetworkResult:
                 "users whose followees exceed that share (A2)",
                 _pct(PAPER["local_majority_share"]),
                 _pct(maj["local_majority_share"]),
-                null_note("majority_illusion"),
+                self._null_note("majority_illusion"),
                 same,
             ),
             Comparison(
                 "users with at least double that share (A2)",
                 "≈ " + _pct(PAPER["double_share"]),
                 _pct(maj["double_share"]),
-                null_note("double_majority"),
+                self._null_note("double_majority"),
                 same,
             ),
             Comparison(
                 "correlation spectrum Spearman ρ (Eq. 2, Fig. 7)",
                 _f(PAPER["spectrum_spearman"]),
                 _f(h["spectrum_spearman"]),
-                null_note("spectrum", "ρ of the binned curve b_nn(k) vs. bin centre"),
+                self._null_note("spectrum", "ρ of the binned curve b_nn(k) vs. bin centre"),
                 same,
             ),
         ]
+
+    def _assortativity_rows(self) -> list[Comparison]:
+        """User-level beauty assortativity, when its null was computed."""
+        rows: list[Comparison] = []
         if "assortativity" in self.nulls:
             rows.append(
                 Comparison(
                     "beauty assortativity (user-level Spearman, own vs. followees' beauty)",
                     "—",
                     _f(self.nulls["assortativity"].value),
-                    null_note("assortativity"),
+                    self._null_note("assortativity"),
                     "no: the paper reports only the binned-curve ρ (row above)",
                 )
             )
+        return rows
+
+    def _class_rows(self, h: dict[str, Any], same: str) -> list[Comparison]:
+        """K by the gap statistic (§7) and each class against Tables 2–3."""
+        rows: list[Comparison] = []
         rows.append(
             Comparison(
                 "K chosen by the gap statistic (§7)",
