@@ -42,8 +42,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.beauty import favorites_received, neighbor_beauty, user_beauty
-from analysis.classes import active_weeks, user_classes
-from analysis.connectivity import connectivity, log_binned_mean
+from analysis.classes import UserClasses, active_weeks, user_classes
+from analysis.connectivity import BinnedMean, Connectivity, connectivity, log_binned_mean
 from analysis.inequality import inequality
 from analysis.majority import majority_illusion
 from analysis.nulls import NullTest, network_nulls
@@ -222,27 +222,13 @@ def compute_network(
     """All analyses of §5, §6.1 and §7 on exported arrays (no store, no plotting)."""
     steps = as_steps(steps)
     seconds: dict[str, float] = {}
-    n = data.n_users
     beauty = data.beauty
     scored = np.isfinite(beauty)
     if not scored.any():
         raise UserError(no_beauty_message(_beauty_counts(data), "analyze network"))
 
     with steps("checking the Cypher aggregates against numpy") as step:
-        check = check_against_numpy(data)
-        bad = {k_: v for k_, v in check.items() if not v <= CHECK_TOL}
-        if bad:
-            log.warning("Cypher and numpy aggregates differ: %s", bad)
-        indeg = np.bincount(data.dst, minlength=n).astype(np.int64)
-        outdeg = np.bincount(data.src, minlength=n).astype(np.int64)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            favpp = np.where(
-                data.n_photos > 0, data.favs_received / np.maximum(data.n_photos, 1), np.nan
-            )
-        favpp = np.where(scored, favpp, np.nan)
-        if not np.isfinite(favpp).any():
-            raise UserError(_no_photos_message(data))
-        weeks = active_weeks(data.photo_owner, data.photo_uploaded_at, n)
+        check, indeg, outdeg, favpp, weeks = _prepare(data, scored)
     seconds["prepare"] = step.seconds
 
     with steps("inequality (Fig. 5)") as step:
@@ -250,17 +236,7 @@ def compute_network(
     seconds["inequality"] = step.seconds
 
     with steps("connectivity (Q1, Fig. 6)") as step:
-        con = connectivity(
-            beauty,
-            {
-                "indegree": indeg,
-                "outdegree": outdeg,
-                "favorites": data.favs_received,
-                "photos": data.n_photos,
-            },
-        )
-        b_in = log_binned_mean(indeg, beauty, min_count=5)
-        b_out = log_binned_mean(outdeg, beauty, min_count=5)
+        con, b_in, b_out = _connectivity(data, indeg, outdeg)
     seconds["connectivity"] = step.seconds
 
     with steps("majority illusion (Q2)") as step:
@@ -283,26 +259,7 @@ def compute_network(
         seconds["nulls"] = step.seconds
 
     with steps("user classes: K-means and the gap statistic (§7)") as step:
-        n_scored = int(scored.sum())
-        if k is not None and k > n_scored:
-            raise UserError(f"--k {k} is larger than the number of users with beauty ({n_scored})")
-        ks = [v for v in range(2, 11) if v <= n_scored]
-        if k is None and len(ks) < 2:
-            raise UserError(
-                f"only {n_scored} users have a beauty: too few to choose K by the gap statistic"
-            )
-        cls = user_classes(
-            beauty,
-            favpp,
-            indeg.astype(np.float64),
-            n_photos=data.n_photos,
-            weeks=weeks,
-            k=k,
-            ks=ks,
-            n_refs=gap_refs,
-            gap_sample=gap_sample,
-            seed=seed,
-        )
+        cls = _classes(data, favpp, indeg, weeks, k, gap_refs, gap_sample, seed)
     seconds["classes"] = step.seconds
 
     return NetworkResult(
@@ -326,6 +283,83 @@ def compute_network(
         seed=seed,
         seconds=seconds,
         nulls=nulls,
+    )
+
+
+def _prepare(
+    data: NetworkData, scored: np.ndarray
+) -> tuple[dict[str, float], np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Check the Cypher aggregates against numpy, then derive the per-user arrays:
+    in- and out-degree, favourites per photo (users with a beauty) and active weeks."""
+    n = data.n_users
+    check = check_against_numpy(data)
+    bad = {k_: v for k_, v in check.items() if not v <= CHECK_TOL}
+    if bad:
+        log.warning("Cypher and numpy aggregates differ: %s", bad)
+    indeg = np.bincount(data.dst, minlength=n).astype(np.int64)
+    outdeg = np.bincount(data.src, minlength=n).astype(np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        favpp = np.where(
+            data.n_photos > 0, data.favs_received / np.maximum(data.n_photos, 1), np.nan
+        )
+    favpp = np.where(scored, favpp, np.nan)
+    if not np.isfinite(favpp).any():
+        raise UserError(_no_photos_message(data))
+    weeks = active_weeks(data.photo_owner, data.photo_uploaded_at, n)
+    return check, indeg, outdeg, favpp, weeks
+
+
+def _connectivity(
+    data: NetworkData, indeg: np.ndarray, outdeg: np.ndarray
+) -> tuple[Connectivity, BinnedMean, BinnedMean]:
+    """Spearman ρ of beauty against each connectivity measure and the log-binned mean
+    beauty by in- and out-degree (Q1, Fig. 6)."""
+    beauty = data.beauty
+    con = connectivity(
+        beauty,
+        {
+            "indegree": indeg,
+            "outdegree": outdeg,
+            "favorites": data.favs_received,
+            "photos": data.n_photos,
+        },
+    )
+    b_in = log_binned_mean(indeg, beauty, min_count=5)
+    b_out = log_binned_mean(outdeg, beauty, min_count=5)
+    return con, b_in, b_out
+
+
+def _classes(
+    data: NetworkData,
+    favpp: np.ndarray,
+    indeg: np.ndarray,
+    weeks: np.ndarray,
+    k: int | None,
+    gap_refs: int,
+    gap_sample: int | None,
+    seed: int,
+) -> UserClasses:
+    """User classes by K-means, K fixed or chosen by the gap statistic (§7)."""
+    beauty = data.beauty
+    n_scored = int(np.isfinite(beauty).sum())
+    if k is not None and k > n_scored:
+        raise UserError(f"--k {k} is larger than the number of users with beauty ({n_scored})")
+    ks = [v for v in range(2, 11) if v <= n_scored]
+    if k is None and len(ks) < 2:
+        raise UserError(
+            f"only {n_scored} users have a beauty: too few to choose K by the gap statistic"
+        )
+    return user_classes(
+        beauty,
+        favpp,
+        indeg.astype(np.float64),
+        n_photos=data.n_photos,
+        weeks=weeks,
+        k=k,
+        ks=ks,
+        n_refs=gap_refs,
+        gap_sample=gap_sample,
+        seed=seed,
     )
 
 
