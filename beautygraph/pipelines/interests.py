@@ -153,7 +153,7 @@ def label_photos(
     first (ties by id), so a short run covers as many users as possible; photo ids in
     ``first`` (e.g. the favourites of the users to be profiled) go before all others.
     """
-    from scoring.labelling import label_images, load_classifier
+    from scoring.labelling import load_classifier
 
     if batch_size < 1 or write_every < 1 or workers < 0:
         raise UserError(
@@ -171,31 +171,8 @@ def label_photos(
     already = np.array([v is not None and v == v and str(v) != "" for v in labels], dtype=bool)
     todo = wanted & (overwrite | ~already)
     root = Path(data_dir) if data_dir is not None else Path.cwd()
-    paths: list[str] = []
-    keep: list[int] = []
-    n_no_file = 0
-    candidates = np.flatnonzero(todo)
-    candidates = candidates[np.argsort(-n_favs[candidates], kind="stable")]  # ids sorted
-    if first:
-        ahead = np.array([ids[i] in first for i in candidates], dtype=bool)
-        candidates = np.concatenate([candidates[ahead], candidates[~ahead]])
-    for i in candidates:
-        if limit is not None and len(paths) >= limit:
-            break
-        raw = photos.props["path"][i]
-        if raw is None or raw != raw or str(raw) == "":
-            n_no_file += 1
-            continue
-        p = Path(str(raw))
-        p = p if p.is_absolute() else root / p
-        if not p.is_file():
-            n_no_file += 1
-            continue
-        paths.append(str(p))
-        keep.append(int(i))
-    keep_idx = np.asarray(keep, dtype=np.int64)
-    n_labelled = 0
-    unreadable: list[str] = []
+    candidates = _label_order(ids, n_favs, todo, first)
+    paths, keep_idx, n_no_file = _photo_files(photos.props["path"], candidates, root, limit)
     if classifier is not None:
         clf = classifier
     elif paths:
@@ -212,27 +189,9 @@ def label_photos(
             seconds=time.perf_counter() - t0,
         )
     with as_steps(steps)(f"labelling ({clf.name})", total=len(paths)) as bar:
-        for start in range(0, len(paths), write_every):
-            chunk = slice(start, start + write_every)
-            res = label_images(
-                paths[chunk],
-                clf,
-                batch_size=batch_size,
-                workers=workers,
-                device=device,
-                step=bar,
-            )
-            ok = res.ok
-            frame = pd.DataFrame(
-                {
-                    "id": ids[keep_idx[chunk]][ok],
-                    "label": [lab for lab, o in zip(res.label, ok, strict=True) if o],
-                }
-            )
-            if len(frame):
-                store.write_node_props("Photo", frame)
-            n_labelled += int(ok.sum())
-            unreadable.extend(res.skipped.lines())
+        n_labelled, unreadable = _label_and_write(
+            store, clf, paths, ids[keep_idx], write_every, bar, batch_size, workers, device
+        )
     return LabelPhotosResult(
         model=clf.name,
         weights=clf.weights,
@@ -244,6 +203,85 @@ def label_photos(
         seconds=time.perf_counter() - t0,
         skipped=unreadable,
     )
+
+
+def _label_order(
+    ids: np.ndarray, n_favs: np.ndarray, todo: np.ndarray, first: set[str] | None
+) -> np.ndarray:
+    """Indices of the photos to label: most-favourited first (ties by id), the ids in
+    ``first`` before all others."""
+    candidates = np.flatnonzero(todo)
+    candidates = candidates[np.argsort(-n_favs[candidates], kind="stable")]  # ids sorted
+    if first:
+        ahead = np.array([ids[i] in first for i in candidates], dtype=bool)
+        candidates = np.concatenate([candidates[ahead], candidates[~ahead]])
+    return candidates
+
+
+def _photo_files(
+    raw_paths, candidates: np.ndarray, root: Path, limit: int | None
+) -> tuple[list[str], np.ndarray, int]:
+    """The image files of ``candidates`` (paths relative to ``root`` or absolute), at most
+    ``limit`` of them; returns the paths, their photo indices and how many had no file."""
+    paths: list[str] = []
+    keep: list[int] = []
+    n_no_file = 0
+    for i in candidates:
+        if limit is not None and len(paths) >= limit:
+            break
+        raw = raw_paths[i]
+        if raw is None or raw != raw or str(raw) == "":
+            n_no_file += 1
+            continue
+        p = Path(str(raw))
+        p = p if p.is_absolute() else root / p
+        if not p.is_file():
+            n_no_file += 1
+            continue
+        paths.append(str(p))
+        keep.append(int(i))
+    return paths, np.asarray(keep, dtype=np.int64), n_no_file
+
+
+def _label_and_write(
+    store: Store,
+    clf,
+    paths: list[str],
+    photo_ids: np.ndarray,
+    write_every: int,
+    bar,
+    batch_size: int,
+    workers: int,
+    device: str,
+) -> tuple[int, list[str]]:
+    """Label ``paths`` (photo ids ``photo_ids``) and write ``Photo.label`` every
+    ``write_every`` images; returns how many were labelled and the unreadable files."""
+    from scoring.labelling import label_images
+
+    n_labelled = 0
+    unreadable: list[str] = []
+    for start in range(0, len(paths), write_every):
+        chunk = slice(start, start + write_every)
+        res = label_images(
+            paths[chunk],
+            clf,
+            batch_size=batch_size,
+            workers=workers,
+            device=device,
+            step=bar,
+        )
+        ok = res.ok
+        frame = pd.DataFrame(
+            {
+                "id": photo_ids[chunk][ok],
+                "label": [lab for lab, o in zip(res.label, ok, strict=True) if o],
+            }
+        )
+        if len(frame):
+            store.write_node_props("Photo", frame)
+        n_labelled += int(ok.sum())
+        unreadable.extend(res.skipped.lines())
+    return n_labelled, unreadable
 
 
 # -- profiles -----------------------------------------------------------------------------
