@@ -433,14 +433,7 @@ def profile_interests(
     from kernel.vocabulary import BABELNET_DOMAINS
     from scoring.lexicon import default_lexicon
 
-    if topic_mode not in TOPIC_MODES:
-        raise UserError(f"topic_mode={topic_mode!r} not one of {TOPIC_MODES}")
-    if label_mapping not in LABEL_MAPPINGS:
-        raise UserError(f"label_mapping={label_mapping!r} not one of {LABEL_MAPPINGS}")
-    if not 1 <= int(k) <= len(BABELNET_DOMAINS):
-        raise UserError(f"k={k} must be between 1 and {len(BABELNET_DOMAINS)}")
-    if int(min_photos) < 1:
-        raise UserError(f"--min-photos must be >= 1, got {min_photos}")
+    _check_profile_args(k, topic_mode, label_mapping, min_photos)
     t0 = time.perf_counter()
     lex = lexicon if lexicon is not None else default_lexicon()
     users = store.export_nodes("User")
@@ -449,58 +442,20 @@ def profile_interests(
     src = np.asarray(fav.src, dtype=np.int64)
     dst = np.asarray(fav.dst, dtype=np.int64)
     labels = photos.props["label"]
-    has_label = np.array([v is not None and v == v and str(v) != "" for v in labels], dtype=bool)
-    if not has_label.any():
-        raise UserError(
-            "no photo has a label: run `beautygraph score interests --model NAME` "
-            "(it labels the favourited photos first)"
-        )
-
-    cleaning: dict[str, Counter[str]] = {"tags": Counter(), "images": Counter()}
-    tag_words: dict[int, list[str]] = {}
-    label_words: dict[int, list[str]] = {}
-    label_domains: dict[str, tuple[str, ...]] = {}
-    for p in np.unique(dst):
-        kept, why = clean_tags(split_tags(photos.props["tags"][p]), lex, return_reasons=True)
-        cleaning["tags"].update(why.values())
-        cleaning["tags"]["kept"] += len(kept)
-        tag_words[int(p)] = kept
-        if has_label[p]:
-            cl = _clean_label(labels[p], lex, label_mapping)
-            if cl is None:
-                cleaning["images"]["dropped"] += 1
-                label_words[int(p)] = []
-            else:
-                cleaning["images"]["kept"] += 1
-                label_words[int(p)] = [cl[0]]
-                label_domains[cl[0]] = cl[1]
+    has_label = _has_label(labels)
+    cleaning, tag_words, label_words, label_domains = _clean_words(
+        photos.props["tags"], labels, has_label, dst, lex, label_mapping
+    )
     all_items = [tag_words[int(p)] for p in dst]
     img_use = has_label[dst]
     img_owner = src[img_use]
     img_items = [label_words.get(int(p), []) for p in dst[img_use]]
     n_users = len(users)
-    # tags of all favourite photos (written as the 'tags' interests) and, for the
-    # comparison, of the labelled ones only when same_photos
-    tag_counts = domain_counts(src, all_items, n_users, BABELNET_DOMAINS, lexicon=lex)
-    if same_photos:
-        sel = np.flatnonzero(has_label[dst])
-        cmp_tags = domain_counts(
-            src[sel], [all_items[j] for j in sel], n_users, BABELNET_DOMAINS, lexicon=lex
-        )
-    else:
-        cmp_tags = tag_counts
+    tag_counts, cmp_tags = _tag_counts(src, all_items, has_label[dst], n_users, lex, same_photos)
     img_counts = domain_counts(
         img_owner, img_items, n_users, BABELNET_DOMAINS, word_domains=label_domains
     )
-    # the paper's protocol: only users with enough labelled favourite photos are profiled
-    n_labelled = np.bincount(img_owner, minlength=n_users)
-    has_images = n_labelled >= int(min_photos)
-    if not has_images.any():
-        raise UserError(
-            f"no user has at least {min_photos} labelled favourite photos (the most: "
-            f"{int(n_labelled.max()) if n_labelled.size else 0}); label more photos "
-            "(`beautygraph score interests`) or lower --min-photos"
-        )
+    n_labelled, has_images = _eligible_users(img_owner, n_users, min_photos)
     tag_eval = np.where(has_images[:, None], cmp_tags, 0)
     comparison = compare_profiles(tag_eval, img_counts, BABELNET_DOMAINS, k=int(k), seed=seed)
 
@@ -522,6 +477,101 @@ def profile_interests(
         _write_interests(store, result, tag_counts, img_counts, int(k), topic_mode)
     result.seconds = time.perf_counter() - t0
     return result
+
+
+def _check_profile_args(k: int, topic_mode: str, label_mapping: str, min_photos: int) -> None:
+    """Refuse an unknown topic mode or label mapping, a k outside 1..34, min_photos < 1."""
+    from kernel.vocabulary import BABELNET_DOMAINS
+
+    if topic_mode not in TOPIC_MODES:
+        raise UserError(f"topic_mode={topic_mode!r} not one of {TOPIC_MODES}")
+    if label_mapping not in LABEL_MAPPINGS:
+        raise UserError(f"label_mapping={label_mapping!r} not one of {LABEL_MAPPINGS}")
+    if not 1 <= int(k) <= len(BABELNET_DOMAINS):
+        raise UserError(f"k={k} must be between 1 and {len(BABELNET_DOMAINS)}")
+    if int(min_photos) < 1:
+        raise UserError(f"--min-photos must be >= 1, got {min_photos}")
+
+
+def _has_label(labels) -> np.ndarray:
+    """Which photos carry a label; refuses when none does."""
+    has_label = np.array([v is not None and v == v and str(v) != "" for v in labels], dtype=bool)
+    if not has_label.any():
+        raise UserError(
+            "no photo has a label: run `beautygraph score interests --model NAME` "
+            "(it labels the favourited photos first)"
+        )
+    return has_label
+
+
+def _clean_words(
+    tags, labels, has_label: np.ndarray, dst: np.ndarray, lex, label_mapping: str
+) -> tuple[
+    dict[str, Counter[str]],
+    dict[int, list[str]],
+    dict[int, list[str]],
+    dict[str, tuple[str, ...]],
+]:
+    """Clean the tags and the label of every favourited photo (§3): the cleaning counts,
+    each photo's kept tag words and label word, and the domains of each label word."""
+    cleaning: dict[str, Counter[str]] = {"tags": Counter(), "images": Counter()}
+    tag_words: dict[int, list[str]] = {}
+    label_words: dict[int, list[str]] = {}
+    label_domains: dict[str, tuple[str, ...]] = {}
+    for p in np.unique(dst):
+        kept, why = clean_tags(split_tags(tags[p]), lex, return_reasons=True)
+        cleaning["tags"].update(why.values())
+        cleaning["tags"]["kept"] += len(kept)
+        tag_words[int(p)] = kept
+        if has_label[p]:
+            cl = _clean_label(labels[p], lex, label_mapping)
+            if cl is None:
+                cleaning["images"]["dropped"] += 1
+                label_words[int(p)] = []
+            else:
+                cleaning["images"]["kept"] += 1
+                label_words[int(p)] = [cl[0]]
+                label_domains[cl[0]] = cl[1]
+    return cleaning, tag_words, label_words, label_domains
+
+
+def _tag_counts(
+    src: np.ndarray,
+    all_items: list[list[str]],
+    labelled: np.ndarray,
+    n_users: int,
+    lex,
+    same_photos: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Domain counts of the tags of all favourite photos (written as the 'tags'
+    interests) and, for the comparison, of the labelled ones only when ``same_photos``."""
+    from kernel.vocabulary import BABELNET_DOMAINS
+
+    tag_counts = domain_counts(src, all_items, n_users, BABELNET_DOMAINS, lexicon=lex)
+    if same_photos:
+        sel = np.flatnonzero(labelled)
+        cmp_tags = domain_counts(
+            src[sel], [all_items[j] for j in sel], n_users, BABELNET_DOMAINS, lexicon=lex
+        )
+    else:
+        cmp_tags = tag_counts
+    return tag_counts, cmp_tags
+
+
+def _eligible_users(
+    img_owner: np.ndarray, n_users: int, min_photos: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Labelled favourite photos per user and who has at least ``min_photos`` (the
+    paper's protocol: only those users are profiled); refuses when nobody has."""
+    n_labelled = np.bincount(img_owner, minlength=n_users)
+    has_images = n_labelled >= int(min_photos)
+    if not has_images.any():
+        raise UserError(
+            f"no user has at least {min_photos} labelled favourite photos (the most: "
+            f"{int(n_labelled.max()) if n_labelled.size else 0}); label more photos "
+            "(`beautygraph score interests`) or lower --min-photos"
+        )
+    return n_labelled, has_images
 
 
 def _profile_rows(counts: np.ndarray, k: int, user_ids: np.ndarray, domains) -> pd.DataFrame:
