@@ -14,7 +14,7 @@ import pytest
 import graphdb
 from beautygraph.errors import UserError
 from beautygraph.pipelines import alf
-from beautygraph.pipelines.alf import present_sources, run_authorities
+from beautygraph.pipelines.alf import interest_counts, present_sources, run_authorities
 from beautygraph.pipelines.propagation import run_propagation
 from graphdb.loader import load_folder
 from tests.test_recommend_store import run_cli
@@ -73,6 +73,17 @@ def _authorities(store) -> list[tuple]:
 
 def _set_bios(store, bios: dict[str, str]) -> None:
     store.write_node_props("User", pd.DataFrame({"id": list(bios), "bio": list(bios.values())}))
+
+
+def test_interest_counts_are_distinct_users_per_source(declared_store):
+    """Eight declared rows of eight users, then a second declared topic for u1 and one
+    propagated row for u1: users are counted once per source."""
+    extra = pd.DataFrame(
+        {"src": ["u1", "u1"], "dst": ["t2", "t1"], "source": ["declared", "propagated"]}
+    )
+    declared_store.insert_rels("INTERESTED_IN", extra)
+    expected = {"declared": len({u for u, _ in DECLARED}), "propagated": 1}
+    assert interest_counts(declared_store) == expected
 
 
 def test_present_sources_are_those_in_the_store(declared_store):

@@ -184,11 +184,7 @@ def _seed_sources(
 
 def interest_counts(store: Store) -> dict[str, int]:
     """Users with at least one INTERESTED_IN relationship, per source."""
-    users = store.export_nodes("User")
-    topics = store.export_nodes("Topic")
-    inter = store.export_edges("INTERESTED_IN", ["source"], src_nodes=users, dst_nodes=topics)
-    frame = pd.DataFrame({"u": inter.src, "s": inter.props["source"].astype(str)})
-    return {str(k): int(v) for k, v in frame.groupby("s")["u"].nunique().items()}
+    return {str(r["source"]): int(r["n"]) for r in store.run("interest_users_by_source")}
 
 
 def users_with_bio(store: Store) -> int:
