@@ -223,14 +223,14 @@ class Neo4jStore(Store):
             try:
                 yield
             except BaseException:
-                self._tx = None
                 _rollback_quietly(tx)
                 raise
-            self._tx = None
+            finally:
+                self._tx = None  # the commit below runs on ``tx`` itself
             try:
                 tx.commit()
             except nx.IncompleteCommit as exc:  # before ServiceUnavailable, its base class
-                raise GraphDBError(
+                raise _AmbiguousCommit(
                     f"the connection to Neo4j at {self.uri} broke during the commit: the "
                     "changes may or may not be stored; run the command again"
                 ) from exc
@@ -241,7 +241,6 @@ class Neo4jStore(Store):
                     f"lost the connection to Neo4j at {self.uri}; nothing was committed"
                 ) from exc
         finally:
-            self._tx = None
             with contextlib.suppress(Exception):  # a broken connection rolls back anyway
                 session.close()
 
