@@ -390,12 +390,7 @@ class AuthoritiesSummary:
         return cls(
             engine="spark",
             method=str(out["method"]),
-            params={
-                "pass1_denominator": str(out["pass1_denominator"]),
-                "min_support": int(out["min_support"]),
-                "topic_block": int(out["topic_block"]),
-                "dtype": "float64",
-            },
+            params=dict(out["params"]),  # summary_params of the job's AlfParams
             interest_sources=list(out["interest_sources"]),
             users=users,
             topics=len(out["topic_ids"]),

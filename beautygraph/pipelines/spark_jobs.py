@@ -47,6 +47,7 @@ def authorities_spark(
         extract_bio_interests,
         no_interests_error,
         seed_source_filter,
+        summary_params,
     )
 
     options = options or SparkOptions()
@@ -72,6 +73,7 @@ def authorities_spark(
     out["method"] = alf.method
     out["min_support"] = alf.min_support
     out["pass1_denominator"] = alf.pass1_denominator
+    out["params"] = summary_params(alf)
     out["interest_sources"] = list(sources)
     out["bio"] = bio.to_dict() if bio else None
     return out
