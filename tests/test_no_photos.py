@@ -93,6 +93,7 @@ def test_beauty_commands_say_what_the_store_holds(photo_less):
         recommend_user,
         simulate_recommenders,
     )
+    from beautygraph.pipelines.spark_jobs import recommend_spark
 
     store = photo_less
     before = snapshot(store)
@@ -100,6 +101,8 @@ def test_beauty_commands_say_what_the_store_holds(photo_less):
         "analyze network": (lambda: analyze_network(store, n_null=0), "user"),
         "recommend --method bb": (lambda: recommend_user(store, "u01", "bb"), "user"),
         "recommend --method bb ": (lambda: recommend_batch(store, "bb"), "user"),
+        # the Spark engine refuses before it exports anything (no Spark needed here)
+        "recommend --method bb  ": (lambda: recommend_spark(store, "bb"), "user"),
         "analyze recommenders": (lambda: simulate_recommenders(store), "user"),
         "analyze matching": (lambda: analyze_matching(store), "photo"),
     }

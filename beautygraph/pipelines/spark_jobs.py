@@ -94,10 +94,12 @@ def recommend_spark(
 
     if method not in ("cn", "aa", "bb"):
         raise UserError(f"method {method!r} has no spark job; use cn, aa or bb")
-    if method == "bb" and not int(store.run("beauty_counts")[0]["users_with_beauty"]):
-        from beautygraph.pipelines.scoring import no_beauty_error
+    if method == "bb":
+        from beautygraph.pipelines.scoring import beauty_counts, no_beauty_message
 
-        raise no_beauty_error(store, "recommend --method bb")
+        counts = beauty_counts(store)  # asked once: the check and the message share it
+        if not counts["users_with_beauty"]:
+            raise UserError(no_beauty_message(counts, "recommend --method bb"))
     run = run_spark_job(
         store, "recommend", options, steps, method=method, k=int(k), tolerance=float(tolerance)
     )
