@@ -1,7 +1,9 @@
-// User beauty b̄(i) (beautiful-and-damned §6): the mean beauty of the user's photos whose
-// score came from ONE source, $source (Photo.beauty_source: 'input', 'brisque',
-// 'cnn:<checkpoint id>'; photos with a beauty but no recorded source count as 'unknown'),
-// written as User.beauty with User.beauty_source = $source; also User.n_photos (all
+// User beauty b̄(i) (beautiful-and-damned §6): the mean score of the user's photos from ONE
+// source, $source, whichever slot holds it (graphdb/beauty_slots.py): Photo.quality where
+// Photo.quality_source = $source (the technical slot: 'brisque'), else Photo.beauty where
+// Photo.beauty_source = $source (the aesthetic slot: 'nima:<sha8>', 'input',
+// 'cnn:<checkpoint id>'; a beauty with no recorded source counts as 'unknown'); written as
+// User.beauty with User.beauty_source = $source; also User.n_photos (all
 // photos, scored or not) and User.favs_received (favourites on the user's photos from
 // OTHER users, §5 / Fig. 1).  avg() skips photos without beauty from that source; a user
 // without any gets beauty null (a previous value is cleared).  Same numbers as
@@ -13,7 +15,10 @@
 MATCH (u:User)
 OPTIONAL MATCH (u)-[:POSTED]->(p:Photo)
 WITH u,
-     avg(CASE WHEN coalesce(p.beauty_source, 'unknown') = $source THEN p.beauty END) AS beauty,
+     avg(CASE
+             WHEN p.quality_source = $source THEN p.quality
+             WHEN coalesce(p.beauty_source, 'unknown') = $source THEN p.beauty
+         END) AS beauty,
      count(p) AS n_photos
 OPTIONAL MATCH (u)-[:POSTED]->(:Photo)<-[f:FAVORITED]-(v:User)
 WHERE v.id <> u.id

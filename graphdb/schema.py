@@ -38,6 +38,9 @@ NODE_PROPS: dict[str, dict[str, str]] = {
         "p_low": "DOUBLE",
         "p_mid": "DOUBLE",
         "p_high": "DOUBLE",
+        "mean_score": "DOUBLE",
+        "quality": "DOUBLE",
+        "quality_source": "STRING",
         "label": "STRING",
     },
     "Topic": {

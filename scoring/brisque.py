@@ -219,6 +219,7 @@ class BrisqueScorer:
     to [0, 1] in ``predict`` (CPU, whatever ``device`` is)."""
 
     source = "brisque"
+    kind = "technical"
 
     def __init__(self, max_side: int | None = DEFAULT_MAX_SIDE) -> None:
         _model()  # fail now, with one clear message, if OpenCV or the files are missing

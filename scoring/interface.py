@@ -36,11 +36,14 @@ class ScoreBatch:
         ``None`` for a model without classes.
     raw : ``(b,)`` the model's own output before the map to [0, 1] (BRISQUE's quality
         score, lower = better), or ``None``.
+    mean_score : ``(b,)`` NIMA's mean vote in [1, 10] (:mod:`scoring.nima`), or ``None``
+        for a model that does not predict votes.
     """
 
     beauty: np.ndarray
     probs: np.ndarray | None = None
     raw: np.ndarray | None = None
+    mean_score: np.ndarray | None = None
 
 
 @runtime_checkable
@@ -49,6 +52,9 @@ class BeautyScorer(Protocol):
 
     source: str
     description: str
+    #: the Photo slot its scores go to (:mod:`graphdb.beauty_slots`): ``"aesthetic"``
+    #: (Photo.beauty) or ``"technical"`` (Photo.quality)
+    kind: str
 
     @property
     def transform(self) -> Callable[[Any], torch.Tensor]:

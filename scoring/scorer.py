@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # torch is imported where it is used: a missing model fails f
 
 __all__ = [
     "BUILTIN_MODELS",
+    "DEFAULT_MODEL",
     "BeautyScorer",
     "CnnScorer",
     "ScoreBatch",
@@ -53,8 +54,14 @@ __all__ = [
     "score_images",
 ]
 
+#: the model of ``score beauty`` when ``--model`` and ``$BEAUTYGRAPH_MODEL`` are unset
+DEFAULT_MODEL = "nima"
 #: built-in models, by the name ``--model`` takes, with a one-line description
 BUILTIN_MODELS: dict[str, str] = {
+    "nima": (
+        "aesthetic quality (NIMA, a MobileNet trained on the votes of AVA's photographers; "
+        "ships with beautygraph, works offline; the default)"
+    ),
     "brisque": (
         "technical image quality (BRISQUE, trained on the LIVE database's human quality "
         "scores; ships with beautygraph, works offline)"
@@ -95,6 +102,7 @@ class CnnScorer:
         self, loaded, checkpoint: str, *, amp: bool = True, channels_last: bool = True
     ) -> None:
         self.loaded = loaded
+        self.kind = "aesthetic"
         self.source = f"cnn:{checkpoint}"
         self.description = f"beauty CNN {getattr(loaded, 'backbone', '')} ({checkpoint})"
         self.transform = loaded.transform
@@ -170,17 +178,20 @@ def available_models_text(cwd: str | os.PathLike | None = None) -> str:
 
 
 def resolve_scorer(model: str | os.PathLike | None) -> BeautyScorer:
-    """The scorer for a ``--model`` value: a built-in name (``brisque``) or the path of a
-    checkpoint written by ``score train``; ``None`` falls back to ``$BEAUTYGRAPH_MODEL``.
+    """The scorer for a ``--model`` value: a built-in name (``nima``, ``brisque``) or the
+    path of a checkpoint written by ``score train``; ``None`` falls back to
+    ``$BEAUTYGRAPH_MODEL``, then to :data:`DEFAULT_MODEL`.
 
-    Raises :class:`ScoringError` naming the available models when there is none.
+    Raises :class:`ScoringError` naming the available models for anything else.
     """
     if model is None or str(model).strip() == "":
-        model = os.environ.get("BEAUTYGRAPH_MODEL") or None
-    if model is None:
-        raise ScoringError(f"no beauty model given (--model); available: {available_models_text()}")
+        model = os.environ.get("BEAUTYGRAPH_MODEL") or DEFAULT_MODEL
     name = str(model).strip()
-    if name.lower() in BUILTIN_MODELS and not Path(name).is_file():
+    if name.lower() == "nima" and not Path(name).is_file():
+        from scoring.nima import NimaScorer
+
+        return NimaScorer()
+    if name.lower() == "brisque" and not Path(name).is_file():
         from scoring.brisque import BrisqueScorer
 
         return BrisqueScorer()

@@ -89,15 +89,22 @@ def test_damaged_model_file_is_refused(tmp_path, monkeypatch):
         bq.model_files()
 
 
-def test_no_model_error_lists_what_is_available(tmp_path, monkeypatch):
+def test_default_model_is_nima_and_unknown_models_list_what_is_available(tmp_path, monkeypatch):
+    from scoring.nima import NIMA_SOURCE
+
     monkeypatch.delenv("BEAUTYGRAPH_MODEL", raising=False)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "mine.pt").write_bytes(b"x")
-    with pytest.raises(ScoringError, match=r"available: brisque .*mine\.pt"):
-        resolve_scorer(None)
-    with pytest.raises(ScoringError, match="neither a built-in model nor a checkpoint"):
+    assert resolve_scorer(None).source == NIMA_SOURCE
+    monkeypatch.setenv("BEAUTYGRAPH_MODEL", "brisque")
+    assert resolve_scorer(None).source == "brisque"
+    with pytest.raises(ScoringError, match=r"available: nima .*brisque .*mine\.pt"):
         resolve_scorer("nope.pt")
     assert resolve_scorer("BRISQUE").source == "brisque"
+    assert (resolve_scorer("brisque").kind, resolve_scorer("nima").kind) == (
+        "technical",
+        "aesthetic",
+    )
 
 
 # -- the store: sources and one-source user beauty ------------------------------------------------
@@ -160,7 +167,7 @@ def lstore(tmp_path, folder):
 
 
 def _photos(store) -> pd.DataFrame:
-    t = store.export_nodes("Photo", ["beauty", "beauty_source", "p_low"])
+    t = store.export_nodes("Photo", ["beauty", "beauty_source", "quality", "quality_source"])
     return pd.DataFrame({"id": t.ids, **t.props}).set_index("id")
 
 
@@ -180,25 +187,36 @@ def test_score_store_with_brisque_rules(lstore, folder, tmp_path):
     assert rec.events[0] == ("start", "scoring photos (brisque)", 7)
     assert rec.events[-1] == ("end", "scoring photos (brisque)", 7)
     assert {s[0]: s[2] for s in res.skipped}["p7"] == "file not found"
-    assert res.replaced == {"input": 5}  # p9 had no beauty before
+    # BRISQUE fills the technical slot beside the aesthetic one: nothing is replaced
+    assert res.replaced == {}
     ph = _photos(lstore)
     ok = ["p1", "p2", "p3", "p4", "p5", "p9"]
-    assert (ph.loc[ok, "beauty_source"] == "brisque").all()
-    assert (ph.loc[["p6", "p7", "p8"], "beauty_source"] == "input").all()
+    assert (ph.loc[ok, "quality_source"] == "brisque").all()
+    assert ph.loc[["p6", "p7", "p8"], "quality"].isna().all()
+    assert (ph.drop(index="p9")["beauty_source"] == "input").all()  # the input beauty stays
     # OpenCV clamps q at 0 (p4 is that clean); compare on its clamped scale
     ref_q = np.array([_opencv_score(folder / "images" / f"{p}.jpg") for p in ok])
-    got_q = np.clip(bq.unit_to_brisque(ph.loc[ok, "beauty"].to_numpy()), 0, 100)
+    got_q = np.clip(bq.unit_to_brisque(ph.loc[ok, "quality"].to_numpy()), 0, 100)
     np.testing.assert_allclose(got_q, ref_q, atol=1e-2)
-    ref = ph.loc[ok, "beauty"].to_numpy()
+    ref = ph.loc[ok, "quality"].to_numpy()
     csv = pd.read_csv(out_csv)
-    assert list(csv.columns) == ["photo_id", "beauty", "source"]
+    assert list(csv.columns) == [
+        "photo_id",
+        "beauty",
+        "source",
+        "mean_score",
+        "p_low",
+        "p_medium",
+        "p_high",
+    ]
     assert sorted(csv["photo_id"]) == ok and (csv["source"] == "brisque").all()
+    assert csv[["mean_score", "p_low", "p_medium", "p_high"]].isna().all().all()
     np.testing.assert_allclose(csv.set_index("photo_id").loc[ok, "beauty"], ref, atol=1e-4)
     # User.beauty from brisque photos only (dave: p9 only; erin's p7 and frank's p8 failed)
     ut = lstore.export_nodes("User", ["beauty", "beauty_source"])
     ub = dict(zip(ut.ids, ut.props["beauty"], strict=True))
-    assert ub["dave"] == pytest.approx(ph.loc["p9", "beauty"])
-    assert ub["carol"] == pytest.approx(ph.loc["p5", "beauty"])  # p6 (input) left out
+    assert ub["dave"] == pytest.approx(ph.loc["p9", "quality"])
+    assert ub["carol"] == pytest.approx(ph.loc["p5", "quality"])  # p6 (input) left out
     assert np.isnan(ub["erin"]) and np.isnan(ub["frank"])
     # a second run resumes: nothing left to score, the two failures remain
     again = score_store(lstore, "brisque", device="cpu", data_dir=folder)
@@ -206,12 +224,19 @@ def test_score_store_with_brisque_rules(lstore, folder, tmp_path):
 
 
 def test_only_missing_keeps_every_existing_score(lstore, folder):
+    # a technical score from another tool on every photo but p9
+    others = [f"p{i}" for i in range(1, 9)]
+    lstore.write_node_props(
+        "Photo", pd.DataFrame({"id": others, "quality": 0.5, "quality_source": "other"})
+    )
     res = score_store(lstore, "brisque", device="cpu", data_dir=folder, only_missing=True)
-    # p6 has no image; p1-p5, p7, p8 keep their input beauty (so p7, p8 are not read)
+    # p6 has no image; p1-p5, p7, p8 keep their other score (so p7, p8 are not read)
     assert res.n_scored == 1 and res.n_kept == 7 and res.replaced == {} and res.exit_code == 0
     ph = _photos(lstore)
-    assert ph.loc["p9", "beauty_source"] == "brisque"
-    assert (ph.drop(index="p9")["beauty_source"] == "input").all()
+    assert ph.loc["p9", "quality_source"] == "brisque"
+    assert (ph.drop(index="p9")["quality_source"] == "other").all()
+    plain = score_store(lstore, "brisque", device="cpu", data_dir=folder)  # replaces "other"
+    assert plain.replaced == {"other": 5} and plain.n_already == 1
     with pytest.raises(UserError, match="contradict"):
         score_store(lstore, "brisque", data_dir=folder, only_missing=True, overwrite=True)
 
@@ -224,9 +249,9 @@ def test_cli_score_beauty_brisque_on_the_tiny_example(tmp_path, capsys, monkeypa
     from beautygraph.cli import main
 
     with pytest.raises(SystemExit) as exc:
-        main(["--db", db, "score", "beauty", "--data-dir", str(TINY)])
+        main(["--db", db, "score", "beauty", "--model", "nope", "--data-dir", str(TINY)])
     assert exc.value.code == 2
-    assert "available: brisque" in capsys.readouterr().err
+    assert "available: nima" in capsys.readouterr().err
     args = ["--db", db, "score", "beauty", "--model", "brisque", "--data-dir", str(TINY)]
     out = runner.invoke(cli, [*args, "--out", str(tmp_path / "s.csv"), "--json"])
     assert out.exit_code == 0, out.output
@@ -237,8 +262,12 @@ def test_cli_score_beauty_brisque_on_the_tiny_example(tmp_path, capsys, monkeypa
     assert not (tmp_path / "s.csv.partial").exists()  # written atomically
     out = runner.invoke(cli, args)  # human summary
     assert out.exit_code == 0 and "already scored by brisque: 9" in out.output
+    # the loaded input beauty and BRISQUE's quality side by side: the aesthetic one is
+    # the default source of User.beauty
     out = runner.invoke(cli, ["--db", db, "score", "user-beauty", "--json"])
-    assert out.exit_code == 0 and json.loads(out.stdout)["sources"] == {"brisque": 9}
+    assert out.exit_code == 0, out.output
+    payload = json.loads(out.stdout)
+    assert payload["sources"] == {"brisque": 9, "input": 8} and payload["source"] == "input"
 
 
 # -- training labels from a folder of rated photos ------------------------------------------------

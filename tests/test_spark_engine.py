@@ -241,3 +241,49 @@ def test_cli_refuses_learned_methods_on_spark_in_one_line(tiny_dir, tmp_path, ca
         lines = [ln for ln in err.splitlines() if ln.strip()]
         assert len(lines) == 1 and "vote, algorithm1, alf_interests" in lines[0], err
         assert f"'{method}' needs --engine scipy" in lines[0]
+
+
+def test_score_slots_read_alike_on_every_engine(store, tiny_dir, spark_options):
+    """One source, whichever slot holds it (graphdb/beauty_slots.py): Cypher, scipy and
+    Spark give each user the mean of that source's scores, a plain loop's numbers; a
+    photo scored by BRISQUE before the technical slot existed (beauty_source 'brisque')
+    still counts as 'brisque'."""
+    import pandas as pd
+
+    from beautygraph.pipelines.beauty_aggregates import aggregate_beauty
+    from graphdb.loader import load_folder
+
+    load_folder(store, tiny_dir)
+    photos = pd.DataFrame(
+        {
+            "id": ["p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9"],
+            "beauty": [0.9, 0.8, 0.1, np.nan, 0.3, 0.4, 0.6, 0.2, 0.5],
+            "beauty_source": ["nima:x", "nima:x", "brisque", None, "nima:x"] + ["input"] * 4,
+            "quality": [0.2, np.nan, 0.7, 0.55, 0.35, np.nan, 0.45, np.nan, np.nan],
+            "quality_source": ["brisque", None, "brisque", "brisque", "brisque"] + [None] * 4,
+        }
+    )
+    store.write_node_props("Photo", photos)
+    owner = {
+        r["p"]: r["u"]
+        for r in store.query("MATCH (u:User)-[:POSTED]->(p:Photo) RETURN u.id AS u, p.id AS p")
+    }
+    for source in ("nima:x", "brisque", "input"):
+        expected: dict[str, list[float]] = {}
+        for row in photos.itertuples():
+            if row.quality_source == source:
+                value = row.quality
+            elif (row.beauty_source or "unknown") == source:
+                value = row.beauty
+            else:
+                continue
+            if not _null(value) and row.id in owner:
+                expected.setdefault(owner[row.id], []).append(value)
+        assert expected, source
+        for engine in ("cypher", "scipy", "spark"):
+            _clear_users(store, ["beauty"])
+            aggregate_beauty(store, engine, options=spark_options, beauty_source=source)
+            got = {u: v[0] for u, v in _users(store, ["beauty"]).items()}
+            for user, value in got.items():
+                want = np.mean(expected[user]) if user in expected else None
+                _same_values((want,), (value,))

@@ -5,8 +5,10 @@ effect of content quality and social ties on user engagement", IEEE TKDE 2017, Â
 Eq. 2.  Same definitions as :mod:`analysis.beauty` (the reference) and
 ``cypher/user_beauty.cypher`` / ``cypher/neighbor_beauty.cypher``:
 
-* ``beauty(u)``: mean beauty of ``u``'s photos scored by ONE source (``Photo.beauty_source``,
-  missing = ``'unknown'``; null when none) with ``beauty_source`` that source, ``n_photos``
+* ``beauty(u)``: mean score of ``u``'s photos from ONE source, in whichever slot holds it
+  (:func:`graphdb.beauty_slots.photo_score_of_source`: ``quality_source``, else
+  ``beauty_source`` with missing = ``'unknown'``; null when none) with ``beauty_source``
+  that source, ``n_photos``
   all of ``u``'s photos, ``favs_received`` favourites on ``u``'s photos from other users;
 * ``neighbor_beauty(u)``: mean ``beauty`` of the accounts ``u`` follows that have one
   (null when none).
@@ -27,7 +29,7 @@ def beauty_export_spec():
     from graphdb.parquet_export import ExportSpec
 
     return ExportSpec(
-        nodes={"User": [], "Photo": ["beauty", "beauty_source"]},
+        nodes={"User": [], "Photo": ["beauty", "beauty_source", "quality", "quality_source"]},
         rels={"POSTED": [], "FAVORITED": [], "FOLLOWS": []},
     )
 
@@ -61,9 +63,10 @@ def _beauty_job(
     users = rd(_p(export_dir, "nodes", "User.parquet")).select(f.col("index").alias("u"), "id")
     photos = rd(_p(export_dir, "nodes", "Photo.parquet")).select(
         f.col("index").alias("p"),
-        f.when(
-            f.coalesce("beauty_source", f.lit("unknown")) == f.lit(source), f.col("beauty")
-        ).alias("beauty"),
+        # graphdb.beauty_slots.photo_score_of_source, as Spark columns
+        f.when(f.col("quality_source") == f.lit(source), f.col("quality"))
+        .when(f.coalesce("beauty_source", f.lit("unknown")) == f.lit(source), f.col("beauty"))
+        .alias("beauty"),
     )
     posted = rd(_p(export_dir, "relationships", "POSTED.parquet")).select(
         f.col("src").alias("u"), f.col("dst").alias("p")

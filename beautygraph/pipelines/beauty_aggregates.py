@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from beautygraph.errors import UserError
+from graphdb.beauty_slots import SCORE_PROPS as _SCORE_PROPS
+from graphdb.beauty_slots import photo_score_of_source
 
 if TYPE_CHECKING:
     from beautygraph.engines.spark_session import SparkOptions
@@ -42,7 +44,7 @@ def aggregate_beauty(
     a beauty, a stored User.beauty (imported) is kept and only the other aggregates are
     written (``cypher`` and ``scipy``; the spark job aggregates photo scores only).  The
     writes are one transaction.  Returns counts."""
-    from beautygraph.pipelines.scoring import beauty_sources, choose_beauty_source
+    from beautygraph.pipelines.scoring import choose_store_source
 
     if engine not in AGGREGATE_ENGINES:
         raise UserError(f"engine {engine!r}: choose one of {', '.join(AGGREGATE_ENGINES)}")
@@ -50,7 +52,7 @@ def aggregate_beauty(
         from beautygraph.pipelines.network import aggregate_in_cypher
 
         return {"engine": "cypher", **aggregate_in_cypher(store, beauty_source)}
-    source = choose_beauty_source(beauty_sources(store), beauty_source)
+    source = choose_store_source(store, beauty_source)
     if engine == "spark":
         from beautygraph.pipelines.spark_jobs import beauty_spark
 
@@ -65,15 +67,16 @@ def aggregate_in_scipy(store: Store, source: str | None) -> dict[str, Any]:
     from beautygraph.pipelines.scoring import STORED
 
     users = store.export_nodes("User", ["beauty"])
-    photos = store.export_nodes("Photo", ["beauty", "beauty_source"])
+    photos = store.export_nodes("Photo", list(_SCORE_PROPS))
     posted = store.export_edges("POSTED", src_nodes=users, dst_nodes=photos)
     faved = store.export_edges("FAVORITED", src_nodes=users, dst_nodes=photos)
     follows = store.export_edges("FOLLOWS", src_nodes=users, dst_nodes=users)
     n = len(users)
-    src_of = np.array(
-        ["unknown" if s is None else str(s) for s in photos.props["beauty_source"]], dtype=object
+    beauty = (
+        photo_score_of_source(**{k: photos.props[k] for k in _SCORE_PROPS}, source=source)
+        if source is not None
+        else np.full(len(photos), np.nan)
     )
-    beauty = np.where(src_of == source, np.asarray(photos.props["beauty"], dtype=float), np.nan)
     owner = np.full(len(photos), -1, dtype=np.int64)
     owner[posted.dst] = posted.src
     owned = owner >= 0

@@ -51,6 +51,7 @@ from analysis.spectrum import correlation_spectrum
 from beautygraph.errors import UserError
 from beautygraph.pipelines.network_result import PAPER, NetworkResult
 from beautygraph.pipelines.scoring import beauty_counts, no_beauty_message
+from graphdb.beauty_slots import SCORE_PROPS, photo_score_of_source
 from kernel.steps import Steps, as_steps
 
 if TYPE_CHECKING:
@@ -134,20 +135,18 @@ def aggregate_in_cypher(store: Store, beauty_source: str | None = None) -> dict:
 
 def export_network_data(store: Store, beauty_source: str | None = None) -> NetworkData:
     """Export users (with the Cypher-written aggregates), follows, photos and favourites;
-    with ``beauty_source``, photo beauty from any other source is left out (NaN), as in
+    with ``beauty_source``, each photo's score from that source, in whichever slot
+    (:func:`graphdb.beauty_slots.photo_score_of_source`; NaN from any other source), as in
     ``cypher/user_beauty.cypher``."""
     users = store.export_nodes("User", ["beauty", "neighbor_beauty", "n_photos", "favs_received"])
     follows = store.export_edges("FOLLOWS", src_nodes=users)
     from beautygraph.pipelines.scoring import STORED
 
-    photos = store.export_nodes("Photo", ["beauty", "beauty_source", "uploaded_at"])
+    photos = store.export_nodes("Photo", [*SCORE_PROPS, "uploaded_at"])
     photo_beauty = np.asarray(photos.props["beauty"], dtype=np.float64).copy()
     if beauty_source is not None:
-        src = np.array(
-            [x if isinstance(x, str) else "unknown" for x in photos.props["beauty_source"]],
-            dtype=object,
-        )
-        photo_beauty[src != beauty_source] = np.nan
+        scores = {k: photos.props[k] for k in SCORE_PROPS}
+        photo_beauty = photo_score_of_source(**scores, source=beauty_source)
     posted = store.export_edges("POSTED", src_nodes=users, dst_nodes=photos)
     faved = store.export_edges("FAVORITED", src_nodes=users, dst_nodes=photos)
     n_photo = len(photos)

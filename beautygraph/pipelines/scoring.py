@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from beautygraph.errors import UserError
+from graphdb.beauty_slots import ScoreSlot, slot_of_kind
 from kernel.steps import Steps, as_steps
 
 if TYPE_CHECKING:
@@ -45,22 +46,40 @@ PROB_COLUMNS = ("p_low", "p_mid", "p_high")
 # -- where the beauty of the store came from ----------------------------------------------------
 
 
+def source_slots(store: Store) -> dict[str, dict[str, int]]:
+    """Photos with a score per source, by slot (:mod:`graphdb.beauty_slots`):
+    ``{"aesthetic": {"nima:e563ad91": 9}, "technical": {"brisque": 9}}``."""
+    out: dict[str, dict[str, int]] = {"aesthetic": {}, "technical": {}}
+    for r in store.run("beauty_sources"):
+        out[str(r["slot"])][str(r["source"])] = int(r["n"])
+    return out
+
+
 def beauty_sources(store: Store) -> dict[str, int]:
-    """Photos with a beauty per ``Photo.beauty_source`` ({"input": 9, "brisque": 3})."""
-    return {str(r["source"]): int(r["n"]) for r in store.run("beauty_sources")}
+    """Photos with a score per source, both slots together ({"input": 9, "brisque": 3})."""
+    merged: dict[str, int] = {}
+    for counts in source_slots(store).values():
+        for source, n in counts.items():
+            merged[source] = merged.get(source, 0) + n
+    return dict(sorted(merged.items()))
 
 
-def choose_beauty_source(counts: dict[str, int], requested: str | None = None) -> str | None:
+def choose_beauty_source(
+    counts: dict[str, int], requested: str | None = None, *, technical=()
+) -> str | None:
     """The one source ``User.beauty`` is computed from.
 
-    ``requested`` must be one of the sources present; without it the only source present
-    is taken, and several sources are an error (never a silent mix).  ``None`` when no
-    photo has a beauty at all.
+    ``requested`` must be one of the sources present.  Without it the only aesthetic
+    source present is taken (``technical`` names the sources of the technical slot, taken
+    only when no aesthetic source exists: BRISQUE's distortion is not beauty), and several
+    candidates are an error (never a silent mix).  ``None`` when no photo has a score.
 
     >>> choose_beauty_source({"input": 9})
     'input'
     >>> choose_beauty_source({"input": 9, "brisque": 3}, "brisque")
     'brisque'
+    >>> choose_beauty_source({"nima:e563ad91": 9, "brisque": 9}, technical={"brisque"})
+    'nima:e563ad91'
     """
     listed = ", ".join(f"{k} ({v} photos)" for k, v in sorted(counts.items())) or "none"
     if requested is not None:
@@ -71,12 +90,19 @@ def choose_beauty_source(counts: dict[str, int], requested: str | None = None) -
         return requested
     if not counts:
         return None
-    if len(counts) > 1:
+    candidates = [s for s in counts if s not in set(technical)] or list(counts)
+    if len(candidates) > 1:
         raise UserError(
             f"photos carry beauty from several sources: {listed}; choose the one User.beauty "
             f"is computed from with --beauty-source"
         )
-    return next(iter(counts))
+    return candidates[0]
+
+
+def choose_store_source(store: Store, requested: str | None = None) -> str | None:
+    """:func:`choose_beauty_source` over the sources of ``store``'s two slots."""
+    slots = source_slots(store)
+    return choose_beauty_source(beauty_sources(store), requested, technical=slots["technical"])
 
 
 def beauty_counts(store: Store) -> dict[str, int]:
@@ -151,7 +177,7 @@ def update_user_beauty(store: Store, source: str | None = None) -> dict:
     when no user has a beauty either).  One transaction (:meth:`graphdb.base.Store.atomic`).
     """
     with store.atomic():
-        chosen = choose_beauty_source(beauty_sources(store), source)
+        chosen = choose_store_source(store, source)
         rows = store.run("user_beauty", source=chosen)
     out: dict[str, Any] = {k: int(v) for k, v in dict(rows[0]).items()} if rows else {}
     out["source"] = chosen
@@ -191,7 +217,7 @@ class ScoreStoreResult:
     out_file: str | None = None
     seconds: float = 0.0
     device: str = "cpu"
-    #: ``photo_id, beauty, source`` of the photos scored (with ``keep_scores``)
+    #: :data:`OUT_COLUMNS` of the photos scored (with ``keep_scores``)
     scores: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -237,7 +263,7 @@ class ScoreStoreResult:
                 f"{self.users.get('with_beauty', 0)} of {self.users.get('users', 0)} users"
             )
         if self.out_file:
-            lines.append(f"  wrote {self.out_file} (photo_id, beauty, source)")
+            lines.append(f"  wrote {self.out_file} ({', '.join(OUT_COLUMNS)})")
         return lines
 
 
@@ -251,18 +277,40 @@ def _folder_images(folder: Path) -> list[Path]:
     )
 
 
+#: ``score beauty --out``'s columns, whatever the model (NaN where it has no such output)
+OUT_COLUMNS = ("photo_id", "beauty", "source", "mean_score", "p_low", "p_medium", "p_high")
+
+
 def _score_frame(ids: np.ndarray, scores, source: str) -> pd.DataFrame:
-    """``id, beauty, beauty_source, p_low, p_mid, p_high`` (probabilities NaN — cleared —
-    for a model without classes, so no stale CNN value survives a BRISQUE run)."""
-    probs = scores.probs if scores.probs is not None else np.full((len(ids), 3), np.nan)
+    """:data:`OUT_COLUMNS` of one batch (probabilities and mean score NaN for a model
+    without them)."""
+    n = len(ids)
+    probs = scores.probs if scores.probs is not None else np.full((n, 3), np.nan)
+    mean = scores.mean_score if scores.mean_score is not None else np.full(n, np.nan)
     return pd.DataFrame(
         {
-            "id": np.asarray(ids, dtype=object),
+            "photo_id": np.asarray(ids, dtype=object),
             "beauty": np.asarray(scores.beauty, dtype=np.float64),
-            "beauty_source": source,
-            **{c: probs[:, j] for j, c in enumerate(PROB_COLUMNS)},
+            "source": source,
+            "mean_score": np.asarray(mean, dtype=np.float64),
+            **{c: probs[:, j] for j, c in enumerate(("p_low", "p_medium", "p_high"))},
         }
     )
+
+
+def _store_frame(scored: pd.DataFrame, slot: ScoreSlot) -> pd.DataFrame:
+    """The Photo properties a scored frame writes in its slot: the aesthetic slot's
+    ``beauty, beauty_source, p_low, p_mid, p_high, mean_score`` (all of them, NaN
+    clearing a stale value of an earlier model) or the technical ``quality,
+    quality_source``."""
+    frame = pd.DataFrame(
+        {"id": scored["photo_id"], slot.value: scored["beauty"], slot.source: scored["source"]}
+    )
+    if slot.kind == "aesthetic":
+        frame["mean_score"] = scored["mean_score"]
+        for store_name, out_name in zip(PROB_COLUMNS, ("p_low", "p_medium", "p_high"), strict=True):
+            frame[store_name] = scored[out_name]
+    return frame
 
 
 def _resolve_paths(photos, root: Path, folder) -> np.ndarray:
@@ -290,11 +338,10 @@ def _resolve_paths(photos, root: Path, folder) -> np.ndarray:
 
 
 def _scores_frame(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """``photo_id, beauty, source`` of the photos scored."""
-    cols = {"id": "photo_id", "beauty": "beauty", "beauty_source": "source"}
+    """:data:`OUT_COLUMNS` of the photos scored."""
     if not frames:
-        return pd.DataFrame(columns=list(cols.values()))
-    return pd.concat(frames, ignore_index=True)[list(cols)].rename(columns=cols)
+        return pd.DataFrame(columns=list(OUT_COLUMNS))
+    return pd.concat(frames, ignore_index=True)[list(OUT_COLUMNS)]
 
 
 @dataclass(frozen=True)
@@ -369,8 +416,8 @@ class _BatchWriter:
     """Writes scored photos to the store every ``write_every`` photos; each write is final
     on its own, so an interrupted run keeps what it wrote and a re-run scores the rest."""
 
-    def __init__(self, store: Store, write_every: int, keep: bool) -> None:
-        self.store, self.write_every, self.keep = store, write_every, keep
+    def __init__(self, store: Store, write_every: int, keep: bool, slot: ScoreSlot) -> None:
+        self.store, self.write_every, self.keep, self.slot = store, write_every, keep, slot
         self.pending: list[pd.DataFrame] = []
         self.n_pending = 0
         self.n_written = 0
@@ -389,7 +436,7 @@ class _BatchWriter:
         if not self.pending:
             return
         frame = pd.concat(self.pending, ignore_index=True)
-        self.store.write_node_props("Photo", frame)
+        self.store.write_node_props("Photo", _store_frame(frame, self.slot))
         self.n_written += len(frame)
         if self.keep:
             self.written.append(frame)
@@ -481,7 +528,7 @@ def score_store(
     empty path have no image (not a failure); named files that are missing are counted
     before scoring starts, so the progress total is the number of images that will be
     read.  Results are written every ``write_every`` images; with ``keep_scores`` the
-    result's ``scores`` holds ``photo_id, beauty, source`` of the photos scored.  Finally
+    result's ``scores`` holds :data:`OUT_COLUMNS` of the photos scored.  Finally
     ``User.beauty`` is recomputed from one source: ``beauty_source``, by default this
     model's.
 
@@ -503,20 +550,21 @@ def score_store(
     dev = resolve_device(device)
     if workers is None:
         workers = default_workers(dev)
-    photos = store.export_nodes("Photo", ["path", "beauty", "beauty_source"])
+    slot = slot_of_kind(getattr(scorer, "kind", "aesthetic"))
+    photos = store.export_nodes("Photo", ["path", slot.value, slot.source])
     path_of = _resolve_paths(photos, Path(data_dir) if data_dir is not None else Path.cwd(), folder)
     plan = plan_scoring(
         photos.ids,
         path_of,
-        photos.props["beauty"],
-        photos.props["beauty_source"],
+        photos.props[slot.value],
+        photos.props[slot.source],
         scorer.source,
         photo_ids=photo_ids,
         overwrite=overwrite,
         only_missing=only_missing,
         from_folder=folder is not None,
     )
-    writer = _BatchWriter(store, write_every, keep_scores)
+    writer = _BatchWriter(store, write_every, keep_scores, slot)
     run = _carry_out(scorer, photos.ids, path_of, plan, dev, writer, batch, workers, steps)
     users = update_user_beauty(store, beauty_source or scorer.source) if update_users else {}
     return _result(photos.ids, path_of, plan, run, scorer, dev, users, keep_scores, t0)
