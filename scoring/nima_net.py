@@ -9,7 +9,9 @@ width multiplier 1 exactly as ``keras.applications.mobilenet`` 2.1.6 built it:
 * every 3×3 convolution (the first full one and the 13 depthwise ones, stride 1 or 2) is
   preceded by a zero padding of 1 on **every** side and is a 'valid' convolution — not
   TensorFlow's 'same' padding, which pads a stride-2 layer on the right and bottom only
-  and would shift every feature map by half a pixel;
+  and would shift every feature map by half a pixel.  That is exactly PyTorch's
+  ``Conv2d(padding=1)``, which is what is built here (one kernel instead of a padding copy
+  and a convolution);
 * batch normalisation with epsilon 1e-3 after each convolution, then ReLU6;
 * global average pooling of the last 1024 channels, dropout 0.75 (inactive when scoring),
   a dense layer to 10 logits.
@@ -41,7 +43,7 @@ from collections import OrderedDict
 import torch
 from torch import nn
 
-__all__ = ["BN_EPS", "DEPTHWISE_PLAN", "FEATURE_DIM", "MobileNetV1", "NimaNet"]
+__all__ = ["BN_EPS", "DEPTHWISE_PLAN", "FEATURE_DIM", "MobileNetV1", "NimaNet", "fold_batchnorm"]
 
 #: Keras' BatchNormalization epsilon in MobileNet 2.1.6 (PyTorch's default is 1e-5)
 BN_EPS = 1e-3
@@ -64,18 +66,11 @@ DEPTHWISE_PLAN: tuple[tuple[int, int], ...] = (
 FEATURE_DIM = DEPTHWISE_PLAN[-1][0]
 
 
-def _conv_bn_relu(
-    layers: OrderedDict[str, nn.Module],
-    name: str,
-    conv: nn.Conv2d,
-    pad_name: str | None,
-) -> None:
-    """Append ``[pad], conv, bn, relu6`` under Keras' names (``name``, ``name_bn``)."""
-    if pad_name is not None:
-        layers[pad_name] = nn.ZeroPad2d(1)
+def _conv_bn_relu(layers: OrderedDict[str, nn.Module], name: str, conv: nn.Conv2d) -> None:
+    """Append ``conv, bn, relu6`` under Keras' names (``name``, ``name_bn``, ``name_relu``)."""
     layers[name] = conv
     layers[f"{name}_bn"] = nn.BatchNorm2d(conv.out_channels, eps=BN_EPS)
-    layers[f"{name}_relu"] = nn.ReLU6()
+    layers[f"{name}_relu"] = nn.ReLU6(inplace=True)
 
 
 class MobileNetV1(nn.Module):
@@ -85,12 +80,14 @@ class MobileNetV1(nn.Module):
     def __init__(self) -> None:
         super().__init__()
         layers: OrderedDict[str, nn.Module] = OrderedDict()
-        _conv_bn_relu(layers, "conv1", nn.Conv2d(3, 32, 3, stride=2, bias=False), "conv1_pad")
+        _conv_bn_relu(layers, "conv1", nn.Conv2d(3, 32, 3, stride=2, padding=1, bias=False))
         channels = 32
         for block, (out, stride) in enumerate(DEPTHWISE_PLAN, start=1):
-            depthwise = nn.Conv2d(channels, channels, 3, stride=stride, groups=channels, bias=False)
-            _conv_bn_relu(layers, f"conv_dw_{block}", depthwise, f"conv_pad_{block}")
-            _conv_bn_relu(layers, f"conv_pw_{block}", nn.Conv2d(channels, out, 1, bias=False), None)
+            depthwise = nn.Conv2d(
+                channels, channels, 3, stride=stride, padding=1, groups=channels, bias=False
+            )
+            _conv_bn_relu(layers, f"conv_dw_{block}", depthwise)
+            _conv_bn_relu(layers, f"conv_pw_{block}", nn.Conv2d(channels, out, 1, bias=False))
             channels = out
         self.features = nn.Sequential(layers)
 
@@ -110,3 +107,28 @@ class NimaNet(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.dense_1(self.dropout(self.base(x)))
+
+
+def fold_batchnorm(net: NimaNet) -> NimaNet:
+    """An inference copy of ``net`` with every batch norm folded into the convolution
+    before it: ``w' = w γ / sqrt(σ² + ε)``, ``b' = β - μ γ / sqrt(σ² + ε)``.  The same
+    function up to float rounding (about 1e-6 on the probabilities), a third less work
+    on the CPU."""
+    import copy
+
+    folded = copy.deepcopy(net).eval()
+    layers = folded.base.features
+    names = list(layers._modules)
+    for name in names:
+        conv, bn = layers._modules[name], layers._modules.get(f"{name}_bn")
+        if not isinstance(conv, nn.Conv2d) or not isinstance(bn, nn.BatchNorm2d):
+            continue
+        assert bn.running_var is not None and bn.running_mean is not None
+        scale = bn.weight.detach() / torch.sqrt(bn.running_var + bn.eps)
+        fused = copy.deepcopy(conv)
+        with torch.no_grad():
+            fused.weight.copy_(conv.weight * scale.reshape(-1, 1, 1, 1))
+            fused.bias = nn.Parameter(bn.bias.detach() - bn.running_mean * scale)
+        layers._modules[name] = fused
+        layers._modules[f"{name}_bn"] = nn.Identity()
+    return folded

@@ -215,13 +215,29 @@ def iter_scores(
     batch_size: int = 64,
     workers: int = 0,
     skips=None,
+    decode_on_device: bool | None = None,
 ) -> Iterator[tuple[np.ndarray, ScoreBatch]]:
     """Yield ``(indices into paths, scores)`` batch by batch.
 
     Decoding and ``scorer.transform`` run in ``workers`` DataLoader processes (pinned
     memory when the device is CUDA, :func:`scoring.data.make_loader`); unreadable images
     are dropped from their batch and recorded in ``skips`` (a :class:`SkipLog`).
+
+    ``decode_on_device`` (default: on a CUDA device, for a scorer with a
+    ``device_preprocess``, i.e. NIMA): the workers only read the files and each batch of
+    JPEGs is decoded, resized and normalised on ``device``
+    (:mod:`scoring.device_decode`).
     """
+    device_preprocess = getattr(scorer, "device_preprocess", None)
+    if decode_on_device is None:
+        decode_on_device = device.type == "cuda" and device_preprocess is not None
+    if decode_on_device:
+        if device_preprocess is None:
+            raise ScoringError(f"{scorer.source} has no on-device preprocessing")
+        yield from _iter_scores_decoding_on_device(
+            scorer, paths, device, device_preprocess, batch_size, workers, skips
+        )
+        return
     from scoring.data import ImageDataset, make_loader
 
     ds = ImageDataset(list(paths), None, scorer.transform)
@@ -232,6 +248,28 @@ def iter_scores(
         if batch.x.shape[0] == 0:
             continue
         yield batch.index.numpy(), scorer.predict(batch.x, device)
+
+
+def _iter_scores_decoding_on_device(
+    scorer: BeautyScorer,
+    paths: Sequence[str],
+    device: torch.device,
+    preprocess,
+    batch_size: int,
+    workers: int,
+    skips,
+) -> Iterator[tuple[np.ndarray, ScoreBatch]]:
+    from scoring.device_decode import decode_batch, make_encoded_loader
+
+    paths = list(paths)
+    loader = make_encoded_loader(paths, batch_size=batch_size, workers=workers, device=device)
+    for batch in loader:
+        x, index, bad = decode_batch(batch, device, preprocess)
+        if skips is not None:
+            skips.add_skipped(batch.skipped + bad, paths)
+        if x.shape[0] == 0:
+            continue
+        yield index.numpy(), scorer.predict(x, device)
 
 
 def score_images(

@@ -29,7 +29,7 @@ import torch
 from torch import nn
 
 from kernel.steps import Steps, as_steps
-from scoring.backbones import ImagePreprocess
+from scoring.backbones import Preprocess
 from scoring.data import ImageDataset, SkipLog, make_loader
 from scoring.device import autocast, autocast_dtype, resolve_device, seed_everything, to_device
 from scoring.errors import ScoringError
@@ -110,7 +110,7 @@ class TrainResult:
     """The trained model (eval mode, CPU) with its per-epoch history and skipped images."""
 
     model: BeautyNet
-    transform: ImagePreprocess
+    transform: Preprocess
     history: list[EpochMetrics]
     checkpoint: Path
     skipped: SkipLog = field(default_factory=SkipLog)

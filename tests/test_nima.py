@@ -77,6 +77,12 @@ def test_port_matches_the_keras_model_on_real_photos(photos, scorer):
     assert np.abs(got - ref).max() <= 1e-4
     means = np.array([row["mean_score"] for row, _ in photos])
     np.testing.assert_allclose(nima.mean_score(got), means, atol=1e-3)
+    # the scorer folds batch norms into the convolutions; the plain network (the one
+    # fine-tuning starts from) matches too
+    x = torch.stack([nima.NimaPreprocess()(im) for _, im in photos])
+    with torch.inference_mode():
+        plain = torch.softmax(nima.load_nima()(x).double(), dim=1).numpy()
+    assert np.abs(plain - ref).max() <= 1e-4
 
 
 def test_nearest_resize_is_keras_load_img(photos):
@@ -103,12 +109,14 @@ def test_the_reference_catches_wrong_padding(photos, pad):
     """TF 'same' (later Keras: stride-2 layers padded on the right and bottom only) and an
     asymmetric pad everywhere both move the probabilities far beyond the tolerance."""
     net = nima.load_nima()
-    for module in list(net.base.features):
-        if not isinstance(module, torch.nn.ZeroPad2d):
+    layers = net.base.features._modules
+    for name, conv in list(layers.items()):
+        if not isinstance(conv, torch.nn.Conv2d) or conv.kernel_size != (3, 3):
             continue
-        nxt = net.base.features[list(net.base.features).index(module) + 1]
-        if pad == "right_bottom_all" or nxt.stride == (2, 2):
-            module.padding = (0, 2, 0, 2) if nxt.stride == (1, 1) else (0, 1, 0, 1)
+        if pad == "right_bottom_all" or conv.stride == (2, 2):
+            extra = (0, 2, 0, 2) if conv.stride == (1, 1) else (0, 1, 0, 1)
+            conv.padding = (0, 0)
+            layers[name] = torch.nn.Sequential(torch.nn.ZeroPad2d(extra), conv)
     x = torch.stack([nima.NimaPreprocess()(im) for _, im in photos])
     with torch.inference_mode():
         got = torch.softmax(net(x).double(), dim=1).numpy()

