@@ -215,7 +215,7 @@ class NimaScorer:
         self._net: Any = None
         self._device: torch.device | None = None
 
-    def _prepared(self, device: torch.device):
+    def prepared_network(self, device: torch.device):
         """The network on ``device``: batch norms folded, channels-last (on the CPU too:
         measured 68 against 50 images/s here, MobileNet's depthwise convolutions favour it)."""
         import torch
@@ -237,7 +237,7 @@ class NimaScorer:
 
         from scoring.device import autocast, to_device
 
-        net = self._prepared(device)
+        net = self.prepared_network(device)
         with torch.inference_mode():
             xb = to_device(x, device, self.channels_last)
             if self.channels_last:

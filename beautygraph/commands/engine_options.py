@@ -7,11 +7,24 @@ from collections.abc import Callable
 
 import click
 
+#: the ``--engine`` help of the whole-graph commands
+ENGINE_HELP = (
+    "Where the maths runs: scipy (in memory), spark (PySpark over a Parquet "
+    "export, results imported back)."
+)
 
-def engine_options(engines: tuple[str, ...] = ("scipy", "spark"), default: str = "scipy"):
+
+def engine_options(
+    engines: tuple[str, ...] = ("scipy", "spark"),
+    default: str = "scipy",
+    *,
+    engine_help: str = ENGINE_HELP,
+    work_dir: bool = True,
+):
     """Decorator adding ``--engine``, ``--spark-master``, ``--spark-conf`` (repeatable)
-    and ``--spark-work-dir``; the command receives ``engine`` and ``spark`` (a
-    :class:`beautygraph.engines.spark_session.SparkOptions`, or None for other engines)."""
+    and (unless ``work_dir`` is false) ``--spark-work-dir``; the command receives
+    ``engine`` and ``spark`` (a :class:`beautygraph.engines.spark_session.SparkOptions`,
+    or None for other engines).  ``engine_help`` replaces the help of ``--engine``."""
 
     def decorate(fn: Callable) -> Callable:
         options = [
@@ -20,8 +33,7 @@ def engine_options(engines: tuple[str, ...] = ("scipy", "spark"), default: str =
                 type=click.Choice(list(engines)),
                 default=default,
                 show_default=True,
-                help="Where the maths runs: scipy (in memory), spark (PySpark over a Parquet "
-                "export, results imported back).",
+                help=engine_help,
             ),
             click.option(
                 "--spark-master",
@@ -44,9 +56,11 @@ def engine_options(engines: tuple[str, ...] = ("scipy", "spark"), default: str =
                 "cluster). Default: a temporary folder, removed afterwards.",
             ),
         ]
+        if not work_dir:
+            options.pop()  # --spark-work-dir, the last one
 
         @functools.wraps(fn)
-        def wrapper(*args, engine, spark_master, spark_conf, spark_work_dir, **kwargs):
+        def wrapper(*args, engine, spark_master, spark_conf, spark_work_dir=None, **kwargs):
             spark = None
             if engine == "spark":
                 from beautygraph.engines.spark_session import SparkOptions, parse_conf

@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 
 from beautygraph.clikit import cli_steps, echo_json, pass_app, score
+from beautygraph.commands.engine_options import engine_options
 
 _DEVICE = click.Choice(["auto", "cpu", "cuda"], case_sensitive=False)
 
@@ -214,8 +215,9 @@ def evaluate_cmd(
     "--model",
     "model",
     default=None,
-    help="brisque (built in: technical quality) or a checkpoint from `score train` "
-    "(default $BEAUTYGRAPH_MODEL).",
+    help="nima (built in: aesthetic quality, into Photo.beauty; the default), brisque "
+    "(built in: technical quality, into Photo.quality) or a checkpoint from `score train` "
+    "(default: $BEAUTYGRAPH_MODEL, else nima).",
 )
 @click.option("--device", default="auto", show_default=True, type=_DEVICE)
 @click.option("--batch", default=64, show_default=True, type=int, callback=positive_int)
@@ -245,12 +247,34 @@ def evaluate_cmd(
     "--out",
     "out_csv",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write photo_id, beauty, source of the photos scored to this CSV.",
+    help="Also write photo_id, beauty, source, mean_score, p_low, p_medium, p_high of the "
+    "photos scored to this CSV (NaN where the model has no such output).",
 )
 @click.option(
     "--beauty-source",
     default=None,
     help="Source User.beauty is computed from afterwards (default: this model's).",
+)
+@engine_options(
+    engines=("local", "spark"),
+    default="local",
+    engine_help="Where the scoring runs: local (this process, into the store), spark "
+    "(mapInPandas over the photos of an --export folder, into a --results folder for "
+    "import-results; resumable).",
+    work_dir=False,
+)
+@click.option(
+    "--export",
+    "export_dir",
+    type=click.Path(file_okay=False),
+    help="With --engine spark: the export folder (`beautygraph export DIR --tables photos`).",
+)
+@click.option(
+    "--results",
+    "results_dir",
+    type=click.Path(file_okay=False),
+    help="With --engine spark: the results folder for `import-results` (photos already "
+    "in it are skipped; --overwrite starts it again).",
 )
 @click.option("--json", "json_mode", is_flag=True)
 @pass_app
@@ -266,10 +290,35 @@ def beauty_cmd(
     only_missing,
     out_csv,
     beauty_source,
+    engine,
+    spark,
+    export_dir,
+    results_dir,
     json_mode,
 ):
-    """Score photos into Photo.beauty / beauty_source (and the CNN's p_low/p_mid/p_high),
-    then User.beauty from one source (exit 3: named images missing or unreadable)."""
+    """Score photos: an aesthetic model (NIMA, a CNN) into Photo.beauty / beauty_source
+    with p_low/p_mid/p_high (and NIMA's mean_score), BRISQUE into Photo.quality /
+    quality_source; then User.beauty from one source (exit 3: named images missing or
+    unreadable)."""
+    if engine == "spark" or export_dir is not None or results_dir is not None:
+        local_only = {"--folder": folder, "--only-missing": only_missing, "--out": out_csv}
+        local_only["--beauty-source"] = beauty_source
+        _beauty_spark(
+            app,
+            engine=engine,
+            spark=spark,
+            export_dir=export_dir,
+            results_dir=results_dir,
+            local_only=local_only,
+            json_mode=json_mode,
+            model=model,
+            device=device,
+            batch=batch,
+            workers=workers or 0,
+            data_dir=data_dir,
+            overwrite=overwrite,
+        )
+        return
     from beautygraph.pipelines.scoring import score_store
 
     res = score_store(
@@ -307,6 +356,42 @@ def beauty_cmd(
                 click.echo(f"  … and {res.n_skipped - 50} more (see --json)", err=True)
     if res.exit_code:
         app.close()
+        sys.exit(res.exit_code)
+
+
+def _beauty_spark(
+    app, *, engine, spark, export_dir, results_dir, local_only, json_mode, **score_args
+):
+    """``score beauty --engine spark``: the photos of an export scored on Spark into a
+    results folder (the store is not opened); exit 3 when images were unreadable.
+    ``local_only``: the options of ``--engine local`` only, by name, with their values."""
+    from beautygraph.errors import UserError
+    from beautygraph.pipelines.spark_scoring import score_export_spark
+
+    if engine != "spark":
+        raise UserError("--export and --results go with --engine spark")
+    if export_dir is None or results_dir is None:
+        raise UserError("--engine spark needs --export DIR (the photos) and --results DIR")
+    given = [name for name, value in local_only.items() if value]
+    if given:
+        raise UserError(f"{', '.join(given)}: only with --engine local")
+    res = score_export_spark(
+        export_dir,
+        results_dir,
+        options=spark,
+        steps=cli_steps(json_mode, app.quiet),
+        **score_args,
+    )
+    if json_mode:
+        echo_json(res.to_json())
+    else:
+        for line in res.summary_lines():
+            click.echo(line)
+        if res.unreadable:
+            click.echo(f"skipped {res.unreadable} unreadable images (exit code 3):", err=True)
+            for pid, path, why in res.unreadable_examples:
+                click.echo(f"  {pid}: {path}: {why}", err=True)
+    if res.exit_code:
         sys.exit(res.exit_code)
 
 

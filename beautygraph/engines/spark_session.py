@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,6 +103,9 @@ def get_session(master: str = "local[*]", conf: Mapping[str, str] | None = None)
         _SESSION.pop("spark").stop()
     builder = SparkSession.builder.master(master).appName("beautygraph")
     if master.startswith("local"):
+        # Python UDFs (score beauty --engine spark) run in worker processes of this very
+        # interpreter, which has the project's packages; `python3` on PATH may not have them
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         for k, v in LOCAL_DEFAULTS.items():
             if k not in conf:
                 builder = builder.config(k, v)
