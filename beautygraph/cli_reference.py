@@ -58,7 +58,7 @@ REFERENCE: dict[str, CommandRef] = {
     "score evaluate": CommandRef("Accuracy and Spearman ρ of a beauty model on rated images."),
     "score beauty": CommandRef(
         "Score every photo's beauty with a model, then User.beauty.",
-        "load with photo paths; a model (--model or BEAUTYGRAPH_MODEL)",
+        "load with photo paths (NIMA ships; --model picks another)",
     ),
     "score user-beauty": CommandRef(
         "Recompute User.beauty from one beauty source.",
