@@ -49,7 +49,7 @@ NOT_COMPARABLE = (
 def _store_scoring_html(scored) -> str:
     rows = [
         {
-            "model": s.model.split(" (")[0],
+            "model": name.upper(),
             "slot": "Photo.beauty" if s.kind == "aesthetic" else "Photo.quality",
             "source": s.source,
             "photos scored": s.n_scored,
@@ -58,7 +58,7 @@ def _store_scoring_html(scored) -> str:
             f"[{s.spearman_ci[0]:.2f}, {s.spearman_ci[1]:.2f}]",
             "held-out pictures": f"{s.spearman_held_out:.2f} (n={s.n_held_out})",
         }
-        for s in scored.values()
+        for name, s in scored.items()
     ]
     return (
         "<h3>The store, scored by NIMA (the default model) with BRISQUE beside it</h3><p>"
@@ -83,6 +83,7 @@ def _flat_html(flat) -> str:
         }
         for name, chk in flat.items()
     ]
+    rows.append({"model": "chance", **{k: "50%" for k in rows[0] if k != "model"}})
     n_real = next(iter(flat.values())).n_real
     return (
         "<h3>Flat-picture check</h3><p>Four pictures with nothing to look at (uniform grey, "
