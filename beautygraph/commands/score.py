@@ -300,6 +300,16 @@ def beauty_cmd(
     with p_low/p_mid/p_high (and NIMA's mean_score), BRISQUE into Photo.quality /
     quality_source; then User.beauty from one source (exit 3: named images missing or
     unreadable)."""
+    from beautygraph.pipelines.scoring import scoring_params
+
+    params = scoring_params(
+        model=model,
+        device=device,
+        batch=batch,
+        workers=workers,
+        overwrite=overwrite,
+        only_missing=only_missing,
+    )
     if engine == "spark" or export_dir is not None or results_dir is not None:
         local_only = {"--folder": folder, "--only-missing": only_missing, "--out": out_csv}
         local_only["--beauty-source"] = beauty_source
@@ -311,26 +321,17 @@ def beauty_cmd(
             results_dir=results_dir,
             local_only=local_only,
             json_mode=json_mode,
-            model=model,
-            device=device,
-            batch=batch,
-            workers=workers or 0,
+            params=params,
             data_dir=data_dir,
-            overwrite=overwrite,
         )
         return
     from beautygraph.pipelines.scoring import score_store
 
     res = score_store(
         app.store(),
-        model,
-        device=device,
-        batch=batch,
-        workers=workers,
+        params=params,
         data_dir=data_dir,
         folder=folder,
-        overwrite=overwrite,
-        only_missing=only_missing,
         keep_scores=out_csv is not None,
         beauty_source=beauty_source,
         steps=cli_steps(json_mode, app.quiet),

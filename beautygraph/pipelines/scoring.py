@@ -27,13 +27,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from beautygraph.errors import UserError
+from beautygraph.errors import UserError, user_errors
 from graphdb.beauty_slots import ScoreSlot, slot_of_kind
 from kernel.steps import Steps, as_steps
 
 if TYPE_CHECKING:
     from graphdb.base import Store
     from scoring.data import SkipLog
+    from scoring.params import ScoringParams
 
 #: exit status of a scoring run that finished but skipped unreadable/missing images
 EXIT_SKIPPED = 3
@@ -508,12 +509,16 @@ def score_store(
     update_users: bool = True,
     scorer=None,
     steps: Steps | None = None,
+    params: ScoringParams | None = None,
 ) -> ScoreStoreResult:
-    """Score photos with a beauty model and write ``beauty, beauty_source`` (and the CNN's
-    ``p_low, p_mid, p_high``) to the Photo nodes.
+    """Score photos with a beauty model and write its slot's properties to the Photo nodes
+    (:mod:`graphdb.beauty_slots`).
 
-    ``model_path`` is what ``--model`` takes (``brisque`` or a checkpoint file,
-    :func:`scoring.scorer.resolve_scorer`); ``scorer`` passes a ready
+    ``params`` (:class:`scoring.params.ScoringParams`) holds the run's model, device,
+    batch, workers, ``write_every``, ``overwrite`` and ``only_missing``; without it they
+    come from the keyword arguments of the same names, checked by the same object (a
+    broken rule is a :class:`UserError` naming the values).  ``model_path`` is what
+    ``--model`` takes (:func:`scoring.scorer.resolve_scorer`); ``scorer`` passes a ready
     :class:`scoring.scorer.BeautyScorer` instead.  Photos come from the store (their
     ``path``, relative to ``data_dir`` — the folder the data were loaded from, default the
     working directory — or absolute) or, with ``folder``, from the image files in that
@@ -540,16 +545,24 @@ def score_store(
     """
     from scoring.scorer import resolve_scorer
 
-    _check_options(batch, workers, write_every, overwrite, only_missing)
+    if params is None:
+        params = scoring_params(
+            model=None if model_path is None else str(model_path),
+            device=device,
+            batch=batch,
+            workers=workers,
+            write_every=write_every,
+            overwrite=overwrite,
+            only_missing=only_missing,
+        )
     t0 = time.perf_counter()
     if scorer is None:  # first: a missing model is reported before torch is imported
-        scorer = resolve_scorer(model_path)
+        scorer = resolve_scorer(params.model)
     from scoring.data import default_workers
     from scoring.device import resolve_device
 
-    dev = resolve_device(device)
-    if workers is None:
-        workers = default_workers(dev)
+    dev = resolve_device(params.device)
+    n_workers = default_workers(dev) if params.workers is None else params.workers
     slot = slot_of_kind(getattr(scorer, "kind", "aesthetic"))
     photos = store.export_nodes("Photo", ["path", slot.value, slot.source])
     path_of = _resolve_paths(photos, Path(data_dir) if data_dir is not None else Path.cwd(), folder)
@@ -560,26 +573,23 @@ def score_store(
         photos.props[slot.source],
         scorer.source,
         photo_ids=photo_ids,
-        overwrite=overwrite,
-        only_missing=only_missing,
+        overwrite=params.overwrite,
+        only_missing=params.only_missing,
         from_folder=folder is not None,
     )
-    writer = _BatchWriter(store, write_every, keep_scores, slot)
-    run = _carry_out(scorer, photos.ids, path_of, plan, dev, writer, batch, workers, steps)
+    writer = _BatchWriter(store, params.write_every, keep_scores, slot)
+    run = _carry_out(scorer, photos.ids, path_of, plan, dev, writer, params.batch, n_workers, steps)
     users = update_user_beauty(store, beauty_source or scorer.source) if update_users else {}
     return _result(photos.ids, path_of, plan, run, scorer, dev, users, keep_scores, t0)
 
 
-def _check_options(
-    batch: int, workers: int | None, write_every: int, overwrite: bool, only_missing: bool
-) -> None:
-    """A :class:`UserError` for sizes below 1 (``workers`` below 0) or contradicting flags."""
-    if batch < 1 or (workers is not None and workers < 0) or write_every < 1:
-        raise UserError(
-            f"batch={batch} and write_every={write_every} must be >= 1, workers={workers} >= 0"
-        )
-    if overwrite and only_missing:
-        raise UserError("--overwrite and --only-missing contradict each other; give one")
+def scoring_params(**values: Any) -> ScoringParams:
+    """:class:`scoring.params.ScoringParams` of ``values``; a rule it breaks is a
+    :class:`UserError` naming the offending values."""
+    from scoring.params import ScoringParams
+
+    with user_errors():
+        return ScoringParams(**values)
 
 
 def _result(

@@ -15,11 +15,14 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from beautygraph.engines.spark_session import SparkOptions, get_session, require_spark
 from beautygraph.errors import UserError
 from kernel.steps import Steps, as_steps
+
+if TYPE_CHECKING:
+    from scoring.params import ScoringParams
 
 __all__ = ["EXIT_UNREADABLE", "SparkScoringResult", "model_spec", "score_export_spark"]
 
@@ -132,6 +135,7 @@ def score_export_spark(
     chunk_rows: int = 100_000,
     frame_rows: int = 1024,
     steps: Steps | None = None,
+    params: ScoringParams | None = None,
 ) -> SparkScoringResult:
     """Score the photos of the export ``export_dir`` with ``model`` on Spark into
     ``results_dir`` (``nodes/Photo.parquet``), skipping those already there.
@@ -140,19 +144,30 @@ def score_export_spark(
     directory); on a cluster the images must be on storage every executor reads at the
     same path.  ``options`` picks the Spark master and configuration
     (:class:`~beautygraph.engines.spark_session.SparkOptions`); ``chunk_rows`` photos are
-    committed per Spark write (what an interrupted run keeps).
+    committed per Spark write (what an interrupted run keeps).  ``params``
+    (:class:`scoring.params.ScoringParams`, as ``score_store`` takes it) holds the model,
+    device, batch, workers and ``overwrite``; without it they come from the keyword
+    arguments, checked by the same object.
     """
     from beautygraph.engines.spark_scoring import score_export_job
+    from beautygraph.pipelines.scoring import scoring_params
 
-    if batch < 1 or workers < 0 or chunk_rows < 1 or frame_rows < 1:
-        raise UserError(
-            f"batch={batch} and chunk_rows={chunk_rows}, frame_rows={frame_rows} must be "
-            f">= 1, workers={workers} >= 0"
+    if params is None:
+        params = scoring_params(
+            model=None if model is None else str(model),
+            device=device,
+            batch=batch,
+            workers=workers,
+            overwrite=overwrite,
         )
+    if params.only_missing:
+        raise UserError("only_missing applies to scoring into a store (the local engine)")
+    if chunk_rows < 1 or frame_rows < 1:
+        raise UserError(f"chunk_rows={chunk_rows} and frame_rows={frame_rows} must be >= 1")
     options = options or SparkOptions()
     t0 = time.perf_counter()
     require_spark()
-    spec, source, kind = model_spec(model)
+    spec, source, kind = model_spec(params.model)
     steps = as_steps(steps)
     with steps("starting Spark"):
         spark = get_session(options.master, options.conf)
@@ -164,11 +179,11 @@ def score_export_spark(
             spec,
             source,
             kind,
-            device=device,
-            batch=batch,
-            workers=workers,
+            device=params.device,
+            batch=params.batch,
+            workers=params.workers or 0,
             data_dir=data_dir,
-            overwrite=overwrite,
+            overwrite=params.overwrite,
             chunk_rows=chunk_rows,
             frame_rows=frame_rows,
             steps=steps,
