@@ -51,6 +51,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from analysis import fof_dense
+from analysis.recommend_params import BATCH_METHODS, RECOMMEND_DEFAULTS, check_values
 
 __all__ = [
     "METHODS",
@@ -61,8 +62,8 @@ __all__ = [
     "recommend",
 ]
 
-#: batch methods implemented here
-METHODS: tuple[str, ...] = ("cn", "bb", "aa")
+#: batch methods implemented here (:data:`analysis.recommend_params.BATCH_METHODS`)
+METHODS: tuple[str, ...] = BATCH_METHODS
 
 _LN10 = 2.302585092994046  # the constant used by cypher/recommend_aa.cypher
 _AA_DECIMALS = 9
@@ -189,12 +190,12 @@ def recommend(
     n: int,
     method: str,
     *,
-    k: int = 10,
-    tolerance: float = 0.10,
+    k: int = RECOMMEND_DEFAULTS.k,
+    tolerance: float = RECOMMEND_DEFAULTS.tolerance,
     beauty: np.ndarray | None = None,
     users: np.ndarray | None = None,
     candidate_mask: np.ndarray | None = None,
-    max_paths: int = 1_000_000,
+    max_paths: int = RECOMMEND_DEFAULTS.max_paths,
     on_chunk: Callable[[int], None] | None = None,
 ) -> FofRecommendations:
     """Top-``k`` friend-of-friend recommendations for ``users`` (default: every node).
@@ -226,16 +227,14 @@ def recommend(
     Returns
     -------
     FofRecommendations
+
+    ``k``, ``tolerance`` and ``max_paths`` default to
+    :data:`analysis.recommend_params.RECOMMEND_DEFAULTS`; they and ``method`` are checked by
+    the rules of :class:`analysis.recommend_params.RecommendParams`.
     """
-    if method not in METHODS:
-        raise ValueError(f"method={method!r} must be one of {METHODS}")
-    if int(k) != k or k < 1:
-        raise ValueError(f"k={k} must be a positive integer")
-    k = int(k)
-    if not np.isfinite(tolerance) or tolerance < 0:
-        raise ValueError(f"tolerance={tolerance} must be a finite number >= 0")
-    if max_paths < 1:
-        raise ValueError(f"max_paths={max_paths} must be >= 1")
+    # the rules of RecommendParams, one InvalidParams (a ValueError) naming every bad value
+    valid = check_values(METHODS, method=method, k=k, tolerance=tolerance, max_paths=max_paths)
+    k, tolerance, max_paths = valid["k"], valid["tolerance"], valid["max_paths"]
     adj = follow_matrix(src, dst, n)
     if method == "bb":
         if beauty is None:
@@ -250,7 +249,7 @@ def recommend(
             raise ValueError(f"candidate_mask has shape {candidate_mask.shape}, expected ({n},)")
     rows = _check_users(users, n)
     return _recommend_kernel(
-        adj, rows, method, k, float(tolerance), beauty, candidate_mask, max_paths, on_chunk
+        adj, rows, method, k, tolerance, beauty, candidate_mask, max_paths, on_chunk
     )
 
 

@@ -345,7 +345,7 @@ PAPER_TABLE1: dict[str, dict[str, Any]] = {
 PAPER_N = 300
 
 
-@dataclass
+@dataclass(frozen=True)
 class MatchTable:
     """Table 1 for one run: users per number of matches ``|A_i ∩ B_i|``."""
 
@@ -373,7 +373,7 @@ class MatchTable:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class InterestComparison:
     """Tag vs. image profiles of the evaluated users (§3–4).
 

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import fof
+from analysis.recommend_params import RECOMMEND_DEFAULTS, check_method, check_values
 
 __all__ = [
     "Estimate",
@@ -189,9 +190,9 @@ def eligible_users(beauty: np.ndarray) -> np.ndarray:
 def sample_users(eligible: np.ndarray, size: int | None, seed: int) -> np.ndarray:
     """Sorted node indices of ``size`` eligible users drawn without replacement (all of
     them when ``size`` is None or larger than the pool).  Same seed, same sample."""
+    checked = check_values(sample=size, seed=seed)  # RecommendParams' rules
+    size, seed = checked["sample"], checked["seed"]
     pool = np.flatnonzero(np.asarray(eligible, dtype=bool))
-    if size is not None and size < 1:
-        raise ValueError(f"sample size={size} must be >= 1")
     if size is None or size >= len(pool):
         return pool
     rng = np.random.default_rng(seed)
@@ -308,9 +309,10 @@ def simulate(
     sample: np.ndarray,
     *,
     methods: Sequence[str] = fof.METHODS,
-    tolerance: float = 0.10,
-    n_boot: int = 200,
-    seed: int = 0,
+    tolerance: float = RECOMMEND_DEFAULTS.tolerance,
+    n_boot: int = RECOMMEND_DEFAULTS.n_boot,
+    seed: int = RECOMMEND_DEFAULTS.seed,
+    max_paths: int = RECOMMEND_DEFAULTS.max_paths,
 ) -> RecSimResult:
     """Run the §7 simulation: one recommendation per method for each sampled user.
 
@@ -329,16 +331,22 @@ def simulate(
         Recommenders to compare and the BB window (paper: ``cn``, ``bb``; ±0.10).
     n_boot, seed
         Bootstrap resamples for the comparison CIs and their seed.
+    max_paths
+        Memory bound of :func:`analysis.fof.recommend` (the answers do not depend on it).
+
+    ``tolerance``, ``n_boot``, ``seed`` and ``max_paths`` default to
+    :data:`analysis.recommend_params.RECOMMEND_DEFAULTS` and are checked by its rules.
     """
+    valid = check_values(tolerance=tolerance, n_boot=n_boot, seed=seed, max_paths=max_paths)
+    tolerance, n_boot, seed = valid["tolerance"], valid["n_boot"], valid["seed"]
+    for m in methods:
+        check_method(m, fof.METHODS)
     beauty = np.asarray(beauty, dtype=float)
     favs = np.asarray(favs, dtype=float)
     forlorn = np.asarray(forlorn, dtype=bool)
     for name, arr in (("beauty", beauty), ("favs", favs), ("forlorn", forlorn)):
         if arr.shape != (n,):
             raise ValueError(f"{name} has shape {arr.shape}, expected ({n},)")
-    bad = [m for m in methods if m not in fof.METHODS]
-    if bad:
-        raise ValueError(f"unknown methods {bad}; known: {fof.METHODS}")
     sample = np.unique(np.asarray(sample, dtype=np.int64))
     eligible = eligible_users(beauty)
     if len(sample) and (sample.min() < 0 or sample.max() >= n):
@@ -361,6 +369,7 @@ def simulate(
             beauty=beauty,
             users=sample,
             candidate_mask=eligible,
+            max_paths=valid["max_paths"],
         )
         u, r = rec.top1()
         pairs[m] = (u, r)
@@ -378,7 +387,7 @@ def simulate(
     return RecSimResult(
         n_sampled=len(sample),
         seed=seed,
-        tolerance=float(tolerance),
+        tolerance=tolerance,
         metrics=metrics,
         pairs=pairs,
         comparisons=comparisons,

@@ -7,15 +7,19 @@ to a pipeline function in ``beautygraph/pipelines/``.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
 
 import graphdb
 from beautygraph import strict_json
+from beautygraph.errors import UserError
 from beautygraph.report import dumps
+from kernel.params import InvalidParams
 from kernel.steps import LogSteps, Step, Steps
 
 
@@ -85,6 +89,7 @@ class BeautyGroup(click.Group):
         if isinstance(cmd, BeautyGroup):
             cmd._path = path
         else:
+            _name_flags_in_errors(cmd)
             if not any(p.name == "quiet" for p in cmd.params):
                 cmd.params.append(_quiet_option())
             ref = REFERENCE.get(path)
@@ -93,6 +98,65 @@ class BeautyGroup(click.Group):
                 if ref.needs and "Needs:" not in (cmd.help or ""):
                     cmd.help = f"{cmd.help or ''}\n\nNeeds: {ref.needs}."
         super().add_command(cmd, name)
+
+
+def spell_params(**flags: str) -> Callable[[Callable], Callable]:
+    """Declare how a command spells parameters whose flag is not ``--<name>``: e.g.
+    ``@spell_params(dtype="--float32!")`` (a trailing ``!``: a switch, shown without its
+    value).  Put it directly above the ``def``, under the click decorators."""
+
+    def mark(fn: Callable) -> Callable:
+        fn.__param_flags__ = dict(flags)  # type: ignore[attr-defined]
+        return fn
+
+    return mark
+
+
+def flag_spelling(cmd: click.Command) -> dict[str, str]:
+    """``{parameter name: flag}`` of a command's options (a switch marked with ``!``), with
+    the overrides of :func:`spell_params`: how its error messages name parameters."""
+    out = {}
+    for param in cmd.params:
+        if isinstance(param, click.Option) and param.name:
+            longest = max(param.opts, key=len)
+            out[param.name] = f"{longest}!" if param.is_flag else longest
+    out.update(getattr(cmd.callback, "__param_flags__", {}))
+    return out
+
+
+def _invalid_params(exc: BaseException) -> InvalidParams | None:
+    """The :class:`kernel.params.InvalidParams` behind ``exc`` (itself, or what it was
+    raised from), if any."""
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        if isinstance(cur, InvalidParams):
+            return cur
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return None
+
+
+def _name_flags_in_errors(cmd: click.Command) -> None:
+    """Make a parameter problem raised below the command (a pipeline, a parameter object)
+    name the command's own flags: pipelines know parameter names, only the CLI knows how
+    a user spelled them."""
+    callback = cmd.callback
+    if callback is None or getattr(callback, "__names_flags__", False):
+        return
+
+    @functools.wraps(callback)
+    def named(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return callback(*args, **kwargs)
+        except Exception as exc:
+            invalid = _invalid_params(exc)
+            if invalid is None:
+                raise
+            raise UserError(invalid.worded(flag_spelling(cmd))) from exc
+
+    named.__names_flags__ = True  # type: ignore[attr-defined]
+    cmd.callback = named
 
 
 @click.group(cls=BeautyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -25,13 +25,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-@dataclass
+@dataclass(frozen=True)
 class DemoResult:
+    """What one demo run wrote and found: the report, its headline numbers, and the
+    sections that failed or were skipped (with why), with their seconds."""
+
     report_path: Path
     headline: dict[str, Any]
     failed: dict[str, str]
     skipped: dict[str, str]
     seconds: dict[str, float]
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``demo --json`` object: the headline numbers (``report.json`` holds the same)."""
+        return self.headline
 
 
 def default_image_sample(n_users: int) -> int:

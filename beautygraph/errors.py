@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any, NoReturn
+
+from kernel.params import InvalidParams, Problem, invalid
 
 
 class UserError(Exception):
@@ -24,3 +27,24 @@ def user_errors(context: str = "") -> Iterator[None]:
         yield
     except ValueError as exc:
         raise UserError(f"{context}: {exc}" if context else str(exc)) from exc
+
+
+def refuse(problems: Sequence[Problem], family: str = "") -> None:
+    """Raise a :class:`UserError` when ``problems`` is not empty, from the
+    :class:`kernel.params.InvalidParams` that names each parameter and value: the command
+    line finds it and spells the parameters as its own flags, any other caller reads the
+    parameter names."""
+    if problems:
+        raise_problems(problems, family)
+
+
+def raise_problems(problems: Sequence[Problem], family: str = "") -> NoReturn:
+    """:func:`refuse`, for a caller that has found at least one problem."""
+    err = InvalidParams(family, problems)
+    raise UserError(str(err)) from err
+
+
+def raise_invalid(family: str, name: str, value: Any, rule: str) -> NoReturn:
+    """:func:`refuse` of one broken rule (arguments as :func:`kernel.params.invalid`)."""
+    err = invalid(family, name, value, rule)
+    raise UserError(str(err)) from err

@@ -309,7 +309,7 @@ def throughput(args) -> dict:
             )
             e2e_s.append(time.perf_counter() - t0)
             c2 = cpu_seconds()
-            assert res.n_scored == n and res.n_skipped == 0, res.to_dict()
+            assert res.n_scored == n and res.n_skipped == 0, res.to_json()
             bare_cpu.append(c1 - c0)
             e2e_cpu.append(c2 - c1)
         il_bare, il_e2e = interleaved(model, ds, x_all, args.batch, device, store, repeats)

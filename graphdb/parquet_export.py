@@ -28,6 +28,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -224,11 +225,11 @@ def export_store(
     node_page: int = 200_000,
     rel_page: int = 20_000,
     steps: Steps | None = None,
-) -> dict:
+) -> ExportManifest:
     """Export ``spec`` from ``store`` into ``out_dir`` (see the module docstring).
 
     ``out_dir`` must be absent, empty, or a previous export (which is replaced).  Returns
-    the manifest.  Memory: one page of ``node_page`` nodes or of the relationships of
+    the manifest (:class:`ExportManifest`, what ``manifest.json`` holds).  Memory: one page of ``node_page`` nodes or of the relationships of
     ``rel_page`` source nodes, plus one id per exported node.
     """
     out = Path(out_dir)
@@ -254,7 +255,30 @@ def export_store(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return manifest
+    return ExportManifest(
+        dialect=manifest["dialect"],
+        nodes=manifest["nodes"],
+        relationships=manifest["relationships"],
+    )
+
+
+@dataclass(frozen=True)
+class ExportManifest:
+    """What one export wrote: rows and columns per node label and relationship type (the
+    content of its ``manifest.json``, and the ``export --json`` object)."""
+
+    dialect: str
+    nodes: dict[str, dict[str, Any]]
+    relationships: dict[str, dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": EXPORT_FORMAT,
+            "version": EXPORT_VERSION,
+            "dialect": self.dialect,
+            "nodes": self.nodes,
+            "relationships": self.relationships,
+        }
 
 
 def _export_all(

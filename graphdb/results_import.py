@@ -41,15 +41,16 @@ IMPORTABLE_RELS = ("INTERESTED_IN", "AUTHORITY_ON", "RECOMMENDED")
 _REQUIRED_KEYS = {"INTERESTED_IN": ("source",), "RECOMMENDED": ("method",)}
 
 
-@dataclass
+@dataclass(frozen=True)
 class ImportedResults:
-    """A validated results folder: frames ready for the store's write methods."""
+    """A validated results folder: frames ready for the store's write methods, and the rows
+    written once it is imported (``import-results --json``: :meth:`to_json`)."""
 
     nodes: dict[str, pd.DataFrame] = field(default_factory=dict)
     rels: dict[str, list[tuple[dict, pd.DataFrame]]] = field(default_factory=dict)
     written: dict[str, int] = field(default_factory=dict)
 
-    def to_dict(self) -> dict:
+    def to_json(self) -> dict:
         return {
             "nodes": {k: len(v) for k, v in self.nodes.items()},
             "relationships": {k: sum(len(f) for _, f in v) for k, v in self.rels.items()},

@@ -9,7 +9,8 @@ import random
 import numpy as np
 import torch
 
-from scoring.errors import ScoringError
+from kernel.params import Problem
+from scoring.errors import InvalidScoringParams, ScoringError
 
 __all__ = ["autocast", "autocast_dtype", "resolve_device", "seed_everything", "to_device"]
 
@@ -23,8 +24,13 @@ def resolve_device(device: str | torch.device | None = "auto") -> torch.device:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name.startswith("cuda"):
         if not torch.cuda.is_available():
-            raise ScoringError(
-                f"--device {name}: no CUDA GPU is available here; use --device cpu or auto"
+            raise InvalidScoringParams(
+                "",
+                [
+                    Problem(
+                        ("device",), (name,), "needs a CUDA GPU and none is here (use cpu or auto)"
+                    )
+                ],
             )
         return torch.device(name)
     if name == "cpu":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kernel.params import InvalidParams
+
 
 class ScoringError(Exception):
     """Missing or mismatched model weights, unreadable label files, bad devices, ….
@@ -11,3 +13,9 @@ class ScoringError(Exception):
     """
 
     exit_code = 2
+
+
+class InvalidScoringParams(ScoringError, InvalidParams):
+    """A scoring parameter the scoring module cannot honour here (a CUDA device without a
+    GPU, …): a :class:`ScoringError` whose message names parameters, so the command line can
+    name its flags (:mod:`kernel.params`)."""

@@ -194,7 +194,8 @@ class CnnComparison:
                 )
         return pd.DataFrame(rows)
 
-    def to_dict(self) -> dict:
+    def to_json(self) -> dict:
+        """The ``score interests-benchmark --json`` object."""
         c = self.chance
         return {
             "n_photos": self.n,

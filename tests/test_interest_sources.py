@@ -201,7 +201,7 @@ def test_cli_propagate_defaults_and_the_older_spelling(declared_db, capsys):
     code, out, err = run_cli([*base, "--source", "bio", "--interest-source", "declared"], capsys)
     assert code == 2 and "only one" in err
     code, _, err = run_cli([*base, "--interest-source", "bio"], capsys)
-    assert code != 0 and "--interest-source declared" in err
+    assert code != 0 and "seed from declared" in err
 
 
 def test_cli_analyze_propagation_says_which_sources_it_used(declared_db, tmp_path, capsys):

@@ -128,7 +128,8 @@ def test_bb_for_a_user_without_photos_says_why(store, tmp_path):
     message = str(info.value)
     assert "'u039' posted no photos" in message
     assert "analyze network" not in message
-    assert "import-results" in message and "--method cn, aa or authority" in message
+    assert "import-results" in message and "cn, aa and authority need no beauty" in message
+    assert "--" not in message  # the pipeline names parameters; the CLI names its flags
     assert recommend_user(store, "u000", "bb")  # a user with photos is answered
 
 

@@ -3,6 +3,8 @@ on every backend; topic-blocked Algorithm 1 against the full one."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -30,7 +32,8 @@ def test_export_matches_in_memory_export(tiny_store, tmp_path):
         assert ge["src"].tolist() == fol.src.tolist()
         assert ge["dst"].tolist() == fol.dst.tolist()
         assert ge["created_at"].tolist() == fol.props["created_at"].tolist()
-        assert man["relationships"]["FOLLOWS"]["rows"] == len(fol)
+        assert man.relationships["FOLLOWS"]["rows"] == len(fol)
+        assert man.to_json() == json.loads((out / "manifest.json").read_text())
         photos = tiny_store.export_nodes("Photo")
         posted = tiny_store.export_edges("POSTED", src_nodes=users, dst_nodes=photos)
         gp = pd.read_parquet(out / "relationships" / "POSTED.parquet").sort_values(["src", "dst"])
@@ -39,7 +42,7 @@ def test_export_matches_in_memory_export(tiny_store, tmp_path):
 
 def test_export_only_requested_tables(tiny_store, tmp_path):
     man = export_store(tiny_store, tmp_path / "e", spec_for_tables(["follows"]))
-    assert set(man["nodes"]) == {"User"} and set(man["relationships"]) == {"FOLLOWS"}
+    assert set(man.nodes) == {"User"} and set(man.relationships) == {"FOLLOWS"}
     assert not (tmp_path / "e" / "nodes" / "Photo.parquet").exists()
 
 

@@ -71,7 +71,7 @@ def _interests(store) -> pd.DataFrame:
 
 
 def test_propagate_writes_the_hand_worked_vote(hand_store):
-    run = run_propagation(hand_store, ("declared",), "vote", top=2)
+    run = run_propagation(hand_store, ("declared",), method="vote", top=2)
     got = {
         u: [(r.topic_id, r.score) for r in g.sort_values("rank").itertuples()]
         for u, g in run.rows.groupby("user_id")
@@ -90,11 +90,11 @@ def test_propagate_writes_the_hand_worked_vote(hand_store):
 
 
 def test_propagate_replaces_earlier_propagated_edges(hand_store):
-    run_propagation(hand_store, ("declared",), "vote", top=2)
-    run_propagation(hand_store, ("declared",), "vote", top=2)  # no duplicates on re-run
+    run_propagation(hand_store, ("declared",), method="vote", top=2)
+    run_propagation(hand_store, ("declared",), method="vote", top=2)  # no duplicates on re-run
     df = _interests(hand_store)
     assert (df["source"] == "propagated").sum() == 6
-    run_propagation(hand_store, ("declared",), "vote", top=1)
+    run_propagation(hand_store, ("declared",), method="vote", top=1)
     df = _interests(hand_store)
     prop = df[df["source"] == "propagated"]
     assert len(prop) == 4 and set(prop["rank"]) == {1}
@@ -102,21 +102,21 @@ def test_propagate_replaces_earlier_propagated_edges(hand_store):
 
 
 def test_propagate_errors(hand_store):
-    with pytest.raises(UserError, match="unknown method 'nope'"):
-        run_propagation(hand_store, ("declared",), "nope")
+    with pytest.raises(UserError, match="method='nope' must be one of auto, "):
+        run_propagation(hand_store, ("declared",), method="nope")
     with pytest.raises(UserError, match=r"no user has interests from \['bio'\].*declared \(3"):
-        run_propagation(hand_store, ("bio",), "vote")
-    with pytest.raises(UserError, match="only 3 users"):
-        run_propagation(hand_store, ("declared",), "auto", folds=4)
+        run_propagation(hand_store, ("bio",), method="vote")
+    with pytest.raises(UserError, match="folds=4 need at least 4 users.*only 3 users"):
+        run_propagation(hand_store, ("declared",), method="auto", folds=4)
 
 
 def test_authorities_message_names_sources_with_interests(hand_store):
-    with pytest.raises(UserError, match=r"declared \(3 users\).*--interest-source declared"):
+    with pytest.raises(UserError, match=r"declared \(3 users\): seed from declared instead"):
         run_authorities(hand_store, interest_sources=("bio",))
 
 
 def test_authorities_from_propagated_interests(hand_store):
-    run_propagation(hand_store, ("declared",), "vote", top=2)
+    run_propagation(hand_store, ("declared",), method="vote", top=2)
     run = run_authorities(hand_store, interest_sources=("propagated",), min_support=0)
     # propagated (a, b, c, d) together with the declared seeds (a, b, e)
     assert run.to_dict()["users_with_interests"] == 5
@@ -165,7 +165,7 @@ def test_cli_propagate_json_and_csv(tmp_path, capsys):
     assert list(rows.columns) == ["user_id", "topic_id", "score", "rank"]
     assert len(rows) == 6
     code, _, err = run_cli(["--db", db, "interests", "propagate", "--method", "x"], capsys)
-    assert code == 2 and "'x'" in err
+    assert code == 2 and "--method x must be one of auto" in err
     code, _, err = run_cli(["--db", db, "interests", "propagate", "--source", "likes"], capsys)
     assert code == 2 and "likes" in err
 
@@ -200,16 +200,19 @@ def planted_dir(tmp_path_factory):
 
 def test_evaluate_propagation_on_planted_communities(store, planted_dir):
     load_folder(store, planted_dir)
-    ev = evaluate_propagation(store, 0.5, 2, sources=("declared",), fractions=(0.3, 0.7))
-    d = ev.to_dict()
-    assert set(d) == {"methods", "auto", "n_hidden", "n_labelled"}
+    ev = evaluate_propagation(
+        store, holdout=0.5, repeats=2, sources=("declared",), fractions=(0.3, 0.7)
+    )
+    d = ev.to_json()
+    assert set(d) == {"methods", "auto", "n_hidden", "n_labelled", "sources"}
+    assert d["sources"] == ["declared"]
     assert d["n_hidden"] == 20 and d["n_labelled"] == 20
     assert d["auto"] in d["methods"]
     assert d["methods"]["vote"]["accuracy"] > 0.9  # the planted effect
     assert d["methods"]["majority"]["accuracy"] <= 0.75  # chance: about half
     assert set(ev.curve["labelled"]) == {0.3, 0.7}
     # auto on the whole store picks from the seed users and writes with that method
-    run = run_propagation(store, ("declared",), "auto", top=1)
+    run = run_propagation(store, ("declared",), method="auto", top=1)
     assert run.selection is not None and run.method == run.selection.best
     assert len(run.rows) == 40
 
@@ -226,8 +229,8 @@ def test_cli_analyze_propagation(planted_dir, tmp_path, capsys):
     for s in d["methods"].values():
         assert all(0 <= s[k] <= 1 for k in ("micro_f1", "macro_f1", "accuracy"))
     assert (out_dir / "propagation_f1.png").read_bytes().startswith(b"\x89PNG")
-    code, _, err = run_cli([*argv[:4], "propagation", "--holdout", "1.5"], capsys)
-    assert code == 2 and "1.5" in err
+    code, _, err = run_cli([*argv[:4], "--holdout", "1.5"], capsys)
+    assert code == 2 and "--holdout 1.5 must be a number in (0, 1)" in err
 
 
 def test_cli_holdout_follows(planted_dir, tmp_path, capsys):

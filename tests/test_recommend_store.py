@@ -83,9 +83,9 @@ def test_errors_for_unknown_users_methods_and_missing_beauty(hand_store, monkeyp
     with pytest.raises(UserError, match="no beauty"):
         pipe.recommend_user(hand_store, "x", "bb")
     assert pipe.recommend_user(hand_store, "x", "cn") == []
-    with pytest.raises(UserError, match="unknown method"):
+    with pytest.raises(UserError, match="method='pagerank' must be one of cn, bb, aa, authority"):
         pipe.recommend_user(hand_store, "a", "pagerank")
-    with pytest.raises(UserError, match="k must be"):
+    with pytest.raises(UserError, match="k=0 must be an integer >= 1"):
         pipe.recommend_user(hand_store, "a", "cn", k=0)
     with pytest.raises(UserError, match="unknown User id: 'nobody'"):
         pipe.recommend_batch(hand_store, "cn", users=["a", "nobody"])

@@ -32,7 +32,7 @@ def _imbalance() -> float:
 def test_comparisons_without_favourites_say_why(store):
     fill(store, SIM_IDS, SIM_EDGES, SIM_BEAUTY, SIM_CLASS)
     sim = pipe.simulate_recommenders(store, sample=None, seed=0, n_boot=20)
-    rows = sim.json_payload()["comparisons"]
+    rows = sim.to_json()["comparisons"]
     assert set(rows) == KEYS
     pop = rows["popularity_ratio_cn_bb"]  # 0 favourites / 0 favourites
     assert pop["measured"] is None and pop["ci"] == [None, None]

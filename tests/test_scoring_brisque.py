@@ -137,7 +137,7 @@ def test_loaded_beauty_is_input_and_user_beauty_never_mixes(store):
 def test_choose_source_rules():
     assert choose_beauty_source({}) is None
     assert choose_beauty_source({"input": 3}) == "input"
-    with pytest.raises(UserError, match="--beauty-source 'cnn:x'"):
+    with pytest.raises(UserError, match="beauty_source='cnn:x' is no photo's beauty source"):
         choose_beauty_source({"input": 3}, "cnn:x")
 
 

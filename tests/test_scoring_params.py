@@ -38,7 +38,10 @@ def test_the_command_options_are_the_params_defaults(monkeypatch):
         ({"write_every": 0}, "write_every=0"),
         ({"workers": -1}, "workers=-1 must be an integer >= 0"),
         ({"device": "tpu"}, "device='tpu' must be one of auto, cpu, cuda"),
-        ({"overwrite": True, "only_missing": True}, "overwrite and only_missing contradict"),
+        (
+            {"overwrite": True, "only_missing": True},
+            "overwrite=True and only_missing=True contradict",
+        ),
     ],
 )
 def test_each_rule_names_the_offending_value(values, message):

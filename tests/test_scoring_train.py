@@ -160,7 +160,7 @@ def test_bad_config_and_device(tmp_path, photos):
     with pytest.raises(ScoringError, match="head_epochs=3"):
         train(_cfg(tmp_path, epochs=2, head_epochs=3), paths, labels)
     if not torch.cuda.is_available():
-        with pytest.raises(ScoringError, match="no CUDA GPU"):
+        with pytest.raises(ScoringError, match="device=.cuda. needs a CUDA GPU"):
             train(_cfg(tmp_path, device="cuda"), paths, labels)
 
 

@@ -175,8 +175,16 @@ def test_spark_conf_parsing():
         "spark.executor.memory": "4g",
         "a": "b=c",
     }
-    with pytest.raises(UserError, match="expected key=value"):
+    with pytest.raises(ValueError, match="spark_conf='spark.executor.memory' is not key=value"):
         parse_conf(["spark.executor.memory"])
+    from click.testing import CliRunner
+
+    from beautygraph.cli import cli
+
+    res = CliRunner().invoke(
+        cli, ["authorities", "--engine", "spark", "--spark-conf", "spark.executor.memory"]
+    )
+    assert "--spark-conf spark.executor.memory is not key=value" in str(res.exception)
 
 
 def test_spark_propagation_equals_scipy(store, community, spark_options):
@@ -240,7 +248,7 @@ def test_cli_refuses_learned_methods_on_spark_in_one_line(tiny_dir, tmp_path, ca
         assert stop.value.code == 2 and not out, (out, err)
         lines = [ln for ln in err.splitlines() if ln.strip()]
         assert len(lines) == 1 and "vote, algorithm1, alf_interests" in lines[0], err
-        assert f"'{method}' needs --engine scipy" in lines[0]
+        assert f"--method {method} and --engine spark do not go together" in lines[0]
 
 
 def test_score_slots_read_alike_on_every_engine(store, tiny_dir, spark_options):

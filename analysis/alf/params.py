@@ -7,7 +7,8 @@ section, a test) and travels unchanged to the engine that computes it: the dense
 (:func:`analysis.alf.blocked.find_authorities_blocked`) and Spark
 (:func:`beautygraph.engines.spark_alf.authorities_job`, which receives
 :meth:`AlfParams.to_dict` and rebuilds it with :meth:`AlfParams.from_dict`).  Construction
-checks every rule and raises one ``ValueError`` that names each offending value, so an
+checks every rule and raises one :class:`kernel.params.InvalidParams` (a ``ValueError``)
+that names each offending value, so an
 invalid run fails before anything is read or written.
 
 The functions of :mod:`analysis.alf` that take these values as separate arguments use the
@@ -20,15 +21,17 @@ same defaults (:data:`ALF_DEFAULTS`) and the same check (:func:`check_min_suppor
 >>> AlfParams(min_support=-1, dtype="float16")
 Traceback (most recent call last):
 ...
-ValueError: invalid ALF parameters: min_support=-1 must be an integer >= 0; dtype='float16' must be one of float64, float32
+kernel.params.InvalidParams: invalid ALF parameters: min_support=-1 must be an integer >= 0; dtype='float16' must be one of float64, float32
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
+
+from kernel.params import InvalidParams, Problem
 
 __all__ = [
     "ALF_DEFAULTS",
@@ -50,42 +53,55 @@ DTYPES: tuple[str, ...] = ("float64", "float32")
 THEOREM1_DEFAULTS: tuple[float, float, float] = (0.1, 0.01, 1.0)
 
 
-def check_min_support(min_support: Any) -> int:
-    """``min_support`` as an int; ``ValueError`` naming it unless it is an integer >= 0."""
+def _min_support_problems(min_support: Any) -> list[Problem]:
     try:
-        if int(min_support) != min_support or min_support < 0:
-            raise ValueError
+        if int(min_support) == min_support and min_support >= 0:
+            return []
     except (TypeError, ValueError):
-        raise ValueError(f"min_support={min_support!r} must be an integer >= 0") from None
+        pass
+    return [Problem(("min_support",), (min_support,), "must be an integer >= 0")]
+
+
+def _theorem1_problems(alpha: float, beta: float, gamma: float) -> list[Problem]:
+    names = ("alpha", "beta", "gamma")
+    values = (alpha, beta, gamma)
+    bad = [(n, v) for n, v in zip(names, values, strict=True) if not math.isfinite(v)]
+    if bad:
+        return [Problem(tuple(n for n, _ in bad), tuple(v for _, v in bad), "must be finite")]
+    if alpha <= 0:
+        return [Problem(("alpha",), (alpha,), "must be > 0 (Theorem 1 divides by alpha)")]
+    if beta < 0 or gamma < 0:
+        return [Problem(("beta", "gamma"), (beta, gamma), "must be >= 0")]
+    return []
+
+
+def _fp1_problems(rho_mid: float, tau: float) -> list[Problem]:
+    if 0 < rho_mid <= 100 and tau >= 1:
+        return []
+    return [Problem(("rho_mid", "tau"), (rho_mid, tau), "need 0 < rho_mid <= 100 and tau >= 1")]
+
+
+def _raise(problems: list[Problem]) -> None:
+    if problems:
+        raise InvalidParams("ALF", problems)
+
+
+def check_min_support(min_support: Any) -> int:
+    """``min_support`` as an int; :class:`kernel.params.InvalidParams` (a ``ValueError``)
+    naming it unless it is an integer >= 0."""
+    _raise(_min_support_problems(min_support))
     return int(min_support)
 
 
 def check_params(alpha: float, beta: float, gamma: float) -> None:
-    """Theorem 1's conditions: α > 0, β ≥ 0, γ ≥ 0, all finite (``ValueError`` showing the
+    """Theorem 1's conditions: α > 0, β ≥ 0, γ ≥ 0, all finite (a ``ValueError`` showing the
     offending values otherwise)."""
-    values = {"alpha": alpha, "beta": beta, "gamma": gamma}
-    bad = {k: v for k, v in values.items() if not math.isfinite(v)}
-    if bad:
-        raise ValueError(f"parameters must be finite, got {bad}")
-    if alpha <= 0:
-        raise ValueError(f"alpha={alpha} must be > 0 (Theorem 1 divides by alpha)")
-    if beta < 0 or gamma < 0:
-        raise ValueError(f"beta={beta} and gamma={gamma} must be >= 0")
+    _raise(_theorem1_problems(alpha, beta, gamma))
 
 
 def check_fp1_levels(rho_mid: float, tau: float) -> None:
     """FP1's levels of Eq. 9: ``0 < ρ_mid <= 100`` and ``τ >= 1``."""
-    if not (0 < rho_mid <= 100) or tau < 1:
-        raise ValueError(f"need 0 < rho_mid={rho_mid} <= 100 and tau={tau} >= 1")
-
-
-def _problem(check: Callable[..., Any], *args: Any) -> list[str]:
-    """The message of the ``ValueError`` that ``check(*args)`` raises, if any."""
-    try:
-        check(*args)
-    except ValueError as exc:
-        return [str(exc)]
-    return []
+    _raise(_fp1_problems(rho_mid, tau))
 
 
 @dataclass(frozen=True)
@@ -123,46 +139,53 @@ class AlfParams:
     def __post_init__(self) -> None:
         # a serialised tuple comes back as a list; keep the object hashable and comparable
         object.__setattr__(self, "bucket_split", tuple(self.bucket_split))
-        problems = self._problems()
-        if problems:
-            raise ValueError(f"invalid ALF parameters: {'; '.join(problems)}")
+        _raise(self._problems())
         object.__setattr__(self, "min_support", int(self.min_support))
 
-    def _problems(self) -> list[str]:
-        """Every rule the values break, each message showing the offending values."""
-        out = _problem(check_min_support, self.min_support)
+    def _problems(self) -> list[Problem]:
+        """Every rule the values break, each naming the offending values."""
+        out = _min_support_problems(self.min_support)
         if self.pass1_denominator not in PASS1_DENOMINATORS:
             out.append(
-                f"pass1_denominator={self.pass1_denominator!r} must be one of "
-                f"{', '.join(PASS1_DENOMINATORS)}"
+                Problem(
+                    ("pass1_denominator",),
+                    (self.pass1_denominator,),
+                    f"must be one of {', '.join(PASS1_DENOMINATORS)}",
+                )
             )
         if self.dtype not in DTYPES:
-            out.append(f"dtype={self.dtype!r} must be one of {', '.join(DTYPES)}")
+            out.append(Problem(("dtype",), (self.dtype,), f"must be one of {', '.join(DTYPES)}"))
         if self.topic_block is not None and (
             isinstance(self.topic_block, bool)
             or int(self.topic_block) != self.topic_block
             or self.topic_block < 1
         ):
-            out.append(f"topic_block={self.topic_block!r} must be an integer >= 1")
-        out += self._theorem1_problems()
-        if self.method == "theorem1" and self.blocked:
-            out.append(
-                f"topic_block={self.topic_block} and dtype={self.dtype!r} apply to "
-                "Algorithm 1 (leave out alpha, beta and gamma)"
-            )
-        out += _problem(check_fp1_levels, self.rho_mid, self.tau)
+            out.append(Problem(("topic_block",), (self.topic_block,), "must be an integer >= 1"))
+        if self.method == "theorem1":
+            out += _theorem1_problems(*self.theorem1())
+            if self.blocked:
+                given: list[tuple[str, Any]] = [("topic_block", self.topic_block)] * (
+                    self.topic_block is not None
+                )
+                given += [("dtype", self.dtype)] * (self.dtype != "float64")
+                names, values = zip(*given, strict=True)
+                out.append(
+                    Problem(
+                        names,
+                        values,
+                        f"appl{'y' if len(names) > 1 else 'ies'} to Algorithm 1 only "
+                        "(leave out alpha, beta and gamma)",
+                    )
+                )
+        out += _fp1_problems(self.rho_mid, self.tau)
         if int(self.fp2_k) != self.fp2_k or self.fp2_k < 1:
-            out.append(f"fp2_k={self.fp2_k} must be an integer >= 1")
+            out.append(Problem(("fp2_k",), (self.fp2_k,), "must be an integer >= 1"))
         a, b = self.bucket_split
         if not (0 < a <= b <= 1):
-            out.append(f"bucket_split={self.bucket_split} must satisfy 0 < a <= b <= 1")
+            out.append(
+                Problem(("bucket_split",), (self.bucket_split,), "must satisfy 0 < a <= b <= 1")
+            )
         return out
-
-    def _theorem1_problems(self) -> list[str]:
-        """Theorem 1's conditions on the filled-in α, β, γ (none without Theorem 1)."""
-        if self.method != "theorem1":
-            return []
-        return _problem(check_params, *self.theorem1())
 
     @property
     def method(self) -> str:

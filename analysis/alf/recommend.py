@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from analysis.recommend_params import RECOMMEND_DEFAULTS, check_values
+
 __all__ = ["algorithm2", "authority_recommendations", "enthusiasm"]
 
 
@@ -57,21 +59,30 @@ def authority_recommendations(
 
 
 def algorithm2(
-    A, ranked: list[np.ndarray], users, *, k: int = 10, a_hat: int = 0, b_hat: int | None = None
+    A,
+    ranked: list[np.ndarray],
+    users,
+    *,
+    k: int = RECOMMEND_DEFAULTS.k,
+    a_hat: int = 0,
+    b_hat: int | None = None,
 ) -> list[np.ndarray]:
     """Algorithm 2 for many users at once, in the order of ``cypher/recommend_authority``:
     topics by decreasing enthusiasm ``a_tu`` (Eq. 10, ``> a_hat``), then topic index; within
     a topic the first ``b_hat`` (default ``k``) authorities of ``A_t`` not yet followed (and
     not the user); the union cut to ``k``.  Returns one array of account indices per user.
+    ``k`` is the recommender's (:data:`analysis.recommend_params.RECOMMEND_DEFAULTS`, checked
+    by its rule).
     """
     A = sp.csr_matrix(A)
     V = A.shape[0]
     users = np.asarray(users, dtype=np.int64)
     if users.size and (users.min() < 0 or users.max() >= V):
         raise ValueError(f"users must be in 0..{V - 1}")
+    k = check_values(k=k)["k"]
     b_hat = k if b_hat is None else int(b_hat)
-    if k < 1 or b_hat < 1 or a_hat < 0:
-        raise ValueError(f"need k={k} >= 1, b_hat={b_hat} >= 1 and a_hat={a_hat} >= 0")
+    if b_hat < 1 or a_hat < 0:
+        raise ValueError(f"need b_hat={b_hat} >= 1 and a_hat={a_hat} >= 0")
     E = enthusiasm(A, ranked)
     out = []
     for u in users:

@@ -114,7 +114,7 @@ __all__ = [
 ]
 
 
-@dataclass
+@dataclass(frozen=True)
 class MatchingResult:
     """Both experiments of §6.2.3."""
 
@@ -127,7 +127,8 @@ class MatchingResult:
         return self.influence.to_frame()
 
     def to_json(self) -> dict:
-        """The ``analyze matching --json`` object."""
+        """Both experiments as plain JSON values (NaN left as it is): the body of
+        ``analyze matching --json``."""
         m = self.influence.main
 
         def eff(e: GroupEffect) -> dict:

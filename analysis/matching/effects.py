@@ -25,6 +25,7 @@ from analysis.matching.data import COVARIATES, PAPER_SB, MatchingConfig, Matchin
 from analysis.matching.units import imbalance_units, influence_units
 from analysis.matching_rules import alpha_treated, inactive_for
 from analysis.stats import compare_means, compare_proportions
+from kernel.params import InvalidParams, Problem
 
 # -- experiments ---------------------------------------------------------------------------
 
@@ -213,9 +214,16 @@ def run_influence(
     control = (n_hi == 0) & (n_lo > 0)
     main = _effect("main", u, ut.covariates, n_hi >= 1, control, cfg, cfg.seed)
     if not main.estimated:
-        raise ValueError(
-            f"influence experiment: {main.note} among {len(u)} eligible units "
-            f"(dropped: {ut.dropped}); lower min_followees/min_active_weeks or use more data"
+        raise InvalidParams(
+            "",
+            [
+                Problem(
+                    ("min_followees", "min_active_weeks"),
+                    (cfg.min_followees, cfg.min_active_weeks),
+                    f"leave too few units for the influence experiment: {main.note} among "
+                    f"{len(u)} eligible units (dropped: {ut.dropped}); lower them or use more data",
+                )
+            ],
         )
     by_links = {
         n: _effect(f"links={n}", u, ut.covariates, n_hi == n, control, cfg, cfg.seed + n)

@@ -36,6 +36,8 @@ from analysis.propagation.methods import (
     propagate,
     select_method,
 )
+from analysis.propagation.params import FAMILY, fraction_problems
+from kernel.params import InvalidParams, check_int
 
 __all__ = ["Holdout", "MethodScore", "evaluate_holdout", "labelled_curve"]
 
@@ -106,8 +108,9 @@ def evaluate_holdout(
     ``auto`` is scored as the method it picks by :func:`select_method` on the labelled
     users of that repeat (its seconds include the cross-validation).
     """
-    if repeats < 1:
-        raise ValueError(f"repeats={repeats} must be >= 1")
+    problems = check_int("repeats", repeats, 1)
+    if problems:
+        raise InvalidParams(FAMILY, problems)
     Y = check_seeds(Y, graph.n_users)
     methods = tuple(dict.fromkeys(list(methods) + list(BASELINES)))
     truth = np.asarray(Y.todense()) > 0
@@ -161,10 +164,11 @@ def labelled_curve(
 ) -> pd.DataFrame:
     """Micro/Macro-F1 of every method against the labelled fraction of the seed users
     (one row per fraction and method) — the figure of ``analyze propagation``."""
+    problems = fraction_problems(fractions)
+    if problems:  # all of them before the first run
+        raise InvalidParams(FAMILY, problems)
     rows = []
     for f in fractions:
-        if not 0 < f < 1:
-            raise ValueError(f"labelled fraction {f} must be in (0, 1)")
         h = evaluate_holdout(
             graph, Y, 1.0 - f, methods=methods, repeats=repeats, seed=seed, auto=False
         )

@@ -11,77 +11,91 @@ References
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from beautygraph.clikit import analyze, cli_steps, echo_json, pass_app
 
+if TYPE_CHECKING:
+    from beautygraph.pipelines.matching import MatchingRun
+
+
+def _matching_options(fn):
+    """The options of ``analyze matching`` (``--out`` … ``--no-plots``)."""
+    options = [
+        click.option(
+            "--out",
+            "out_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            required=True,
+            help="Folder for the figures (PNG), tables (CSV) and matching.json.",
+        ),
+        click.option(
+            "--json",
+            "json_mode",
+            is_flag=True,
+            help="Print the results as JSON (influence, max_abs_sb, by_links, by_alpha, "
+            "inactivity_ratio …).",
+        ),
+        click.option(
+            "--seed",
+            type=int,
+            default=0,
+            show_default=True,
+            help="Seeds the control pools and the tie-breaking of the pruning.",
+        ),
+        click.option(
+            "--min-followees",
+            type=click.IntRange(min=0),
+            default=10,
+            show_default=True,
+            help="Eligible users follow at least this many accounts.",
+        ),
+        click.option(
+            "--min-active-weeks",
+            type=click.IntRange(min=0),
+            default=12,
+            show_default=True,
+            help="Eligible units have uploads in at least this many distinct earlier weeks.",
+        ),
+        click.option(
+            "--threshold",
+            type=click.FloatRange(min=0, min_open=True),
+            default=0.25,
+            show_default=True,
+            help="Balance holds when every |SB| is at most this (Eq. 3).",
+        ),
+        click.option(
+            "--delta-control",
+            type=click.FloatRange(min=0),
+            default=0.1,
+            show_default=True,
+            help="Q5 control: |δ| at most this.",
+        ),
+        click.option(
+            "--delta-treatment",
+            type=click.FloatRange(min=0),
+            default=0.3,
+            show_default=True,
+            help="Q5 treatment: δ at least this (see --imbalance-side).",
+        ),
+        click.option(
+            "--imbalance-side",
+            type=click.Choice(["above", "below", "both"]),
+            default="above",
+            show_default=True,
+            help="Q5 treatment δ ≥ t (above, the paper), δ ≤ −t (below) or |δ| ≥ t (both).",
+        ),
+        click.option("--no-plots", is_flag=True, help="Skip rendering the figures."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
 
 @analyze.command("matching")
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder for the figures (PNG), tables (CSV) and matching.json.",
-)
-@click.option(
-    "--json",
-    "json_mode",
-    is_flag=True,
-    help="Print the results as JSON (influence, max_abs_sb, by_links, by_alpha, "
-    "inactivity_ratio …).",
-)
-@click.option(
-    "--seed",
-    type=int,
-    default=0,
-    show_default=True,
-    help="Seeds the control pools and the tie-breaking of the pruning.",
-)
-@click.option(
-    "--min-followees",
-    type=click.IntRange(min=0),
-    default=10,
-    show_default=True,
-    help="Eligible users follow at least this many accounts.",
-)
-@click.option(
-    "--min-active-weeks",
-    type=click.IntRange(min=0),
-    default=12,
-    show_default=True,
-    help="Eligible units have uploads in at least this many distinct earlier weeks.",
-)
-@click.option(
-    "--threshold",
-    type=click.FloatRange(min=0, min_open=True),
-    default=0.25,
-    show_default=True,
-    help="Balance holds when every |SB| is at most this (Eq. 3).",
-)
-@click.option(
-    "--delta-control",
-    type=click.FloatRange(min=0),
-    default=0.1,
-    show_default=True,
-    help="Q5 control: |δ| at most this.",
-)
-@click.option(
-    "--delta-treatment",
-    type=click.FloatRange(min=0),
-    default=0.3,
-    show_default=True,
-    help="Q5 treatment: δ at least this (see --imbalance-side).",
-)
-@click.option(
-    "--imbalance-side",
-    type=click.Choice(["above", "below", "both"]),
-    default="above",
-    show_default=True,
-    help="Q5 treatment δ ≥ t (above, the paper), δ ≤ −t (below) or |δ| ≥ t (both).",
-)
-@click.option("--no-plots", is_flag=True, help="Skip rendering the figures.")
+@_matching_options
 @pass_app
 def analyze_matching_cmd(
     app,
@@ -124,8 +138,14 @@ def analyze_matching_cmd(
             figures = matching_figures(run.result)
     files = write_matching(run, out_dir, figures)
     if json_mode:
-        echo_json(run.headline())
+        echo_json(run.to_json())
         return
+    _print_matching(run, seed, f"wrote {len(files)} files to {out_dir}")
+
+
+def _print_matching(run: MatchingRun, seed: int, wrote: str) -> None:
+    """Paper vs. measured, the inactivity ratios of Fig. 11 and the line ``wrote`` (the
+    files written)."""
     from rich.console import Console
     from rich.table import Table
 
@@ -148,4 +168,4 @@ def analyze_matching_cmd(
     ):
         inact.add_row(str(n), f"{pt:.4f}", f"{pc:.4f}", f"{r:.3f}", f"[{lo:.3f}, {hi:.3f}]")
     console.print(inact)
-    console.print(f"wrote {len(files)} files to {out_dir}")
+    console.print(wrote)

@@ -11,57 +11,71 @@ References
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from beautygraph.clikit import analyze, cli_steps, echo_json, pass_app
 
+if TYPE_CHECKING:
+    from beautygraph.pipelines.network_result import NetworkResult
+
+
+def _network_options(fn):
+    """The options of ``analyze network`` (``--out`` … ``--beauty-source``)."""
+    options = [
+        click.option(
+            "--out",
+            "out_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            required=True,
+            help="Folder for the figures (PNG), tables (CSV) and network.json.",
+        ),
+        click.option(
+            "--json",
+            "json_mode",
+            is_flag=True,
+            help="Print the headline numbers as JSON (gini_beauty, gini_favorites, spearman, "
+            "majority_illusion, spectrum_spearman, nulls, findings, k, clusters …).",
+        ),
+        click.option(
+            "--seed",
+            type=int,
+            default=0,
+            show_default=True,
+            help="Seeds the null permutations, the gap statistic and K-means.",
+        ),
+        click.option(
+            "--null",
+            "n_null",
+            type=click.IntRange(min=0),
+            default=500,
+            show_default=True,
+            help="Permutations of beauty over users for the null of every finding (majority "
+            "illusion, spectrum, degree correlations, assortativity); 0 = none, else >= 20.",
+        ),
+        click.option(
+            "--k",
+            type=click.IntRange(min=1, max=50),
+            default=None,
+            help="Fixed number of user classes (default: K = 1 unless a gap test against "
+            "beauty-shuffled data finds structure, then the gap statistic over K = 2..10).",
+        ),
+        click.option("--no-plots", is_flag=True, help="Skip rendering the figures."),
+        click.option(
+            "--beauty-source",
+            default=None,
+            help="Photo.beauty_source that User.beauty is computed from (input, brisque, "
+            "cnn:<id>); needed when photos carry beauty from several sources.",
+        ),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
 
 @analyze.command("network")
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder for the figures (PNG), tables (CSV) and network.json.",
-)
-@click.option(
-    "--json",
-    "json_mode",
-    is_flag=True,
-    help="Print the headline numbers as JSON (gini_beauty, gini_favorites, spearman, "
-    "majority_illusion, spectrum_spearman, nulls, findings, k, clusters …).",
-)
-@click.option(
-    "--seed",
-    type=int,
-    default=0,
-    show_default=True,
-    help="Seeds the null permutations, the gap statistic and K-means.",
-)
-@click.option(
-    "--null",
-    "n_null",
-    type=click.IntRange(min=0),
-    default=500,
-    show_default=True,
-    help="Permutations of beauty over users for the null of every finding (majority "
-    "illusion, spectrum, degree correlations, assortativity); 0 = none, else >= 20.",
-)
-@click.option(
-    "--k",
-    type=click.IntRange(min=1, max=50),
-    default=None,
-    help="Fixed number of user classes (default: K = 1 unless a gap test against "
-    "beauty-shuffled data finds structure, then the gap statistic over K = 2..10).",
-)
-@click.option("--no-plots", is_flag=True, help="Skip rendering the figures.")
-@click.option(
-    "--beauty-source",
-    default=None,
-    help="Photo.beauty_source that User.beauty is computed from (input, brisque, "
-    "cnn:<id>); needed when photos carry beauty from several sources.",
-)
+@_network_options
 @pass_app
 def analyze_network_cmd(
     app,
@@ -94,8 +108,14 @@ def analyze_network_cmd(
             figures = network_figures(result)
     files = write_network(result, out_dir, figures)
     if json_mode:
-        echo_json(result.headline())
+        echo_json(result.to_json())
         return
+    _print_network(result, seed, f"wrote {len(files)} files to {out_dir}")
+
+
+def _print_network(result: NetworkResult, seed: int, wrote: str) -> None:
+    """Paper vs. measured, the user classes, why K is what it is, the nulls, and the line
+    ``wrote`` (the files written)."""
     from rich.console import Console
     from rich.table import Table
 
@@ -137,4 +157,4 @@ def analyze_network_cmd(
     console.print(result.k_words())
     for name, test in result.nulls.items():
         console.print(f"{name}: {test.value:.3g}, {test.words()}")
-    console.print(f"wrote {len(files)} files to {out_dir}")
+    console.print(wrote)

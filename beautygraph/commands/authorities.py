@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from beautygraph.clikit import analyze, cli_steps, echo_json, main, pass_app
+from beautygraph.clikit import analyze, cli_steps, echo_json, main, pass_app, spell_params
 from beautygraph.commands.engine_options import engine_options
 from beautygraph.commands.interest_source import interest_source_option
 from beautygraph.errors import UserError
 
 if TYPE_CHECKING:
-    from analysis.alf.params import AlfParams
-    from graphdb.base import Store
+    from analysis.alf.follow_holdout import FollowHoldout
+    from beautygraph.pipelines.alf import AuthoritiesSummary, AuthorityEvaluation
 
 
 def _evidence_options(fn):
@@ -83,7 +83,7 @@ def authorities(
     json_mode: bool,
 ) -> None:
     """Find topical authorities (ALF): bio interests, propagation, wzf, filters, write-back."""
-    from beautygraph.pipelines.alf import AuthoritiesSummary, alf_params, run_authorities
+    from beautygraph.pipelines.alf import alf_params, authorities_summary
 
     params = alf_params(
         alpha=alpha,
@@ -95,50 +95,41 @@ def authorities(
         dtype="float32" if float32 else "float64",
     )
     if engine == "spark":
-        from beautygraph.pipelines.alf import resolve_interest_sources
-        from beautygraph.pipelines.spark_jobs import authorities_spark
-
         if alpha is not None or beta is not None or gamma is not None:
             raise click.UsageError(
                 "--engine spark runs Algorithm 1: leave out --alpha/--beta/--gamma"
             )
         if float32:
             raise click.UsageError("--float32 applies to --engine scipy")
-        store = app.store()
-        out = authorities_spark(
-            store,
-            params,
-            interest_sources=resolve_interest_sources(store, sources, with_bios=True),
-            options=spark,
-            steps=cli_steps(json_mode, app.quiet),
-        )
-        summary = AuthoritiesSummary.from_spark(out).to_json()
-    else:
-        run = run_authorities(
-            app.store(), params, interest_sources=sources, steps=cli_steps(json_mode, app.quiet)
-        )
-        summary = run.to_dict()
+    summary = authorities_summary(
+        app.store(),
+        params,
+        sources,
+        engine=engine,
+        options=spark,
+        steps=cli_steps(json_mode, app.quiet),
+    )
     if json_mode:
-        echo_json(summary)
+        echo_json(summary.to_json())
         return
     _print_summary(summary, params.min_support, params.pass1_denominator)
 
 
-def _print_summary(summary: dict, min_support: int, pass1_denominator: str) -> None:
+def _print_summary(summary: AuthoritiesSummary, min_support: int, pass1_denominator: str) -> None:
     """The summary of ``authorities`` as two lines and a per-topic table."""
     from rich.console import Console
     from rich.table import Table
 
     c = Console()
     c.print(
-        f"ALF ({summary['method']}, {summary['engine']}) on {summary['users']:,} users, "
-        f"{summary['follows']:,} follows, {summary['topics']} topics; interests from "
-        f"{', '.join(summary['interest_sources'])}: {summary['users_with_interests']:,} users"
+        f"ALF ({summary.method}, {summary.engine}) on {summary.users:,} users, "
+        f"{summary.follows:,} follows, {summary.topics} topics; interests from "
+        f"{', '.join(summary.interest_sources)}: {summary.users_with_interests:,} users"
     )
     c.print(
-        f"assigned {summary['assigned']:,}, removed FP1 {summary['fp1_removed']:,} / FP2 "
-        f"{summary['fp2_removed']:,}; {summary['authorities']:,} authorities written "
-        f"({100 * summary['share_authorities']:.1f} % of users; at least {min_support} "
+        f"assigned {summary.assigned:,}, removed FP1 {summary.fp1_removed:,} / FP2 "
+        f"{summary.fp2_removed:,}; {summary.authorities:,} authorities written "
+        f"({100 * summary.share_authorities:.1f} % of users; at least {min_support} "
         f"followers with a seed interest in the topic, Pass 1 over {pass1_denominator})"
     )
     table = Table(title="authorities per topic")
@@ -146,12 +137,12 @@ def _print_summary(summary: dict, min_support: int, pass1_denominator: str) -> N
     table.add_column("authorities", justify="right")
     table.add_column("% of users", justify="right")
     table.add_column("top (best first)")
-    for topic, n in summary["per_topic"].items():
+    for topic, n in summary.per_topic.items():
         table.add_row(
             topic,
             f"{n['authorities']:,}",
             f"{100 * n['share_of_users']:.2f}",
-            ", ".join(summary["top"].get(topic, [])),
+            ", ".join(summary.top.get(topic, [])),
         )
     c.print(table)
 
@@ -205,6 +196,7 @@ def _default_truth(db: str) -> Path:
 @_evidence_options
 @click.option("--json", "json_mode", is_flag=True, help="Print the table as JSON.")
 @pass_app
+@spell_params(share="--holdout-follows")
 def analyze_authorities(
     app,
     k: int | None,
@@ -219,51 +211,44 @@ def analyze_authorities(
 ) -> None:
     """Precision/recall@k of ALF, topic PageRank and "No weighting" against a truth file
     (Table 6), or, with --holdout-follows, of the recommenders on hidden follow links."""
-    from beautygraph.pipelines.alf import (
-        alf_params,
-        evaluate_authorities,
-        resolve_interest_sources,
-    )
+    from beautygraph.pipelines.alf import alf_params, analyze_authorities, analyze_follow_links
 
     params = alf_params(min_support=min_support, pass1_denominator=pass1_denominator)
     store = app.store()
     if holdout_follows is not None:
-        _follow_holdout(
+        held = analyze_follow_links(
             store,
             holdout_follows,
             k or 10,
-            max_users,
-            seed,
-            resolve_interest_sources(store, sources, with_bios=True),
-            params,
-            json_mode,
+            interest_sources=sources,
+            seed=seed,
+            params=params,
+            max_users=max_users,
         )
+        if json_mode:
+            echo_json(held.to_json())
+        else:
+            _print_holdout(held.holdout, holdout_follows, held.interest_sources)
         return
-    k = k or 200
     truth_path = truth if truth is not None else _default_truth(app.db)
-    sources = resolve_interest_sources(store, sources, with_bios=True)
-    table = evaluate_authorities(
-        store,
-        truth_path,
-        k=k,
-        interest_sources=sources,
-        params=params,
+    result = analyze_authorities(
+        store, truth_path, k=k or 200, interest_sources=sources, params=params
     )
-    out = {
-        m: {"precision": s.precision, "recall": s.recall, "f1": s.f1}
-        for m, s in table.scores.items()
-    }
     if json_mode:
-        echo_json({"k": k, "interest_sources": list(sources), "methods": out})
+        echo_json(result.to_json())
         return
-    click.echo(f"interests from {', '.join(sources)}")
+    _print_table6(result)
+
+
+def _print_table6(result: AuthorityEvaluation) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    t = Table(title=f"precision / recall @ k={k} (paper Table 6 in brackets)")
+    click.echo(f"interests from {', '.join(result.interest_sources)}")
+    t = Table(title=f"precision / recall @ k={result.table.k} (paper Table 6 in brackets)")
     for col in ("method", "precision", "recall", "f1"):
         t.add_column(col)
-    for _, row in table.to_frame().iterrows():
+    for _, row in result.table.to_frame().iterrows():
         t.add_row(
             row["method"],
             f"{row['precision']:.3f} ({row['paper_precision']:.2f})",
@@ -273,33 +258,11 @@ def analyze_authorities(
     Console().print(t)
 
 
-def _follow_holdout(
-    store: Store,
-    share: float,
-    k: int,
-    max_users: int,
-    seed: int,
-    sources: tuple[str, ...],
-    params: AlfParams,
-    json_mode: bool,
-) -> None:
-    from beautygraph.pipelines.alf import evaluate_follow_links
-
-    res = evaluate_follow_links(
-        store,
-        share,
-        k,
-        interest_sources=sources,
-        seed=seed,
-        params=params,
-        max_users=max_users,
-    )
-    if json_mode:
-        echo_json({**res.to_dict(), "interest_sources": list(sources)})
-        return
+def _print_holdout(res: FollowHoldout, share: float, sources: tuple[str, ...]) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    k = res.k
     t = Table(title=holdout_title(res, share, sources))
     for col in ("method", f"precision@{k}", f"recall@{k}", "hits", "users served"):
         t.add_column(col, justify="left" if col == "method" else "right")

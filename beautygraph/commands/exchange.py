@@ -55,11 +55,11 @@ def export_cmd(app, folder: Path, tables: tuple[str, ...], page_size: int, json_
         steps=cli_steps(json_mode, app.quiet),
     )
     if json_mode:
-        echo_json(manifest)
+        echo_json(manifest.to_json())
         return
     click.echo(f"exported {app.db} to {folder}")
     for kind in ("nodes", "relationships"):
-        for name, info in manifest[kind].items():
+        for name, info in manifest.to_json()[kind].items():
             click.echo(f"  {name:<14} {info['rows']:>12,}")
 
 
@@ -75,7 +75,7 @@ def import_results_cmd(app, folder: Path, json_mode: bool) -> None:
     store = app.store()
     res = import_results(store, folder, steps=cli_steps(json_mode, app.quiet))
     if json_mode:
-        echo_json(res.to_dict())
+        echo_json(res.to_json())
         return
     for name, n in res.written.items():
         click.echo(f"  {name:<14} {n:>12,} written")
@@ -94,17 +94,14 @@ def beauty_aggregates(app, engine: str, spark, beauty_source, json_mode: bool) -
     """Write User.beauty (from one beauty source), n_photos, favs_received and
     neighbor_beauty (beautiful-and-damned §6, Eq. 2) with the chosen engine."""
     from beautygraph.pipelines.beauty_aggregates import aggregate_beauty
-    from beautygraph.pipelines.engine_results import BeautyAggregates
 
-    store = app.store()
-    out = aggregate_beauty(
-        store,
+    summary = aggregate_beauty(
+        app.store(),
         engine,
         options=spark,
         steps=cli_steps(json_mode, app.quiet),
         beauty_source=beauty_source,
     )
-    summary = BeautyAggregates.from_engine(store, out)
     if json_mode:
         echo_json(summary.to_json())
         return

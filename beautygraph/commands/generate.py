@@ -90,7 +90,7 @@ def generate_cmd(
         steps=cli_steps(json_mode, app.quiet),
     )
     if json_mode:
-        echo_json(summary)
+        echo_json(summary.to_json())
         return
     from rich.console import Console
     from rich.table import Table
@@ -98,7 +98,7 @@ def generate_cmd(
     table = Table(title=f"generated community in {out_dir}")
     table.add_column("quantity")
     table.add_column("value", justify="right")
-    for key, value in summary.items():
+    for key, value in summary.to_json().items():
         if isinstance(value, float):
             value = f"{value:.4g}"
         elif isinstance(value, int):

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import click
 
-from beautygraph.clikit import analyze, cli_steps, echo_json, pass_app, score
+from beautygraph.clikit import analyze, cli_steps, echo_json, pass_app, score, spell_params
 from beautygraph.commands.score import backbone_name, positive_int
 
 _DEVICE = click.Choice(["auto", "cpu", "cuda"], case_sensitive=False)
@@ -123,46 +123,61 @@ def _common_options(fn):
     return fn
 
 
+def _labelling_options(fn):
+    """The labelling options of ``score interests`` (``--model`` … ``--limit``)."""
+    options = [
+        click.option(
+            "--model",
+            default="efficientnet_lite0",
+            show_default=True,
+            callback=backbone_name,
+            help="ImageNet CNN: alexnet, vgg16, vgg19, googlenet, resnet50 (torchvision "
+            "weights must be cached) or efficientnet_lite0 / _lite1 / _lite2 (offline; "
+            "224 / 240 / 260 px inputs).",
+        ),
+        click.option(
+            "--weights",
+            default="DEFAULT",
+            show_default=True,
+            help="DEFAULT (pretrained ImageNet weights) or a local .pth state dict.",
+        ),
+        click.option(
+            "--data-dir",
+            type=click.Path(path_type=Path),
+            help="Folder that Photo.path is relative to (the loaded folder; default: cwd).",
+        ),
+        click.option("--device", default="auto", show_default=True, type=_DEVICE),
+        click.option("--batch", default=32, show_default=True, type=int, callback=positive_int),
+        click.option(
+            "--workers",
+            default=0,
+            show_default=True,
+            type=click.IntRange(min=0),
+            help="DataLoader worker processes decoding images.",
+        ),
+        click.option(
+            "--all-photos", is_flag=True, help="Label every photo, not only favourited ones."
+        ),
+        click.option(
+            "--overwrite", is_flag=True, help="Re-label photos that already have a label."
+        ),
+        click.option(
+            "--limit",
+            type=click.IntRange(min=0),
+            default=None,
+            help="Label at most this many photos now (most-favourited first); re-run to continue.",
+        ),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
 @score.command("interests")
-@click.option(
-    "--model",
-    default="efficientnet_lite0",
-    show_default=True,
-    callback=backbone_name,
-    help="ImageNet CNN: alexnet, vgg16, vgg19, googlenet, resnet50 (torchvision "
-    "weights must be cached) or efficientnet_lite0 / _lite1 / _lite2 (offline; 224 / 240 / "
-    "260 px inputs).",
-)
-@click.option(
-    "--weights",
-    default="DEFAULT",
-    show_default=True,
-    help="DEFAULT (pretrained ImageNet weights) or a local .pth state dict.",
-)
-@click.option(
-    "--data-dir",
-    type=click.Path(path_type=Path),
-    help="Folder that Photo.path is relative to (the loaded folder; default: cwd).",
-)
-@click.option("--device", default="auto", show_default=True, type=_DEVICE)
-@click.option("--batch", default=32, show_default=True, type=int, callback=positive_int)
-@click.option(
-    "--workers",
-    default=0,
-    show_default=True,
-    type=click.IntRange(min=0),
-    help="DataLoader worker processes decoding images.",
-)
-@click.option("--all-photos", is_flag=True, help="Label every photo, not only favourited ones.")
-@click.option("--overwrite", is_flag=True, help="Re-label photos that already have a label.")
-@click.option(
-    "--limit",
-    type=click.IntRange(min=0),
-    default=None,
-    help="Label at most this many photos now (most-favourited first); re-run to continue.",
-)
+@_labelling_options
 @_common_options
 @pass_app
+@spell_params(batch_size="--batch")
 def score_interests_cmd(
     app,
     model,
@@ -183,40 +198,41 @@ def score_interests_cmd(
     json_mode,
 ):
     """Label favourited photos with an ImageNet CNN, then profile interests (tags vs images)."""
-    from beautygraph.pipelines.interests import label_photos, profile_interests
+    from beautygraph.pipelines.interests import score_interests
 
-    store = app.store()
-    lab = label_photos(
-        store,
+    result = score_interests(
+        app.store(),
         model,
-        data_dir=data_dir,
-        weights=weights,
-        batch_size=batch,
-        workers=workers,
-        device=device,
-        all_photos=all_photos,
-        overwrite=overwrite,
-        limit=limit,
+        labelling=dict(
+            data_dir=data_dir,
+            weights=weights,
+            batch_size=batch,
+            workers=workers,
+            device=device,
+            all_photos=all_photos,
+            overwrite=overwrite,
+            limit=limit,
+        ),
+        profiles=dict(
+            k=k,
+            lexicon=_lexicon(babelnet_key),
+            seed=seed,
+            topic_mode=topic_mode,
+            label_mapping=label_mapping,
+            min_photos=min_photos,
+        ),
         steps=cli_steps(json_mode, app.quiet),
     )
-    res = profile_interests(
-        store,
-        k=k,
-        lexicon=_lexicon(babelnet_key),
-        seed=seed,
-        topic_mode=topic_mode,
-        label_mapping=label_mapping,
-        min_photos=min_photos,
-    )
+    lab = result.labelling
     if json_mode:
-        echo_json({"labelling": lab.to_dict(), **res.to_dict()})
+        echo_json(result.to_json())
     else:
         click.echo(
             f"labelled {lab.n_labelled} photos with {lab.model} in {lab.seconds:.1f}s "
             f"({lab.images_per_s:.1f} images/s); already labelled {lab.n_already}, "
             f"without image file {lab.n_no_file}, unreadable {lab.n_unreadable}"
         )
-        _print_table(res)
+        _print_table(result.profiles)
         for line in lab.skipped[:20]:
             click.echo(f"  skipped {line}", err=True)
     if lab.n_unreadable:
@@ -251,9 +267,7 @@ def analyze_interests_cmd(
     )
     files = write_interests(res, out, interests_figures(res)) if out is not None else []
     if json_mode:
-        d = res.to_dict()
-        d["files"] = [str(f) for f in files]
-        echo_json(d)
+        echo_json(res.to_json(files=files))
     else:
         _print_table(res)
         for f in files:
@@ -306,7 +320,7 @@ def score_interests_benchmark_cmd(app, models, label_mapping, device, prediction
         steps=cli_steps(json_mode, app.quiet),
     )
     if json_mode:
-        echo_json(res.to_dict())
+        echo_json(res.to_json())
         return
     from rich.console import Console
     from rich.table import Table

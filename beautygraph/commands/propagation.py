@@ -1,9 +1,16 @@
 """``beautygraph interests propagate`` and ``beautygraph analyze propagation``: interests for
 every user from seed interests and the follower graph (parse, delegate to
-``beautygraph.pipelines.propagation``)."""
+``beautygraph.pipelines.propagation``).
+
+The options' defaults are those of :class:`analysis.propagation.params.PropagationParams`
+and :class:`analysis.propagation.params.PropagationEvalParams` (written out so that
+``--help`` need not import scipy; ``tests/test_propagation_params.py`` holds them equal).
+Their rules are the objects' own: a broken one is named with this command's flags.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -13,22 +20,12 @@ from beautygraph.commands.engine_options import engine_options
 from beautygraph.commands.interest_source import interest_source_option
 
 
-def _method(ctx, param, value: str) -> str:
-    from beautygraph.pipelines.propagation import method_names
-
-    if value not in method_names():
-        raise click.BadParameter(f"{value!r}: choose from {', '.join(method_names())}")
-    return value
-
-
 def _fractions(ctx, param, value: str) -> tuple[float, ...]:
+    """The comma-separated numbers (their range is a rule of the parameters)."""
     try:
-        out = tuple(float(x) for x in value.split(",") if x.strip())
+        return tuple(float(x) for x in value.split(",") if x.strip())
     except ValueError:
         raise click.BadParameter(f"{value!r}: comma-separated numbers in (0, 1)") from None
-    if not out or any(not 0 < f < 1 for f in out):
-        raise click.BadParameter(f"{value!r}: comma-separated numbers in (0, 1)")
-    return out
 
 
 @main.group("interests")
@@ -42,11 +39,10 @@ def interests_group() -> None:
     "--method",
     default="auto",
     show_default=True,
-    callback=_method,
     help="auto (cross-validated on the seed users), netmf_lr, spreading, vote, algorithm1, "
     "alf_interests, theorem1 or majority.",
 )
-@click.option("--top", type=click.IntRange(min=1), default=5, show_default=True)
+@click.option("--top", type=int, default=5, show_default=True, help="Topics kept per user.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
     "--out",
@@ -61,25 +57,23 @@ def propagate_cmd(app, sources, method, top, seed, out, engine, spark, json_mode
     """Propagate seed interests; write the top K per user as INTERESTED_IN {source:'propagated'}.
 
     --engine spark runs vote, algorithm1 and alf_interests as a Spark job."""
-    from beautygraph.pipelines.alf import INTEREST_SOURCES, resolve_interest_sources
-    from beautygraph.pipelines.propagation import run_propagation
+    from analysis.propagation.params import PropagationParams
+    from beautygraph.pipelines.propagation import check_engine, run_propagation
 
-    store = app.store()
+    params = PropagationParams(method=method, top=top, seed=seed, sources=sources)
+    check_engine(params, engine)  # before the store is opened
     run = run_propagation(
-        store,
-        resolve_interest_sources(store, sources, INTEREST_SOURCES),
-        method,
-        top,
-        seed=seed,
+        app.store(),
+        params=params,
         steps=cli_steps(json_mode, app.quiet),
         engine=engine,
         spark=spark,
     )
-    d = run.to_dict()
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         run.rows.to_csv(out, index=False)
-        d["out"] = str(out)
+        run = replace(run, out=str(out))
+    d = run.to_json()
     if json_mode:
         echo_json(d)
         return
@@ -97,7 +91,7 @@ def propagate_cmd(app, sources, method, top, seed, out, engine, spark, json_mode
         )
     click.echo(
         f"{run.method}: {d['users_with_propagated']:,} of {run.n_users:,} users got propagated "
-        f"interests (top {top}) from {run.n_seed_users:,} seed users "
+        f"interests (top {params.top}) from {run.n_seed_users:,} seed users "
         f"({', '.join(run.sources)}); {run.written:,} INTERESTED_IN {{source:'propagated'}} written"
     )
     if out is not None:
@@ -107,12 +101,14 @@ def propagate_cmd(app, sources, method, top, seed, out, engine, spark, json_mode
 @analyze.command("propagation")
 @click.option(
     "--holdout",
-    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    type=float,
     default=0.5,
     show_default=True,
     help="Share of the seed users whose interests are hidden and predicted.",
 )
-@click.option("--repeats", type=click.IntRange(min=1), default=3, show_default=True)
+@click.option(
+    "--repeats", type=int, default=3, show_default=True, help="Hidden sets drawn (scores: means)."
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @interest_source_option
 @click.option(
@@ -134,23 +130,17 @@ def propagate_cmd(app, sources, method, top, seed, out, engine, spark, json_mode
 @pass_app
 def analyze_propagation(app, holdout, repeats, seed, sources, fractions, out_dir, json_mode):
     """Hide seed users, predict their interests by every method and baseline, score them."""
+    from analysis.propagation.params import PropagationEvalParams
     from beautygraph.outputs.propagation import write_propagation
-    from beautygraph.pipelines.alf import INTEREST_SOURCES, resolve_interest_sources
     from beautygraph.pipelines.propagation import evaluate_propagation
 
-    store = app.store()
-    ev = evaluate_propagation(
-        store,
-        holdout,
-        repeats,
-        sources=resolve_interest_sources(store, sources, INTEREST_SOURCES),
-        seed=seed,
-        fractions=fractions,
-        steps=cli_steps(json_mode, app.quiet),
+    params = PropagationEvalParams(
+        holdout=holdout, repeats=repeats, seed=seed, sources=sources, fractions=fractions
     )
+    ev = evaluate_propagation(app.store(), params, steps=cli_steps(json_mode, app.quiet))
     files = write_propagation(ev, out_dir)
     if json_mode:
-        echo_json({**ev.to_dict(), "sources": list(ev.sources)})
+        echo_json(ev.to_json())
         return
     from rich.console import Console
     from rich.table import Table

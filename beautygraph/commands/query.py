@@ -13,8 +13,9 @@ of each.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -177,26 +178,35 @@ def _print_table(title: str | None, rows: list[dict]) -> None:
     click.echo(f"{len(rows)} row(s)")
 
 
-def _print(title: str, statements: list[str], results: list[list[dict]], json_mode: bool) -> None:
-    """One statement: its rows (a JSON list / a table).  Several: every statement's
-    result (a JSON list of ``{statement, text, rows}`` / one table each)."""
-    from graphdb import values
+@dataclass(frozen=True)
+class QueryResult:
+    """The rows of every statement of one run, in order (values as :mod:`graphdb.values`
+    gives them); ``title`` names what ran (the statement or file, or ``query``)."""
 
-    if json_mode:
-        if len(results) == 1:
-            echo_json(values.to_json(results[0]))
-        else:
-            echo_json(
-                [
-                    {"statement": i, "text": s, "rows": values.to_json(rows)}
-                    for i, (s, rows) in enumerate(zip(statements, results, strict=True), 1)
-                ]
-            )
-        return
+    title: str
+    statements: tuple[str, ...]
+    results: tuple[list[dict], ...]
+
+    def to_json(self) -> list:
+        """One statement: its rows.  Several: ``[{statement, text, rows}]``, numbered
+        from 1."""
+        from graphdb import values
+
+        if len(self.results) == 1:
+            return values.to_json(self.results[0])
+        return [
+            {"statement": i, "text": s, "rows": values.to_json(rows)}
+            for i, (s, rows) in enumerate(zip(self.statements, self.results, strict=True), 1)
+        ]
+
+
+def _print(result: QueryResult) -> None:
+    """One statement: its rows as a table.  Several: one table each, under a header line."""
+    title, results = result.title, result.results
     if len(results) == 1:
         _print_table(title, results[0])
         return
-    for i, (stmt, rows) in enumerate(zip(statements, results, strict=True), 1):
+    for i, (stmt, rows) in enumerate(zip(result.statements, results, strict=True), 1):
         # a plain header line: a rich table title would wrap to the table's width
         first = " ".join(stmt.split())
         first = first if len(first) <= 60 else first[:59] + "…"
@@ -204,18 +214,31 @@ def _print(title: str, statements: list[str], results: list[list[dict]], json_mo
         _print_table(None, rows)
 
 
-def _list(json_mode: bool) -> None:
+@dataclass(frozen=True)
+class StatementList:
+    """``query --list``: the named statements and the saved Browser files, each with its
+    parameters and description (a file also with why it runs on Neo4j only, or None)."""
+
+    named: tuple[dict[str, Any], ...]
+    files: tuple[dict[str, Any], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """``{named: [{name, parameters, description}], files: [{…, neo4j_only}]}``."""
+        return {"named": list(self.named), "files": list(self.files)}
+
+
+def _statement_list() -> StatementList:
     import cypher
 
-    entries = [
+    named = tuple(
         {
             "name": n,
             "parameters": cypher.parameters(cypher.load(n)),
             "description": cypher.description(n),
         }
         for n in cypher.names()
-    ]
-    files = [
+    )
+    files = tuple(
         {
             "name": f"cypher/browser/{f.name}",
             "parameters": cypher.parameters(f.read_text(encoding="utf-8")),
@@ -223,19 +246,24 @@ def _list(json_mode: bool) -> None:
             "neo4j_only": cypher.neo4j_only(f),
         }
         for f in cypher.browser_files()
-    ]
+    )
+    return StatementList(named, files)
+
+
+def _list(json_mode: bool) -> None:
+    listing = _statement_list()
     if json_mode:
-        echo_json({"named": entries, "files": files})
+        echo_json(listing.to_json())
         return
     click.echo("Named statements (beautygraph query NAME -p k=v):")
-    for e in entries:
+    for e in listing.named:
         params = " ".join(f"${p}" for p in e["parameters"])
         click.echo(f"  {e['name']:<22} {params}")
         click.echo(f"      {e['description']}")
     click.echo(
         "Files (beautygraph query FILE.cypher -p k=v, or by name: query 03_topic_authorities):"
     )
-    for file in files:
+    for file in listing.files:
         params = " ".join(f"${p}" for p in file["parameters"] or [])
         click.echo(f"  {file['name']:<45} {params}")
         click.echo(f"      {file['description']}")
@@ -295,4 +323,8 @@ def query(
             results = _run(store, statements, values, write)
     else:
         results = _run(store, statements, values, write)
-    _print(title, statements, results, json_mode)
+    result = QueryResult(title, tuple(statements), tuple(results))
+    if json_mode:
+        echo_json(result.to_json())
+    else:
+        _print(result)

@@ -11,14 +11,17 @@ References
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from analysis.recommend_params import METHODS, RECOMMEND_DEFAULTS, SIMULATION_DEFAULTS
 from beautygraph.clikit import analyze, cli_steps, echo_json, main, pass_app
 from beautygraph.commands.engine_options import engine_options
 
-_METHOD_CHOICES = ["cn", "bb", "aa", "authority"]
+if TYPE_CHECKING:
+    from analysis.recommend_params import RecommendParams
+    from beautygraph.pipelines.recommend import UserRecommendations
 
 
 def _beauty_cell(r) -> str:
@@ -33,16 +36,15 @@ def _via(r) -> str:
     return f"{r.n_common}: {shown}" if r.n_common else ""
 
 
-def explain_header(user: str, method: str, recs, tolerance: float, user_beauty) -> str:
+def explain_header(result: UserRecommendations) -> str:
     """The line above the table: what the ranking is, and for bb the beauty window."""
-    from beautygraph.pipelines.recommend import bb_window
-
-    if method == "bb" and user_beauty is not None:
-        lo, hi = bb_window(user_beauty, tolerance)
+    user, method, ub = result.user, result.method, result.user_beauty
+    if result.window is not None and ub is not None:
+        lo, hi = result.window
         return (
-            f"{user}'s beauty {user_beauty:.3f}; window {user_beauty:.3f} ± "
-            f"{100 * tolerance:g} % = {lo:.3f}–{hi:.3f}; candidates at distance 2 in the "
-            "window, most beautiful first (path: via the followees listed)"
+            f"{user}'s beauty {ub:.3f}; window {ub:.3f} ± "
+            f"{100 * result.params.tolerance:g} % = {lo:.3f}–{hi:.3f}; candidates at distance "
+            "2 in the window, most beautiful first (path: via the followees listed)"
         )
     if method == "authority":
         return (
@@ -53,13 +55,14 @@ def explain_header(user: str, method: str, recs, tolerance: float, user_beauty) 
     return f"candidates at distance 2 from {user}, ranked by {what}"
 
 
-def _print_user(user: str, method: str, recs, tolerance: float, user_beauty) -> None:
+def _print_user(result: UserRecommendations) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    method, recs = result.method, result.recommendations
     console = Console()
-    console.print(explain_header(user, method, recs, tolerance, user_beauty))
-    table = Table(title=f"{method} recommendations for {user}")
+    console.print(explain_header(result))
+    table = Table(title=f"{method} recommendations for {result.user}")
     cols: tuple[str, ...]
     if method == "authority":
         cols = ("rank", "user", "topic", "enthusiasm", "authority score", "beauty")
@@ -91,12 +94,17 @@ def _print_user(user: str, method: str, recs, tolerance: float, user_beauty) -> 
         )
 
 
+# The options' defaults and bounds are those of analysis.recommend_params.RecommendParams
+# (RECOMMEND_DEFAULTS, SIMULATION_DEFAULTS), whose rules check every value again;
+# tests/test_recommend_params.py holds the two equal.
+
+
 @main.command()
 @click.argument("user", required=False)
 @click.option(
     "--method",
-    type=click.Choice(_METHOD_CHOICES),
-    default="cn",
+    type=click.Choice(list(METHODS)),
+    default=RECOMMEND_DEFAULTS.method,
     show_default=True,
     help="cn: common neighbours; bb: beauty-balanced ±tolerance; aa: Adamic–Adar; "
     "authority: topical authorities (ALF).",
@@ -104,14 +112,14 @@ def _print_user(user: str, method: str, recs, tolerance: float, user_beauty) -> 
 @click.option(
     "--k",
     type=click.IntRange(min=1),
-    default=10,
+    default=RECOMMEND_DEFAULTS.k,
     show_default=True,
     help="Recommendations per user.",
 )
 @click.option(
     "--tolerance",
     type=click.FloatRange(min=0.0),
-    default=0.10,
+    default=RECOMMEND_DEFAULTS.tolerance,
     show_default=True,
     help="Relative beauty window of bb (0.10 = ±10 %).",
 )
@@ -119,10 +127,16 @@ def _print_user(user: str, method: str, recs, tolerance: float, user_beauty) -> 
 @click.option(
     "--sample",
     type=click.IntRange(min=1),
-    default=None,
+    default=RECOMMEND_DEFAULTS.sample,
     help="Batch: a seeded random sample of N users.",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of --sample.")
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=RECOMMEND_DEFAULTS.seed,
+    show_default=True,
+    help="Seed of --sample.",
+)
 @click.option(
     "--write",
     is_flag=True,
@@ -151,18 +165,19 @@ def recommend(
     With USER: answered by Cypher, with explanations.  With --all or --sample N: batch mode
     on sparse matrices (same answers), optionally written back with --write.
     """
-    batch = all_users or sample is not None
+    from beautygraph.pipelines.recommend import recommend_params
+
     _check_mode(user, all_users, sample, write)
+    if engine == "spark" and not all_users:
+        raise click.UsageError("--engine spark answers --all (and writes RECOMMENDED)")
+    # every parameter is checked before the store is opened
+    params = recommend_params(method=method, k=k, tolerance=tolerance, sample=sample, seed=seed)
     if engine == "spark":
-        if not all_users:
-            raise click.UsageError("--engine spark answers --all (and writes RECOMMENDED)")
-        _recommend_spark(app, method, k, tolerance, spark, json_mode)
-        return
-    if not batch:
-        assert user is not None  # checked above
-        _recommend_one(app, user, method, k, tolerance, json_mode)
-        return
-    _recommend_batch(app, method, sample, k, tolerance, write, seed, json_mode)
+        _recommend_spark(app, params, spark, json_mode)
+    elif user is not None:
+        _recommend_one(app, user, params, json_mode)
+    else:
+        _recommend_batch(app, params, write, json_mode)
 
 
 def _check_mode(user: str | None, all_users: bool, sample: int | None, write: bool) -> None:
@@ -178,74 +193,45 @@ def _check_mode(user: str | None, all_users: bool, sample: int | None, write: bo
         raise click.UsageError("--write needs batch mode (--all or --sample N)")
 
 
-def _recommend_spark(app, method: str, k: int, tolerance: float, spark, json_mode: bool) -> None:
+def _recommend_spark(app, params: RecommendParams, spark, json_mode: bool) -> None:
     """``--engine spark``: the --all batch on Spark, RECOMMENDED written back."""
     from beautygraph.pipelines.spark_jobs import recommend_spark
 
     answer = recommend_spark(
-        app.store(),
-        method,
-        k=k,
-        tolerance=tolerance,
-        options=spark,
-        steps=cli_steps(json_mode, app.quiet),
+        app.store(), params, options=spark, steps=cli_steps(json_mode, app.quiet)
     )
     if json_mode:
-        echo_json(answer.to_dict(), compact=True)  # the scipy batch's schema
+        echo_json(answer.to_json(), compact=True)  # the scipy batch's schema
     else:
         click.echo(
-            f"{method} on spark ({spark.master}): {len(answer.frame):,} recommendations "
-            f"for {answer.n_users:,} users; wrote {answer.written:,} RECOMMENDED relationships"
+            f"{params.method} on spark ({spark.master}): {len(answer.frame):,} "
+            f"recommendations for {answer.n_users:,} users; wrote {answer.written:,} "
+            "RECOMMENDED relationships"
         )
 
 
-def _recommend_one(app, user: str, method: str, k: int, tolerance: float, json_mode: bool) -> None:
+def _recommend_one(app, user: str, params: RecommendParams, json_mode: bool) -> None:
     """One USER, answered by Cypher, with explanations (§7 of [1])."""
-    from beautygraph.pipelines import recommend as pipe
+    from beautygraph.pipelines.recommend import user_recommendations
 
-    store = app.store(read_only=True)
-    recs = pipe.recommend_user(store, user, method, k=k, tolerance=tolerance)
-    user_beauty = recs[0].user_beauty if recs else pipe.user_beauty(store, user)
+    result = user_recommendations(app.store(read_only=True), user, params)
     if json_mode:
-        out: dict[str, Any] = {"user": user, "method": method, "user_beauty": user_beauty}
-        if method == "bb" and user_beauty is not None:
-            out["tolerance"] = tolerance
-            out["window"] = list(pipe.bb_window(user_beauty, tolerance))
-        out["recommendations"] = [r.to_dict() for r in recs]
-        echo_json(out)
+        echo_json(result.to_json())
     else:
-        _print_user(user, method, recs, tolerance, user_beauty)
+        _print_user(result)
 
 
-def _recommend_batch(
-    app,
-    method: str,
-    sample: int | None,
-    k: int,
-    tolerance: float,
-    write: bool,
-    seed: int,
-    json_mode: bool,
-) -> None:
+def _recommend_batch(app, params: RecommendParams, write: bool, json_mode: bool) -> None:
     """--all or --sample N: batch mode on sparse matrices, optionally written back."""
-    from beautygraph.pipelines import recommend as pipe
+    from beautygraph.pipelines.recommend import recommend_batch
 
     store = app.store(read_only=not write)
-    result = pipe.recommend_batch(
-        store,
-        method,
-        sample=sample,
-        k=k,
-        tolerance=tolerance,
-        write=write,
-        seed=seed,
-        steps=cli_steps(json_mode, app.quiet),
-    )
+    result = recommend_batch(store, params, write=write, steps=cli_steps(json_mode, app.quiet))
     if json_mode:
-        echo_json(result.to_dict(), compact=True)  # one entry per recommendation
+        echo_json(result.to_json(), compact=True)  # one entry per recommendation
         return
     click.echo(
-        f"{method}: {len(result.frame):,} recommendations for {result.n_users:,} users"
+        f"{params.method}: {len(result.frame):,} recommendations for {result.n_users:,} users"
         + (f"; wrote {result.written:,} RECOMMENDED relationships" if write else "")
     )
 
@@ -254,15 +240,17 @@ def _recommend_batch(
 @click.option(
     "--sample",
     type=click.IntRange(min=1),
-    default=10_000,
+    default=SIMULATION_DEFAULTS.sample,
     show_default=True,
     help="Photographers receiving one recommendation per method.",
 )
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=SIMULATION_DEFAULTS.seed, show_default=True
+)
 @click.option(
     "--tolerance",
     type=click.FloatRange(min=0.0),
-    default=0.10,
+    default=SIMULATION_DEFAULTS.tolerance,
     show_default=True,
     help="Relative beauty window of BB.",
 )
@@ -286,22 +274,23 @@ def analyze_recommenders(
     app, sample: int, seed: int, tolerance: float, out_dir: Path | None, json_mode: bool
 ) -> None:
     """The link-recommendation simulation of §7 (Fig. 12): CN vs BB±10 (and AA)."""
-    from beautygraph.pipelines import recommend as pipe
+    from beautygraph.pipelines.recommend import recommend_params, simulate_recommenders
 
-    sim = pipe.simulate_recommenders(
-        app.store(read_only=True), sample=sample, seed=seed, tolerance=tolerance
-    )
+    params = recommend_params(SIMULATION_DEFAULTS, sample=sample, seed=seed, tolerance=tolerance)
+    sim = simulate_recommenders(app.store(read_only=True), params)
     if out_dir is not None:
         from beautygraph.outputs.recommenders import write_simulation
 
         write_simulation(sim, out_dir)
     if json_mode:
-        echo_json(sim.json_payload())
+        echo_json(sim.to_json())
         return
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"§7 simulation: {sim.result.n_sampled:,} sampled users, seed {seed}")
+    table = Table(
+        title=f"§7 simulation: {sim.result.n_sampled:,} sampled users, seed {params.seed}"
+    )
     table.add_column("method")
     for name in ("n_recs", "b_recs", "b_ratio", "fav_recs", "p_forlorn"):
         table.add_column(name, justify="right")

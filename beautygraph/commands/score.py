@@ -128,7 +128,7 @@ def train_cmd(
         steps=cli_steps(json_mode, app.quiet),
     )
     if json_mode:
-        echo_json(summary.to_dict())
+        echo_json(summary.to_json())
         return
     click.echo(
         f"trained {summary.backbone} on {summary.n_train} images ({summary.n_val} validation) "
@@ -183,9 +183,10 @@ def evaluate_cmd(
         seed=seed,
         steps=cli_steps(json_mode, app.quiet),
     )
-    files = write_evaluation(rep, out_dir) if out_dir is not None else []
+    if out_dir is not None:
+        rep = rep.with_files(write_evaluation(rep, out_dir))
     if json_mode:
-        echo_json(rep.to_dict(files))
+        echo_json(rep.to_json())
         return
     r = rep.result
     click.echo(
@@ -198,7 +199,9 @@ def evaluate_cmd(
             f"Spearman ρ={s.rho:.3f}  95% CI [{s.ci_low:.3f}, {s.ci_high:.3f}]  p={s.p_value:.2g}  "
             f"(paper's crowd check: 0.48)"
         )
-        click.echo(r.deciles.to_frame().to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        if r.deciles is not None:  # computed together with the Spearman ρ
+            table = r.deciles.to_frame()
+            click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     if r.reliability is not None:
         rel = r.reliability
         click.echo(
@@ -206,7 +209,7 @@ def evaluate_cmd(
             f"random rater {rel.tau_random:.2f}, machine {rel.tau_machine:.2f} "
             f"(paper: 0.71 / 0.95 / 0.22 / 0.77)"
         )
-    for f in files:
+    for f in rep.files:
         click.echo(f"wrote {f}")
 
 
@@ -343,21 +346,24 @@ def beauty_cmd(
 
         res = replace(res, out_file=str(write_scores_csv(out_csv, res.scores)))
     if json_mode:
-        echo_json(res.to_dict())
+        echo_json(res.to_json())
     else:
-        for line in res.summary_lines():
-            click.echo(line)
-        if res.n_skipped:
-            click.echo(
-                f"skipped {res.n_skipped} missing/unreadable images (exit code 3):", err=True
-            )
-            for pid, path, why in res.skipped[:50]:
-                click.echo(f"  {pid}: {path}: {why}", err=True)
-            if res.n_skipped > 50:
-                click.echo(f"  … and {res.n_skipped - 50} more (see --json)", err=True)
+        _print_local_run(res)
     if res.exit_code:
         app.close()
         sys.exit(res.exit_code)
+
+
+def _print_local_run(res) -> None:
+    """The summary of ``score beauty --engine local``; the skipped images on stderr."""
+    for line in res.summary_lines():
+        click.echo(line)
+    if res.n_skipped:
+        click.echo(f"skipped {res.n_skipped} missing/unreadable images (exit code 3):", err=True)
+        for pid, path, why in res.skipped[:50]:
+            click.echo(f"  {pid}: {path}: {why}", err=True)
+        if res.n_skipped > 50:
+            click.echo(f"  … and {res.n_skipped - 50} more (see --json)", err=True)
 
 
 def _beauty_spark(
@@ -407,16 +413,14 @@ def _beauty_spark(
 @pass_app
 def user_beauty_cmd(app, beauty_source, json_mode):
     """Recompute User.beauty as the mean beauty of each user's photos from one source."""
-    from beautygraph.pipelines.scoring import beauty_sources, update_user_beauty
+    from beautygraph.pipelines.scoring import recompute_user_beauty
 
-    store = app.store()
-    out = update_user_beauty(store, beauty_source)
-    out["sources"] = beauty_sources(store)
+    res = recompute_user_beauty(app.store(), beauty_source)
     if json_mode:
-        echo_json(out)
+        echo_json(res.to_json())
         return
-    listed = ", ".join(f"{k}: {v}" for k, v in sorted(out["sources"].items())) or "none"
+    listed = ", ".join(f"{k}: {v}" for k, v in sorted(res.sources.items())) or "none"
     click.echo(
-        f"User.beauty from source {out['source']!r}: {out.get('with_beauty', 0)} of "
-        f"{out.get('users', 0)} users (photos with beauty by source: {listed})"
+        f"User.beauty from source {res.source!r}: {res.with_beauty} of "
+        f"{res.users} users (photos with beauty by source: {listed})"
     )

@@ -125,16 +125,16 @@ def load(
             if isinstance(exc, (KeyboardInterrupt, LoadInterrupted)):
                 raise LoadInterrupted("interrupted: nothing was written") from None
         raise
-    for note in result["warnings"]:
+    for note in result.warnings:
         click.echo(f"warning: {note}", err=True)
     if json_mode:
-        echo_json(result)
+        echo_json(result.to_json())
         return
-    added = result["added"]
-    click.echo(f"loaded {result['folder']} into {app.db}")
+    click.echo(f"loaded {result.folder} into {app.db}")
     for kind in ("nodes", "relationships"):
-        for name, n in result["totals"][kind].items():
-            new = added[kind].get(name, 0)
+        added = getattr(result.added, kind)
+        for name, n in getattr(result.totals, kind).items():
+            new = added.get(name, 0)
             if n or new:
                 click.echo(f"  {name:<14} {n:>10,}  (+{new:,})")
 
@@ -150,29 +150,28 @@ def _load_initial(
     class_cache: bool,
 ) -> None:
     import graphdb
-    from graphdb.neo4j_import import load_folder_initial
+    from beautygraph.pipelines.load import load_initial
     from graphdb.neo4j_store import database_name
 
     if not graphdb.is_server_uri(app.db):
         raise UserError("--initial is for a Neo4j server: pass --db bolt://HOST:PORT")
     if home is None:
         raise UserError("--initial needs the server's installation: --neo4j-home or $NEO4J_HOME")
-    database = database_name(app.database)
-    counts = load_folder_initial(
+    result = load_initial(
         folder,
         home,
         conf,
-        database=database,
+        database=database_name(app.database),
         overwrite=overwrite,
         heap=heap,
         class_cache=class_cache,
         steps=cli_steps(json_mode, app.quiet),
     )
     if json_mode:
-        echo_json({"added": counts.to_dict(), "database": database})
+        echo_json(result.to_json())
         return
-    click.echo(f"imported {folder} into database {database!r}; start the server to use it")
-    for kind, table in counts.to_dict().items():
+    click.echo(f"imported {folder} into database {result.database!r}; start the server to use it")
+    for kind, table in result.added.to_dict().items():
         for name, n in table.items():
             click.echo(f"  {name:<14} {n:>10,}  ({kind})")
 
@@ -182,9 +181,11 @@ def _load_initial(
 @pass_app
 def stats(app, json_mode: bool) -> None:
     """Counts of nodes per label and relationships per type."""
-    counts = app.store(read_only=True).counts()
+    from beautygraph.pipelines.load import store_counts
+
+    counts = store_counts(app.store(read_only=True))
     if json_mode:
-        echo_json(counts)
+        echo_json(counts.to_json())
         return
     from rich.console import Console
     from rich.table import Table
@@ -194,7 +195,7 @@ def stats(app, json_mode: bool) -> None:
     table.add_column("name")
     table.add_column("count", justify="right")
     for kind in ("nodes", "relationships"):
-        for name, n in counts[kind].items():
+        for name, n in getattr(counts, kind).items():
             table.add_row(kind, name, f"{n:,}")
     Console().print(table)
 
@@ -280,7 +281,7 @@ def demo(
         null=null,
     )
     if json_mode:
-        echo_json(result.headline)
+        echo_json(result.to_json())
     else:
         click.echo(f"report written to {result.report_path}")
         for key, why in result.skipped.items():

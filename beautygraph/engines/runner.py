@@ -15,7 +15,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 
@@ -26,7 +26,7 @@ from kernel.steps import Steps, as_steps
 if TYPE_CHECKING:
     from graphdb.base import Store
 
-__all__ = ["JOBS", "SparkRun", "run_spark_job"]
+__all__ = ["JOBS", "SparkJob", "SparkRun", "run_spark_job"]
 
 #: the jobs :func:`run_spark_job` runs
 JOBS = ("authorities", "recommend", "beauty", "propagation")
@@ -56,62 +56,50 @@ class SparkRun:
         }
 
 
-def _job(name: str, params: dict[str, Any]):
-    from beautygraph.engines import spark_alf, spark_beauty, spark_fof, spark_propagation
+class SparkJob(Protocol):
+    """One Spark job, with its parameters typed and complete (built by the pipeline, passed
+    whole): what it reads from the store and how it runs.  Each engine module defines its
+    own: :class:`~beautygraph.engines.spark_alf.AuthoritiesJob`,
+    :class:`~beautygraph.engines.spark_fof.RecommendJob`,
+    :class:`~beautygraph.engines.spark_beauty.BeautyJob`,
+    :class:`~beautygraph.engines.spark_propagation.PropagationJob`."""
 
-    if name == "authorities":
-        # the ALF parameters travel as AlfParams.to_dict() and are rebuilt by the job
-        alf, sources = params["alf"], params["sources"]
-        return spark_alf.alf_export_spec(), lambda spark, e, r, step: spark_alf.authorities_job(
-            spark, e, r, alf, sources=sources, steps=step
-        )
-    if name == "recommend":
-        method = params["method"]
-        return spark_fof.fof_export_spec(method), lambda spark, e, r, step: spark_fof.recommend_job(
-            spark, e, r, steps=step, **params
-        )
-    if name == "beauty":
-        return spark_beauty.beauty_export_spec(), lambda spark, e, r, step: spark_beauty.beauty_job(
-            spark, e, r, source=params.get("source"), steps=step
-        )
-    if name == "propagation":
-        spec = spark_propagation.propagation_export_spec()
-        return spec, lambda spark, e, r, step: spark_propagation.propagation_job(
-            spark, e, r, steps=step, **params
-        )
-    raise UserError(f"unknown spark job {name!r}; jobs: {', '.join(JOBS)}")
+    @property
+    def name(self) -> str:
+        """One of :data:`JOBS`; names the results folder and :attr:`SparkRun.job`."""
+
+    def export_spec(self) -> Any:
+        """What :func:`graphdb.parquet_export.export_store` writes for the job."""
+
+    def run(self, spark, export_dir: str, results_dir: str, steps: Steps) -> dict[str, Any]:
+        """Read ``export_dir``, write Parquet results into ``results_dir``; job counts."""
 
 
 def run_spark_job(
     store: Store,
-    job: str,
+    job: SparkJob,
     options: SparkOptions | None = None,
     steps: Steps | None = None,
-    **params: Any,
 ) -> SparkRun:
-    """Run ``job`` (``authorities``, ``recommend``, ``beauty`` or ``propagation``) on Spark
-    and write its results into ``store``.  ``params`` go to the job (``authorities``:
-    ``alf``, an :meth:`analysis.alf.params.AlfParams.to_dict` with its block size, and
-    ``sources``; ``recommend``: ``method``, ``k``, ``tolerance``; ``propagation``:
-    ``method``, ``top``, ``topic_block``)."""
+    """Run ``job`` (a :class:`SparkJob`, its parameters complete) on Spark and write its
+    results into ``store``."""
     from graphdb.parquet_export import export_store
     from graphdb.results_import import import_results
 
+    if job.name not in JOBS:
+        raise UserError(f"unknown spark job {job.name!r}; jobs: {', '.join(JOBS)}")
     options = options or SparkOptions()
     require_spark()  # fail before exporting anything
-    if job == "propagation":
-        params.setdefault("topic_block", options.topic_block)
-    spec, fn = _job(job, params)
     keep = options.work_dir is not None or options.keep_work_dir
     work = (
         Path(options.work_dir) if options.work_dir else Path(tempfile.mkdtemp(prefix="bg-spark-"))
     )
-    export_dir, results_dir = work / "export", work / f"results-{job}"
+    export_dir, results_dir = work / "export", work / f"results-{job.name}"
     seconds: dict[str, float] = {}
     steps = as_steps(steps)
     try:
         t = time.perf_counter()
-        export_store(store, export_dir, spec, steps=steps)
+        export_store(store, export_dir, job.export_spec(), steps=steps)
         seconds["export"] = time.perf_counter() - t
         with steps("starting Spark") as step:
             spark = get_session(options.master, options.conf)
@@ -119,7 +107,7 @@ def run_spark_job(
         if results_dir.exists():
             shutil.rmtree(results_dir)
         t = time.perf_counter()
-        counts = fn(spark, str(export_dir), str(results_dir), steps)
+        counts = job.run(spark, str(export_dir), str(results_dir), steps)
         seconds["spark"] = time.perf_counter() - t
         t = time.perf_counter()
         res = import_results(store, results_dir, steps=steps)
@@ -131,4 +119,4 @@ def run_spark_job(
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
-    return SparkRun(job, counts, res.written, seconds, str(work) if keep else None, extras)
+    return SparkRun(job.name, counts, res.written, seconds, str(work) if keep else None, extras)

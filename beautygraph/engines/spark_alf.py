@@ -42,7 +42,7 @@ import math
 import os
 import shutil
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -54,6 +54,7 @@ from beautygraph.engines.spark_session import spark_path as _p
 from kernel.steps import Step, Steps, as_steps
 
 __all__ = [
+    "AuthoritiesJob",
     "alf_export_spec",
     "algorithm1_passes",
     "authorities_job",
@@ -62,6 +63,25 @@ __all__ = [
     "ordered_sum",
     "spark_params",
 ]
+
+
+@dataclass(frozen=True)
+class AuthoritiesJob:
+    """``authorities`` on Spark: the ALF parameters, whole, and the seed interest sources
+    (a :class:`beautygraph.engines.runner.SparkJob`)."""
+
+    params: AlfParams
+    sources: tuple[str, ...]
+    name: str = "authorities"
+
+    def export_spec(self):
+        return alf_export_spec()
+
+    def run(self, spark, export_dir: str, results_dir: str, steps: Steps) -> dict:
+        # the parameters cross to the job as plain values and are rebuilt (and checked) there
+        return authorities_job(
+            spark, export_dir, results_dir, self.params.to_dict(), sources=self.sources, steps=steps
+        )
 
 
 def alf_export_spec():

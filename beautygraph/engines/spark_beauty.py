@@ -17,11 +17,27 @@ Eq. 2.  Same definitions as :mod:`analysis.beauty` (the reference) and
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 from beautygraph.engines.spark_session import spark_path as _p
 from kernel.steps import Step, Steps, as_steps
 
-__all__ = ["beauty_export_spec", "beauty_job"]
+__all__ = ["BeautyJob", "beauty_export_spec", "beauty_job"]
+
+
+@dataclass(frozen=True)
+class BeautyJob:
+    """The beauty aggregates of the photos of one ``Photo.beauty_source`` on Spark (a
+    :class:`beautygraph.engines.runner.SparkJob`)."""
+
+    source: str
+    name: str = "beauty"
+
+    def export_spec(self):
+        return beauty_export_spec()
+
+    def run(self, spark, export_dir: str, results_dir: str, steps: Steps) -> dict:
+        return beauty_job(spark, export_dir, results_dir, source=self.source, steps=steps)
 
 
 def beauty_export_spec():

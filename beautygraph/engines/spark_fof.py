@@ -20,13 +20,43 @@ The two-step paths are one self-join of the edge table; Spark spills what does n
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
+from analysis.recommend_params import BATCH_METHODS, RecommendParams, check_method
 from beautygraph.engines.spark_session import spark_path as _p
 from kernel.steps import Step, Steps, as_steps
 
-__all__ = ["fof_export_spec", "recommend_job"]
+__all__ = ["SPARK_METHODS", "RecommendJob", "fof_export_spec", "recommend_job", "spark_params"]
 
 _LN10 = 2.302585092994046  # the constant of analysis.fof and cypher/recommend_aa.cypher
+#: the methods this job answers: the batch methods of analysis.fof
+SPARK_METHODS: tuple[str, ...] = BATCH_METHODS
+
+
+def spark_params(params: RecommendParams) -> RecommendParams:
+    """``params`` when the Spark job computes its method; a
+    :class:`kernel.params.InvalidParams` naming ``method`` otherwise."""
+    check_method(params.method, SPARK_METHODS, f"has no spark job; use {', '.join(SPARK_METHODS)}")
+    return params
+
+
+@dataclass(frozen=True)
+class RecommendJob:
+    """CN / AA / BB for every user on Spark (a :class:`beautygraph.engines.runner.SparkJob`),
+    with the run's :class:`analysis.recommend_params.RecommendParams` whole (``method``,
+    ``k``, ``tolerance``); a method the job does not compute is refused on construction."""
+
+    params: RecommendParams
+    name: str = "recommend"
+
+    def __post_init__(self) -> None:
+        spark_params(self.params)
+
+    def export_spec(self):
+        return fof_export_spec(self.params.method)
+
+    def run(self, spark, export_dir: str, results_dir: str, steps: Steps) -> dict:
+        return recommend_job(spark, export_dir, results_dir, self.params, steps=steps)
 
 
 def fof_export_spec(method: str):
@@ -40,38 +70,29 @@ def recommend_job(
     spark,
     export_dir: str | os.PathLike,
     results_dir: str | os.PathLike,
-    method: str,
+    params: RecommendParams,
     *,
-    k: int = 10,
-    tolerance: float = 0.10,
     steps: Steps | None = None,
 ) -> dict:
-    """Top-``k`` recommendations of ``method`` for every user; writes
+    """Top-``params.k`` recommendations of ``params.method`` for every user; writes
     ``relationships/RECOMMENDED.parquet`` ``{src, dst, method, rank, score}`` into
     ``results_dir`` (an import-results folder).  Returns counts."""
     with as_steps(steps)("Spark: friend-of-friend recommendations") as step:
-        return _recommend_job(
-            spark, export_dir, results_dir, method, k=k, tolerance=tolerance, step=step
-        )
+        return _recommend_job(spark, export_dir, results_dir, spark_params(params), step=step)
 
 
 def _recommend_job(
     spark,
     export_dir: str | os.PathLike,
     results_dir: str | os.PathLike,
-    method: str,
+    params: RecommendParams,
     *,
-    k: int = 10,
-    tolerance: float = 0.10,
     step: Step,
 ) -> dict:
     from pyspark.sql import Window
     from pyspark.sql import functions as f
 
-    if method not in ("cn", "aa", "bb"):
-        raise ValueError(f"method={method!r} must be cn, aa or bb")
-    if int(k) != k or k < 1:
-        raise ValueError(f"k={k} must be a positive integer")
+    method, k, tolerance = params.method, params.k, params.tolerance
     step.advance()
     users = spark.read.parquet(_p(export_dir, "nodes", "User.parquet"))
     E = (
@@ -117,7 +138,7 @@ def _recommend_job(
             )
     step.advance()
     order = Window.partitionBy("u").orderBy(f.col("score").desc(), f.col("v").asc())
-    top = pairs.withColumn("rank", f.row_number().over(order)).where(f.col("rank") <= int(k))
+    top = pairs.withColumn("rank", f.row_number().over(order)).where(f.col("rank") <= k)
     ids = users.select(f.col("index").alias("i"), f.col("id"))
     named = top.join(ids.select(f.col("i").alias("u"), f.col("id").alias("src")), "u").join(
         ids.select(f.col("i").alias("v"), f.col("id").alias("dst")), "v"

@@ -26,19 +26,114 @@ best topics: score descending, then topic index (= topic id order) — the order
 :func:`beautygraph.pipelines.propagation.propagation_rows`.  Sums of floating-point terms
 may be added in another order than scipy's, so scores agree to about 1e-15, and two topics
 whose scores are equal in exact arithmetic may swap places.
+
+The job takes the parameters whole (:class:`PropagationJob` carries an
+:class:`analysis.propagation.params.PropagationParams`, which crosses to the job as
+:meth:`~analysis.propagation.params.PropagationParams.to_dict` and is rebuilt there);
+:func:`spark_problems` names, by parameter, what the job does not compute, so the pipeline
+refuses it before the export.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
+from analysis.propagation.params import FAMILY, PropagationParams
 from beautygraph.engines.spark_session import spark_path as _p
+from kernel.params import InvalidParams, Problem, check_int
 from kernel.steps import Step, Steps, as_steps
 
-__all__ = ["SPARK_METHODS", "propagation_export_spec", "propagation_job"]
+__all__ = [
+    "SPARK_METHODS",
+    "PropagationJob",
+    "propagation_export_spec",
+    "propagation_job",
+    "spark_params",
+    "spark_problems",
+]
 
 #: the propagation methods with a Spark job
 SPARK_METHODS: tuple[str, ...] = ("vote", "algorithm1", "alf_interests")
+#: topics per block when the caller names none
+DEFAULT_TOPIC_BLOCK = 50
+
+
+def spark_problems(params: PropagationParams) -> list[Problem]:
+    """What the job does not compute: a method without a Spark job (:data:`SPARK_METHODS`;
+    the others iterate or train on scipy), or one tie direction (the job propagates over
+    ``W = A + Aᵗ``)."""
+    out = []
+    if params.method not in SPARK_METHODS:
+        out.append(
+            Problem(
+                ("method", "engine"),
+                (params.method, "spark"),
+                f"do not go together: the Spark job runs {', '.join(SPARK_METHODS)}; "
+                f"{params.method} runs on the scipy engine",
+            )
+        )
+    if params.direction != "both":
+        out.append(
+            Problem(
+                ("direction", "engine"),
+                (params.direction, "spark"),
+                "do not go together: the Spark job propagates over both tie directions",
+            )
+        )
+    return out
+
+
+def spark_params(params: PropagationParams | Mapping[str, Any]) -> PropagationParams:
+    """The parameters as the job runs them: rebuilt (and so checked) from
+    :meth:`~analysis.propagation.params.PropagationParams.to_dict` when serialised;
+    :class:`kernel.params.InvalidParams` for what the job does not compute
+    (:func:`spark_problems`) or for seed sources not filled in."""
+    p = params if isinstance(params, PropagationParams) else PropagationParams.from_dict(params)
+    problems = spark_problems(p)
+    if p.sources is None:
+        problems.append(Problem(("sources",), (None,), "must name the seed sources the job reads"))
+    if problems:
+        raise InvalidParams(FAMILY, problems)
+    return p
+
+
+@dataclass(frozen=True)
+class PropagationJob:
+    """One graph propagation on Spark (a :class:`beautygraph.engines.runner.SparkJob`):
+    the propagation parameters, whole (seed sources filled in), and the topics per block.
+    Built only with parameters the job computes (:func:`spark_params`), so a wrong one
+    fails before the export."""
+
+    params: PropagationParams
+    topic_block: int = DEFAULT_TOPIC_BLOCK
+    name: str = "propagation"
+
+    def __post_init__(self) -> None:
+        spark_params(self.params)
+        _check_topic_block(self.topic_block)
+
+    def export_spec(self):
+        return propagation_export_spec()
+
+    def run(self, spark, export_dir: str, results_dir: str, steps: Steps) -> dict:
+        # the parameters cross to the job as plain values and are rebuilt (and checked) there
+        return propagation_job(
+            spark,
+            export_dir,
+            results_dir,
+            self.params.to_dict(),
+            topic_block=self.topic_block,
+            steps=steps,
+        )
+
+
+def _check_topic_block(topic_block: Any) -> None:
+    problems = check_int("topic_block", topic_block, 1)
+    if problems:
+        raise InvalidParams(FAMILY, problems)
 
 
 def propagation_export_spec():
@@ -54,27 +149,22 @@ def propagation_job(
     spark,
     export_dir: str | os.PathLike,
     results_dir: str | os.PathLike,
-    method: str,
+    params: PropagationParams | Mapping[str, Any],
     *,
-    sources: tuple[str, ...] | list[str] = ("declared", "bio", "tags", "images"),
-    top: int = 5,
-    topic_block: int = 50,
+    topic_block: int = DEFAULT_TOPIC_BLOCK,
     steps: Steps | None = None,
 ) -> dict:
-    """Scores of ``method`` for every user from the seeds of ``sources``; writes the
-    ``top`` best per user as ``relationships/INTERESTED_IN.parquet`` ``{src, dst, source
-    ('propagated'), score, rank, method}`` and a ``results.json`` that replaces the old
-    propagated interests (an import-results folder).  Returns counts."""
-    with as_steps(steps)(f"Spark: propagation ({method})") as step:
+    """Scores of ``params.method`` for every user from the seeds of ``params.sources``;
+    writes the ``params.top`` best per user as ``relationships/INTERESTED_IN.parquet``
+    ``{src, dst, source ('propagated'), score, rank, method}`` and a ``results.json`` that
+    replaces the old propagated interests (an import-results folder).  ``params`` is a
+    :class:`~analysis.propagation.params.PropagationParams` or its ``to_dict()``
+    (:func:`spark_params`).  Returns counts."""
+    p = spark_params(params)
+    _check_topic_block(topic_block)
+    with as_steps(steps)(f"Spark: propagation ({p.method})") as step:
         return _propagation_job(
-            spark,
-            export_dir,
-            results_dir,
-            method,
-            sources=tuple(sources),
-            top=top,
-            topic_block=topic_block,
-            step=step,
+            spark, export_dir, results_dir, p, topic_block=int(topic_block), step=step
         )
 
 
@@ -103,10 +193,8 @@ def _propagation_job(
     spark,
     export_dir: str | os.PathLike,
     results_dir: str | os.PathLike,
-    method: str,
+    params: PropagationParams,
     *,
-    sources: tuple[str, ...],
-    top: int,
     topic_block: int,
     step: Step,
 ) -> dict:
@@ -118,13 +206,8 @@ def _propagation_job(
     from beautygraph.engines.spark_alf import algorithm1_passes, read_follow_graph
     from beautygraph.strict_json import write_json
 
-    if method not in SPARK_METHODS:
-        raise ValueError(f"method={method!r} has no spark job; choose {', '.join(SPARK_METHODS)}")
-    if int(top) != top or top < 1:
-        raise ValueError(f"top={top} must be a positive integer")
-    if int(topic_block) != topic_block or topic_block < 1:
-        raise ValueError(f"topic_block={topic_block} must be a positive integer")
-    users, topics, n_topics, E, S, deg, n_out = read_follow_graph(spark, export_dir, sources)
+    method, top = params.method, params.top
+    users, topics, n_topics, E, S, deg, n_out = read_follow_graph(spark, export_dir, params.sources)
     work = _p(results_dir, "_blocks")
     blocks = list(range(0, n_topics, int(topic_block)))
     for b, t0 in enumerate(blocks):

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from beautygraph.engines.spark_session import spark_path as _p
-from beautygraph.errors import UserError
+from beautygraph.errors import UserError, raise_invalid
 from kernel.steps import Steps, as_steps
 
 if TYPE_CHECKING:
@@ -204,11 +204,14 @@ def _read_photos(spark, export_dir: str):
         ) from None
     missing = [c for c in ("id", "path") if c not in photos.columns]
     if missing:
-        raise UserError(f"{path} has no column(s) {missing}: export with --tables photos")
+        raise UserError(
+            f"{path} has no column(s) {missing}: write the export with "
+            "`beautygraph export DIR --tables photos`"
+        )
     return photos.select("id", "path")
 
 
-def _done(spark, out_path: str, ddl: str, source_column: str, source: str):
+def _done(spark, results_dir: str, out_path: str, ddl: str, source_column: str, source: str):
     """``id`` of the photos already in the results (None: no results yet); refuses a
     folder that holds another model's scores (or scores of another slot)."""
     from pyspark.errors import AnalysisException
@@ -225,9 +228,12 @@ def _done(spark, out_path: str, ddl: str, source_column: str, source: str):
         if r[0] != source  # a null source is another's too
     ]
     if others:
-        raise UserError(
-            f"{out_path} holds scores of {sorted(map(str, others))}, not {source!r}: score "
-            "into another results folder, or start it again with --overwrite"
+        raise_invalid(
+            "",
+            "results_dir",
+            results_dir,
+            f"holds scores of {sorted(map(str, others))}, not {source!r}: score into another "
+            "results folder, or overwrite this one",
         )
     return done.select("id").distinct()
 
@@ -288,7 +294,7 @@ def score_export_job(
     if overwrite:
         spark.createDataFrame([], out_ddl).write.mode("overwrite").parquet(out_path)
     source_column = next(name for name, c in columns.items() if c == "source")
-    done = _done(spark, out_path, out_ddl, source_column, source)
+    done = _done(spark, str(results_dir), out_path, out_ddl, source_column, source)
     with_image = _absolute_paths(photos, data_dir)
     counts: dict[str, Any] = {"photos": photos.count(), "already": 0}
     counts["no_image"] = counts["photos"] - with_image.count()

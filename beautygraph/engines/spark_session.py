@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from beautygraph.errors import UserError
+from kernel.params import invalid
 
 __all__ = ["SparkOptions", "get_session", "parse_conf", "require_spark", "spark_path"]
 
@@ -57,7 +58,7 @@ def parse_conf(items: Sequence[str]) -> dict[str, str]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise UserError(f"--spark-conf {item!r}: expected key=value")
+            raise invalid("Spark", "spark_conf", item, "is not key=value")
         out[key.strip()] = value
     return out
 
@@ -69,7 +70,7 @@ def require_spark() -> None:
     except ImportError:
         raise UserError(
             "the spark engine needs pyspark: pip install 'beautygraph[spark]' "
-            "(or use --engine scipy)"
+            "(or run the scipy engine)"
         ) from None
     java_home = os.environ.get("JAVA_HOME")
     java = (

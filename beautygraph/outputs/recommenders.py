@@ -46,6 +46,6 @@ def write_simulation(
     }
     sim.to_frame().to_csv(paths["metrics"], index=False)
     sim.pairs_frame().to_csv(paths["pairs"], index=False)
-    paths["json"].write_text(dumps(sim.json_payload()))
+    paths["json"].write_text(dumps(sim.to_json()))
     paths["figure"] = (figure or recommenders_figure(sim)).save(out)
     return {k: str(v) for k, v in paths.items()}

@@ -44,10 +44,12 @@ from analysis.alf.table6 import (
     precision_recall_at_k,
 )
 from analysis.bio_interests import TopicVocabulary, extract_interests
-from beautygraph.errors import UserError, user_errors
+from beautygraph.errors import UserError, refuse, user_errors
+from kernel.params import Problem
 from kernel.steps import Steps, as_steps
 
 if TYPE_CHECKING:
+    from beautygraph.engines.spark_session import SparkOptions
     from graphdb.base import Store
 
 log = logging.getLogger(__name__)
@@ -55,10 +57,16 @@ log = logging.getLogger(__name__)
 __all__ = [
     "INTEREST_SOURCES",
     "alf_params",
+    "analyze_authorities",
+    "analyze_follow_links",
     "AuthoritiesSummary",
+    "AuthorityEvaluation",
     "AuthorityRun",
     "BioExtraction",
+    "FollowLinkEvaluation",
+    "authorities_summary",
     "evaluate_authorities",
+    "evaluate_follow_links",
     "explain_authority",
     "extract_bio_interests",
     "recommend_authorities",
@@ -68,8 +76,10 @@ __all__ = [
 
 #: sources an INTERESTED_IN relationship may have that can seed the propagation
 INTEREST_SOURCES = SEED_SOURCES
-#: users whose hidden links ``analyze authorities --holdout-follows`` scores (a seeded sample)
+#: users whose hidden links the follow-link hold-out scores (a seeded sample)
 DEFAULT_HOLDOUT_USERS = 2000
+#: the engines of the authority search: in memory (dense or topic blocks) and Spark
+ENGINES = ("scipy", "spark")
 
 
 # -- §4.1 interests from biographies ------------------------------------------------------
@@ -224,10 +234,7 @@ def no_interests_error(store: Store, sources: Sequence[str]) -> UserError:
     counts = {s: n for s, n in interest_counts(store).items() if s not in sources}
     if counts:
         have = ", ".join(f"{s} ({n:,} users)" for s, n in sorted(counts.items()))
-        hint = (
-            f"the store has interests from {have}: pass --interest-source "
-            f"{','.join(sorted(counts))}"
-        )
+        hint = f"the store has interests from {have}: seed from {','.join(sorted(counts))} instead"
     else:
         hint = (
             "the store has no INTERESTED_IN relationships at all (bios matched no topic "
@@ -311,7 +318,7 @@ class AuthorityRun:
         return self.result.to_frame(self.graph.user_ids, self.graph.topic_ids)
 
     def summary(self, top: int = 5) -> AuthoritiesSummary:
-        """The summary every engine prints (``authorities --json``)."""
+        """The summary every engine reports (:class:`AuthoritiesSummary`)."""
         r = self.result
         per_topic = r.summary_frame(self.graph.topic_ids)
         blocks = self.params.get("topic_block") or 0
@@ -415,6 +422,33 @@ class AuthoritiesSummary:
             seconds=dict(out.get("seconds", {})),
             work_dir=out.get("work_dir"),
         )
+
+
+def authorities_summary(
+    store: Store,
+    params: AlfParams | None = None,
+    interest_sources: Sequence[str] | None = None,
+    *,
+    engine: str = "scipy",
+    options: SparkOptions | None = None,
+    steps: Steps | None = None,
+) -> AuthoritiesSummary:
+    """ALF on the store with write-back (§4), on either engine, reported as one
+    :class:`AuthoritiesSummary` whose keys and value types do not depend on the engine.
+
+    ``engine="scipy"`` is :func:`run_authorities`; ``"spark"`` runs Algorithm 1 on Spark
+    (:func:`beautygraph.pipelines.spark_jobs.authorities_spark`) from the same seed
+    sources (None: every seed source present, biographies counted,
+    :func:`resolve_interest_sources`)."""
+    refuse([] if engine in ENGINES else [Problem(("engine",), (engine,), "must be scipy or spark")])
+    if engine == "scipy":
+        run = run_authorities(store, params, interest_sources=interest_sources, steps=steps)
+        return run.summary()
+    from beautygraph.pipelines.spark_jobs import authorities_spark
+
+    sources = resolve_interest_sources(store, interest_sources, with_bios=True)
+    out = authorities_spark(store, params, interest_sources=sources, options=options, steps=steps)
+    return AuthoritiesSummary.from_spark(out)
 
 
 def alf_params(params: AlfParams | None = None, **changes: Any) -> AlfParams:
@@ -660,6 +694,10 @@ def _seeded_graph(store: Store, interest_sources: Sequence[str] | None) -> AlfGr
     return graph
 
 
+def _k_problems(k: int) -> list[Problem]:
+    return [] if k >= 1 else [Problem(("k",), (k,), "must be >= 1")]
+
+
 def evaluate_follow_links(
     store: Store,
     share: float = 0.2,
@@ -670,16 +708,17 @@ def evaluate_follow_links(
     max_users: int | None = DEFAULT_HOLDOUT_USERS,
     **changes: Any,
 ) -> FollowHoldout:
-    """``analyze authorities --holdout-follows``: hide ``share`` of the interested users'
-    follow links, recompute ALF, score Algorithm 2 against most-followed-in-topic, CN,
-    topic PageRank and random on the hidden links (:mod:`analysis.alf.follow_holdout`).  Nothing
-    is written.  ``params`` (:class:`analysis.alf.params.AlfParams`, ``changes`` replacing
-    some fields) gives ALF's Pass 1 denominator and evidence rule."""
+    """The follow-link hold-out (:func:`analyze_follow_links`): hide ``share`` of the
+    interested users' follow links, recompute ALF, score Algorithm 2 against
+    most-followed-in-topic, CN, topic PageRank and random on the hidden links
+    (:mod:`analysis.alf.follow_holdout`).  Nothing is written.  ``params``
+    (:class:`analysis.alf.params.AlfParams`, ``changes`` replacing some fields) gives ALF's
+    Pass 1 denominator and evidence rule."""
     alf = alf_params(params, **changes)
-    if not 0 < share < 1:
-        raise UserError(f"--holdout-follows {share} must be in (0, 1)")
-    if k < 1:
-        raise UserError(f"k={k} must be >= 1")
+    refuse(
+        ([] if 0 < share < 1 else [Problem(("share",), (share,), "must be in (0, 1)")])
+        + _k_problems(k)
+    )
     graph = _seeded_graph(store, interest_sources)
     with user_errors("follow hold-out"):
         return evaluate_follow_holdout(
@@ -710,8 +749,7 @@ def evaluate_authorities(
     ``params`` (:class:`analysis.alf.params.AlfParams`, ``changes`` replacing some fields).
     """
     alf = alf_params(params, **changes)
-    if k < 1:
-        raise UserError(f"k={k} must be >= 1")
+    refuse(_k_problems(k))
     truth = load_truth(truth)
     auth_truth = truth.get("authorities")
     if not isinstance(auth_truth, Mapping) or not auth_truth:
@@ -733,3 +771,72 @@ def evaluate_authorities(
         }
         scores[name] = precision_recall_at_k(found, auth_truth, k)
     return Table6(scores=scores, k=k)
+
+
+@dataclass(frozen=True)
+class AuthorityEvaluation:
+    """What ``analyze authorities`` reports against a truth file (§6.3, Table 6): the
+    measured table and the seed sources ALF ran from."""
+
+    table: Table6
+    interest_sources: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "k": self.table.k,
+            "interest_sources": list(self.interest_sources),
+            "methods": {
+                m: {"precision": s.precision, "recall": s.recall, "f1": s.f1}
+                for m, s in self.table.scores.items()
+            },
+        }
+
+
+@dataclass(frozen=True)
+class FollowLinkEvaluation:
+    """What ``analyze authorities`` reports without a truth file: the follow-link hold-out
+    (:mod:`analysis.alf.follow_holdout`) and the seed sources ALF ran from."""
+
+    holdout: FollowHoldout
+    interest_sources: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.holdout.to_dict(), "interest_sources": list(self.interest_sources)}
+
+
+def analyze_authorities(
+    store: Store,
+    truth: Mapping | str | Path,
+    k: int = 200,
+    interest_sources: Sequence[str] | None = None,
+    params: AlfParams | None = None,
+) -> AuthorityEvaluation:
+    """:func:`evaluate_authorities` from the seed sources ``interest_sources`` (None: every
+    seed source present, biographies counted), with the sources it used."""
+    sources = resolve_interest_sources(store, interest_sources, with_bios=True)
+    table = evaluate_authorities(store, truth, k=k, interest_sources=sources, params=params)
+    return AuthorityEvaluation(table=table, interest_sources=sources)
+
+
+def analyze_follow_links(
+    store: Store,
+    share: float = 0.2,
+    k: int = 10,
+    interest_sources: Sequence[str] | None = None,
+    seed: int = 0,
+    params: AlfParams | None = None,
+    max_users: int | None = DEFAULT_HOLDOUT_USERS,
+) -> FollowLinkEvaluation:
+    """:func:`evaluate_follow_links` from the seed sources ``interest_sources`` (None:
+    every seed source present, biographies counted), with the sources it used."""
+    sources = resolve_interest_sources(store, interest_sources, with_bios=True)
+    res = evaluate_follow_links(
+        store,
+        share,
+        k,
+        interest_sources=sources,
+        seed=seed,
+        params=params,
+        max_users=max_users,
+    )
+    return FollowLinkEvaluation(holdout=res, interest_sources=sources)

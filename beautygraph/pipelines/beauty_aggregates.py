@@ -4,7 +4,8 @@ favs_received and neighbor_beauty (Aiello et al., "Beautiful and damned", IEEE T
 
 :func:`aggregate_beauty` picks the engine: ``cypher`` (named statements, in the store),
 ``scipy`` (:mod:`analysis.beauty` on exported arrays, here) or ``spark``
-(:func:`beautygraph.pipelines.spark_jobs.beauty_spark`).
+(:func:`beautygraph.pipelines.spark_jobs.beauty_spark`), and reports one
+:class:`beautygraph.pipelines.engine_results.BeautyAggregates` on each.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from beautygraph.errors import UserError
+from beautygraph.errors import raise_invalid
 from graphdb.beauty_slots import SCORE_PROPS as _SCORE_PROPS
 from graphdb.beauty_slots import photo_score_of_source
 
 if TYPE_CHECKING:
     from beautygraph.engines.spark_session import SparkOptions
+    from beautygraph.pipelines.engine_results import BeautyAggregates
     from graphdb.base import Store
     from kernel.steps import Steps
 
@@ -34,7 +36,7 @@ def aggregate_beauty(
     options: SparkOptions | None = None,
     steps: Steps | None = None,
     beauty_source: str | None = None,
-) -> dict[str, Any]:
+) -> BeautyAggregates:
     """Write User.beauty, beauty_source, n_photos, favs_received and neighbor_beauty
     (Aiello et al., "Beautiful and damned", IEEE TKDE 2017, §6 and Eq. 2) with ``engine``:
     ``cypher`` (``cypher/user_beauty.cypher`` + ``neighbor_beauty.cypher``), ``scipy``
@@ -43,21 +45,26 @@ def aggregate_beauty(
     choose_beauty_source`: the only one present, or ``beauty_source``).  When no photo has
     a beauty, a stored User.beauty (imported) is kept and only the other aggregates are
     written (``cypher`` and ``scipy``; the spark job aggregates photo scores only).  The
-    writes are one transaction.  Returns counts."""
+    writes are one transaction.  Returns the same summary on every engine (the counts an
+    engine does not return are read from the store afterwards)."""
+    from beautygraph.pipelines.engine_results import BeautyAggregates
     from beautygraph.pipelines.scoring import choose_store_source
 
     if engine not in AGGREGATE_ENGINES:
-        raise UserError(f"engine {engine!r}: choose one of {', '.join(AGGREGATE_ENGINES)}")
+        raise_invalid("", "engine", engine, f"must be one of {', '.join(AGGREGATE_ENGINES)}")
     if engine == "cypher":
         from beautygraph.pipelines.network import aggregate_in_cypher
 
-        return {"engine": "cypher", **aggregate_in_cypher(store, beauty_source)}
-    source = choose_store_source(store, beauty_source)
-    if engine == "spark":
-        from beautygraph.pipelines.spark_jobs import beauty_spark
+        out = {"engine": "cypher", **aggregate_in_cypher(store, beauty_source)}
+    else:
+        source = choose_store_source(store, beauty_source)
+        if engine == "spark":
+            from beautygraph.pipelines.spark_jobs import beauty_spark
 
-        return beauty_spark(store, source, options, steps)
-    return aggregate_in_scipy(store, source)
+            out = beauty_spark(store, source, options, steps)
+        else:
+            out = aggregate_in_scipy(store, source)
+    return BeautyAggregates.from_engine(store, out)
 
 
 def aggregate_in_scipy(store: Store, source: str | None) -> dict[str, Any]:

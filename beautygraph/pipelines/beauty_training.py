@@ -19,14 +19,14 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from beautygraph.errors import UserError
+from beautygraph.errors import UserError, raise_invalid
 from kernel.steps import Steps, as_steps
 
 if TYPE_CHECKING:
@@ -35,28 +35,31 @@ if TYPE_CHECKING:
 # -- training and evaluation from labelled images ---------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class TrainSummary:
-    """A finished (or resumed) training run."""
+    """A finished (or resumed) training run: the checkpoint written, the per-epoch history
+    (:meth:`scoring.train.TrainResult.to_frame`), the images trained on, held out and
+    skipped (unreadable, as ``path: reason`` lines), the classes, backbone and device."""
 
     checkpoint: Path
     history: pd.DataFrame
     n_train: int
     n_val: int
     n_skipped: int
-    skipped: list[str]
+    skipped: tuple[str, ...]
     classes: tuple[str, ...]
     backbone: str
     device: str
     seconds: float
 
-    def to_dict(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
+        """The ``score train --json`` object (the history as one record per epoch)."""
         return {
             "checkpoint": str(self.checkpoint),
             "n_train": self.n_train,
             "n_val": self.n_val,
             "n_skipped": self.n_skipped,
-            "skipped": self.skipped,
+            "skipped": list(self.skipped),
             "classes": list(self.classes),
             "backbone": self.backbone,
             "device": self.device,
@@ -104,9 +107,9 @@ def train_from_labels(
     if workers is None:
         workers = default_workers(resolve_device(device))
     if not Path(images).is_dir():
-        raise UserError(f"--images {str(images)!r} is not a folder")
+        raise_invalid("", "images", str(images), "is not a folder")
     if not 0 <= val_fraction < 1:
-        raise UserError(f"val_fraction={val_fraction} must be in [0, 1)")
+        raise_invalid("", "val_fraction", val_fraction, "must be in [0, 1)")
     ls = read_labels(labels, binary=binary)
     paths = np.array(resolve_image_paths(ls.image_ids, images), dtype=object)
     tr, va = _split(len(ls), val_fraction, seed)
@@ -141,7 +144,7 @@ def train_from_labels(
         n_train=len(tr),
         n_val=len(va),
         n_skipped=len(res.skipped),
-        skipped=res.skipped.lines(),
+        skipped=tuple(res.skipped.lines()),
         classes=ls.classes,
         backbone=backbone,
         device=str(resolve_device(device)),
@@ -184,20 +187,27 @@ def read_raters(path: str | os.PathLike) -> pd.DataFrame:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class EvaluationReport:
-    """``score evaluate``: the metrics and the per-image predictions (the files are
-    :func:`beautygraph.outputs.beauty.write_evaluation`'s)."""
+    """``score evaluate``: the metrics and the per-image predictions; ``files``: what was
+    written from them (:func:`beautygraph.outputs.beauty.write_evaluation`), set with
+    :meth:`with_files`."""
 
     result: EvalResult
     #: the labels plus ``path``, ``p_<class>`` and ``beauty`` per image
     predictions: pd.DataFrame
     seconds: float
+    files: tuple[str, ...] = ()
 
-    def to_dict(self, files: Sequence[str] = ()) -> dict:
-        """The ``--json`` object; ``files``: what the command wrote."""
+    def with_files(self, files: Sequence[str | os.PathLike]) -> EvaluationReport:
+        """The same report, naming the files written from it."""
+        return replace(self, files=tuple(str(f) for f in files))
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``score evaluate --json`` object: the metrics' headline, ``files``,
+        ``seconds`` and, with human scores, the Fig. 4 ``deciles``."""
         out = dict(self.result.headline())
-        out["files"] = list(files)
+        out["files"] = list(self.files)
         out["seconds"] = self.seconds
         if self.result.deciles is not None:
             out["deciles"] = self.result.deciles.to_frame().to_dict(orient="records")
@@ -215,7 +225,7 @@ def evaluate_from_labels(
     workers: int | None = None,
     seed: int = 0,
     steps: Steps | None = None,
-):
+) -> EvaluationReport:
     """``score evaluate``: accuracies, Spearman ρ with CI vs. the human mean scores, the
     Fig. 4 decile table/plot and, with ``raters``, the machine-as-annotator check (§5)."""
     from scoring.data import default_workers, resolve_image_paths

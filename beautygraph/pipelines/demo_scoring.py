@@ -313,7 +313,7 @@ def run_demo_scoring(
     if len(df) < cfg.min_images:
         return DemoScoringSkipped(
             f"only {len(df)} rendered photos with a known beauty (need {cfg.min_images}); "
-            "generate with --images"
+            "`beautygraph generate --images` renders them"
         )
     epochs = _epochs(cfg)
     tr, te = split_by_picture(df["picture"], cfg.train_fraction, seed, cfg.max_train)

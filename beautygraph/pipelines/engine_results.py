@@ -22,6 +22,7 @@ from beautygraph.pipelines.recommend import BatchRecommendations
 from graphdb import schema
 
 if TYPE_CHECKING:
+    from analysis.recommend_params import RecommendParams
     from graphdb.base import Store
 
 __all__ = ["BeautyAggregates", "recommendations_from_spark"]
@@ -30,12 +31,10 @@ __all__ = ["BeautyAggregates", "recommendations_from_spark"]
 _REC_COLUMNS = ["user", "candidate", "rank", "score", "n_common", "method"]
 
 
-def recommendations_from_spark(
-    store: Store, run, method: str, k: int, tolerance: float
-) -> BatchRecommendations:
-    """The batch answer of ``recommend --all --engine spark``: the job's recommendations
-    (its ``extras/recommendations`` table, with the common neighbours) for every user,
-    ordered by user id then rank, as the scipy batch orders them."""
+def recommendations_from_spark(store: Store, run, params: RecommendParams) -> BatchRecommendations:
+    """The batch answer of ``recommend --all --engine spark`` for ``params``: the job's
+    recommendations (its ``extras/recommendations`` table, with the common neighbours) for
+    every user, ordered by user id then rank, as the scipy batch orders them."""
     frame = run.extras.get("recommendations")
     if frame is None:
         frame = pd.DataFrame(columns=_REC_COLUMNS[:-1])
@@ -45,14 +44,12 @@ def recommendations_from_spark(
         rank=frame["rank"].astype(np.int64),
         score=frame["score"].astype(float),
         n_common=frame["n_common"].astype(np.int64),
-        method=method,
+        method=params.method,
     )
     frame = frame.sort_values(["user", "rank"], kind="stable").reset_index(drop=True)
     n_users = store.query(schema.count_nodes_query("User"))[0]["n"]
     return BatchRecommendations(
-        method=method,
-        k=int(k),
-        tolerance=float(tolerance),
+        params=params,
         n_users=int(n_users),
         frame=frame[_REC_COLUMNS],
         written=int(run.written.get("RECOMMENDED", 0)),

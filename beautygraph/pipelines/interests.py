@@ -12,8 +12,8 @@ Wires the store to the scoring and analysis layers:
 **Domains in the graph.**  Profiles are over domains, the graph's interests are over
 ``Topic`` nodes (each with a ``domain``).  With ``topic_mode="existing"`` a user's
 interest in a domain becomes one relationship to *every* topic of that domain (score =
-the domain's share of the user's domain occurrences), so ALF's
-``--interest-source tags,images`` seeds each topic of the domain; domains without topics
+the domain's share of the user's domain occurrences), so ALF seeded from the ``tags``
+and ``images`` sources seeds each topic of the domain; domains without topics
 are not written (counted in ``unlinked``).  With ``topic_mode="domain"`` one Topic node
 per domain, id ``domain:<slug>`` (name = domain, domain = domain), is created when
 missing and linked instead.  ``"auto"`` (default) uses ``existing`` when the store has
@@ -37,9 +37,10 @@ import os
 import re
 import time
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -57,7 +58,8 @@ from analysis.interest_profiles import (
     domain_counts,
     split_tags,
 )
-from beautygraph.errors import UserError
+from beautygraph.errors import UserError, refuse
+from kernel.params import Problem
 from kernel.steps import Steps, as_steps
 
 if TYPE_CHECKING:
@@ -68,9 +70,11 @@ log = logging.getLogger(__name__)
 __all__ = [
     "InterestsResult",
     "LabelPhotosResult",
+    "ScoredInterests",
     "domain_topic_id",
     "label_photos",
     "profile_interests",
+    "score_interests",
 ]
 
 SOURCES = ("tags", "images")
@@ -81,7 +85,7 @@ LABEL_MAPPINGS = ("class", "lemma")
 # -- labelling ----------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class LabelPhotosResult:
     """What :func:`label_photos` did."""
 
@@ -155,18 +159,12 @@ def label_photos(
     """
     from scoring.labelling import load_classifier
 
-    if batch_size < 1 or write_every < 1 or workers < 0:
-        raise UserError(
-            f"batch_size={batch_size}, write_every={write_every} must be >= 1 "
-            f"and workers={workers} >= 0"
-        )
+    _check_label_args(batch_size, write_every, workers, limit)
     t0 = time.perf_counter()
     photos = store.export_nodes("Photo", ["path", "label"])
     ids = np.asarray(photos.ids, dtype=object)
     n_favs = _favourite_counts(store, photos)
     wanted = np.ones(len(ids), dtype=bool) if all_photos else n_favs > 0
-    if limit is not None and limit < 0:
-        raise UserError(f"limit={limit} must be >= 0")
     labels = photos.props["label"]
     already = np.array([v is not None and v == v and str(v) != "" for v in labels], dtype=bool)
     todo = wanted & (overwrite | ~already)
@@ -203,6 +201,17 @@ def label_photos(
         seconds=time.perf_counter() - t0,
         skipped=unreadable,
     )
+
+
+def _check_label_args(batch_size: int, write_every: int, workers: int, limit: int | None) -> None:
+    """Refuse a batch size or write interval below 1, or a negative worker count or limit."""
+    lows = (
+        ("batch_size", batch_size, 1),
+        ("write_every", write_every, 1),
+        ("workers", workers, 0),
+        ("limit", 0 if limit is None else limit, 0),
+    )
+    refuse([Problem((n,), (v,), f"must be >= {low}") for n, v, low in lows if v < low])
 
 
 def _label_order(
@@ -298,9 +307,14 @@ def domain_topic_id(domain: str) -> str:
     return f"domain:{slug}"
 
 
-@dataclass
+@dataclass(frozen=True)
 class InterestsResult:
-    """Profiles, their comparison (Table 1) and what was written to the graph."""
+    """Profiles, their comparison (Table 1) and what was written to the graph.
+
+    ``topic_mode`` is the mode the write used (``auto`` resolved to ``existing`` or
+    ``domain``; as asked when nothing was written); ``written`` and ``unlinked`` count the
+    INTERESTED_IN relationships written and the profile entries without a topic, per
+    source."""
 
     comparison: InterestComparison
     user_ids: np.ndarray
@@ -363,12 +377,17 @@ class InterestsResult:
             return f"DOES NOT BEAT THE RANDOM BASELINE: {nums}"
         return f"beats both baselines: {nums}"
 
-    def to_dict(self) -> dict:
+    def to_json(self, files: Sequence[str | os.PathLike] | None = None) -> dict[str, Any]:
+        """The ``analyze interests --json`` object: :meth:`headline`, Table 1, the cleaning
+        counts, the unlinked entries, the seconds and, when given, the ``files`` written
+        beside it (``analyze interests --out``)."""
         d = self.headline()
         d["table1"] = self.comparison.to_frame().to_dict(orient="list")
         d["cleaning"] = {k: dict(v) for k, v in self.cleaning.items()}
         d["unlinked"] = dict(self.unlinked)
         d["seconds"] = round(self.seconds, 3)
+        if files is not None:
+            d["files"] = [str(f) for f in files]
         return d
 
     def to_frame(self) -> pd.DataFrame:
@@ -458,39 +477,49 @@ def profile_interests(
     n_labelled, has_images = _eligible_users(img_owner, n_users, min_photos)
     tag_eval = np.where(has_images[:, None], cmp_tags, 0)
     comparison = compare_profiles(tag_eval, img_counts, BABELNET_DOMAINS, k=int(k), seed=seed)
-
-    result = InterestsResult(
+    user_ids = np.asarray(users.ids, dtype=object)
+    wrote = WriteBack(topic_mode)
+    if write:
+        wrote = _write_interests(store, user_ids, tag_counts, img_counts, int(k), topic_mode)
+    return InterestsResult(
         comparison=comparison,
-        user_ids=np.asarray(users.ids, dtype=object),
+        user_ids=user_ids,
         tag_counts=tag_counts,
         image_counts=img_counts,
         lexicon_version=getattr(lex, "version", ""),
         label_mapping=label_mapping,
-        topic_mode=topic_mode,
+        topic_mode=wrote.topic_mode,
         n_photos=int(len(np.unique(dst[img_use]))),
         cleaning=cleaning,
         min_photos=int(min_photos),
         n_eligible=int(has_images.sum()),
         labelled_per_user=float(n_labelled[has_images].mean()),
+        written=wrote.written,
+        unlinked=wrote.unlinked,
+        seconds=time.perf_counter() - t0,
     )
-    if write:
-        _write_interests(store, result, tag_counts, img_counts, int(k), topic_mode)
-    result.seconds = time.perf_counter() - t0
-    return result
 
 
 def _check_profile_args(k: int, topic_mode: str, label_mapping: str, min_photos: int) -> None:
     """Refuse an unknown topic mode or label mapping, a k outside 1..34, min_photos < 1."""
     from kernel.vocabulary import BABELNET_DOMAINS
 
+    problems = []
     if topic_mode not in TOPIC_MODES:
-        raise UserError(f"topic_mode={topic_mode!r} not one of {TOPIC_MODES}")
+        problems.append(
+            Problem(("topic_mode",), (topic_mode,), f"must be one of {', '.join(TOPIC_MODES)}")
+        )
     if label_mapping not in LABEL_MAPPINGS:
-        raise UserError(f"label_mapping={label_mapping!r} not one of {LABEL_MAPPINGS}")
+        problems.append(
+            Problem(
+                ("label_mapping",), (label_mapping,), f"must be one of {', '.join(LABEL_MAPPINGS)}"
+            )
+        )
     if not 1 <= int(k) <= len(BABELNET_DOMAINS):
-        raise UserError(f"k={k} must be between 1 and {len(BABELNET_DOMAINS)}")
+        problems.append(Problem(("k",), (k,), f"must be between 1 and {len(BABELNET_DOMAINS)}"))
     if int(min_photos) < 1:
-        raise UserError(f"--min-photos must be >= 1, got {min_photos}")
+        problems.append(Problem(("min_photos",), (min_photos,), "must be >= 1"))
+    refuse(problems)
 
 
 def _has_label(labels) -> np.ndarray:
@@ -498,8 +527,8 @@ def _has_label(labels) -> np.ndarray:
     has_label = np.array([v is not None and v == v and str(v) != "" for v in labels], dtype=bool)
     if not has_label.any():
         raise UserError(
-            "no photo has a label: run `beautygraph score interests --model NAME` "
-            "(it labels the favourited photos first)"
+            "no photo has a label: run `beautygraph score interests` (it labels the "
+            "favourited photos first)"
         )
     return has_label
 
@@ -566,11 +595,13 @@ def _eligible_users(
     n_labelled = np.bincount(img_owner, minlength=n_users)
     has_images = n_labelled >= int(min_photos)
     if not has_images.any():
-        raise UserError(
-            f"no user has at least {min_photos} labelled favourite photos (the most: "
-            f"{int(n_labelled.max()) if n_labelled.size else 0}); label more photos "
-            "(`beautygraph score interests`) or lower --min-photos"
+        most = int(n_labelled.max()) if n_labelled.size else 0
+        rule = (
+            f"leaves nobody to profile: no user has at least {min_photos} labelled favourite "
+            f"photos (the most: {most}); label more photos (`beautygraph score interests`) "
+            "or lower it"
         )
+        refuse([Problem(("min_photos",), (min_photos,), rule)])
     return n_labelled, has_images
 
 
@@ -591,64 +622,118 @@ def _profile_rows(counts: np.ndarray, k: int, user_ids: np.ndarray, domains) -> 
     )
 
 
-def _write_interests(store: Store, result: InterestsResult, tag_counts, img_counts, k, topic_mode):
+@dataclass(frozen=True)
+class WriteBack:
+    """What :func:`profile_interests` wrote: the topic mode used (``auto`` resolved), and
+    per source the relationships written and the profile entries without a topic."""
+
+    topic_mode: str
+    written: dict[str, int] = field(default_factory=dict)
+    unlinked: dict[str, int] = field(default_factory=dict)
+
+
+def _write_interests(
+    store: Store, user_ids: np.ndarray, tag_counts, img_counts, k: int, topic_mode: str
+) -> WriteBack:
     """The new domain topics and both profile sources, in one transaction."""
-    with store.atomic():
-        _write_interests_in_tx(store, result, tag_counts, img_counts, k, topic_mode)
-
-
-def _write_interests_in_tx(
-    store: Store, result: InterestsResult, tag_counts, img_counts, k, topic_mode
-):
     from kernel.vocabulary import BABELNET_DOMAINS
 
-    topics = store.export_nodes("Topic", ["domain"])
-    topic_domain = pd.DataFrame(
-        {"topic": np.asarray(topics.ids, dtype=object), "domain": topics.props["domain"]}
-    ).dropna()
-    mode = topic_mode
-    if mode == "auto":
-        mode = "existing" if len(topic_domain) else "domain"
-    result.topic_mode = mode
-    rows = {
-        "tags": _profile_rows(tag_counts, k, result.user_ids, BABELNET_DOMAINS),
-        "images": _profile_rows(img_counts, k, result.user_ids, BABELNET_DOMAINS),
-    }
-    if mode == "domain":
-        needed = sorted(set(rows["tags"]["domain"]) | set(rows["images"]["domain"]))
-        have = set(np.asarray(topics.ids, dtype=object))
-        new = [d for d in needed if domain_topic_id(d) not in have]
-        if new:
-            store.insert_nodes(
-                "Topic",
-                pd.DataFrame(
-                    {
-                        "id": [domain_topic_id(d) for d in new],
-                        "name": new,
-                        "aliases": [None] * len(new),
-                        "domain": new,
-                    }
-                ),
-            )
+    with store.atomic():
+        topics = store.export_nodes("Topic", ["domain"])
         topic_domain = pd.DataFrame(
-            {"topic": [domain_topic_id(d) for d in needed], "domain": needed}
+            {"topic": np.asarray(topics.ids, dtype=object), "domain": topics.props["domain"]}
+        ).dropna()
+        mode = topic_mode
+        if mode == "auto":
+            mode = "existing" if len(topic_domain) else "domain"
+        rows = {
+            "tags": _profile_rows(tag_counts, k, user_ids, BABELNET_DOMAINS),
+            "images": _profile_rows(img_counts, k, user_ids, BABELNET_DOMAINS),
+        }
+        if mode == "domain":
+            needed = sorted(set(rows["tags"]["domain"]) | set(rows["images"]["domain"]))
+            _insert_domain_topics(store, needed, set(np.asarray(topics.ids, dtype=object)))
+            topic_domain = pd.DataFrame(
+                {"topic": [domain_topic_id(d) for d in needed], "domain": needed}
+            )
+        written: dict[str, int] = {}
+        unlinked: dict[str, int] = {}
+        for source in SOURCES:
+            unlinked[source], written[source] = _write_source(
+                store, source, rows[source], topic_domain
+            )
+    return WriteBack(mode, written=written, unlinked=unlinked)
+
+
+def _insert_domain_topics(store: Store, domains: list[str], have: set) -> None:
+    """One ``domain:<slug>`` Topic for each of ``domains`` not among the ids ``have``."""
+    new = [d for d in domains if domain_topic_id(d) not in have]
+    if new:
+        store.insert_nodes(
+            "Topic",
+            pd.DataFrame(
+                {
+                    "id": [domain_topic_id(d) for d in new],
+                    "name": new,
+                    "aliases": [None] * len(new),
+                    "domain": new,
+                }
+            ),
         )
-    for source in SOURCES:
-        df = rows[source].merge(topic_domain, on="domain", how="left")
-        result.unlinked[source] = int(df["topic"].isna().sum())
-        df = df.dropna(subset=["topic"])
-        frame = pd.DataFrame(
-            {
-                "src": df["user"].astype(str).to_numpy(),
-                "dst": df["topic"].astype(str).to_numpy(),
-                "source": source,
-                "score": df["score"].astype(float).to_numpy(),
-            }
-        )
-        frame = frame.drop_duplicates(["src", "dst"]).reset_index(drop=True)
-        result.written[source] = int(
-            store.replace_rels("INTERESTED_IN", frame, where={"source": source})
-        )
+
+
+def _write_source(
+    store: Store, source: str, rows: pd.DataFrame, topic_domain: pd.DataFrame
+) -> tuple[int, int]:
+    """Replace the ``INTERESTED_IN {source}`` relationships by the profile ``rows`` (user,
+    domain, score), each domain linked to its topics; returns (entries without a topic,
+    relationships written)."""
+    df = rows.merge(topic_domain, on="domain", how="left")
+    unlinked = int(df["topic"].isna().sum())
+    df = df.dropna(subset=["topic"])
+    frame = pd.DataFrame(
+        {
+            "src": df["user"].astype(str).to_numpy(),
+            "dst": df["topic"].astype(str).to_numpy(),
+            "source": source,
+            "score": df["score"].astype(float).to_numpy(),
+        }
+    )
+    frame = frame.drop_duplicates(["src", "dst"]).reset_index(drop=True)
+    return unlinked, int(store.replace_rels("INTERESTED_IN", frame, where={"source": source}))
+
+
+# -- score interests: labelling, then profiles ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoredInterests:
+    """What ``score interests`` did: the labelling run, then the profiles built from the
+    labels in the store."""
+
+    labelling: LabelPhotosResult
+    profiles: InterestsResult
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``score interests --json`` object: ``labelling`` beside the profiles'
+        :meth:`InterestsResult.to_json` (without ``files``)."""
+        return {"labelling": self.labelling.to_dict(), **self.profiles.to_json()}
+
+
+def score_interests(
+    store: Store,
+    model: str = "efficientnet_lite0",
+    *,
+    labelling: Mapping[str, Any] | None = None,
+    profiles: Mapping[str, Any] | None = None,
+    steps: Steps | None = None,
+) -> ScoredInterests:
+    """Label the (favourited) photos with ``model`` (:func:`label_photos`, its keyword
+    arguments in ``labelling``), then profile every user from the labels now in the store
+    and write the profiles (:func:`profile_interests`, its keyword arguments in
+    ``profiles``)."""
+    lab = label_photos(store, model, steps=steps, **dict(labelling or {}))
+    return ScoredInterests(labelling=lab, profiles=profile_interests(store, **dict(profiles or {})))
 
 
 # -- the paper's table (CLI and report) ---------------------------------------------------

@@ -64,22 +64,28 @@ PAPER: dict[str, Any] = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class MatchingRun:
-    """The result, the exported data it came from and the stages' seconds."""
+    """The result, the exported data it came from and the stages' seconds; its
+    :meth:`to_json` is what ``analyze matching --json`` prints."""
 
     result: MatchingResult
     data: MatchingData
     user_ids: np.ndarray | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
-    def headline(self) -> dict[str, Any]:
-        """The ``--json`` object (see :meth:`MatchingResult.to_json`); NaN becomes null."""
+    def to_json(self) -> dict[str, Any]:
+        """:meth:`MatchingResult.to_json` with the size of the timeline and the seconds
+        (NaN becomes null): ``analyze matching --json`` and ``matching.json``."""
         out = self.result.to_json()
         out["n_users"] = self.data.n_users
         out["n_weeks"] = self.data.n_weeks
         out["seconds"] = self.seconds
         return to_plain(out)
+
+    def headline(self) -> dict[str, Any]:
+        """The same object as :meth:`to_json`."""
+        return self.to_json()
 
     def comparisons(self, synthetic: bool = False) -> list[Comparison]:
         """Paper value beside the measured one; ``comparable`` says whether they can be set
@@ -322,7 +328,7 @@ def analyze_matching(
     ------
     UserError
         Empty/unscored store, or too few eligible units for an experiment (the message
-        says which and suggests lowering ``--min-followees`` / ``--min-active-weeks``).
+        says which and suggests lowering ``min_followees`` / ``min_active_weeks``).
     """
     config = config or MatchingConfig()
     steps = as_steps(steps)

@@ -35,7 +35,7 @@ References
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,10 +48,11 @@ from analysis.inequality import inequality
 from analysis.majority import majority_illusion
 from analysis.nulls import NullTest, network_nulls
 from analysis.spectrum import correlation_spectrum
-from beautygraph.errors import UserError
+from beautygraph.errors import UserError, refuse
 from beautygraph.pipelines.network_result import PAPER, NetworkResult
 from beautygraph.pipelines.scoring import beauty_counts, no_beauty_message
 from graphdb.beauty_slots import SCORE_PROPS, photo_score_of_source
+from kernel.params import Problem
 from kernel.steps import Steps, as_steps
 
 if TYPE_CHECKING:
@@ -342,7 +343,9 @@ def _classes(
     beauty = data.beauty
     n_scored = int(np.isfinite(beauty).sum())
     if k is not None and k > n_scored:
-        raise UserError(f"--k {k} is larger than the number of users with beauty ({n_scored})")
+        refuse(
+            [Problem(("k",), (k,), f"is larger than the number of users with beauty ({n_scored})")]
+        )
     ks = [v for v in range(2, 11) if v <= n_scored]
     if k is None and len(ks) < 2:
         raise UserError(
@@ -424,10 +427,7 @@ def analyze_network(
     beauty_source : the ``Photo.beauty_source`` User.beauty is computed from (needed
         when the photos carry beauty from several sources)
     """
-    if n_null != 0 and n_null < 20:
-        raise UserError(f"--null must be 0 (no nulls) or >= 20 permutations, got {n_null}")
-    if k is not None and not 1 <= k <= 50:
-        raise UserError(f"--k must lie in 1..50, got {k}")
+    refuse(_argument_problems(n_null, k))
     counts = beauty_counts(store)
     if counts["users"] == 0:
         raise UserError("the store holds no users: run `beautygraph load FOLDER` first")
@@ -437,6 +437,16 @@ def analyze_network(
         return _analyze_network(
             store, seed, as_steps(steps), n_null, k, gap_refs, gap_sample, bins, beauty_source
         )
+
+
+def _argument_problems(n_null: int, k: int | None) -> list[Problem]:
+    """The rules on the number of permutations and a fixed K."""
+    problems = []
+    if n_null != 0 and n_null < 20:
+        problems.append(Problem(("n_null",), (n_null,), "must be 0 (no nulls) or >= 20"))
+    if k is not None and not 1 <= k <= 50:
+        problems.append(Problem(("k",), (k,), "must lie in 1..50"))
+    return problems
 
 
 def _analyze_network(
@@ -467,8 +477,7 @@ def _analyze_network(
         bins=bins,
         steps=steps,
     )
-    result.seconds = {"cypher": t_cypher, "export": t_export, **result.seconds}
     with steps("writing User.cluster / User.cluster_name") as step:
         write_classes(store, result)
-    result.seconds["write_back"] = step.seconds
-    return result
+    seconds = {"cypher": t_cypher, "export": t_export, **result.seconds}
+    return replace(result, seconds={**seconds, "write_back": step.seconds})

@@ -1,6 +1,6 @@
 """The result of the network analyses (Beautiful and damned §5, §6.1, §7): every measured
 quantity of :func:`beautygraph.pipelines.network.analyze_network`, its headline numbers for
-``--json`` and the "paper vs. measured" rows, with the paper's values (:data:`PAPER`).
+JSON and the "paper vs. measured" rows, with the paper's values (:data:`PAPER`).
 
 References
 ----------
@@ -46,12 +46,11 @@ PAPER: dict[str, Any] = {
     },
 }
 
-#: a Cypher aggregate and its numpy twin must agree to this absolute tolerance
 
-
-@dataclass
+@dataclass(frozen=True)
 class NetworkResult:
-    """Everything :func:`analyze_network` measured (see the module docstring)."""
+    """Everything :func:`analyze_network` measured (see the module docstring); its
+    :meth:`to_json` is what ``analyze network --json`` prints."""
 
     user_ids: np.ndarray
     beauty: np.ndarray
@@ -89,9 +88,14 @@ class NetworkResult:
         """Class name per user (``None`` for users without beauty)."""
         return self.classes.name_of(self.classes.labels)
 
-    def headline(self) -> dict[str, Any]:
-        """The numbers of ``analyze network --json`` and ``demo --json`` (NaN -> None)."""
+    def to_json(self) -> dict[str, Any]:
+        """The headline numbers (NaN -> None): ``analyze network --json``, ``network.json``
+        and the network section of ``demo --json``."""
         return to_plain(self._headline())
+
+    def headline(self) -> dict[str, Any]:
+        """The same object as :meth:`to_json`."""
+        return self.to_json()
 
     def _headline(self) -> dict[str, Any]:
         con = self.connectivity.results
@@ -194,7 +198,7 @@ class NetworkResult:
         """``base`` followed by the permutation null of ``name`` in words."""
         t = self.nulls.get(name)
         if t is None:
-            return base or "no null computed (--null 0)"
+            return base or "no null computed (no permutations asked for)"
         words = t.words()
         return f"{base}; {words}" if base else words
 
@@ -341,7 +345,7 @@ class NetworkResult:
         cls = self.classes
         st = cls.structure
         if st is None:
-            return "K fixed by --k"
+            return "K fixed by the caller (no gap statistic)"
         g2, s2 = float(st.gap[1]), float(st.s[1])
         if cls.k == 1:
             return (

@@ -9,69 +9,117 @@ write back ``INTERESTED_IN {source:'propagated', score, rank, method}``.
   seed users, run every method and baseline, score the hidden users, and the F1 curve
   against the labelled fraction.
 
+Each takes its parameters whole (:class:`analysis.propagation.params.PropagationParams`,
+:class:`analysis.propagation.params.PropagationEvalParams`), checked before the store is
+read, and passes them on whole to the engine (scipy here, or the Spark job
+:class:`beautygraph.engines.spark_propagation.PropagationJob`).  A parameter problem is a
+:class:`beautygraph.errors.UserError` raised from a :class:`kernel.params.InvalidParams`
+that names parameters, never flags: the command line spells them.  Each returns one frozen
+result (:class:`PropagationRun`, :class:`PropagationEvaluation`) whose ``to_json()`` is the
+command's ``--json``, the same keys and types on every engine.
+
 Methods are looked up in :data:`analysis.propagation.METHODS` by name, so a method
 registered there (another engine, another learner) is available here unchanged.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import numpy as np
 import pandas as pd
 
-from analysis.propagation import METHODS, PropagationGraph, Selection, propagate, select_method
+from analysis.propagation import PropagationGraph, Selection, propagate, select_method
 from analysis.propagation.graph import seed_users
 from analysis.propagation.holdout import Holdout, evaluate_holdout, labelled_curve
-from beautygraph.errors import UserError, user_errors
+from analysis.propagation.params import FAMILY, PropagationEvalParams, PropagationParams
+from beautygraph.errors import UserError, raise_problems, user_errors
 from beautygraph.pipelines.alf import (
     INTEREST_SOURCES,
     AlfGraph,
-    _seed_sources,
     export_alf_graph,
     no_interests_error,
-    seed_source_filter,
+    resolve_interest_sources,
 )
 from graphdb import schema
+from kernel.params import Problem, check_int
 from kernel.steps import Steps, as_steps
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from beautygraph.engines.spark_session import SparkOptions
     from graphdb.base import Store
 
 __all__ = [
-    "DEFAULT_SOURCES",
+    "ENGINES",
     "PropagationEvaluation",
     "PropagationRun",
+    "check_engine",
     "evaluate_propagation",
+    "propagated_rows",
     "propagation_rows",
     "run_propagation",
 ]
 
-#: seed sources used when none are given
-DEFAULT_SOURCES: tuple[str, ...] = ("declared", "bio", "tags", "images")
+#: the engines of ``interests propagate``
+ENGINES: tuple[str, ...] = ("scipy", "spark")
+
+_P = TypeVar("_P", PropagationParams, PropagationEvalParams)
 
 
-def method_names() -> list[str]:
-    """``auto`` and every registered method."""
-    return ["auto", *METHODS]
+def _refuse(*problems: Problem) -> NoReturn:
+    """A :class:`UserError` for the caller, raised from the :class:`InvalidParams` that
+    names the parameters (the command line finds it and spells them as its flags)."""
+    raise_problems(problems, FAMILY)
+
+
+def _checked(kind: type[_P], params: _P | None, changes: dict[str, Any]) -> _P:
+    """``params`` (default: ``kind()``) with ``changes`` applied, checked."""
+    with user_errors():
+        base = kind() if params is None else params
+        return replace(base, **changes) if changes else base
+
+
+def _with_sources(store: Store, params: _P) -> _P:
+    """``params`` with its seed sources filled in when None: every seed source with
+    interests in the store (all of them when none has any, so that the export fails with
+    :func:`~beautygraph.pipelines.alf.no_interests_error`)."""
+    if params.sources is not None:
+        return params
+    return replace(params, sources=resolve_interest_sources(store, None, INTEREST_SOURCES))
 
 
 def _export(
     store: Store, sources: Sequence[str], direction: str
 ) -> tuple[AlfGraph, PropagationGraph]:
-    sources = _seed_sources(sources, INTEREST_SOURCES)
     g = export_alf_graph(store, sources)
     if g.S_c.nnz == 0:
         raise no_interests_error(store, sources)
     return g, PropagationGraph(A=g.A, direction=direction)
 
 
-def _check_method(method: str) -> str:
-    if method not in method_names():
-        raise UserError(f"unknown method {method!r}; choose from {', '.join(method_names())}")
-    return method
+def check_engine(params: PropagationParams, engine: str, write: bool = True) -> None:
+    """Refuse what ``engine`` does not compute (a :class:`UserError` raised from an
+    :class:`InvalidParams`); :func:`run_propagation` calls it before reading the store,
+    a command may call it before opening one."""
+    if engine not in ENGINES:
+        _refuse(Problem(("engine",), (engine,), f"must be one of {', '.join(ENGINES)}"))
+    if engine == "spark":
+        from beautygraph.engines.spark_propagation import spark_problems
+
+        problems = spark_problems(params)
+        if not write:
+            problems.append(
+                Problem(
+                    ("engine", "write"),
+                    (engine, write),
+                    "do not go together: the Spark job always writes its result back",
+                )
+            )
+        if problems:
+            _refuse(*problems)
 
 
 def propagation_rows(
@@ -79,8 +127,9 @@ def propagation_rows(
 ) -> pd.DataFrame:
     """The ``top`` best positive scores per user: ``user_id, topic_id, score, rank``
     (rank 1 = best; ties by topic id order), users in id order."""
-    if top < 1:
-        raise UserError(f"--top {top} must be >= 1")
+    problems = check_int("top", top, 1)
+    if problems:
+        _refuse(*problems)
     V, T = F.shape
     if not V or not T:
         return pd.DataFrame({"user_id": [], "topic_id": [], "score": [], "rank": []})
@@ -100,9 +149,30 @@ def propagation_rows(
     )
 
 
-@dataclass
+def _selection_json(s: Selection | None) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    return {
+        "best": s.best,
+        "runner_up": s.runner_up,
+        "margin_micro_f1": s.margin,
+        "over_vote_micro_f1": s.over_vote,
+        "folds": s.folds,
+        "cv": {
+            m: {"micro_f1": v.micro_f1, "macro_f1": v.macro_f1, "accuracy": v.accuracy}
+            for m, v in s.scores.items()
+        },
+    }
+
+
+@dataclass(frozen=True, eq=False)
 class PropagationRun:
-    """What :func:`run_propagation` computed and wrote."""
+    """What :func:`run_propagation` computed and wrote, on either engine (the Spark path
+    reads its rows back from the store; it has no ``selection``, as it runs no ``auto``).
+
+    ``out``: the CSV file the rows were also written to, when the caller wrote one
+    (``dataclasses.replace`` it in).
+    """
 
     method: str
     requested: str
@@ -114,23 +184,11 @@ class PropagationRun:
     selection: Selection | None
     written: int
     seconds: dict[str, float] = field(default_factory=dict)
+    out: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        sel = None
-        if self.selection is not None:
-            s = self.selection
-            sel = {
-                "best": s.best,
-                "runner_up": s.runner_up,
-                "margin_micro_f1": s.margin,
-                "over_vote_micro_f1": s.over_vote,
-                "folds": s.folds,
-                "cv": {
-                    m: {"micro_f1": v.micro_f1, "macro_f1": v.macro_f1, "accuracy": v.accuracy}
-                    for m, v in s.scores.items()
-                },
-            }
-        return {
+    def to_json(self) -> dict[str, Any]:
+        """The ``--json`` of ``interests propagate`` (``out`` only when a CSV was written)."""
+        d = {
             "method": self.method,
             "requested": self.requested,
             "sources": list(self.sources),
@@ -140,44 +198,38 @@ class PropagationRun:
             "users_with_propagated": int(self.rows["user_id"].nunique()) if len(self.rows) else 0,
             "rows": len(self.rows),
             "written": self.written,
-            "selection": sel,
+            "selection": _selection_json(self.selection),
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
         }
+        if self.out is not None:
+            d["out"] = self.out
+        return d
 
 
 def _run_on_spark(
-    store: Store, sources, method, top, direction, write, steps, options
+    store: Store, params: PropagationParams, steps: Steps | None, options: SparkOptions | None
 ) -> PropagationRun:
     """:func:`run_propagation` with ``engine="spark"`` (export → Spark → import-results)."""
     from beautygraph.engines.runner import run_spark_job
-    from beautygraph.engines.spark_propagation import SPARK_METHODS
+    from beautygraph.engines.spark_propagation import PropagationJob
+    from beautygraph.engines.spark_session import SparkOptions
 
-    if method not in SPARK_METHODS:
-        raise UserError(
-            f"--engine spark runs the graph propagations {', '.join(SPARK_METHODS)}; "
-            f"{method!r} needs --engine scipy"
-        )
-    if direction != "both":
-        raise UserError(f"--engine spark propagates over both tie directions, not {direction!r}")
-    if not write:
-        raise UserError("--engine spark writes its result back (write=True)")
+    assert params.sources is not None  # filled in by run_propagation
     steps = as_steps(steps)
-    checked, wanted = seed_source_filter(sources, INTEREST_SOURCES)
     # counts in the store: the graph itself is read by the job, never into this process
-    seeds = store.run("seed_interest_users", sources=list(wanted))
+    seeds = store.run("seed_interest_users", sources=list(params.sources))
     n_seed_users = int(seeds[0]["n"]) if seeds else 0
     if not n_seed_users:
-        raise no_interests_error(store, checked)
-    run = run_spark_job(
-        store, "propagation", options, steps, method=method, top=int(top), sources=list(wanted)
-    )
+        raise no_interests_error(store, params.sources)
+    options = options or SparkOptions()
+    run = run_spark_job(store, PropagationJob(params, options.topic_block), options, steps)
     n_users = store.query(schema.count_nodes_query("User"))[0]["n"]
     n_topics = store.query(schema.count_nodes_query("Topic"))[0]["n"]
     return PropagationRun(
-        method=method,
-        requested=method,
+        method=params.method,
+        requested=params.method,
         rows=propagated_rows(store),
-        sources=checked,
+        sources=params.sources,
         n_users=int(n_users),
         n_topics=int(n_topics),
         n_seed_users=n_seed_users,
@@ -197,74 +249,84 @@ def propagated_rows(store: Store) -> pd.DataFrame:
 
 def run_propagation(
     store: Store,
-    sources: Sequence[str] = DEFAULT_SOURCES,
-    method: str = "auto",
-    top: int = 5,
+    sources: Sequence[str] | None = None,
+    params: PropagationParams | None = None,
     *,
-    seed: int = 0,
-    folds: int = 3,
-    direction: str = "both",
     write: bool = True,
     steps: Steps | None = None,
     engine: str = "scipy",
-    spark: Any = None,
+    spark: SparkOptions | None = None,
+    **changes: Any,
 ) -> PropagationRun:
-    """Propagate seed interests to every user and write the top ``top`` per user.
+    """Propagate seed interests to every user and write the top ``params.top`` per user.
 
-    Users with neither ties nor seed interests get no propagated interest.  With
-    ``write`` the old ``INTERESTED_IN {source:'propagated'}`` edges are replaced in one
-    bulk write (``store.replace_rels``); other sources are left alone.  ``engine="spark"``
-    runs the graph-propagation methods (:data:`beautygraph.engines.spark_propagation.
-    SPARK_METHODS`) as a Spark job over a Parquet export (``spark``: its
+    ``params`` (:class:`analysis.propagation.params.PropagationParams`, default: its
+    defaults) is checked, with ``engine``, before the store is read; ``sources`` (when
+    given) and ``changes`` replace some of its fields (``method="vote"``, ``top=2``).
+    Sources left None are every seed source with interests in the store.  Users with
+    neither ties nor seed interests get no propagated interest.  With ``write`` the old
+    ``INTERESTED_IN {source:'propagated'}`` edges are replaced in one bulk write
+    (``store.replace_rels``); other sources are left alone.  ``engine="spark"`` runs the
+    graph-propagation methods (:data:`beautygraph.engines.spark_propagation.SPARK_METHODS`)
+    as a Spark job over a Parquet export (``spark``: its
     :class:`~beautygraph.engines.spark_session.SparkOptions`) with the same result.
     """
-    _check_method(method)
+    if sources is not None:
+        changes["sources"] = sources
+    checked = _checked(PropagationParams, params, changes)
+    check_engine(checked, engine, write)
+    checked = _with_sources(store, checked)
     if engine == "spark":
-        return _run_on_spark(store, sources, method, top, direction, write, steps, spark)
-    if engine != "scipy":
-        raise UserError(f"engine {engine!r} must be scipy or spark")
-    if top < 1:
-        raise UserError(f"--top {top} must be >= 1")
-    steps = as_steps(steps)
+        return _run_on_spark(store, checked, steps, spark)
+    return _run_on_scipy(store, checked, write, as_steps(steps))
+
+
+def _choose(
+    g: AlfGraph, pg: PropagationGraph, params: PropagationParams, steps: Steps
+) -> tuple[Selection, float]:
+    """``auto``: the method with the best cross-validated Micro-F1 on the seed users, and
+    the seconds it took."""
+    n_seeds = len(seed_users(g.S_c))
+    if n_seeds < params.folds:
+        _refuse(
+            Problem(
+                ("method", "folds"),
+                (params.method, params.folds),
+                f"need at least {params.folds} users with seed interests to cross-validate "
+                f"on, but only {n_seeds} users have some: choose another method",
+            )
+        )
+    with steps("choosing a method by cross-validation") as st, user_errors("auto"):
+        selection = select_method(pg, g.S_c, folds=params.folds, seed=params.seed)
+    return selection, st.seconds
+
+
+def _run_on_scipy(
+    store: Store, params: PropagationParams, write: bool, steps: Steps
+) -> PropagationRun:
+    """:func:`run_propagation` with ``engine="scipy"`` (export → scipy → one bulk write)."""
+    assert params.sources is not None  # filled in by run_propagation
     seconds: dict[str, float] = {}
     with steps("exporting seeds and follower graph") as st:
-        g, pg = _export(store, sources, direction)
+        g, pg = _export(store, params.sources, params.direction)
     seconds["export"] = st.seconds
     selection = None
-    chosen = method
-    if method == "auto":
-        n_seeds = len(seed_users(g.S_c))
-        if n_seeds < folds:
-            raise UserError(
-                f"--method auto cross-validates on {folds} folds of the seed users but only "
-                f"{n_seeds} users have seed interests: pick a --method"
-            )
-        with steps("choosing a method by cross-validation") as st, user_errors("auto"):
-            selection = select_method(pg, g.S_c, folds=folds, seed=seed)
-        seconds["select"] = st.seconds
+    chosen = params.method
+    if params.method == "auto":
+        selection, seconds["select"] = _choose(g, pg, params, steps)
         chosen = selection.best
     with steps(f"propagating ({chosen})") as st, user_errors(chosen):
-        F = propagate(pg, g.S_c, chosen, seed=seed).F
+        F = propagate(pg, g.S_c, chosen, seed=params.seed).F
     seconds["propagate"] = st.seconds
-    rows = propagation_rows(F, g.user_ids, g.topic_ids, top)
+    rows = propagation_rows(F, g.user_ids, g.topic_ids, params.top)
     written = 0
     if write:
         with steps("writing propagated interests") as st:
-            rels = pd.DataFrame(
-                {
-                    "src": rows["user_id"].astype(str),
-                    "dst": rows["topic_id"].astype(str),
-                    "source": "propagated",
-                    "score": rows["score"].astype(float),
-                    "rank": rows["rank"].astype(np.int64),
-                    "method": chosen,
-                }
-            )
-            written = int(store.replace_rels("INTERESTED_IN", rels, where={"source": "propagated"}))
+            written = _write(store, rows, chosen)
         seconds["write"] = st.seconds
     return PropagationRun(
         method=chosen,
-        requested=method,
+        requested=params.method,
         rows=rows,
         sources=g.sources,
         n_users=len(g.user_ids),
@@ -276,46 +338,59 @@ def run_propagation(
     )
 
 
-@dataclass
+def _write(store: Store, rows: pd.DataFrame, method: str) -> int:
+    """Replace the propagated interests in the store by ``rows`` (one bulk write)."""
+    rels = pd.DataFrame(
+        {
+            "src": rows["user_id"].astype(str),
+            "dst": rows["topic_id"].astype(str),
+            "source": "propagated",
+            "score": rows["score"].astype(float),
+            "rank": rows["rank"].astype(np.int64),
+            "method": method,
+        }
+    )
+    return int(store.replace_rels("INTERESTED_IN", rels, where={"source": "propagated"}))
+
+
+@dataclass(frozen=True, eq=False)
 class PropagationEvaluation:
-    """``analyze propagation``: the hold-out result and the F1-vs-labelled curve."""
+    """``analyze propagation``: the hold-out result, the F1-vs-labelled curve and the seed
+    sources used."""
 
     holdout: Holdout
     curve: pd.DataFrame
     sources: tuple[str, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return self.holdout.to_dict()
+    def to_json(self) -> dict[str, Any]:
+        """The ``--json`` of ``analyze propagation``: the hold-out scores and the sources."""
+        return {**self.holdout.to_dict(), "sources": list(self.sources)}
 
 
 def evaluate_propagation(
     store: Store,
-    holdout: float = 0.5,
-    repeats: int = 3,
+    params: PropagationEvalParams | None = None,
     *,
-    sources: Sequence[str] = DEFAULT_SOURCES,
-    seed: int = 0,
-    fractions: Sequence[float] = (0.1, 0.5, 0.9),
-    direction: str = "both",
     steps: Steps | None = None,
+    **changes: Any,
 ) -> PropagationEvaluation:
-    """Hide ``holdout`` of the seed users ``repeats`` times, score every method, baseline
-    and ``auto`` on them; then the curve over labelled ``fractions`` (one repeat each)."""
-    if not 0 < holdout < 1:
-        raise UserError(f"--holdout {holdout} must be in (0, 1)")
-    if repeats < 1:
-        raise UserError(f"--repeats {repeats} must be >= 1")
-    bad = [f for f in fractions if not 0 < f < 1]
-    if bad:
-        raise UserError(f"labelled fractions {bad} must be in (0, 1)")
+    """Hide ``params.holdout`` of the seed users ``params.repeats`` times, score every
+    method, baseline and ``auto`` on them; then the curve over the labelled
+    ``params.fractions`` (one repeat each).  ``params``
+    (:class:`analysis.propagation.params.PropagationEvalParams`) is checked before the
+    store is read; ``changes`` replace some of its fields."""
+    p = _with_sources(store, _checked(PropagationEvalParams, params, changes))
+    assert p.sources is not None
     steps = as_steps(steps)
     with steps("exporting seeds and follower graph"):
-        g, pg = _export(store, sources, direction)
+        g, pg = _export(store, p.sources, p.direction)
     n_seeds = len(seed_users(g.S_c))
     if n_seeds < 6:
         raise UserError(f"only {n_seeds} users have seed interests: need at least 6 to hide some")
-    with steps("hold-out evaluation", total=repeats), user_errors("hold-out"):
-        result = evaluate_holdout(pg, g.S_c, holdout, repeats=repeats, seed=seed)
-    with steps("F1 against the labelled fraction", total=len(fractions)), user_errors("curve"):
-        curve = labelled_curve(pg, g.S_c, fractions, seed=seed)
+    with steps("hold-out evaluation", total=p.repeats), user_errors("hold-out"):
+        result = evaluate_holdout(
+            pg, g.S_c, p.holdout, repeats=p.repeats, seed=p.seed, folds=p.folds
+        )
+    with steps("F1 against the labelled fraction", total=len(p.fractions)), user_errors("curve"):
+        curve = labelled_curve(pg, g.S_c, p.fractions, seed=p.seed)
     return PropagationEvaluation(holdout=result, curve=curve, sources=g.sources)

@@ -11,6 +11,9 @@
 * the ``recommenders`` report section (:mod:`beautygraph.sections.recommenders`) puts the
   paper's findings beside the measured ones.
 
+Every entry point takes one :class:`analysis.recommend_params.RecommendParams` (the method,
+``k``, BB's ``tolerance``, the sample and its seed …), built once by the caller and checked
+on construction; :func:`recommend_params` builds it from a method name or field values.
 :data:`METHODS` maps a method name to the function answering one user; ``authority`` (the
 ALF authority recommender) lives in :mod:`beautygraph.pipelines.alf` and is imported lazily.
 
@@ -27,14 +30,22 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 import pandas as pd
 
 from analysis import fof, recsim
-from beautygraph.errors import UserError
+from analysis.recommend_params import (
+    BATCH_METHODS,
+    RECOMMEND_DEFAULTS,
+    SIMULATION_DEFAULTS,
+    RecommendParams,
+    check_method,
+)
+from beautygraph.errors import UserError, user_errors
+from kernel.params import invalid
 from kernel.steps import Steps, as_steps
 
 if TYPE_CHECKING:
@@ -44,23 +55,49 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "Recommendation",
+    "UserRecommendations",
     "BatchRecommendations",
     "SimulationResult",
     "METHODS",
     "BATCH_METHODS",
+    "BB_COMMAND",
+    "recommend_params",
     "recommend_user",
+    "user_recommendations",
     "recommend_batch",
-    "bb_window",
     "simulate_recommenders",
 ]
 
-#: methods answered by analysis/fof.py in batch mode
-BATCH_METHODS: tuple[str, ...] = fof.METHODS
-DEFAULT_K = 10
-DEFAULT_TOLERANCE = 0.10
+#: the command line that needs a user beauty, named by the no-beauty message
+#: (:func:`beautygraph.pipelines.scoring.no_beauty_message`, which names the command a user
+#: runs, as for every other command that needs a beauty); a test holds it a valid command
+#: line of the CLI
+BB_COMMAND = "recommend --method bb"
 
 
-@dataclass
+def recommend_params(
+    params: RecommendParams | str | None = None,
+    base: RecommendParams = RECOMMEND_DEFAULTS,
+    **changes: Any,
+) -> RecommendParams:
+    """``params`` with the fields ``changes`` replaced: a
+    :class:`~analysis.recommend_params.RecommendParams`, or a method name standing for
+    ``base`` (default :data:`~analysis.recommend_params.RECOMMEND_DEFAULTS`) with that
+    method, or None for ``base``.  A broken rule is a :class:`UserError` raised from the
+    :class:`kernel.params.InvalidParams` that names the parameters (the CLI names its flags).
+
+    >>> recommend_params("bb", k=3).method, recommend_params("bb", k=3).k
+    ('bb', 3)
+    """
+    if params is None or isinstance(params, str):
+        if params is not None:
+            changes = {"method": params, **changes}
+        params = base
+    with user_errors():
+        return params.with_changes(**changes)
+
+
+@dataclass(frozen=True)
 class Recommendation:
     """One recommended account for a recipient, with its explanation.
 
@@ -113,53 +150,53 @@ def _user_info(store: Store, user_id: str) -> dict:
     return rows[0]
 
 
-def _no_user_beauty(store: Store, user_id: str, info: dict) -> UserError:
+def _refuse_bb_without_beauty(store: Store, user_id: str, info: dict) -> NoReturn:
     """Why the recipient has no beauty, which bb needs (it ranks candidates by beauty
-    within ±tolerance of the recipient's own), and what would give it one."""
+    within ±tolerance of the recipient's own), and what would give it one.  When some users
+    have a beauty, the error is raised from an :class:`kernel.params.InvalidParams` naming
+    ``method``, so the CLI names its flag."""
     from beautygraph.pipelines.scoring import beauty_counts, no_beauty_message
 
     counts = beauty_counts(store)
     if not counts["users_with_beauty"]:
-        return UserError(no_beauty_message(counts, "recommend --method bb"))
+        raise UserError(no_beauty_message(counts, BB_COMMAND))
     n_photos, n_scored = int(info.get("n_photos") or 0), int(info.get("n_scored") or 0)
     others = (
         f"{counts['users_with_beauty']} of {counts['users']} users have a beauty, but not "
         f"{user_id!r}"
     )
+    other_methods = "or choose another method: cn, aa and authority need no beauty"
     if n_photos == 0:
         why = (
             f"{user_id!r} posted no photos, so no beauty can be computed for them; give "
             "them one with `beautygraph import-results DIR` (DIR/nodes/User.parquet with "
-            "`id, beauty`), or use --method cn, aa or authority, which need no beauty"
+            f"`id, beauty`), {other_methods}"
         )
     elif n_scored == 0:
         why = (
             f"none of the {n_photos} photos of {user_id!r} has a beauty score; score them "
-            "with `beautygraph score beauty`, or use --method cn, aa or authority"
+            f"with `beautygraph score beauty`, {other_methods}"
         )
     else:
         why = (
             f"{n_scored} of the {n_photos} photos of {user_id!r} have a beauty score but "
             "User.beauty was not computed from them: run `beautygraph score user-beauty`"
         )
-    return UserError(
-        f"the bb recommender ranks candidates by the recipient's own beauty: {others}. {why}"
+    cause = invalid(
+        "", "method", "bb", f"ranks candidates by the recipient's own beauty: {others}. {why}"
     )
+    raise UserError(str(cause)) from cause
 
 
-def _cypher_method(method: str) -> Callable[..., list[Recommendation]]:
-    def answer(
-        store: Store,
-        user_id: str,
-        k: int = DEFAULT_K,
-        tolerance: float = DEFAULT_TOLERANCE,
-        **_: Any,
-    ) -> list[Recommendation]:
+def _cypher_method(method: str) -> Callable[[Store, str, RecommendParams], list[Recommendation]]:
+    def answer(store: Store, user_id: str, params: RecommendParams) -> list[Recommendation]:
         info = _user_info(store, user_id)
         ub = _opt_float(info.get("beauty"))
         if method == "bb" and ub is None:
-            raise _no_user_beauty(store, user_id, info)
-        rows = store.run(f"recommend_{method}", user=user_id, k=int(k), tolerance=float(tolerance))
+            _refuse_bb_without_beauty(store, user_id, info)
+        rows = store.run(
+            f"recommend_{method}", user=user_id, k=params.k, tolerance=params.tolerance
+        )
         return [
             Recommendation(
                 user_id=str(r["user_id"]),
@@ -179,9 +216,7 @@ def _cypher_method(method: str) -> Callable[..., list[Recommendation]]:
     return answer
 
 
-def _authority(
-    store: Store, user_id: str, k: int = DEFAULT_K, **kwargs: Any
-) -> list[Recommendation]:
+def _authority(store: Store, user_id: str, params: RecommendParams) -> list[Recommendation]:
     """The ALF authority recommender (topical-authorities paper §5), imported lazily."""
     try:
         from beautygraph.pipelines.alf import recommend_authorities
@@ -191,8 +226,7 @@ def _authority(
             f"recommend_authorities), which is not available: {exc}"
         ) from exc
     _user_info(store, user_id)
-    kwargs.pop("tolerance", None)
-    result = recommend_authorities(store, user_id, k=k, **kwargs)
+    result = recommend_authorities(store, user_id, k=params.k)
     return [_as_recommendation(r, i, "authority") for i, r in enumerate(result, start=1)]
 
 
@@ -221,8 +255,9 @@ def _as_recommendation(item: Any, rank: int, method: str) -> Recommendation:
     return Recommendation(user_id=str(uid), method=method, extra=d, **known)
 
 
-#: method name -> function(store, user_id, k=..., tolerance=...) -> list[Recommendation]
-METHODS: dict[str, Callable[..., list[Recommendation]]] = {
+#: method name -> function(store, user_id, params) -> list[Recommendation]; the keys are
+#: :data:`analysis.recommend_params.METHODS`
+METHODS: dict[str, Callable[[Store, str, RecommendParams], list[Recommendation]]] = {
     "cn": _cypher_method("cn"),
     "bb": _cypher_method("bb"),
     "aa": _cypher_method("aa"),
@@ -230,32 +265,23 @@ METHODS: dict[str, Callable[..., list[Recommendation]]] = {
 }
 
 
-def _check_k_tolerance(k: int, tolerance: float) -> None:
-    if int(k) != k or k < 1:
-        raise UserError(f"k must be a positive integer, got {k!r}")
-    if not (isinstance(tolerance, int | float) and math.isfinite(tolerance) and tolerance >= 0):
-        raise UserError(f"tolerance must be a number >= 0, got {tolerance!r}")
-
-
 def recommend_user(
     store: Store,
     user_id: str,
-    method: str = "cn",
-    k: int = DEFAULT_K,
-    tolerance: float = DEFAULT_TOLERANCE,
-    **kwargs: Any,
+    params: RecommendParams | str | None = None,
+    **changes: Any,
 ) -> list[Recommendation]:
-    """Top-``k`` accounts ``user_id`` might follow, by ``method`` (a key of :data:`METHODS`).
+    """Top-``k`` accounts ``user_id`` might follow, by ``params.method`` (a key of
+    :data:`METHODS`; ``params`` and ``changes`` as :func:`recommend_params` reads them).
 
     ``cn``: distance-2 accounts not yet followed, by number of common neighbours; ``bb``:
     those whose beauty is within ±``tolerance`` (relative) of the user's, by beauty
-    descending (§7's BB±10); ``aa``: Adamic–Adar.  Ties by id.  Raises ``UserError`` for an
-    unknown method or user, or (bb) a user without beauty.
+    descending (§7's BB±10); ``aa``: Adamic–Adar; ``authority``: ALF's Algorithm 2.  Ties
+    by id.  Raises ``UserError`` for an invalid parameter, an unknown user, or (bb) a user
+    without beauty.
     """
-    if method not in METHODS:
-        raise UserError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
-    _check_k_tolerance(k, tolerance)
-    recs = METHODS[method](store, str(user_id), k=int(k), tolerance=float(tolerance), **kwargs)
+    params = recommend_params(params, **changes)
+    recs = METHODS[params.method](store, str(user_id), params)
     return _with_photo_counts(store, recs)
 
 
@@ -264,14 +290,55 @@ def user_beauty(store: Store, user_id: str) -> float | None:
     return _opt_float(_user_info(store, str(user_id)).get("beauty"))
 
 
-def bb_window(user_beauty: float, tolerance: float) -> tuple[float, float]:
-    """The relative beauty window of BB±tolerance (§7): ``b(u)·(1 ∓ tolerance)``, the
-    bounds ``cypher/recommend_bb.cypher`` applies.
+@dataclass(frozen=True)
+class UserRecommendations:
+    """``recommend USER``'s answer: the recommendations with their explanations, the
+    recipient's beauty and, for bb, the beauty window they were drawn from."""
 
-    >>> tuple(round(x, 4) for x in bb_window(0.197, 0.10))
-    (0.1773, 0.2167)
-    """
-    return user_beauty * (1.0 - tolerance), user_beauty * (1.0 + tolerance)
+    user: str
+    params: RecommendParams
+    user_beauty: float | None
+    recommendations: tuple[Recommendation, ...]
+
+    @property
+    def method(self) -> str:
+        return self.params.method
+
+    @property
+    def window(self) -> tuple[float, float] | None:
+        """BB's window ``b(u)·(1 ∓ tolerance)`` (None for other methods, or without a
+        recipient beauty)."""
+        if self.method != "bb" or self.user_beauty is None:
+            return None
+        return self.params.window(self.user_beauty)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{user, method, user_beauty, [tolerance, window,] recommendations}``: the
+        window and its tolerance for bb only."""
+        out: dict[str, Any] = {
+            "user": self.user,
+            "method": self.method,
+            "user_beauty": self.user_beauty,
+        }
+        if self.window is not None:
+            out["tolerance"] = self.params.tolerance
+            out["window"] = list(self.window)
+        out["recommendations"] = [r.to_dict() for r in self.recommendations]
+        return out
+
+
+def user_recommendations(
+    store: Store,
+    user_id: str,
+    params: RecommendParams | str | None = None,
+    **changes: Any,
+) -> UserRecommendations:
+    """:func:`recommend_user` with the recipient's beauty (read from the answers, or asked
+    for when there are none): what ``recommend USER`` shows."""
+    params = recommend_params(params, **changes)
+    recs = recommend_user(store, user_id, params)
+    ub = recs[0].user_beauty if recs else user_beauty(store, user_id)
+    return UserRecommendations(str(user_id), params, ub, tuple(recs))
 
 
 def _with_photo_counts(store: Store, recs: list[Recommendation]) -> list[Recommendation]:
@@ -281,33 +348,49 @@ def _with_photo_counts(store: Store, recs: list[Recommendation]) -> list[Recomme
         return recs
     rows = store.run("recommend_candidate_photos", ids=[r.user_id for r in recs])
     found = {str(r["user_id"]): r for r in rows}
+    out = []
     for r in recs:
         row = found.get(r.user_id, {})
-        r.n_photos = int(row.get("n_photos", 0))
-        if r.beauty is None:
-            r.beauty = _opt_float(row.get("beauty"))
-    return recs
+        beauty = _opt_float(row.get("beauty")) if r.beauty is None else r.beauty
+        out.append(replace(r, n_photos=int(row.get("n_photos", 0)), beauty=beauty))
+    return out
 
 
 # -- batch: sparse matrices -------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class BatchRecommendations:
-    """Batch answer of one method: ``frame`` has ``user``, ``candidate``, ``rank``,
-    ``score``, ``n_common``, ``method`` (one row per recommendation)."""
+    """``recommend --all`` / ``--sample N``'s answer on every engine (sparse matrices here,
+    Spark in :func:`beautygraph.pipelines.engine_results.recommendations_from_spark`):
+    ``frame`` has ``user``, ``candidate``, ``rank``, ``score``, ``n_common``, ``method``
+    (one row per recommendation, by user then rank); ``written`` counts the RECOMMENDED
+    relationships written back."""
 
-    method: str
-    k: int
-    tolerance: float
+    params: RecommendParams
     n_users: int
     frame: pd.DataFrame
     written: int = 0
 
+    @property
+    def method(self) -> str:
+        return self.params.method
+
+    @property
+    def k(self) -> int:
+        return self.params.k
+
+    @property
+    def tolerance(self) -> float:
+        return self.params.tolerance
+
     def to_frame(self) -> pd.DataFrame:
         return self.frame
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
+        """``{method, k, tolerance, n_users, n_recommendations, written,
+        recommendations: [{user, user_id, rank, score, n_common}]}`` — the same keys and
+        types on every engine."""
         f = self.frame
         cols = (
             f["user"].tolist(),
@@ -338,51 +421,64 @@ def _export_graph(store: Store, props: Sequence[str] = ("beauty",)):
 
 
 def _resolve_users(
-    users_tbl, users: Sequence[str] | None, sample: int | None, seed: int
+    users_tbl, users: Sequence[str] | None, params: RecommendParams
 ) -> np.ndarray | None:
-    if users is not None and sample is not None:
+    """The recipients' node indices: ``users``, ``params.sample`` of them drawn with
+    ``params.seed``, or None for every user."""
+    if users is not None and params.sample is not None:
         raise UserError("give either a list of users or a sample size, not both")
     if users is not None:
         try:
             return users_tbl.index_of([str(u) for u in users])
         except KeyError as exc:
             raise UserError(str(exc.args[0])) from exc
-    if sample is not None:
-        if int(sample) != sample or sample < 1:
-            raise UserError(f"sample size must be a positive integer, got {sample!r}")
-        return recsim.sample_users(np.ones(len(users_tbl), dtype=bool), int(sample), seed)
+    if params.sample is not None:
+        everyone = np.ones(len(users_tbl), dtype=bool)
+        return recsim.sample_users(everyone, params.sample, params.seed)
     return None
+
+
+def _write_recommended(store: Store, frame: pd.DataFrame, method: str) -> int:
+    """Replace ``method``'s RECOMMENDED relationships by ``frame``'s."""
+    rels = pd.DataFrame(
+        {
+            "src": frame["user"].astype(str),
+            "dst": frame["candidate"].astype(str),
+            "method": method,
+            "rank": frame["rank"].astype(np.int64),
+            "score": frame["score"].astype(float),
+        }
+    )
+    return int(store.replace_rels("RECOMMENDED", rels, where={"method": method}))
 
 
 def recommend_batch(
     store: Store,
-    method: str = "cn",
+    params: RecommendParams | str | None = None,
     users: Sequence[str] | None = None,
-    sample: int | None = None,
-    k: int = DEFAULT_K,
-    tolerance: float = DEFAULT_TOLERANCE,
+    *,
     write: bool = False,
-    seed: int = 0,
     steps: Steps | None = None,
-    max_paths: int = 1_000_000,
+    **changes: Any,
 ) -> BatchRecommendations:
     """Recommendations for many users at once (all users, ``users`` ids, or a seeded
-    ``sample`` of N users) via :func:`analysis.fof.recommend` — equal to the per-user
-    Cypher answers.  With ``write`` the method's ``RECOMMENDED`` relationships are replaced
-    by these (``store.replace_rels('RECOMMENDED', frame, where={'method': method})``).
-    ``steps`` gets one ``<method> batch`` stage advancing per recipient."""
-    if method not in BATCH_METHODS:
-        raise UserError(
-            f"method {method!r} has no batch mode; batch methods: {', '.join(BATCH_METHODS)}"
-        )
-    _check_k_tolerance(k, tolerance)
+    ``params.sample`` of N users) via :func:`analysis.fof.recommend` — equal to the
+    per-user Cypher answers; ``params`` and ``changes`` as :func:`recommend_params` reads
+    them.  With ``write`` the method's ``RECOMMENDED`` relationships are replaced by these
+    (``store.replace_rels('RECOMMENDED', frame, where={'method': method})``).  ``steps``
+    gets one ``<method> batch`` stage advancing per recipient."""
+    params = recommend_params(params, **changes)
+    method = params.method
+    with user_errors():
+        batch_rule = f"has no batch mode; batch methods: {', '.join(BATCH_METHODS)}"
+        check_method(method, BATCH_METHODS, batch_rule)
     users_tbl, follows = _export_graph(store)
-    rows = _resolve_users(users_tbl, users, sample, seed)
+    rows = _resolve_users(users_tbl, users, params)
     beauty = users_tbl.props["beauty"]
     if method == "bb" and not np.isfinite(beauty).any():
         from beautygraph.pipelines.scoring import no_beauty_error
 
-        raise no_beauty_error(store, "recommend --method bb")
+        raise no_beauty_error(store, BB_COMMAND)
     n_recipients = len(users_tbl) if rows is None else len(rows)
     with as_steps(steps)(f"{method} batch", total=n_recipients) as step:
         rec = fof.recommend(
@@ -390,36 +486,26 @@ def recommend_batch(
             follows.dst,
             len(users_tbl),
             method,
-            k=int(k),
-            tolerance=float(tolerance),
+            k=params.k,
+            tolerance=params.tolerance,
             beauty=beauty,
             users=rows,
-            max_paths=max_paths,
+            max_paths=params.max_paths,
             on_chunk=step.advance,
         )
     frame = rec.to_frame(users_tbl.ids)
     n_users = len(users_tbl) if rows is None else len(np.unique(rows))
-    written = 0
-    if write:
-        rels = pd.DataFrame(
-            {
-                "src": frame["user"].astype(str),
-                "dst": frame["candidate"].astype(str),
-                "method": method,
-                "rank": frame["rank"].astype(np.int64),
-                "score": frame["score"].astype(float),
-            }
-        )
-        written = store.replace_rels("RECOMMENDED", rels, where={"method": method})
-    return BatchRecommendations(method, int(k), float(tolerance), n_users, frame, int(written))
+    written = _write_recommended(store, frame, method) if write else 0
+    return BatchRecommendations(params, n_users, frame, written)
 
 
 # -- the §7 simulation -------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class SimulationResult:
-    """:class:`analysis.recsim.RecSimResult` plus the ids it refers to."""
+    """``analyze recommenders``' answer (and the report section's):
+    :class:`analysis.recsim.RecSimResult` plus the ids it refers to."""
 
     result: recsim.RecSimResult
     ids: np.ndarray
@@ -457,7 +543,7 @@ class SimulationResult:
         """The paper comparisons (:meth:`analysis.recsim.RecSimResult.comparison_rows`)."""
         return self.result.comparison_rows()
 
-    def json_payload(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         """``analyze recommenders --json`` and ``recommenders.json``: the metrics per
         method, the paper comparisons (null with a reason when not computable), the
         sample size and seed."""
@@ -483,22 +569,24 @@ def _favs_received(store: Store, users_tbl) -> np.ndarray:
 
 def simulate_recommenders(
     store: Store,
-    sample: int | None = 10_000,
-    seed: int = 0,
-    tolerance: float = DEFAULT_TOLERANCE,
+    params: RecommendParams | None = None,
     methods: Sequence[str] = BATCH_METHODS,
-    n_boot: int = 200,
+    **changes: Any,
 ) -> SimulationResult:
-    """§7 simulation: ``sample`` photographers (seeded; None = all) each get one
-    recommendation per method; b_recs, b_ratio, fav_recs and p_forlorn with 95 % CIs.
+    """§7 simulation: ``params.sample`` photographers (seeded by ``params.seed``; None =
+    all) each get one recommendation per method (BB within ``params.tolerance``); b_recs,
+    b_ratio, fav_recs and p_forlorn with 95 % CIs, the comparisons with ``params.n_boot``
+    bootstrap resamples.  ``params`` defaults to
+    :data:`analysis.recommend_params.SIMULATION_DEFAULTS`; ``changes`` replace some of its
+    fields.
 
     Needs ``User.beauty`` and the user classes ``User.cluster_name`` written by
     ``beautygraph analyze network``; raises ``UserError`` when they are missing.
     """
-    _check_k_tolerance(1, tolerance)
-    bad = [m for m in methods if m not in BATCH_METHODS]
-    if bad:
-        raise UserError(f"unknown methods {bad}; choose from {', '.join(BATCH_METHODS)}")
+    params = recommend_params(params, base=SIMULATION_DEFAULTS, **changes)
+    with user_errors():
+        for m in methods:
+            check_method(m, BATCH_METHODS)
     users_tbl, follows = _export_graph(store, ("beauty", "cluster_name"))
     if len(users_tbl) == 0:
         raise UserError("the store holds no users: run `beautygraph load FOLDER` first")
@@ -524,7 +612,7 @@ def simulate_recommenders(
     if not forlorn.any():
         log.warning("no user is in the Forlorn-beauty class; p_forlorn will be 0")
     favs = _favs_received(store, users_tbl)
-    idx = recsim.sample_users(eligible, sample, seed)
+    idx = recsim.sample_users(eligible, params.sample, params.seed)
     result = recsim.simulate(
         follows.src,
         follows.dst,
@@ -534,8 +622,9 @@ def simulate_recommenders(
         forlorn,
         idx,
         methods=tuple(methods),
-        tolerance=float(tolerance),
-        n_boot=n_boot,
-        seed=seed,
+        tolerance=params.tolerance,
+        n_boot=params.n_boot,
+        seed=params.seed,
+        max_paths=params.max_paths,
     )
     return SimulationResult(result, users_tbl.ids, int(forlorn.sum()), int(eligible.sum()))

@@ -19,19 +19,20 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from beautygraph.errors import UserError, user_errors
+from beautygraph.errors import UserError, raise_invalid, user_errors
 from graphdb.beauty_slots import ScoreSlot, slot_of_kind
 from kernel.steps import Steps, as_steps
 
 if TYPE_CHECKING:
+    from beautygraph.pipelines.spark_scoring import SparkScoringResult
     from graphdb.base import Store
     from scoring.data import SkipLog
     from scoring.params import ScoringParams
@@ -85,8 +86,8 @@ def choose_beauty_source(
     listed = ", ".join(f"{k} ({v} photos)" for k, v in sorted(counts.items())) or "none"
     if requested is not None:
         if requested not in counts:
-            raise UserError(
-                f"--beauty-source {requested!r}: no photo has a beauty from it; sources: {listed}"
+            raise_invalid(
+                "", "beauty_source", requested, f"is no photo's beauty source; sources: {listed}"
             )
         return requested
     if not counts:
@@ -94,8 +95,8 @@ def choose_beauty_source(
     candidates = [s for s in counts if s not in set(technical)] or list(counts)
     if len(candidates) > 1:
         raise UserError(
-            f"photos carry beauty from several sources: {listed}; choose the one User.beauty "
-            f"is computed from with --beauty-source"
+            f"photos carry beauty from several sources: {listed}; name the beauty source "
+            "User.beauty is computed from"
         )
     return candidates[0]
 
@@ -187,12 +188,46 @@ def update_user_beauty(store: Store, source: str | None = None) -> dict:
     return out
 
 
+@dataclass(frozen=True)
+class UserBeautyResult:
+    """``score user-beauty``: the users, how many got a beauty, the source it came from
+    (:data:`STORED` when the stored one was kept, None when none) and the photos with a
+    score per source (:func:`beauty_sources`)."""
+
+    users: int
+    with_beauty: int
+    source: str | None
+    sources: Mapping[str, int]
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``score user-beauty --json`` object: ``{users, with_beauty, source,
+        sources}``."""
+        return {
+            "users": self.users,
+            "with_beauty": self.with_beauty,
+            "source": self.source,
+            "sources": dict(self.sources),
+        }
+
+
+def recompute_user_beauty(store: Store, source: str | None = None) -> UserBeautyResult:
+    """:func:`update_user_beauty`, then the store's beauty sources."""
+    out = update_user_beauty(store, source)
+    return UserBeautyResult(
+        users=int(out.get("users", 0)),
+        with_beauty=int(out.get("with_beauty", 0)),
+        source=out["source"],
+        sources=beauty_sources(store),
+    )
+
+
 # -- scoring the photos of the store ----------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScoreStoreResult:
-    """What one ``score beauty`` run did.
+    """What one ``score beauty`` run into the store did (its ``--json``:
+    :class:`ScoreBeautyResult`, one schema on both engines).
 
     ``n_no_image``: photos whose ``path`` is empty (never rendered) — not a failure.
     ``n_missing``: photos whose ``path`` names a file that does not exist; ``n_unreadable``:
@@ -236,14 +271,9 @@ class ScoreStoreResult:
     def skipped_frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.skipped, columns=["photo_id", "path", "reason"])
 
-    def to_dict(self) -> dict:
-        out = asdict(replace(self, scores=None))
-        del out["skipped"], out["scores"]
-        out["skipped"] = [{"photo_id": a, "path": b, "reason": c} for a, b, c in self.skipped]
-        out["n_skipped"] = self.n_skipped
-        out["images_per_s"] = self.images_per_s
-        out["exit_code"] = self.exit_code
-        return out
+    def to_json(self) -> dict[str, Any]:
+        """The ``score beauty --json`` object (:meth:`ScoreBeautyResult.to_json`)."""
+        return ScoreBeautyResult.of_store(self).to_json()
 
     def summary_lines(self) -> list[str]:
         """The end-of-run summary a user reads."""
@@ -251,7 +281,7 @@ class ScoreStoreResult:
         lines = [
             f"scored {self.n_scored} of {self.n_photos} photos with {self.source} on "
             f"{self.device} in {self.seconds:.1f}s{rate}",
-            f"  already scored by {self.source}: {self.n_already}; kept (--only-missing): "
+            f"  already scored by {self.source}: {self.n_already}; kept from other sources: "
             f"{self.n_kept}; no image (empty path): {self.n_no_image}; missing files: "
             f"{self.n_missing}; unreadable: {self.n_unreadable}",
         ]
@@ -268,11 +298,152 @@ class ScoreStoreResult:
         return lines
 
 
+def _listed(skipped: Iterable[tuple[str, str, str]]) -> list[dict[str, str]]:
+    return [{"photo_id": i, "path": p, "reason": r} for i, p, r in skipped]
+
+
+@dataclass(frozen=True)
+class ScoreBeautyResult:
+    """``score beauty`` as ``--json`` reports it, one schema on both engines: the local one
+    (:class:`ScoreStoreResult`, into the store) and Spark's
+    (:class:`beautygraph.pipelines.spark_scoring.SparkScoringResult`, into a results
+    folder).
+
+    Each quantity appears under both engines' names, with the same value where the
+    quantity is the same (``n_scored`` / ``scored``, ``n_photos`` / ``photos``,
+    ``n_already`` / ``skipped_already_scored``, ``n_no_image`` / ``no_image``,
+    ``n_skipped`` / ``unreadable``: a missing or undecodable image) and ``null`` where
+    the engine does not know it: Spark counts a missing file as unreadable (``n_missing``,
+    ``n_unreadable``), lists only the first skipped images (``skipped``), writes no store
+    (``replaced``, ``users``, ``out_file``) and leaves the device to each executor;
+    ``out_dir``, ``model_loads``, ``images_read`` and ``chunks`` are Spark's.
+    ``examples``: the first skipped images, ``(photo_id, path, reason)``.
+    """
+
+    engine: str
+    source: str
+    model: str
+    seconds: float
+    n_photos: int
+    n_selected: int
+    n_scored: int
+    n_already: int
+    n_kept: int
+    n_no_image: int
+    n_skipped: int
+    examples: tuple[tuple[str, str, str], ...] = ()
+    n_missing: int | None = None
+    n_unreadable: int | None = None
+    skipped: tuple[tuple[str, str, str], ...] | None = None
+    replaced: Mapping[str, int] | None = None
+    users: Mapping[str, Any] | None = None
+    out_file: str | None = None
+    device: str | None = None
+    out_dir: str | None = None
+    model_loads: int | None = None
+    images_read: int | None = None
+    chunks: int | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """0, or :data:`EXIT_SKIPPED` when images were missing or unreadable."""
+        return EXIT_SKIPPED if self.n_skipped else 0
+
+    @property
+    def images_per_s(self) -> float | None:
+        return self.n_scored / self.seconds if self.seconds > 0 and self.n_scored else None
+
+    @classmethod
+    def of_store(cls, res: ScoreStoreResult) -> ScoreBeautyResult:
+        """The report of a run into the store."""
+        from beautygraph.engines.spark_scoring import N_EXAMPLES
+
+        return cls(
+            engine="local",
+            source=res.source,
+            model=res.model,
+            seconds=res.seconds,
+            n_photos=res.n_photos,
+            n_selected=res.n_selected,
+            n_scored=res.n_scored,
+            n_already=res.n_already,
+            n_kept=res.n_kept,
+            n_no_image=res.n_no_image,
+            n_skipped=res.n_skipped,
+            examples=tuple(res.skipped[:N_EXAMPLES]),
+            n_missing=res.n_missing,
+            n_unreadable=res.n_unreadable,
+            skipped=tuple(res.skipped),
+            replaced=res.replaced,
+            users=res.users,
+            out_file=res.out_file,
+            device=res.device,
+        )
+
+    @classmethod
+    def of_spark(cls, res: SparkScoringResult) -> ScoreBeautyResult:
+        """The report of a Spark run (every photo of the export is selected; none is kept
+        for another source's score, which only the local engine does)."""
+        return cls(
+            engine="spark",
+            source=res.source,
+            model=res.model,
+            seconds=round(res.seconds, 3),
+            n_photos=res.photos,
+            n_selected=res.photos,
+            n_scored=res.scored,
+            n_already=res.skipped_already_scored,
+            n_kept=0,
+            n_no_image=res.no_image,
+            n_skipped=res.unreadable,
+            examples=res.unreadable_examples,
+            out_dir=res.out_dir,
+            model_loads=res.model_loads,
+            images_read=res.images_read,
+            chunks=res.chunks,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``score beauty --json`` object (the local engine's keys first)."""
+        return {
+            "n_photos": self.n_photos,
+            "n_selected": self.n_selected,
+            "n_scored": self.n_scored,
+            "n_already": self.n_already,
+            "n_kept": self.n_kept,
+            "n_no_image": self.n_no_image,
+            "n_missing": self.n_missing,
+            "n_unreadable": self.n_unreadable,
+            "source": self.source,
+            "model": self.model,
+            "replaced": None if self.replaced is None else dict(self.replaced),
+            "users": None if self.users is None else dict(self.users),
+            "out_file": self.out_file,
+            "seconds": self.seconds,
+            "device": self.device,
+            "skipped": None if self.skipped is None else _listed(self.skipped),
+            "n_skipped": self.n_skipped,
+            "images_per_s": self.images_per_s,
+            "engine": self.engine,
+            "scored": self.n_scored,
+            "skipped_already_scored": self.n_already,
+            "unreadable": self.n_skipped,
+            "no_image": self.n_no_image,
+            "photos": self.n_photos,
+            "out_dir": self.out_dir,
+            "model_loads": self.model_loads,
+            "images_read": self.images_read,
+            "chunks": self.chunks,
+            "unreadable_examples": _listed(self.examples),
+            "exit_code": self.exit_code,
+        }
+
+
 def _folder_images(folder: Path) -> list[Path]:
     from scoring.data import IMAGE_SUFFIXES
 
     if not folder.is_dir():
-        raise UserError(f"--folder {str(folder)!r} is not a folder")
+        raise_invalid("", "folder", str(folder), "is not a folder")
     return sorted(
         p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()
     )
@@ -564,6 +735,18 @@ def score_store(
     dev = resolve_device(params.device)
     n_workers = default_workers(dev) if params.workers is None else params.workers
     slot = slot_of_kind(getattr(scorer, "kind", "aesthetic"))
+    photos, path_of, plan = _plan_store(
+        store, slot, scorer.source, params, data_dir, folder, photo_ids
+    )
+    writer = _BatchWriter(store, params.write_every, keep_scores, slot)
+    run = _carry_out(scorer, photos.ids, path_of, plan, dev, writer, params.batch, n_workers, steps)
+    users = update_user_beauty(store, beauty_source or scorer.source) if update_users else {}
+    return _result(photos.ids, path_of, plan, run, scorer, dev, users, keep_scores, t0)
+
+
+def _plan_store(store: Store, slot: ScoreSlot, source: str, params, data_dir, folder, photo_ids):
+    """``(photos, their image paths, the plan)`` of a run of ``source`` over the store's
+    photos (:func:`plan_scoring`), each read from ``slot``."""
     photos = store.export_nodes("Photo", ["path", slot.value, slot.source])
     path_of = _resolve_paths(photos, Path(data_dir) if data_dir is not None else Path.cwd(), folder)
     plan = plan_scoring(
@@ -571,16 +754,13 @@ def score_store(
         path_of,
         photos.props[slot.value],
         photos.props[slot.source],
-        scorer.source,
+        source,
         photo_ids=photo_ids,
         overwrite=params.overwrite,
         only_missing=params.only_missing,
         from_folder=folder is not None,
     )
-    writer = _BatchWriter(store, params.write_every, keep_scores, slot)
-    run = _carry_out(scorer, photos.ids, path_of, plan, dev, writer, params.batch, n_workers, steps)
-    users = update_user_beauty(store, beauty_source or scorer.source) if update_users else {}
-    return _result(photos.ids, path_of, plan, run, scorer, dev, users, keep_scores, t0)
+    return photos, path_of, plan
 
 
 def scoring_params(**values: Any) -> ScoringParams:

@@ -20,6 +20,7 @@ from kernel.steps import Steps, as_steps
 
 if TYPE_CHECKING:
     from analysis.alf.params import AlfParams
+    from analysis.recommend_params import RecommendParams
     from beautygraph.pipelines.recommend import BatchRecommendations
     from graphdb.base import Store
 
@@ -41,7 +42,7 @@ def authorities_spark(
     ``topic_block`` of None takes ``options.topic_block``); writes AUTHORITY_ON and
     User.authority_topic / authority_score."""
     from beautygraph.engines.runner import run_spark_job
-    from beautygraph.engines.spark_alf import spark_params
+    from beautygraph.engines.spark_alf import AuthoritiesJob, spark_params
     from beautygraph.pipelines.alf import (
         alf_params,
         extract_bio_interests,
@@ -66,9 +67,7 @@ def authorities_spark(
         n = store.run("seed_interest_users", sources=list(wanted))
         if not n or not int(n[0]["n"]):
             raise no_interests_error(store, sources)
-        run = run_spark_job(
-            store, "authorities", options, steps, alf=alf.to_dict(), sources=list(wanted)
-        )
+        run = run_spark_job(store, AuthoritiesJob(alf, tuple(wanted)), options, steps)
     out = run.to_dict()
     out["method"] = alf.method
     out["min_support"] = alf.min_support
@@ -81,29 +80,32 @@ def authorities_spark(
 
 def recommend_spark(
     store: Store,
-    method: str,
-    k: int = 10,
-    tolerance: float = 0.10,
+    params: RecommendParams | str | None = None,
     options: SparkOptions | None = None,
     steps: Steps | None = None,
+    **changes: Any,
 ) -> BatchRecommendations:
     """CN / AA / BB for every user on Spark, written as RECOMMENDED {method, rank, score}
-    (replacing this method's previous ones); the answer as the scipy batch gives it."""
+    (replacing this method's previous ones); the answer as the scipy batch gives it.
+    ``params`` (:class:`analysis.recommend_params.RecommendParams`, or a method name) and
+    ``changes`` as :func:`beautygraph.pipelines.recommend.recommend_params` reads them; the
+    job (:class:`beautygraph.engines.spark_fof.RecommendJob`) carries the object whole."""
     from beautygraph.engines.runner import run_spark_job
+    from beautygraph.engines.spark_fof import RecommendJob, spark_params
     from beautygraph.pipelines.engine_results import recommendations_from_spark
+    from beautygraph.pipelines.recommend import BB_COMMAND, recommend_params
 
-    if method not in ("cn", "aa", "bb"):
-        raise UserError(f"method {method!r} has no spark job; use cn, aa or bb")
-    if method == "bb":
+    params = recommend_params(params, **changes)
+    with user_errors():  # what the Spark job does not compute, before anything is written
+        spark_params(params)
+    if params.method == "bb":
         from beautygraph.pipelines.scoring import beauty_counts, no_beauty_message
 
         counts = beauty_counts(store)  # asked once: the check and the message share it
         if not counts["users_with_beauty"]:
-            raise UserError(no_beauty_message(counts, "recommend --method bb"))
-    run = run_spark_job(
-        store, "recommend", options, steps, method=method, k=int(k), tolerance=float(tolerance)
-    )
-    return recommendations_from_spark(store, run, method, k, tolerance)
+            raise UserError(no_beauty_message(counts, BB_COMMAND))
+    run = run_spark_job(store, RecommendJob(params), options, steps)
+    return recommendations_from_spark(store, run, params)
 
 
 def beauty_spark(
@@ -117,17 +119,17 @@ def beauty_spark(
     job aggregates photo scores only, so ``source`` None (no photo has a beauty) is an
     error."""
     from beautygraph.engines.runner import run_spark_job
+    from beautygraph.engines.spark_beauty import BeautyJob
     from beautygraph.pipelines.scoring import beauty_counts, no_beauty_message
 
     if source is None:
         counts = beauty_counts(store)
         if not counts["users_with_beauty"]:
-            raise UserError(no_beauty_message(counts, "beauty-aggregates --engine spark"))
+            raise UserError(no_beauty_message(counts, "beauty-aggregates"))
         raise UserError(
             "no photo has a beauty score, and the spark job aggregates photo scores only; "
-            f"the stored User.beauty of {counts['users_with_beauty']} users is kept: use "
-            "--engine cypher or scipy to write n_photos, favs_received and neighbor_beauty "
-            "from it"
+            f"the stored User.beauty of {counts['users_with_beauty']} users is kept: the "
+            "cypher and scipy engines write n_photos, favs_received and neighbor_beauty from it"
         )
-    out = run_spark_job(store, "beauty", options, steps, source=source).to_dict()
+    out = run_spark_job(store, BeautyJob(source), options, steps).to_dict()
     return {**out, "beauty_source": source}

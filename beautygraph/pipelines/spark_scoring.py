@@ -13,12 +13,15 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from beautygraph.engines.spark_session import SparkOptions, get_session, require_spark
-from beautygraph.errors import UserError
+from beautygraph.errors import UserError, refuse
+from kernel.params import check_int
 from kernel.steps import Steps, as_steps
 
 if TYPE_CHECKING:
@@ -56,32 +59,39 @@ class SparkScoringResult:
     chunks: int = 0
     unreadable_examples: tuple[tuple[str, str, str], ...] = field(default=())
 
+    @classmethod
+    def of_counts(
+        cls, counts: dict[str, Any], seconds: float, out_dir: str, source: str, model: str
+    ) -> SparkScoringResult:
+        """The result of the job's counts
+        (:func:`beautygraph.engines.spark_scoring.score_export_job`)."""
+        return cls(
+            scored=int(counts["scored"]),
+            skipped_already_scored=int(counts["already"]),
+            unreadable=int(counts["unreadable"]),
+            seconds=seconds,
+            out_dir=out_dir,
+            source=source,
+            photos=int(counts["photos"]),
+            no_image=int(counts["no_image"]),
+            model=model,
+            model_loads=int(counts["model_loads"]),
+            images_read=int(counts["images_read"]),
+            chunks=int(counts["chunks"]),
+            unreadable_examples=tuple((str(i), str(p), str(r)) for i, p, r in counts["examples"]),
+        )
+
     @property
     def exit_code(self) -> int:
         """0, or :data:`EXIT_UNREADABLE` when images were skipped."""
         return EXIT_UNREADABLE if self.unreadable else 0
 
     def to_json(self) -> dict[str, Any]:
-        """The ``--json`` output."""
-        return {
-            "engine": "spark",
-            "scored": self.scored,
-            "skipped_already_scored": self.skipped_already_scored,
-            "unreadable": self.unreadable,
-            "no_image": self.no_image,
-            "photos": self.photos,
-            "seconds": round(self.seconds, 3),
-            "out_dir": self.out_dir,
-            "source": self.source,
-            "model": self.model,
-            "model_loads": self.model_loads,
-            "images_read": self.images_read,
-            "chunks": self.chunks,
-            "unreadable_examples": [
-                {"photo_id": i, "path": p, "reason": r} for i, p, r in self.unreadable_examples
-            ],
-            "exit_code": self.exit_code,
-        }
+        """The ``score beauty --json`` object, one schema on both engines
+        (:meth:`beautygraph.pipelines.scoring.ScoreBeautyResult.to_json`)."""
+        from beautygraph.pipelines.scoring import ScoreBeautyResult
+
+        return ScoreBeautyResult.of_spark(self).to_json()
 
     def summary_lines(self) -> list[str]:
         """The end-of-run summary a user reads."""
@@ -119,6 +129,19 @@ def _scoring_error(exc: Exception) -> UserError | None:
     line, or None for any other failure."""
     found = re.search(r"ScoringError: ([^\n]+)", str(exc))
     return UserError(f"on an executor: {found.group(1)}") if found else None
+
+
+def _on_executors(job: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """``job()``, a scoring error raised on an executor turned into one line."""
+    try:
+        return job()
+    except UserError:
+        raise
+    except Exception as exc:  # py4j / PythonException from an executor
+        err = _scoring_error(exc)
+        if err is None:
+            raise
+        raise err from None
 
 
 def score_export_spark(
@@ -162,8 +185,8 @@ def score_export_spark(
         )
     if params.only_missing:
         raise UserError("only_missing applies to scoring into a store (the local engine)")
-    if chunk_rows < 1 or frame_rows < 1:
-        raise UserError(f"chunk_rows={chunk_rows} and frame_rows={frame_rows} must be >= 1")
+    problems = check_int("chunk_rows", chunk_rows, 1) + check_int("frame_rows", frame_rows, 1)
+    refuse(problems, "Spark scoring")
     options = options or SparkOptions()
     t0 = time.perf_counter()
     require_spark()
@@ -171,42 +194,24 @@ def score_export_spark(
     steps = as_steps(steps)
     with steps("starting Spark"):
         spark = get_session(options.master, options.conf)
-    try:
-        counts = score_export_job(
-            spark,
-            str(export_dir),
-            str(results_dir),
-            spec,
-            source,
-            kind,
-            device=params.device,
-            batch=params.batch,
-            workers=params.workers or 0,
-            data_dir=data_dir,
-            overwrite=params.overwrite,
-            chunk_rows=chunk_rows,
-            frame_rows=frame_rows,
-            steps=steps,
-        )
-    except UserError:
-        raise
-    except Exception as exc:  # py4j / PythonException from an executor
-        err = _scoring_error(exc)
-        if err is None:
-            raise
-        raise err from None
-    return SparkScoringResult(
-        scored=int(counts["scored"]),
-        skipped_already_scored=int(counts["already"]),
-        unreadable=int(counts["unreadable"]),
-        seconds=time.perf_counter() - t0,
-        out_dir=str(results_dir),
-        source=source,
-        photos=int(counts["photos"]),
-        no_image=int(counts["no_image"]),
-        model=spec,
-        model_loads=int(counts["model_loads"]),
-        images_read=int(counts["images_read"]),
-        chunks=int(counts["chunks"]),
-        unreadable_examples=tuple((str(i), str(p), str(r)) for i, p, r in counts["examples"]),
+    job = partial(
+        score_export_job,
+        spark,
+        str(export_dir),
+        str(results_dir),
+        spec,
+        source,
+        kind,
+        device=params.device,
+        batch=params.batch,
+        workers=params.workers or 0,
+        data_dir=data_dir,
+        overwrite=params.overwrite,
+        chunk_rows=chunk_rows,
+        frame_rows=frame_rows,
+        steps=steps,
+    )
+    counts = _on_executors(job)
+    return SparkScoringResult.of_counts(
+        counts, time.perf_counter() - t0, str(results_dir), source, spec
     )

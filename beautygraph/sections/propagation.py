@@ -5,6 +5,7 @@ and one-pass-vote baselines (``interests propagate`` / ``analyze propagation``).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -13,14 +14,16 @@ import scipy.sparse as sp
 
 from analysis.propagation import PropagationGraph
 from analysis.propagation.holdout import evaluate_holdout, labelled_curve
+from analysis.propagation.params import PropagationEvalParams
 from beautygraph.artifacts import NO_PAPER_FIGURE, Comparison, frame_to_html
 from beautygraph.errors import UserError
 from beautygraph.outputs.propagation import f1_curve_figure
 from beautygraph.pipelines.alf import export_alf_graph
 from beautygraph.report import DemoContext, Section
 
-#: the demo's hidden share and the labelled fractions of its curve
-HOLDOUT, FRACTIONS = 0.5, (0.1, 0.9)
+#: the demo's evaluation: half of the interested users hidden once, the curve at 10 % and
+#: 90 % labelled (the seed is the demo's)
+DEMO_EVALUATION = PropagationEvalParams(holdout=0.5, repeats=1, fractions=(0.1, 0.9))
 
 
 def truth_seeds(truth: Mapping[str, Any], user_ids, topic_ids) -> sp.csr_matrix:
@@ -46,14 +49,17 @@ def propagation_section(ctx: DemoContext) -> Section | None:
     """Hide half of the generator's interested users, recover them, score every method."""
     if not ctx.truth or not isinstance(ctx.truth.get("interests"), Mapping):
         raise UserError("no generator truth with interests to hide and recover")
+    params = replace(DEMO_EVALUATION, seed=ctx.seed)
     with ctx.steps("propagation: export"):
         g = export_alf_graph(ctx.store, ("bio",))
     Y = truth_seeds(ctx.truth, g.user_ids, g.topic_ids)
-    pg = PropagationGraph(A=g.A)
+    pg = PropagationGraph(A=g.A, direction=params.direction)
     with ctx.steps("propagation: hold-out"):
-        res = evaluate_holdout(pg, Y, HOLDOUT, repeats=1, seed=ctx.seed)
+        res = evaluate_holdout(
+            pg, Y, params.holdout, repeats=params.repeats, seed=params.seed, folds=params.folds
+        )
     with ctx.steps("propagation: labelled-fraction curve"):
-        curve = labelled_curve(pg, Y, FRACTIONS, seed=ctx.seed)
+        curve = labelled_curve(pg, Y, params.fractions, seed=params.seed)
     ctx.propagation = res
     d = res.to_dict()
     best = max((m for m in d["methods"] if m != "auto"), key=lambda m: d["methods"][m]["micro_f1"])
@@ -69,7 +75,8 @@ def propagation_section(ctx: DemoContext) -> Section | None:
             f"auto ({d['auto']}) Micro-F1 / accuracy@1",
             "-",
             f"{auto['micro_f1']:.3f} / {auto['accuracy']:.3f}",
-            f"picked by 3-fold cross-validation on the {d['n_labelled']:,} labelled users",
+            f"picked by {params.folds}-fold cross-validation on the {d['n_labelled']:,} "
+            "labelled users",
             NO_PAPER_FIGURE,
         ),
         Comparison(

@@ -17,10 +17,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.recommend_params import SIMULATION_DEFAULTS
 from beautygraph.artifacts import Comparison, frame_to_html
 from beautygraph.errors import UserError
 from beautygraph.outputs.recommenders import recommenders_figure
-from beautygraph.pipelines.recommend import SimulationResult, simulate_recommenders
+from beautygraph.pipelines.recommend import (
+    SimulationResult,
+    recommend_params,
+    simulate_recommenders,
+)
 from beautygraph.report import DemoContext, Section
 
 log = logging.getLogger(__name__)
@@ -103,9 +108,10 @@ def recommenders_section(ctx: DemoContext) -> Section:
     import html as _html
 
     try:
-        sim = simulate_recommenders(
-            ctx.store, sample=min(int(ctx.n_users or 20_000), 20_000), seed=int(ctx.seed)
+        params = recommend_params(
+            SIMULATION_DEFAULTS, sample=min(int(ctx.n_users or 20_000), 20_000), seed=int(ctx.seed)
         )
+        sim = simulate_recommenders(ctx.store, params)
     except UserError as exc:
         log.warning("recommenders section skipped: %s", exc)
         return Section(
