@@ -100,6 +100,18 @@ class BeautyGroup(click.Group):
         super().add_command(cmd, name)
 
 
+def option_bundle(*decorators: Callable[[Callable], Callable]) -> Callable[[Callable], Callable]:
+    """One decorator applying click options in the order they are listed (as if stacked
+    above the command), so a command with many options stays a short function."""
+
+    def apply(fn: Callable) -> Callable:
+        for decorate in reversed(decorators):
+            fn = decorate(fn)
+        return fn
+
+    return apply
+
+
 def spell_params(**flags: str) -> Callable[[Callable], Callable]:
     """Declare how a command spells parameters whose flag is not ``--<name>``: e.g.
     ``@spell_params(dtype="--float32!")`` (a trailing ``!``: a switch, shown without its

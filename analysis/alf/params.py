@@ -54,12 +54,12 @@ THEOREM1_DEFAULTS: tuple[float, float, float] = (0.1, 0.01, 1.0)
 
 
 def _min_support_problems(min_support: Any) -> list[Problem]:
+    """The evidence rule's one check: ``min_support`` is an integer >= 0."""
     try:
-        if int(min_support) == min_support and min_support >= 0:
-            return []
+        broken = int(min_support) != min_support or min_support < 0
     except (TypeError, ValueError):
-        pass
-    return [Problem(("min_support",), (min_support,), "must be an integer >= 0")]
+        broken = True
+    return [Problem(("min_support",), (min_support,), "must be an integer >= 0")] * broken
 
 
 def _theorem1_problems(alpha: float, beta: float, gamma: float) -> list[Problem]:

@@ -6,55 +6,61 @@ from pathlib import Path
 
 import click
 
-from beautygraph.clikit import cli_steps, echo_json, main, pass_app
+from beautygraph.clikit import cli_steps, echo_json, main, option_bundle, pass_app
+
+_GENERATE_OPTIONS = option_bundle(
+    click.option(
+        "--users",
+        "n_users",
+        type=click.IntRange(min=20),
+        default=None,
+        help="Number of users [default: 5000, or the config file's n_users].",
+    ),
+    click.option("--seed", type=int, default=None, help="Random seed [default: 0]."),
+    click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(path_type=Path),
+        required=True,
+        help="Output folder (must be empty or absent unless --force).",
+    ),
+    click.option(
+        "--weeks", type=click.IntRange(min=2), default=None, help="Timeline length [default: 104]."
+    ),
+    click.option(
+        "--images",
+        is_flag=True,
+        help="Render photos as JPEGs from skimage.data, degraded by beauty.",
+    ),
+    click.option(
+        "--image-sample",
+        type=click.IntRange(min=0),
+        default=None,
+        help="Render only this many photos (implies --images).",
+    ),
+    click.option("--no-influence", is_flag=True, help="Do not plant 'beauty inspires beauty'."),
+    click.option("--no-churn", is_flag=True, help="Do not plant 'imbalance kills'."),
+    click.option(
+        "--null",
+        "null",
+        is_flag=True,
+        help="Null community: beauty independent of the graph, activity and favourites; "
+        "no influence, no churn, no superstars or forlorn beauties.",
+    ),
+    click.option(
+        "--config",
+        "config_file",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None,
+        help="TOML file with any generator parameter (options win).",
+    ),
+    click.option("--force", is_flag=True, help="Write into a non-empty --out folder."),
+    click.option("--json", "json_mode", is_flag=True, help="Print the summary as JSON."),
+)
 
 
 @main.command("generate")
-@click.option(
-    "--users",
-    "n_users",
-    type=click.IntRange(min=20),
-    default=None,
-    help="Number of users [default: 5000, or the config file's n_users].",
-)
-@click.option("--seed", type=int, default=None, help="Random seed [default: 0].")
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    required=True,
-    help="Output folder (must be empty or absent unless --force).",
-)
-@click.option(
-    "--weeks", type=click.IntRange(min=2), default=None, help="Timeline length [default: 104]."
-)
-@click.option(
-    "--images", is_flag=True, help="Render photos as JPEGs from skimage.data, degraded by beauty."
-)
-@click.option(
-    "--image-sample",
-    type=click.IntRange(min=0),
-    default=None,
-    help="Render only this many photos (implies --images).",
-)
-@click.option("--no-influence", is_flag=True, help="Do not plant 'beauty inspires beauty'.")
-@click.option("--no-churn", is_flag=True, help="Do not plant 'imbalance kills'.")
-@click.option(
-    "--null",
-    "null",
-    is_flag=True,
-    help="Null community: beauty independent of the graph, activity and favourites; "
-    "no influence, no churn, no superstars or forlorn beauties.",
-)
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="TOML file with any generator parameter (options win).",
-)
-@click.option("--force", is_flag=True, help="Write into a non-empty --out folder.")
-@click.option("--json", "json_mode", is_flag=True, help="Print the summary as JSON.")
+@_GENERATE_OPTIONS
 @pass_app
 def generate_cmd(
     app,

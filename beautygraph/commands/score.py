@@ -19,7 +19,7 @@ from pathlib import Path
 
 import click
 
-from beautygraph.clikit import cli_steps, echo_json, pass_app, score
+from beautygraph.clikit import cli_steps, echo_json, option_bundle, pass_app, score
 from beautygraph.commands.engine_options import engine_options
 
 _DEVICE = click.Choice(["auto", "cpu", "cuda"], case_sensitive=False)
@@ -40,48 +40,60 @@ def backbone_name(ctx, param, value):
     return key
 
 
+_TRAIN_OPTIONS = option_bundle(
+    click.option(
+        "--images", required=True, type=click.Path(path_type=Path), help="Folder of the images."
+    ),
+    click.option(
+        "--labels",
+        required=True,
+        type=click.Path(path_type=Path),
+        help="CSV (image,label|score) or AVA.txt vote histograms.",
+    ),
+    click.option(
+        "--out",
+        required=True,
+        type=click.Path(path_type=Path),
+        help="Checkpoint to write (model.pt).",
+    ),
+    click.option(
+        "--binary", is_flag=True, help="AVA benchmark task: high = mean score > 5 (2 classes)."
+    ),
+    click.option(
+        "--backbone", default="efficientnet_lite0", show_default=True, callback=backbone_name
+    ),
+    click.option(
+        "--weights",
+        default="DEFAULT",
+        show_default=True,
+        help="DEFAULT (ImageNet), none (random init) or a local .pth file.",
+    ),
+    click.option("--epochs", default=6, show_default=True, type=int, callback=positive_int),
+    click.option(
+        "--head-epochs", default=2, show_default=True, type=int, help="Head-only epochs first."
+    ),
+    click.option("--batch", default=32, show_default=True, type=int, callback=positive_int),
+    click.option("--lr", default=1e-3, show_default=True, type=float),
+    click.option("--image-size", default=224, show_default=True, type=int, callback=positive_int),
+    click.option(
+        "--workers",
+        default=None,
+        type=click.IntRange(min=0),
+        help="DataLoader worker processes (default: 0 on the CPU, up to 4 with a GPU).",
+    ),
+    click.option("--val-fraction", default=0.1, show_default=True, type=float),
+    click.option("--device", default="auto", show_default=True, type=_DEVICE),
+    click.option("--seed", default=0, show_default=True, type=int),
+    click.option("--deterministic", is_flag=True, help="Deterministic kernels (slower on GPUs)."),
+    click.option(
+        "--resume", type=click.Path(path_type=Path), help="Continue from this checkpoint."
+    ),
+    click.option("--json", "json_mode", is_flag=True),
+)
+
+
 @score.command("train")
-@click.option(
-    "--images", required=True, type=click.Path(path_type=Path), help="Folder of the images."
-)
-@click.option(
-    "--labels",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="CSV (image,label|score) or AVA.txt vote histograms.",
-)
-@click.option(
-    "--out", required=True, type=click.Path(path_type=Path), help="Checkpoint to write (model.pt)."
-)
-@click.option(
-    "--binary", is_flag=True, help="AVA benchmark task: high = mean score > 5 (2 classes)."
-)
-@click.option("--backbone", default="efficientnet_lite0", show_default=True, callback=backbone_name)
-@click.option(
-    "--weights",
-    default="DEFAULT",
-    show_default=True,
-    help="DEFAULT (ImageNet), none (random init) or a local .pth file.",
-)
-@click.option("--epochs", default=6, show_default=True, type=int, callback=positive_int)
-@click.option(
-    "--head-epochs", default=2, show_default=True, type=int, help="Head-only epochs first."
-)
-@click.option("--batch", default=32, show_default=True, type=int, callback=positive_int)
-@click.option("--lr", default=1e-3, show_default=True, type=float)
-@click.option("--image-size", default=224, show_default=True, type=int, callback=positive_int)
-@click.option(
-    "--workers",
-    default=None,
-    type=click.IntRange(min=0),
-    help="DataLoader worker processes (default: 0 on the CPU, up to 4 with a GPU).",
-)
-@click.option("--val-fraction", default=0.1, show_default=True, type=float)
-@click.option("--device", default="auto", show_default=True, type=_DEVICE)
-@click.option("--seed", default=0, show_default=True, type=int)
-@click.option("--deterministic", is_flag=True, help="Deterministic kernels (slower on GPUs).")
-@click.option("--resume", type=click.Path(path_type=Path), help="Continue from this checkpoint.")
-@click.option("--json", "json_mode", is_flag=True)
+@_TRAIN_OPTIONS
 @pass_app
 def train_cmd(
     app,
@@ -213,73 +225,78 @@ def evaluate_cmd(
         click.echo(f"wrote {f}")
 
 
+_BEAUTY_OPTIONS = option_bundle(
+    click.option(
+        "--model",
+        "model",
+        default=None,
+        help="nima (built in: aesthetic quality, into Photo.beauty; the default), brisque "
+        "(built in: technical quality, into Photo.quality) or a checkpoint from `score train` "
+        "(default: $BEAUTYGRAPH_MODEL, else nima).",
+    ),
+    click.option("--device", default="auto", show_default=True, type=_DEVICE),
+    click.option("--batch", default=64, show_default=True, type=int, callback=positive_int),
+    click.option(
+        "--workers",
+        default=None,
+        type=click.IntRange(min=0),
+        help="DataLoader worker processes (default: 0 on the CPU, up to 4 with a GPU).",
+    ),
+    click.option(
+        "--data-dir",
+        type=click.Path(path_type=Path),
+        help="Folder that Photo.path is relative to (the loaded folder; default: cwd).",
+    ),
+    click.option(
+        "--folder",
+        type=click.Path(path_type=Path),
+        help="Score the images in this folder (file name = photo id) instead of Photo.path.",
+    ),
+    click.option("--overwrite", is_flag=True, help="Re-score photos already scored by this model."),
+    click.option(
+        "--only-missing",
+        is_flag=True,
+        help="Score only photos without any beauty (keep scores from other sources).",
+    ),
+    click.option(
+        "--out",
+        "out_csv",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Also write photo_id, beauty, source, mean_score, p_low, p_medium, p_high of the "
+        "photos scored to this CSV (NaN where the model has no such output).",
+    ),
+    click.option(
+        "--beauty-source",
+        default=None,
+        help="Source User.beauty is computed from afterwards (default: this model's).",
+    ),
+    engine_options(
+        engines=("local", "spark"),
+        default="local",
+        engine_help="Where the scoring runs: local (this process, into the store), spark "
+        "(mapInPandas over the photos of an --export folder, into a --results folder for "
+        "import-results; resumable).",
+        work_dir=False,
+    ),
+    click.option(
+        "--export",
+        "export_dir",
+        type=click.Path(file_okay=False),
+        help="With --engine spark: the export folder (`beautygraph export DIR --tables photos`).",
+    ),
+    click.option(
+        "--results",
+        "results_dir",
+        type=click.Path(file_okay=False),
+        help="With --engine spark: the results folder for `import-results` (photos already "
+        "in it are skipped; --overwrite starts it again).",
+    ),
+    click.option("--json", "json_mode", is_flag=True),
+)
+
+
 @score.command("beauty")
-@click.option(
-    "--model",
-    "model",
-    default=None,
-    help="nima (built in: aesthetic quality, into Photo.beauty; the default), brisque "
-    "(built in: technical quality, into Photo.quality) or a checkpoint from `score train` "
-    "(default: $BEAUTYGRAPH_MODEL, else nima).",
-)
-@click.option("--device", default="auto", show_default=True, type=_DEVICE)
-@click.option("--batch", default=64, show_default=True, type=int, callback=positive_int)
-@click.option(
-    "--workers",
-    default=None,
-    type=click.IntRange(min=0),
-    help="DataLoader worker processes (default: 0 on the CPU, up to 4 with a GPU).",
-)
-@click.option(
-    "--data-dir",
-    type=click.Path(path_type=Path),
-    help="Folder that Photo.path is relative to (the loaded folder; default: cwd).",
-)
-@click.option(
-    "--folder",
-    type=click.Path(path_type=Path),
-    help="Score the images in this folder (file name = photo id) instead of Photo.path.",
-)
-@click.option("--overwrite", is_flag=True, help="Re-score photos already scored by this model.")
-@click.option(
-    "--only-missing",
-    is_flag=True,
-    help="Score only photos without any beauty (keep scores from other sources).",
-)
-@click.option(
-    "--out",
-    "out_csv",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write photo_id, beauty, source, mean_score, p_low, p_medium, p_high of the "
-    "photos scored to this CSV (NaN where the model has no such output).",
-)
-@click.option(
-    "--beauty-source",
-    default=None,
-    help="Source User.beauty is computed from afterwards (default: this model's).",
-)
-@engine_options(
-    engines=("local", "spark"),
-    default="local",
-    engine_help="Where the scoring runs: local (this process, into the store), spark "
-    "(mapInPandas over the photos of an --export folder, into a --results folder for "
-    "import-results; resumable).",
-    work_dir=False,
-)
-@click.option(
-    "--export",
-    "export_dir",
-    type=click.Path(file_okay=False),
-    help="With --engine spark: the export folder (`beautygraph export DIR --tables photos`).",
-)
-@click.option(
-    "--results",
-    "results_dir",
-    type=click.Path(file_okay=False),
-    help="With --engine spark: the results folder for `import-results` (photos already "
-    "in it are skipped; --overwrite starts it again).",
-)
-@click.option("--json", "json_mode", is_flag=True)
+@_BEAUTY_OPTIONS
 @pass_app
 def beauty_cmd(
     app,

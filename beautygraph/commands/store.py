@@ -7,7 +7,7 @@ from typing import Literal
 
 import click
 
-from beautygraph.clikit import cli_steps, echo_json, main, pass_app, show_progress
+from beautygraph.clikit import cli_steps, echo_json, main, option_bundle, pass_app, show_progress
 from beautygraph.errors import UserError
 from beautygraph.generate.config import GeneratorConfig
 from graphdb.errors import LoadInterrupted
@@ -25,53 +25,58 @@ def init(app, force: bool) -> None:
     click.echo(f"schema ready in {app.db}")
 
 
+_LOAD_OPTIONS = option_bundle(
+    click.argument("folder", type=click.Path(path_type=Path)),
+    click.option(
+        "--dedupe",
+        type=click.Choice(["first", "last"]),
+        default=None,
+        help="Keep the first or last row of each repeated key (e.g. a follow log with "
+        "timestamps) instead of refusing the file.",
+    ),
+    click.option(
+        "--allow-extra",
+        is_flag=True,
+        help="Warn about unknown .csv/.parquet files in FOLDER instead of refusing it.",
+    ),
+    click.option("--json", "json_mode", is_flag=True, help="Print the counts as JSON."),
+    click.option(
+        "--initial",
+        is_flag=True,
+        help="Neo4j only: first load of an empty, stopped database with the offline importer "
+        "(neo4j-admin database import full); start the server afterwards.",
+    ),
+    click.option(
+        "--neo4j-home",
+        type=click.Path(path_type=Path, file_okay=False),
+        envvar="NEO4J_HOME",
+        help="With --initial: the server's installation folder (default $NEO4J_HOME).",
+    ),
+    click.option(
+        "--neo4j-conf",
+        type=click.Path(path_type=Path, file_okay=False),
+        envvar="NEO4J_CONF",
+        help="With --initial: the server's conf folder (default $NEO4J_CONF or HOME/conf).",
+    ),
+    click.option(
+        "--overwrite", is_flag=True, help="With --initial: replace the database if it exists."
+    ),
+    click.option(
+        "--importer-heap",
+        default="1g",
+        show_default=True,
+        help="With --initial: the importer JVM's maximum heap (-Xmx).",
+    ),
+    click.option(
+        "--no-class-cache",
+        is_flag=True,
+        help="With --initial: do not map or write the importer's JVM class-data archive.",
+    ),
+)
+
+
 @main.command()
-@click.argument("folder", type=click.Path(path_type=Path))
-@click.option(
-    "--dedupe",
-    type=click.Choice(["first", "last"]),
-    default=None,
-    help="Keep the first or last row of each repeated key (e.g. a follow log with "
-    "timestamps) instead of refusing the file.",
-)
-@click.option(
-    "--allow-extra",
-    is_flag=True,
-    help="Warn about unknown .csv/.parquet files in FOLDER instead of refusing it.",
-)
-@click.option("--json", "json_mode", is_flag=True, help="Print the counts as JSON.")
-@click.option(
-    "--initial",
-    is_flag=True,
-    help="Neo4j only: first load of an empty, stopped database with the offline importer "
-    "(neo4j-admin database import full); start the server afterwards.",
-)
-@click.option(
-    "--neo4j-home",
-    type=click.Path(path_type=Path, file_okay=False),
-    envvar="NEO4J_HOME",
-    help="With --initial: the server's installation folder (default $NEO4J_HOME).",
-)
-@click.option(
-    "--neo4j-conf",
-    type=click.Path(path_type=Path, file_okay=False),
-    envvar="NEO4J_CONF",
-    help="With --initial: the server's conf folder (default $NEO4J_CONF or HOME/conf).",
-)
-@click.option(
-    "--overwrite", is_flag=True, help="With --initial: replace the database if it exists."
-)
-@click.option(
-    "--importer-heap",
-    default="1g",
-    show_default=True,
-    help="With --initial: the importer JVM's maximum heap (-Xmx).",
-)
-@click.option(
-    "--no-class-cache",
-    is_flag=True,
-    help="With --initial: do not map or write the importer's JVM class-data archive.",
-)
+@_LOAD_OPTIONS
 @pass_app
 def load(
     app,
@@ -200,58 +205,63 @@ def stats(app, json_mode: bool) -> None:
     Console().print(table)
 
 
+_DEMO_OPTIONS = option_bundle(
+    click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(path_type=Path),
+        default=Path("demo-out"),
+        show_default=True,
+        help="Folder for the data, database, figures and report.",
+    ),
+    click.option(
+        "--users",
+        "n_users",
+        type=click.IntRange(min=20),
+        default=5000,
+        show_default=True,
+        help="Size of the generated community.",
+    ),
+    click.option(
+        "--seed",
+        type=int,
+        default=GeneratorConfig.seed,
+        show_default=True,
+        help="Seed of the generated community (the same default as generate).",
+    ),
+    click.option(
+        "--image-sample",
+        type=click.IntRange(min=0),
+        default=None,
+        help="How many photos get rendered images (default: scales with --users).",
+    ),
+    click.option(
+        "--data",
+        "data_dir",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Use this input folder instead of generating one.",
+    ),
+    click.option(
+        "--null",
+        "null",
+        is_flag=True,
+        help="Generate the null community (beauty independent of graph, activity and "
+        "favourites; no influence, no churn): every finding should read as chance.",
+    ),
+    click.option(
+        "--json", "json_mode", is_flag=True, help="Print one object: a key per report section."
+    ),
+    click.option(
+        "--reset",
+        is_flag=True,
+        help="With --db: delete what the database holds first (it must be empty otherwise).",
+    ),
+)
+
+
 @main.command()
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("demo-out"),
-    show_default=True,
-    help="Folder for the data, database, figures and report.",
-)
-@click.option(
-    "--users",
-    "n_users",
-    type=click.IntRange(min=20),
-    default=5000,
-    show_default=True,
-    help="Size of the generated community.",
-)
-@click.option(
-    "--seed",
-    type=int,
-    default=GeneratorConfig.seed,
-    show_default=True,
-    help="Seed of the generated community (the same default as generate).",
-)
-@click.option(
-    "--image-sample",
-    type=click.IntRange(min=0),
-    default=None,
-    help="How many photos get rendered images (default: scales with --users).",
-)
-@click.option(
-    "--data",
-    "data_dir",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Use this input folder instead of generating one.",
-)
-@click.option(
-    "--null",
-    "null",
-    is_flag=True,
-    help="Generate the null community (beauty independent of graph, activity and "
-    "favourites; no influence, no churn): every finding should read as chance.",
-)
-@click.option(
-    "--json", "json_mode", is_flag=True, help="Print one object: a key per report section."
-)
-@click.option(
-    "--reset",
-    is_flag=True,
-    help="With --db: delete what the database holds first (it must be empty otherwise).",
-)
+@_DEMO_OPTIONS
 @pass_app
 def demo(
     app,
