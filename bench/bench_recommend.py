@@ -18,6 +18,9 @@ popularity; ``--quick``: 20k / 200k) is loaded into an embedded LadybugDB, then:
 
 Writes ``bench/results/recommend.json`` (``recommend_quick.json`` with ``--quick``).
 Run: ``.venv/bin/python bench/bench_recommend.py [--quick]``.
+
+``--holdout`` runs instead the real-graph evaluation of every recommender against hidden
+follows (``bench/recommend_holdout.py``; ``bench/results/recommend_holdout.json``).
 """
 
 from __future__ import annotations
@@ -198,7 +201,22 @@ def main() -> None:
     ap.add_argument("--dense-users", type=int, default=7575)
     ap.add_argument("--dense-degree", type=int, default=63)
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument(
+        "--holdout",
+        action="store_true",
+        help="real graphs: every recommender against hidden follows (--holdout-users drawn)",
+    )
+    ap.add_argument("--holdout-users", type=int, default=1000)
     args = ap.parse_args()
+    if args.holdout:
+        from recommend_holdout import run
+
+        res = run(args.holdout_users, args.seed)
+        path = args.out or ROOT / "bench" / "results" / "recommend_holdout.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(strict_json.dumps(res) + "\n")
+        print(f"wrote {path}")
+        return
     n_users = args.users or (20_000 if args.quick else 100_000)
     n_follows = args.follows or (200_000 if args.quick else 1_000_000)
     n_lat = args.latency_sample or (100 if args.quick else 300)

@@ -1,0 +1,152 @@
+"""One hold-out evaluation for every whom-to-follow recommender.
+
+:func:`evaluate_recommenders` hides follows (:func:`analysis.linkpred.split.hide_follows`,
+reciprocal pairs together), runs every baseline (:mod:`analysis.linkpred.baselines`) and
+the learned ranker (:mod:`analysis.linkpred.learned`, fitted on the remaining graph only)
+on the remaining graph, and scores them all on the same users and the same hidden follows
+(:mod:`analysis.linkpred.metrics`).  The best baseline is the one with the highest
+precision@k; every method gets the paired-bootstrap interval of its per-user precision
+minus that baseline's.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from analysis.linkpred.baselines import BASELINES, baseline_recommendations, bb_recommendations
+from analysis.linkpred.learned import Embedder, LearnedRanker, fit_ranker
+from analysis.linkpred.metrics import (
+    RankingMetrics,
+    paired_bootstrap,
+    per_user_hits,
+    ranking_metrics,
+)
+from analysis.linkpred.signals import graph_stats
+from analysis.linkpred.split import FollowSplit, hide_follows
+
+__all__ = ["RecommenderEvaluation", "candidate_recall", "evaluate_recommenders"]
+
+
+@dataclass(frozen=True)
+class RecommenderEvaluation:
+    """Every method's figures on one hold-out (see :func:`evaluate_recommenders`)."""
+
+    k: int
+    n_users: int
+    n_hidden: int
+    reciprocity: float
+    reciprocal_pairs_hidden_together: bool
+    best_baseline: str
+    default: str | None
+    methods: dict[str, RankingMetrics]
+    diff_vs_best_baseline: dict[str, tuple[float, float]]
+    candidate_recall: float | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The evaluation's JSON object (NaN-free; ``forlorn_share`` null without beauty)."""
+        return {
+            "k": self.k,
+            "n_users": self.n_users,
+            "n_hidden": self.n_hidden,
+            "reciprocity": round(self.reciprocity, 6),
+            "reciprocal_pairs_hidden_together": self.reciprocal_pairs_hidden_together,
+            "default": self.default,
+            "best_baseline": self.best_baseline,
+            "candidate_recall": self.candidate_recall,
+            "methods": {
+                name: {
+                    "precision": m.precision,
+                    "recall": m.recall,
+                    "ndcg": m.ndcg,
+                    "users_served": m.users_served,
+                    "coverage": m.coverage,
+                    "exposure_gini": m.exposure_gini,
+                    "forlorn_share": m.forlorn_share,
+                    "diff_vs_best_baseline": list(self.diff_vs_best_baseline[name]),
+                }
+                for name, m in self.methods.items()
+            },
+            **self.extras,
+        }
+
+
+def candidate_recall(ranker: LearnedRanker, split: FollowSplit, **extra) -> float:
+    """Share of the hidden follows that the ranker's candidates on ``split.train`` contain:
+    the ceiling of its recall (``extra``: the interests or beauty the ranker was given)."""
+    g = graph_stats(split.train)
+    emb = ranker.embedder(g.A) if ranker.embedder is not None else None
+    found = 0
+    hidden = {(int(u), int(v)) for u, v in split.hidden}
+    for i in range(0, len(split.users), 256):
+        c = ranker.candidate_pairs(g, split.users[i : i + 256], emb, **extra)
+        found += sum((int(u), int(v)) in hidden for u, v in zip(c.user, c.item, strict=True))
+    return found / len(hidden) if hidden else math.nan
+
+
+def evaluate_recommenders(
+    A: sp.spmatrix,
+    share: float = 0.2,
+    k: int = 10,
+    n_users: int | None = 1000,
+    seed: int = 0,
+    learned: bool = True,
+    embedder: Embedder = None,
+    n_boot: int = 1000,
+    rounds: int = 4,
+    labels: sp.spmatrix | None = None,
+    beauty: np.ndarray | None = None,
+    forlorn: np.ndarray | None = None,
+    extra_methods: Mapping[str, Mapping[int, list[int]]] | None = None,
+) -> RecommenderEvaluation:
+    """Hide ``share`` of the follows of ``n_users`` drawn users of ``A`` and score every
+    method on recovering them (module docstring).  ``labels``: a users × topics interest
+    matrix for the learned ranker's ``topic_overlap`` (None: no interests); ``beauty`` (NaN =
+    none) adds BB±10, and ``forlorn`` (a mask of forlorn-beauty accounts) the share of
+    recommendations that reach them."""
+    rng = np.random.default_rng(seed)
+    A = sp.csr_matrix(A, dtype=np.float64)
+    split = hide_follows(A, share, n_users=n_users, rng=rng)
+    targets = split.targets()
+    g = graph_stats(split.train)
+    recs = baseline_recommendations(g, split.users, k, rng)
+    if beauty is not None:
+        recs["bb"] = bb_recommendations(g, split.users, beauty, k)
+    recs.update({name: dict(r) for name, r in (extra_methods or {}).items()})
+    ceiling = None
+    if learned:
+        ranker = fit_ranker(
+            split.train, share, rounds=rounds, rng=rng, embedder=embedder, labels=labels
+        )
+        ranker.check_unseen(split.hidden)
+        recs["learned"] = ranker.recommend(split.train, split.users, k, labels=labels)
+        ceiling = candidate_recall(ranker, split, labels=labels)
+    n = A.shape[0]
+    methods = {name: ranking_metrics(r, targets, k, n, forlorn) for name, r in recs.items()}
+    baselines = [m for m in methods if m in BASELINES + ("bb",) and m != "random"]
+    best = max(baselines, key=lambda m: (methods[m].precision, m))
+    per_user = {name: per_user_hits(r, targets, k)[0] / k for name, r in recs.items()}
+    diffs = {
+        name: paired_bootstrap(
+            per_user[name], per_user[best], n_boot, rng=np.random.default_rng(seed)
+        )
+        for name in recs
+    }
+    return RecommenderEvaluation(
+        k=k,
+        n_users=len(targets),
+        n_hidden=len(split.hidden),
+        reciprocity=split.reciprocity,
+        reciprocal_pairs_hidden_together=split.pairs_hidden_together,
+        best_baseline=best,
+        default="learned" if learned else None,
+        methods=methods,
+        diff_vs_best_baseline=diffs,
+        candidate_recall=ceiling,
+    )

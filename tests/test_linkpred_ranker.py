@@ -1,0 +1,163 @@
+"""The learned whom-to-follow ranker: hand-worked signals, a plain PageRank, no leakage of
+the evaluation hold-out into training, and the evaluation's JSON."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from analysis.linkpred.candidates import candidates
+from analysis.linkpred.evaluate import evaluate_recommenders
+from analysis.linkpred.learned import fit_ranker
+from analysis.linkpred.signals import block_signals, graph_stats, personalised_pagerank
+from analysis.linkpred.split import hide_follows
+
+
+def _graph(edges, n):
+    r, c = zip(*edges, strict=True)
+    return sp.csr_matrix((np.ones(len(r)), (r, c)), shape=(n, n))
+
+
+def _community(n=160, seed=0):
+    """Two dense groups with a few ties between them, all ties mutual."""
+    rng = np.random.default_rng(seed)
+    group = np.arange(n) % 2
+    p = np.where(group[:, None] == group[None, :], 0.12, 0.01)
+    upper = np.triu(rng.random((n, n)) < p, 1)
+    return sp.csr_matrix((upper | upper.T).astype(float))
+
+
+# 0 -> 1, 0 -> 2, 1 -> 3, 2 -> 3, 3 -> 0, 2 -> 4, 4 -> 2
+EDGES = [(0, 1), (0, 2), (1, 3), (2, 3), (3, 0), (2, 4), (4, 2)]
+
+
+def test_signals_hand_worked():
+    g = graph_stats(_graph(EDGES, 5))
+    s = block_signals(g, np.array([0]))
+    # paths 0->1->3 and 0->2->3; 0->2->4
+    assert s.cn[0].tolist() == [0, 0, 0, 2, 1]
+    deg = np.array([3, 2, 4, 3, 2], float)  # in + out degree
+    assert s.ra[0, 3] == pytest.approx(1 / deg[1] + 1 / deg[2])
+    assert s.aa[0, 3] == pytest.approx(1 / np.log(deg[1]) + 1 / np.log(deg[2]))
+    # |N+(0) ∪ N-(3)| = |{1, 2} ∪ {1, 2}| = 2
+    assert s.jaccard[0, 3] == pytest.approx(2 / 2)
+    # length-3 paths from 0: 0->1->3->0, 0->2->3->0, 0->2->4->2
+    assert s.paths3[0].tolist() == [2, 0, 1, 0, 0]
+    assert s.followed[0].tolist() == [True, True, True, False, False]
+
+
+def test_candidate_features_hand_worked():
+    g = graph_stats(_graph(EDGES, 5))
+    c = candidates(g, block_signals(g, np.array([0])), per_source=5, popular=1)
+    rows = {int(v): dict(zip(c.names, x, strict=True)) for v, x in zip(c.item, c.X, strict=True)}
+    assert set(rows) == {3, 4}  # never 0 itself nor 1, 2 (followed)
+    assert rows[3]["follows_back"] == 1 and rows[4]["follows_back"] == 0
+    assert rows[3]["cn"] == 2 and rows[3]["cn_rank"] == 1 and rows[4]["cn_rank"] == 2
+    assert rows[4]["cn_share"] == pytest.approx(0.5)
+    assert rows[3]["v_in"] == 2 and rows[3]["u_out"] == 2
+
+
+def test_personalised_pagerank_equals_a_linear_solve():
+    rng = np.random.default_rng(3)
+    A = sp.csr_matrix((rng.random((12, 12)) < 0.25).astype(float))
+    A.setdiag(0)
+    A.eliminate_zeros()
+    A[5] = 0  # a dangling account: its walk restarts at the source
+    A.eliminate_zeros()
+    alpha, u = 0.2, 2
+    P = A.toarray()
+    out = P.sum(axis=1)
+    P = np.where(out[:, None] > 0, P / np.maximum(out[:, None], 1), 0.0)
+    P[out == 0, u] = 1.0
+    e = np.zeros(12)
+    e[u] = 1.0
+    exact = alpha * e @ np.linalg.inv(np.eye(12) - (1 - alpha) * P)
+    got = personalised_pagerank(A, np.array([u]), alpha=alpha, iters=200)[0]
+    np.testing.assert_allclose(got, exact, atol=1e-10)
+
+
+def test_training_on_the_evaluation_holdout_is_refused():
+    A = _community()
+    split = hide_follows(A, 0.2, n_users=40, rng=np.random.default_rng(0))
+    honest = fit_ranker(split.train, rounds=2, rng=np.random.default_rng(1))
+    honest.check_unseen(split.hidden)  # trained on A' only: nothing to refuse
+    leaky = fit_ranker(A, rounds=2, rng=np.random.default_rng(1))
+    with pytest.raises(ValueError, match="contains hidden evaluation links"):
+        leaky.check_unseen(split.hidden)
+
+
+def test_every_training_round_hides_within_the_given_graph():
+    A = _community(seed=4)
+    ranker = fit_ranker(A, rounds=3, rng=np.random.default_rng(2))
+    # what the model saw is A minus what each round hid: never a link outside A
+    assert (ranker.trained_on - ranker.trained_on.multiply(A.astype(bool))).nnz == 0
+    assert 0 < ranker.n_train_positive < ranker.n_train_pairs
+
+
+def _ring(n=150, near=4, rewire=0.05, seed=0):
+    """A ring where everyone is tied to the ``near`` closest on each side (mutual ties), a few
+    ties rewired at random: friends of friends are very likely friends."""
+    rng = np.random.default_rng(seed)
+    src, dst = [], []
+    for u in range(n):
+        for d in range(1, near + 1):
+            v = (u + d) % n if rng.random() > rewire else int(rng.integers(n))
+            if v != u:
+                src += [u, v]
+                dst += [v, u]
+    A = sp.csr_matrix((np.ones(len(src)), (src, dst)), shape=(n, n))
+    A.data[:] = 1.0
+    return A
+
+
+def test_the_evaluation_json():
+    A = _ring()
+    res = evaluate_recommenders(A, 0.2, k=5, n_users=30, seed=1, n_boot=50)
+    j = res.to_json()
+    assert j["reciprocal_pairs_hidden_together"] is True and j["default"] == "learned"
+    assert j["n_users"] == 30
+    assert set(j["methods"]) == {
+        "cn",
+        "aa",
+        "ppr",
+        "most_followed",
+        "pagerank",
+        "random",
+        "learned",
+    }
+    for name, m in j["methods"].items():
+        for key in ("precision", "recall", "ndcg", "users_served", "coverage", "exposure_gini"):
+            assert 0 <= m[key] <= 1, (name, key)
+        assert m["forlorn_share"] is None
+        lo, hi = m["diff_vs_best_baseline"]
+        assert lo <= hi
+    assert j["methods"][j["best_baseline"]]["diff_vs_best_baseline"] == [0.0, 0.0]
+    # the header's count is what recall is computed on
+    hits = j["methods"]["cn"]["precision"] * 5 * j["n_users"]
+    assert j["methods"]["cn"]["recall"] == pytest.approx(hits / j["n_hidden"])
+    # on a ring, friends of friends are the hidden friends: far above chance
+    assert j["methods"]["learned"]["precision"] > 5 * max(j["methods"]["random"]["precision"], 0.01)
+
+
+def test_bb_keeps_friends_of_friends_within_the_beauty_window():
+    from analysis.linkpred.baselines import bb_recommendations
+
+    # 0 follows 1; 1 follows 2, 3, 4: the friends of friends of 0 are 2, 3, 4
+    g = graph_stats(_graph([(0, 1), (1, 2), (1, 3), (1, 4)], 5))
+    beauty = np.array([0.50, 0.1, 0.54, 0.90, 0.46])
+    # ±10 % of 0.50 is [0.45, 0.55]: 2 and 4 qualify, the more beautiful first
+    assert bb_recommendations(g, np.array([0]), beauty, k=5) == {0: [2, 4]}
+
+
+def test_the_forlorn_share_of_random_recommendations_is_the_base_rate():
+    A = _ring(n=200)
+    rng = np.random.default_rng(7)
+    beauty = rng.random(200)
+    forlorn = rng.random(200) < 0.3
+    j = evaluate_recommenders(
+        A, 0.2, k=5, n_users=60, seed=2, n_boot=20, beauty=beauty, forlorn=forlorn
+    ).to_json()
+    assert "bb" in j["methods"]
+    assert j["methods"]["random"]["forlorn_share"] == pytest.approx(forlorn.mean(), abs=0.1)
+    assert all(m["forlorn_share"] is not None for m in j["methods"].values())
