@@ -36,8 +36,8 @@ REFERENCE: dict[str, CommandRef] = {
         "load with timestamps; Photo.beauty from photos.csv or score beauty",
     ),
     "analyze recommenders": CommandRef(
-        "Simulate the CN, BB±10 and AA recommenders (Fig. 12).",
-        "analyze network (User.beauty)",
+        "Simulate CN, BB±10 and AA (Fig. 12), or score every recommender on hidden follows.",
+        "analyze network (User.beauty); --holdout-follows: load only",
     ),
     "analyze interests": CommandRef(
         "Tag vs image interest profiles (Table 1, Fig. 4).", "score interests"

@@ -67,7 +67,7 @@ def test_help_listings_show_whole_summaries(group):
 
 def test_prerequisites_are_stated_in_the_help():
     res = CliRunner().invoke(cli, ["analyze", "recommenders", "--help"], terminal_width=200)
-    assert "Needs: analyze network (User.beauty)." in res.output
+    assert "Needs: analyze network (User.beauty); --holdout-follows: load only." in res.output
 
 
 @pytest.mark.parametrize("path", sorted(REFERENCE))

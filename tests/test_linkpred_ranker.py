@@ -161,3 +161,64 @@ def test_the_forlorn_share_of_random_recommendations_is_the_base_rate():
     assert "bb" in j["methods"]
     assert j["methods"]["random"]["forlorn_share"] == pytest.approx(forlorn.mean(), abs=0.1)
     assert all(m["forlorn_share"] is not None for m in j["methods"].values())
+
+
+def test_topic_baselines_hand_worked():
+    from analysis.linkpred.topics import topic_recommendations
+
+    # users 1, 2, 3 (topic 0) follow 4; 1 also follows 5; 6 has no topic
+    A = _graph([(1, 4), (2, 4), (3, 4), (1, 5), (6, 4)], 7)
+    seeds = sp.csr_matrix(([1, 1, 1, 1], ([0, 1, 2, 3], [0, 0, 0, 0])), shape=(7, 2))
+    recs = topic_recommendations(A, seeds, np.array([0, 1, 6]), k=3)
+    # 4 has three followers interested in topic 0, 5 one
+    assert recs["most_followed_topics"][0] == [4, 5]
+    # topic PageRank restarts at the topic's seeds (1, 2, 3), which all lead to 4
+    assert recs["topic_pagerank"][0][0] == 4
+    # 1 follows 4 and 5 already; 6 has no topic: nothing to rank by
+    assert recs["most_followed_topics"][1] == []
+    assert all(recs[m][6] == [] for m in recs)
+    assert not set(recs["authority"][1]) & {1, 4, 5}
+
+
+def test_balance_zero_is_the_plain_ranking_and_one_is_bb():
+    from analysis.linkpred.balance import balanced_scores, top_k
+
+    rng = np.random.default_rng(0)
+    user = np.repeat(np.arange(20), 15)
+    item = np.concatenate([rng.choice(np.arange(20, 200), 15, replace=False) for _ in range(20)])
+    score = rng.random(len(user))
+    beauty = rng.random(200)
+    plain = top_k(user, item, score, 10)
+    assert top_k(user, item, balanced_scores(user, item, score, beauty, 0.0), 10) == plain
+    # a vanishing λ keeps the order: relevance is only rescaled within each user
+    assert top_k(user, item, balanced_scores(user, item, score, beauty, 1e-12), 10) == plain
+    full = balanced_scores(user, item, score, beauty, 1.0)
+    bu, bv = beauty[user], beauty[item]
+    inside = (bv >= 0.9 * bu) & (bv <= 1.1 * bu)
+    np.testing.assert_allclose(full, np.where(inside, bv, 0.0))
+
+
+def test_choose_balance_keeps_95_percent_of_the_precision():
+    from analysis.linkpred.balance import BalancePoint, choose_balance
+
+    curve = [BalancePoint(0.0, 0.100, 0.01), BalancePoint(0.1, 0.097, 0.03),
+             BalancePoint(0.2, 0.095, 0.05), BalancePoint(0.5, 0.080, 0.12)]  # fmt: skip
+    assert choose_balance(curve) == 0.2
+    assert choose_balance(curve, keep=0.99) == 0.0
+
+
+def test_the_evaluation_reports_the_balance_curve():
+    A = _ring(n=200)
+    rng = np.random.default_rng(7)
+    beauty = rng.random(200)
+    forlorn = (beauty > 0.7) & (rng.random(200) < 0.5)
+    j = evaluate_recommenders(
+        A, 0.2, k=5, n_users=60, seed=2, n_boot=20, beauty=beauty, forlorn=forlorn
+    ).to_json()
+    curve = j["balance_curve"]
+    assert curve[0]["beauty_balance"] == 0.0
+    assert curve[0]["precision"] == j["methods"]["learned"]["precision"]
+    assert j["beauty_balance"] in [p["beauty_balance"] for p in curve]
+    at = next(p for p in curve if p["beauty_balance"] == j["beauty_balance"])
+    assert at["precision"] == j["methods"]["learned_balanced"]["precision"]
+    assert at["precision"] >= 0.95 * curve[0]["precision"]

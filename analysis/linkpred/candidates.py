@@ -9,6 +9,9 @@ ceiling of every recommender built on it.  For each user it is the union of
 * ``popular`` — the ``popular`` most-followed accounts overall;
 * ``topic`` — the ``per_source`` accounts whose interests are most like the user's (cosine
   of the rows of ``labels``, when given);
+* ``bb`` — with beauty, the ``per_source`` friends of friends that BB±10 would rank first
+  (beauty within ±10 % of the user's, most beautiful first), so that a re-ranking toward
+  the BB window (:mod:`analysis.linkpred.balance`) can reach them;
 
 never the user nor an account the user follows already.
 
@@ -29,6 +32,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from analysis.linkpred.signals import BlockSignals, GraphStats
+from analysis.recommend_params import RECOMMEND_DEFAULTS
 
 __all__ = ["FEATURES", "OPTIONAL", "Candidates", "candidates"]
 
@@ -59,7 +63,7 @@ RELATIVE_OPTIONAL: tuple[str, ...] = ("topic_overlap",)
 class Candidates:
     """Pairs ``(user[i], item[i])`` with feature rows ``X[i]`` (columns ``names``) and the
     candidate source that found each pair (a bit mask: 1 fof, 2 ppr, 4 emb, 8 popular,
-    16 topic)."""
+    16 topic, 32 bb)."""
 
     user: np.ndarray
     item: np.ndarray
@@ -125,6 +129,14 @@ def candidates(
         unit = sp.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ L
         topic = np.asarray((unit[sig.users] @ unit.T).todense())
         found |= _top(topic, allowed, per_source).astype(np.int8) << 4
+    if beauty is not None:
+        b = np.asarray(beauty, dtype=float)
+        bu = b[sig.users][:, None]
+        bv = b[None, :]
+        tol = RECOMMEND_DEFAULTS.tolerance
+        window = np.isfinite(bu) & np.isfinite(bv) & (bv >= bu * (1 - tol)) & (bv <= bu * (1 + tol))
+        bb = np.where(window & (sig.cn > 0), np.nan_to_num(bv) + 1e-9, 0.0)
+        found |= _top(bb, allowed, per_source).astype(np.int8) << 5
     r, item = np.nonzero(found)
     u = sig.users[r]
     cols = {

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
+from analysis.linkpred.balance import balance_curve, balanced_scores, choose_balance, top_k
 from analysis.linkpred.baselines import BASELINES, baseline_recommendations, bb_recommendations
 from analysis.linkpred.learned import Embedder, LearnedRanker, fit_ranker
 from analysis.linkpred.metrics import (
@@ -29,6 +30,7 @@ from analysis.linkpred.metrics import (
 )
 from analysis.linkpred.signals import graph_stats
 from analysis.linkpred.split import FollowSplit, hide_follows
+from analysis.linkpred.topics import TOPIC_METHODS, topic_recommendations
 
 __all__ = ["RecommenderEvaluation", "candidate_recall", "evaluate_recommenders"]
 
@@ -48,6 +50,11 @@ class RecommenderEvaluation:
     diff_vs_best_baseline: dict[str, tuple[float, float]]
     candidate_recall: float | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+
+    def with_extras(self, **extras: Any) -> RecommenderEvaluation:
+        """The same evaluation with more keys for :meth:`to_json` (what the caller knows:
+        the graph's size, the interest sources)."""
+        return replace(self, extras={**self.extras, **extras})
 
     def to_json(self) -> dict[str, Any]:
         """The evaluation's JSON object (NaN-free; ``forlorn_share`` null without beauty)."""
@@ -103,13 +110,19 @@ def evaluate_recommenders(
     labels: sp.spmatrix | None = None,
     beauty: np.ndarray | None = None,
     forlorn: np.ndarray | None = None,
+    seeds: sp.spmatrix | None = None,
     extra_methods: Mapping[str, Mapping[int, list[int]]] | None = None,
 ) -> RecommenderEvaluation:
     """Hide ``share`` of the follows of ``n_users`` drawn users of ``A`` and score every
     method on recovering them (module docstring).  ``labels``: a users × topics interest
     matrix for the learned ranker's ``topic_overlap`` (None: no interests); ``beauty`` (NaN =
     none) adds BB±10, and ``forlorn`` (a mask of forlorn-beauty accounts) the share of
-    recommendations that reach them."""
+    recommendations that reach them; ``seeds`` (users × topics seed interests) adds ALF's
+    authority recommender and the topic baselines (:mod:`analysis.linkpred.topics`).  With
+    beauty and the forlorn mask the learned ranker is also re-ranked toward the BB window
+    (:mod:`analysis.linkpred.balance`): ``balance_curve`` holds precision@k and the
+    forlorn share over λ, ``beauty_balance`` the largest λ keeping 95 % of the λ = 0
+    precision, and ``learned_balanced`` the lists at that λ."""
     rng = np.random.default_rng(seed)
     A = sp.csr_matrix(A, dtype=np.float64)
     split = hide_follows(A, share, n_users=n_users, rng=rng)
@@ -118,18 +131,39 @@ def evaluate_recommenders(
     recs = baseline_recommendations(g, split.users, k, rng)
     if beauty is not None:
         recs["bb"] = bb_recommendations(g, split.users, beauty, k)
+    if seeds is not None:
+        recs.update(topic_recommendations(split.train, seeds, split.users, k))
     recs.update({name: dict(r) for name, r in (extra_methods or {}).items()})
     ceiling = None
+    extras: dict[str, Any] = {}
     if learned:
-        ranker = fit_ranker(
-            split.train, share, rounds=rounds, rng=rng, embedder=embedder, labels=labels
-        )
+        # what the ranker knows of the users besides the graph: interests, beauty, classes
+        known: dict[str, Any] = {"labels": labels}
+        if beauty is not None:
+            known.update(beauty=beauty, forlorn=forlorn)
+        ranker = fit_ranker(split.train, share, rounds=rounds, rng=rng, embedder=embedder, **known)
         ranker.check_unseen(split.hidden)
-        recs["learned"] = ranker.recommend(split.train, split.users, k, labels=labels)
-        ceiling = candidate_recall(ranker, split, labels=labels)
+        user, item, score = ranker.scored_pairs(split.train, split.users, **known)
+        recs["learned"] = {int(u): [] for u in split.users}
+        recs["learned"].update(top_k(user, item, score, k))
+        ceiling = candidate_recall(ranker, split, **known)
+        if beauty is not None and forlorn is not None:
+            curve = balance_curve(user, item, score, beauty, forlorn, targets, k)
+            chosen = choose_balance(curve)
+            balanced = top_k(user, item, balanced_scores(user, item, score, beauty, chosen), k)
+            recs["learned_balanced"] = {int(u): [] for u in split.users} | balanced
+            extras["balance_curve"] = [
+                {
+                    "beauty_balance": p.balance,
+                    "precision": p.precision,
+                    "forlorn_share": p.forlorn_share,
+                }
+                for p in curve
+            ]
+            extras["beauty_balance"] = chosen
     n = A.shape[0]
     methods = {name: ranking_metrics(r, targets, k, n, forlorn) for name, r in recs.items()}
-    baselines = [m for m in methods if m in BASELINES + ("bb",) and m != "random"]
+    baselines = [m for m in methods if m in BASELINES + ("bb",) + TOPIC_METHODS and m != "random"]
     best = max(baselines, key=lambda m: (methods[m].precision, m))
     per_user = {name: per_user_hits(r, targets, k)[0] / k for name, r in recs.items()}
     diffs = {
@@ -149,4 +183,5 @@ def evaluate_recommenders(
         methods=methods,
         diff_vs_best_baseline=diffs,
         candidate_recall=ceiling,
+        extras=extras,
     )

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from analysis.linkpred.balance import balanced_scores, top_k
 from analysis.linkpred.candidates import Candidates, candidates
 from analysis.linkpred.signals import GraphStats, block_signals, graph_stats
 from analysis.linkpred.split import hide_follows
@@ -82,28 +83,40 @@ class LearnedRanker:
         sig = block_signals(g, users, emb)
         return candidates(g, sig, self.per_source, self.popular, **extra)
 
+    def scored_pairs(
+        self, A: sp.spmatrix, users: np.ndarray, block: int = 256, **extra
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(user, item, probability)`` of every candidate pair of ``users`` on ``A``."""
+        g = graph_stats(A)
+        emb = self.embedder(g.A) if self.embedder is not None else None
+        parts = []
+        for chunk in _blocks(np.asarray(users, dtype=np.int64), block):
+            c = self.candidate_pairs(g, chunk, emb, **extra)
+            p = self.model.predict_proba(c.X)[:, 1]  # type: ignore[attr-defined]
+            parts.append((c.user, c.item, p))
+        if not parts:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0)
+        return tuple(np.concatenate(x) for x in zip(*parts, strict=True))  # type: ignore[return-value]
+
     def recommend(
         self,
         A: sp.spmatrix,
         users: np.ndarray,
         k: int = 10,
         block: int = 256,
+        balance: float = 0.0,
+        beauty: np.ndarray | None = None,
         **extra,
     ) -> dict[int, list[int]]:
-        """Top-``k`` accounts per user of ``users`` on the graph ``A`` (ties by account)."""
-        g = graph_stats(A)
-        emb = self.embedder(g.A) if self.embedder is not None else None
-        out: dict[int, list[int]] = {}
-        for chunk in _blocks(np.asarray(users, dtype=np.int64), block):
-            c = self.candidate_pairs(g, chunk, emb, **extra)
-            score = self.model.predict_proba(c.X)[:, 1]  # type: ignore[attr-defined]
-            order = np.lexsort((c.item, -score, c.user))
-            for u in chunk:
-                out[int(u)] = []
-            for u, v in zip(c.user[order], c.item[order], strict=True):
-                lst = out[int(u)]
-                if len(lst) < k:
-                    lst.append(int(v))
+        """Top-``k`` accounts per user of ``users`` on the graph ``A`` (ties by account);
+        ``balance`` λ > 0 re-ranks toward the BB window of ``beauty``
+        (:func:`analysis.linkpred.balance.balanced_scores`)."""
+        user, item, score = self.scored_pairs(A, users, block, **extra)
+        if balance and beauty is not None:
+            score = balanced_scores(user, item, score, beauty, balance)
+        out: dict[int, list[int]] = {int(u): [] for u in np.asarray(users)}
+        out.update(top_k(user, item, score, k))
         return out
 
 

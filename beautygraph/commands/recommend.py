@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from analysis.recommend_params import METHODS, RECOMMEND_DEFAULTS, SIMULATION_DEFAULTS
-from beautygraph.clikit import analyze, cli_steps, echo_json, main, pass_app
+from beautygraph.clikit import analyze, cli_steps, echo_json, main, pass_app, spell_params
 from beautygraph.commands.engine_options import engine_options
+from beautygraph.commands.interest_source import interest_source_option
 
 if TYPE_CHECKING:
     from analysis.recommend_params import RecommendParams
@@ -267,14 +268,50 @@ def _recommend_batch(app, params: RecommendParams, write: bool, json_mode: bool)
     is_flag=True,
     help="Print {methods: {cn|bb|aa: {b_recs, b_ratio, fav_recs, p_forlorn, …}}, "
     "comparisons: {name: {measured, ci, paper, reason}}, n_sampled, seed} (measured is "
-    "null, with the reason, when a comparison cannot be computed).",
+    "null, with the reason, when a comparison cannot be computed); with --holdout-follows "
+    "{k, n_users, n_hidden, reciprocal_pairs_hidden_together, default, best_baseline, "
+    "methods: {NAME: {precision, recall, ndcg, users_served, coverage, exposure_gini, "
+    "forlorn_share, diff_vs_best_baseline}}, …}.",
 )
+@click.option(
+    "--holdout-follows",
+    "holdout",
+    type=float,
+    default=None,
+    help="Instead of the simulation: hide this share of the follows of --users drawn users "
+    "(both directions of a reciprocal pair together) and score every recommender on them.",
+)
+@click.option("--k", type=int, default=10, show_default=True, help="Hold-out: list length.")
+@click.option(
+    "--users",
+    "n_users",
+    type=int,
+    default=1000,
+    show_default=True,
+    help="Hold-out: users whose follows are hidden.",
+)
+@interest_source_option
 @pass_app
+@spell_params(share="--holdout-follows", n_users="--users", interest_sources="--interest-source")
 def analyze_recommenders(
-    app, sample: int, seed: int, tolerance: float, out_dir: Path | None, json_mode: bool
+    app,
+    sample: int,
+    seed: int,
+    tolerance: float,
+    out_dir: Path | None,
+    json_mode: bool,
+    holdout: float | None,
+    k: int,
+    n_users: int,
+    sources,
 ) -> None:
-    """The link-recommendation simulation of §7 (Fig. 12): CN vs BB±10 (and AA)."""
+    """The link-recommendation simulation of §7 (Fig. 12): CN vs BB±10 (and AA); with
+    --holdout-follows, every recommender against hidden follows."""
     from beautygraph.pipelines.recommend import recommend_params, simulate_recommenders
+
+    if holdout is not None:
+        _holdout(app, holdout, k, n_users, seed, sources, out_dir, json_mode)
+        return
 
     params = recommend_params(SIMULATION_DEFAULTS, sample=sample, seed=seed, tolerance=tolerance)
     sim = simulate_recommenders(app.store(read_only=True), params)
@@ -306,6 +343,65 @@ def analyze_recommenders(
         console.print(_comparison_line(key, c), highlight=False)
     if out_dir is not None:
         console.print(f"wrote {out_dir}")
+
+
+def _holdout(app, share, k, n_users, seed, interest_sources, out_dir, json_mode) -> None:
+    """``analyze recommenders --holdout-follows``: the evaluation, as a table or JSON."""
+    from beautygraph.pipelines.recommend_holdout import evaluate_holdout
+
+    res = evaluate_holdout(
+        app.store(read_only=True),
+        share,
+        k,
+        n_users,
+        seed,
+        interest_sources,
+        steps=cli_steps(json_mode, app.quiet),
+    ).to_json()
+    if out_dir is not None:
+        from beautygraph.outputs.recommenders import write_holdout
+
+        write_holdout(res, out_dir)
+    if json_mode:
+        echo_json(res)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    pairs = "hidden together" if res["reciprocal_pairs_hidden_together"] else "not paired"
+    table = Table(
+        title=f"{res['n_users']:,} users, {res['n_hidden']:,} hidden follows "
+        f"(reciprocity {res['reciprocity']:.2f}: pairs {pairs}); candidate recall "
+        f"{res['candidate_recall']:.3f}"
+    )
+    table.add_column("method", no_wrap=True)
+    for col in (f"P@{k}", f"R@{k}", f"nDCG@{k}", "served", "cover", "gini"):
+        table.add_column(col, justify="right")
+    table.add_column(f"ΔP vs {res['best_baseline']} (95 % CI)", justify="right", no_wrap=True)
+    table.add_column("forlorn", justify="right")
+    for name, m in res["methods"].items():
+        lo, hi = m["diff_vs_best_baseline"]
+        forlorn = "–" if m["forlorn_share"] is None else f"{m['forlorn_share']:.3f}"
+        table.add_row(
+            name + (" (default)" if name == res["default"] else ""),
+            *(f"{m[c]:.4f}" for c in ("precision", "recall", "ndcg")),
+            *(f"{m[c]:.3f}" for c in ("users_served", "coverage", "exposure_gini")),
+            f"{lo:+.4f}..{hi:+.4f}",
+            forlorn,
+        )
+    Console().print(table)
+    if res.get("balance_curve"):
+        points = ", ".join(
+            f"λ {p['beauty_balance']:g}: P {p['precision']:.4f}, forlorn {p['forlorn_share']:.3f}"
+            for p in res["balance_curve"]
+        )
+        click.echo(f"beauty balance (learned re-ranked toward BB's window): {points}")
+        click.echo(
+            f"chosen λ = {res['beauty_balance']:g}, the largest keeping 95 % of the λ = 0 "
+            "precision (learned_balanced)"
+        )
+    if out_dir is not None:
+        click.echo(f"wrote {out_dir}")
 
 
 def _comparison_line(key: str, c: dict[str, Any]) -> str:

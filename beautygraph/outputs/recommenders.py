@@ -17,7 +17,7 @@ from pathlib import Path
 from beautygraph.artifacts import Figure, dumps
 from beautygraph.pipelines.recommend import SimulationResult
 
-__all__ = ["recommenders_figure", "write_simulation"]
+__all__ = ["holdout_figure", "recommenders_figure", "write_holdout", "write_simulation"]
 
 
 def recommenders_figure(sim: SimulationResult) -> Figure:
@@ -49,3 +49,25 @@ def write_simulation(
     paths["json"].write_text(dumps(sim.to_json()))
     paths["figure"] = (figure or recommenders_figure(sim)).save(out)
     return {k: str(v) for k, v in paths.items()}
+
+
+def holdout_figure(evaluation: dict) -> Figure:
+    """Precision@k and nDCG@k of every recommender on hidden follows, with the intervals
+    against the best baseline (:func:`analysis.plots.linkpred.plot_holdout`)."""
+    from analysis.plots.linkpred import plot_holdout
+
+    return Figure.from_matplotlib(
+        plot_holdout(evaluation),
+        "recommenders_holdout",
+        f"Whom to follow: precision@{evaluation['k']} and nDCG@{evaluation['k']} on hidden "
+        f"follows, 95 % CI of the difference from {evaluation['best_baseline']}",
+    )
+
+
+def write_holdout(evaluation: dict, out_dir: str | Path) -> dict[str, str]:
+    """Write ``recommenders_holdout.json`` and its figure into ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "recommenders_holdout.json"
+    path.write_text(dumps(evaluation))
+    return {"json": str(path), "figure": str(holdout_figure(evaluation).save(out))}

@@ -678,7 +678,7 @@ def load_truth(truth: Mapping | str | Path) -> dict:
         raise UserError(f"truth file {str(path)!r} is not valid JSON: {exc}") from exc
 
 
-def _seeded_graph(store: Store, interest_sources: Sequence[str] | None) -> AlfGraph:
+def seeded_graph(store: Store, interest_sources: Sequence[str] | None) -> AlfGraph:
     """The ALF arrays; biographies are matched in memory (nothing written) when the store
     holds no interests of the sources and ``'bio'`` is one of them.  ``None``: every seed
     source present in the store (:func:`resolve_interest_sources`)."""
@@ -719,7 +719,7 @@ def evaluate_follow_links(
         ([] if 0 < share < 1 else [Problem(("share",), (share,), "must be in (0, 1)")])
         + _k_problems(k)
     )
-    graph = _seeded_graph(store, interest_sources)
+    graph = seeded_graph(store, interest_sources)
     with user_errors("follow hold-out"):
         return evaluate_follow_holdout(
             graph.A,
@@ -754,7 +754,7 @@ def evaluate_authorities(
     auth_truth = truth.get("authorities")
     if not isinstance(auth_truth, Mapping) or not auth_truth:
         raise UserError("truth has no 'authorities' {topic_id: [user_id, ...]} to compare with")
-    graph = _seeded_graph(store, interest_sources)
+    graph = seeded_graph(store, interest_sources)
     F = propagate(graph, alf)
     n_in = np.asarray(graph.A.sum(axis=0)).ravel()
     ranked = {
