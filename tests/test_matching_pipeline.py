@@ -167,8 +167,21 @@ def test_too_few_units_is_a_user_error(small_db):
     from beautygraph.pipelines.matching import analyze_matching
 
     with graphdb.connect(small_db) as store:
-        with pytest.raises(UserError, match="too few units.*min_followees"):
+        with pytest.raises(
+            UserError, match="min_followees=500 and min_active_weeks=12 leave too few units"
+        ):
             analyze_matching(store, MatchingConfig(min_followees=500))
+
+
+def test_too_few_units_names_the_flags(small_db, tmp_path):
+    from click.testing import CliRunner
+
+    from beautygraph.cli import cli
+
+    args = ["--db", str(small_db), "analyze", "matching", "--out", str(tmp_path / "m"),
+            "--min-followees", "500"]  # fmt: skip
+    res = CliRunner().invoke(cli, args)
+    assert "--min-followees 500 and --min-active-weeks 12 leave too few units" in str(res.exception)
 
 
 def test_report_section(small_dir, small_db, tmp_path):
