@@ -59,7 +59,7 @@ __all__ = [
 FAMILY = "recommend"
 #: every recommender that answers one user: common neighbours, beauty-balanced ±tolerance,
 #: Adamic–Adar (§7) and the topical authorities (ALF §5)
-METHODS: tuple[str, ...] = ("cn", "bb", "aa", "authority")
+METHODS: tuple[str, ...] = ("cn", "bb", "aa", "authority", "learned")
 #: the recommenders answered for many users at once (sparse matrices, Spark) and compared
 #: by the §7 simulation
 BATCH_METHODS: tuple[str, ...] = ("cn", "bb", "aa")
@@ -168,7 +168,9 @@ class RecommendParams:
     ----------
     method : one of :data:`METHODS` — ``cn`` (common neighbours), ``bb`` (beauty-balanced:
         the most beautiful account at distance two within ``b(u)(1 ± tolerance)``), ``aa``
-        (Adamic–Adar), ``authority`` (Algorithm 2 of ALF, one user at a time only).
+        (Adamic–Adar), ``authority`` (Algorithm 2 of ALF, one user at a time only),
+        ``learned`` (the gradient-boosted ranker of :mod:`analysis.linkpred`, one user at a
+        time only).
     k : recommendations per recipient.
     tolerance : the relative half-width of BB's beauty window (the paper's BB±10: 0.10).
     sample : a seeded random sample of this many recipients (None: every user; the

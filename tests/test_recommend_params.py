@@ -44,7 +44,8 @@ def test_defaults_are_the_clis():
     assert RECOMMEND_DEFAULTS == p
     # analyze recommenders: 10 000 sampled photographers, everything else alike
     assert SIMULATION_DEFAULTS == dataclasses.replace(p, sample=10_000)
-    assert METHODS == ("cn", "bb", "aa", "authority") and BATCH_METHODS == ("cn", "bb", "aa")
+    assert METHODS == ("cn", "bb", "aa", "authority", "learned")
+    assert BATCH_METHODS == ("cn", "bb", "aa")
 
 
 @pytest.mark.parametrize(

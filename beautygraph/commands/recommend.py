@@ -52,6 +52,11 @@ def explain_header(result: UserRecommendations) -> str:
             f"authorities on the topics {user} is enthusiastic about (enthusiasm: "
             "authorities on the topic that the user follows; score: the authority's wzf)"
         )
+    if method == "learned":
+        return (
+            f"candidates for {user} ranked by the learned model (score: the probability that "
+            f"{user} would follow them; why: its strongest signals)"
+        )
     what = "common neighbours" if method == "cn" else "Adamic–Adar sum over common neighbours"
     return f"candidates at distance 2 from {user}, ranked by {what}"
 
@@ -69,9 +74,11 @@ def _print_user(result: UserRecommendations) -> None:
         cols = ("rank", "user", "topic", "enthusiasm", "authority score", "beauty")
     elif method == "bb":
         cols = ("rank", "user", "beauty", "via (common neighbours)")
+    elif method == "learned":
+        cols = ("rank", "user", "score", "why", "beauty")
     else:
         cols = ("rank", "user", "score", "via (common neighbours)", "beauty")
-    left = {"user", "topic", "via (common neighbours)"}
+    left = {"user", "topic", "via (common neighbours)", "why"}
     for col in cols:
         table.add_column(col, justify="left" if col in left else "right")
     for r in recs:
@@ -84,6 +91,7 @@ def _print_user(result: UserRecommendations) -> None:
             "topic": str(r.extra.get("topic_id", "")),
             "enthusiasm": str(r.extra.get("enthusiasm", "")),
             "authority score": f"{r.score:.4g}",
+            "why": str(r.extra.get("why", "")),
         }
         table.add_row(*(cells[c] for c in cols))
     console.print(table)

@@ -257,11 +257,18 @@ def _as_recommendation(item: Any, rank: int, method: str) -> Recommendation:
 
 #: method name -> function(store, user_id, params) -> list[Recommendation]; the keys are
 #: :data:`analysis.recommend_params.METHODS`
+def _learned(store: Store, user_id: str, params: RecommendParams) -> list[Recommendation]:
+    from beautygraph.pipelines.learned_recommend import learned_recommendations
+
+    return learned_recommendations(store, user_id, params.k, params.seed)
+
+
 METHODS: dict[str, Callable[[Store, str, RecommendParams], list[Recommendation]]] = {
     "cn": _cypher_method("cn"),
     "bb": _cypher_method("bb"),
     "aa": _cypher_method("aa"),
     "authority": _authority,
+    "learned": _learned,
 }
 
 
