@@ -4,18 +4,15 @@ The ranker (:mod:`analysis.linkpred.learned`) is fitted on the store's graph —
 hidden from it, never an evaluation's — and saved with the store's **data version**, a
 SHA-256 of the users, the follows, the user beauty and the seed interests it learned from.
 A later call loads it while the version matches and fits it again when the graph has
-changed.  An embedded store keeps the model beside its database
-(``<database>.learned-recommender.pkl``, removed with it); a Neo4j store in the user's cache
-folder (``$XDG_CACHE_HOME`` or ``~/.cache``, then ``beautygraph/``), one file per server and
-database.  Each recommendation carries its explanation (:mod:`analysis.linkpred.explain`)
+changed; where the file lives, and the reading and writing, are
+:mod:`beautygraph.model_files`' (beside an embedded database, in the user's cache folder for
+Neo4j).  Each recommendation carries its explanation (:mod:`analysis.linkpred.explain`)
 and the ids of the followed accounts that follow the candidate.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +21,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from beautygraph import model_files as files
 from beautygraph.errors import UserError
 from beautygraph.pipelines.alf import export_alf_graph, present_sources, seeded_graph
 from kernel.steps import Steps, as_steps
@@ -41,8 +39,8 @@ __all__ = [
     "store_graph",
 ]
 
-#: the pickle layout of a saved model; a file of another format is fitted again
-MODEL_FORMAT = 1
+#: the model's name in the store's model files (:mod:`beautygraph.model_files`)
+MODEL_NAME = "learned-recommender"
 
 
 @dataclass(frozen=True)
@@ -115,31 +113,8 @@ def data_version(g: StoreGraph) -> str:
 
 
 def model_path(store: Store) -> Path:
-    """Where the store's model lives (module docstring)."""
-    path = getattr(store, "path", None)
-    if path is not None:
-        return Path(f"{path}.learned-recommender.pkl")
-    key = f"{getattr(store, 'uri', '')}/{getattr(store, 'database', '')}"
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "beautygraph"
-    return cache / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.learned-recommender.pkl"
-
-
-def _load(path: Path, version: str) -> LearnedRanker | None:
-    try:
-        with path.open("rb") as fh:
-            saved = pickle.load(fh)  # the store's own file, written by _save
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
-    ok = isinstance(saved, dict) and saved.get("format") == MODEL_FORMAT
-    return saved["ranker"] if ok and saved.get("data_version") == version else None
-
-
-def _save(path: Path, version: str, ranker: LearnedRanker) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as fh:
-        pickle.dump({"format": MODEL_FORMAT, "data_version": version, "ranker": ranker}, fh)
-    tmp.replace(path)  # a reader never sees half a file
+    """Where the store's learned ranker lives (:func:`beautygraph.model_files.model_path`)."""
+    return files.model_path(store, MODEL_NAME)
 
 
 def learned_ranker(
@@ -150,13 +125,13 @@ def learned_ranker(
     from analysis.linkpred.learned import fit_ranker
 
     path, version = model_path(store), data_version(g)
-    ranker = _load(path, version)
+    ranker = files.load_model(path, version)
     if ranker is not None:
         return ranker, False
     with as_steps(steps)("fit the learned ranker (the graph changed or no model yet)"):
         ranker = fit_ranker(g.A, rng=np.random.default_rng(seed), **g.known())
     ranker.trained_on = sp.csr_matrix(g.A.shape)  # the training links are not kept on disk
-    _save(path, version, ranker)
+    files.save_model(path, version, ranker)
     return ranker, True
 
 
