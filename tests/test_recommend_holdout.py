@@ -79,3 +79,20 @@ def test_the_cli_names_its_flags_and_prints_the_json(tmp_path, community):
     assert printed["best_baseline"] in printed["methods"]
     assert json.loads((tmp_path / "out" / "recommenders_holdout.json").read_text()) == printed
     assert (tmp_path / "out" / "recommenders_holdout.png").stat().st_size > 10_000
+
+
+def test_the_report_section_shows_the_holdout_beside_the_simulation(store, community):
+    from types import SimpleNamespace
+
+    from beautygraph.report import Section
+    from beautygraph.sections.recommenders import with_holdout
+
+    base = Section(key="recommenders", title="t", headline={"cn": {}}, html="<p>sim</p>")
+    empty = with_holdout(base, SimpleNamespace(store=store, seed=0))
+    assert empty == base  # no follows yet: the simulation alone, the reason logged
+    load_folder(store, community)
+    section = with_holdout(base, SimpleNamespace(store=store, seed=0))
+    held = section.headline["holdout"]
+    assert section.headline["cn"] == {} and held["default"] == "learned"
+    assert section.html.startswith("<p>sim</p>") and "hidden" in section.html
+    assert "learned, default" in section.html and len(section.figures) == 1
