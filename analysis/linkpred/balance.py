@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analysis.linkpred.candidates import share_of_best
 from analysis.linkpred.metrics import ranking_metrics
 from analysis.recommend_params import RECOMMEND_DEFAULTS
 
@@ -52,9 +53,7 @@ def balanced_scores(
         raise ValueError(f"beauty_balance={balance} must be in [0, 1]")
     if balance == 0:
         return np.asarray(score, dtype=float)
-    best = np.zeros(int(user.max()) + 1 if len(user) else 0)
-    np.maximum.at(best, user, score)
-    relevance = np.divide(score, best[user], out=np.zeros(len(score)), where=best[user] > 0)
+    relevance = share_of_best(user, np.asarray(score, dtype=float))
     b = np.asarray(beauty, dtype=float)
     bu, bv = b[user], b[item]
     lo, hi = bu * (1 - tolerance), bu * (1 + tolerance)
@@ -63,10 +62,18 @@ def balanced_scores(
     return (1 - balance) * relevance + balance * bonus
 
 
-def top_k(user: np.ndarray, item: np.ndarray, score: np.ndarray, k: int) -> dict[int, list[int]]:
-    """The ``k`` best items per user (ties: the lower item index)."""
+def top_k(
+    user: np.ndarray,
+    item: np.ndarray,
+    score: np.ndarray,
+    k: int,
+    users: np.ndarray | None = None,
+) -> dict[int, list[int]]:
+    """The ``k`` best items per user (ties: the lower item index); with ``users``, every one
+    of them has a list, empty when it has no candidate."""
     order = np.lexsort((item, -np.asarray(score, dtype=float), user))
-    out: dict[int, list[int]] = {int(u): [] for u in np.unique(user)}
+    everyone = np.unique(user) if users is None else np.union1d(users, user)
+    out: dict[int, list[int]] = {int(u): [] for u in everyone}
     for u, v in zip(user[order], item[order], strict=True):
         lst = out[int(u)]
         if len(lst) < k:

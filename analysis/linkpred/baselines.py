@@ -20,12 +20,16 @@ import numpy as np
 
 from analysis.linkpred.signals import GraphStats, block_signals
 
-__all__ = ["BASELINES", "baseline_recommendations", "bb_recommendations"]
+__all__ = ["BASELINES", "baseline_recommendations", "bb_recommendations", "best_accounts"]
 
 BASELINES: tuple[str, ...] = ("cn", "aa", "ppr", "most_followed", "pagerank", "random")
 
 
-def _rank(score: np.ndarray, allowed: np.ndarray, k: int, positive: bool) -> list[int]:
+def best_accounts(
+    score: np.ndarray, allowed: np.ndarray, k: int, positive: bool = True
+) -> list[int]:
+    """The ``k`` best ``allowed`` accounts by ``score`` (only positive scores when
+    ``positive``), ties to the lower index."""
     s = np.where(allowed, score, -np.inf)
     if positive:
         s = np.where(s > 0, s, -np.inf)
@@ -64,11 +68,11 @@ def baseline_recommendations(
         sig = block_signals(g, users[i : i + block])
         for r, u in enumerate(sig.users):
             allowed = ~sig.followed[r]
-            out["cn"][int(u)] = _rank(sig.cn[r], allowed, k, True)
-            out["aa"][int(u)] = _rank(sig.aa[r], allowed, k, True)
-            out["ppr"][int(u)] = _rank(sig.ppr[r], allowed, k, True)
-            out["most_followed"][int(u)] = _rank(g.in_deg, allowed, k, True)
-            out["pagerank"][int(u)] = _rank(g.pagerank, allowed, k, False)
+            out["cn"][int(u)] = best_accounts(sig.cn[r], allowed, k, True)
+            out["aa"][int(u)] = best_accounts(sig.aa[r], allowed, k, True)
+            out["ppr"][int(u)] = best_accounts(sig.ppr[r], allowed, k, True)
+            out["most_followed"][int(u)] = best_accounts(g.in_deg, allowed, k, True)
+            out["pagerank"][int(u)] = best_accounts(g.pagerank, allowed, k, False)
             pool = np.flatnonzero(allowed)
             out["random"][int(u)] = [
                 int(v) for v in rng.choice(pool, size=min(k, len(pool)), replace=False)

@@ -72,13 +72,19 @@ class Candidates:
     found_by: np.ndarray
 
 
+def share_of_best(row: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """Each pair's ``value`` as a share of the best value of the same user ``row`` (0 where
+    that best is not positive)."""
+    best = np.full(row.max() + 1 if len(row) else 0, -np.inf)
+    np.maximum.at(best, row, value)
+    return np.divide(value, best[row], out=np.zeros(len(value)), where=best[row] > 0)
+
+
 def _within_user(row: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each pair's ``value`` relative to the same user's other candidates: the share of the
     user's best value, and the rank (1 = best).  Raw counts drift with how dense a graph is
     (the training graph has fewer follows than the one recommended on); these do not."""
-    best = np.full(row.max() + 1 if len(row) else 0, -np.inf)
-    np.maximum.at(best, row, value)
-    share = np.divide(value, best[row], out=np.zeros(len(value)), where=best[row] > 0)
+    share = share_of_best(row, value)
     order = np.lexsort((-value, row))
     rank = np.empty(len(value))
     starts = np.r_[0, np.flatnonzero(np.diff(row[order])) + 1]

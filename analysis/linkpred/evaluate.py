@@ -144,14 +144,13 @@ def evaluate_recommenders(
         ranker = fit_ranker(split.train, share, rounds=rounds, rng=rng, embedder=embedder, **known)
         ranker.check_unseen(split.hidden)
         user, item, score = ranker.scored_pairs(split.train, split.users, **known)
-        recs["learned"] = {int(u): [] for u in split.users}
-        recs["learned"].update(top_k(user, item, score, k))
+        recs["learned"] = top_k(user, item, score, k, split.users)
         ceiling = candidate_recall(ranker, split, **known)
         if beauty is not None and forlorn is not None:
             curve = balance_curve(user, item, score, beauty, forlorn, targets, k)
             chosen = choose_balance(curve)
-            balanced = top_k(user, item, balanced_scores(user, item, score, beauty, chosen), k)
-            recs["learned_balanced"] = {int(u): [] for u in split.users} | balanced
+            balanced = balanced_scores(user, item, score, beauty, chosen)
+            recs["learned_balanced"] = top_k(user, item, balanced, k, split.users)
             extras["balance_curve"] = [
                 {
                     "beauty_balance": p.balance,

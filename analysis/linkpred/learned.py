@@ -115,9 +115,7 @@ class LearnedRanker:
         user, item, score = self.scored_pairs(A, users, block, **extra)
         if balance and beauty is not None:
             score = balanced_scores(user, item, score, beauty, balance)
-        out: dict[int, list[int]] = {int(u): [] for u in np.asarray(users)}
-        out.update(top_k(user, item, score, k))
-        return out
+        return top_k(user, item, score, k, np.asarray(users))
 
 
 def _inner_users(A: sp.csr_matrix, n_users: int | None) -> int:

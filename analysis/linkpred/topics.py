@@ -25,17 +25,11 @@ from analysis.alf.authorities import find_authorities, topical_support
 from analysis.alf.params import ALF_DEFAULTS, AlfParams
 from analysis.alf.recommend import algorithm2
 from analysis.alf.table6 import topic_pagerank
+from analysis.linkpred.baselines import best_accounts
 
 __all__ = ["TOPIC_METHODS", "topic_recommendations"]
 
 TOPIC_METHODS: tuple[str, ...] = ("authority", "most_followed_topics", "topic_pagerank")
-
-
-def _best(score: np.ndarray, exclude: np.ndarray, k: int) -> list[int]:
-    s = np.where(exclude, -np.inf, score)
-    s = np.where(s > 0, s, -np.inf)
-    order = np.lexsort((np.arange(len(s)), -s))[:k]
-    return [int(v) for v in order if np.isfinite(s[v])]
 
 
 def topic_recommendations(
@@ -67,8 +61,9 @@ def topic_recommendations(
         exclude[A.indices[A.indptr[u] : A.indptr[u + 1]]] = True
         exclude[u] = True
         if len(topics):
-            out["most_followed_topics"][int(u)] = _best(support[:, topics].max(axis=1), exclude, k)
-            out["topic_pagerank"][int(u)] = _best(R[:, topics].sum(axis=1), exclude, k)
+            mf = support[:, topics].max(axis=1)
+            out["most_followed_topics"][int(u)] = best_accounts(mf, ~exclude, k)
+            out["topic_pagerank"][int(u)] = best_accounts(R[:, topics].sum(axis=1), ~exclude, k)
         else:
             out["most_followed_topics"][int(u)] = []
             out["topic_pagerank"][int(u)] = []

@@ -15,87 +15,83 @@ from typing import TYPE_CHECKING
 
 import click
 
-from beautygraph.clikit import analyze, cli_steps, echo_json, pass_app
+from beautygraph.clikit import analyze, cli_steps, echo_json, option_bundle, pass_app
 
 if TYPE_CHECKING:
     from beautygraph.pipelines.matching import MatchingRun
 
 
-def _matching_options(fn):
-    """The options of ``analyze matching`` (``--out`` … ``--no-plots``)."""
-    options = [
-        click.option(
-            "--out",
-            "out_dir",
-            type=click.Path(file_okay=False, path_type=Path),
-            required=True,
-            help="Folder for the figures (PNG), tables (CSV) and matching.json.",
-        ),
-        click.option(
-            "--json",
-            "json_mode",
-            is_flag=True,
-            help="Print the results as JSON (influence, max_abs_sb, by_links, by_alpha, "
-            "inactivity_ratio …).",
-        ),
-        click.option(
-            "--seed",
-            type=int,
-            default=0,
-            show_default=True,
-            help="Seeds the control pools and the tie-breaking of the pruning.",
-        ),
-        click.option(
-            "--min-followees",
-            type=click.IntRange(min=0),
-            default=10,
-            show_default=True,
-            help="Eligible users follow at least this many accounts.",
-        ),
-        click.option(
-            "--min-active-weeks",
-            type=click.IntRange(min=0),
-            default=12,
-            show_default=True,
-            help="Eligible units have uploads in at least this many distinct earlier weeks.",
-        ),
-        click.option(
-            "--threshold",
-            type=click.FloatRange(min=0, min_open=True),
-            default=0.25,
-            show_default=True,
-            help="Balance holds when every |SB| is at most this (Eq. 3).",
-        ),
-        click.option(
-            "--delta-control",
-            type=click.FloatRange(min=0),
-            default=0.1,
-            show_default=True,
-            help="Q5 control: |δ| at most this.",
-        ),
-        click.option(
-            "--delta-treatment",
-            type=click.FloatRange(min=0),
-            default=0.3,
-            show_default=True,
-            help="Q5 treatment: δ at least this (see --imbalance-side).",
-        ),
-        click.option(
-            "--imbalance-side",
-            type=click.Choice(["above", "below", "both"]),
-            default="above",
-            show_default=True,
-            help="Q5 treatment δ ≥ t (above, the paper), δ ≤ −t (below) or |δ| ≥ t (both).",
-        ),
-        click.option("--no-plots", is_flag=True, help="Skip rendering the figures."),
-    ]
-    for option in reversed(options):
-        fn = option(fn)
-    return fn
+#: The options of ``analyze matching`` (``--out`` … ``--no-plots``).
+_MATCHING_OPTIONS = option_bundle(
+    click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        required=True,
+        help="Folder for the figures (PNG), tables (CSV) and matching.json.",
+    ),
+    click.option(
+        "--json",
+        "json_mode",
+        is_flag=True,
+        help="Print the results as JSON (influence, max_abs_sb, by_links, by_alpha, "
+        "inactivity_ratio …).",
+    ),
+    click.option(
+        "--seed",
+        type=int,
+        default=0,
+        show_default=True,
+        help="Seeds the control pools and the tie-breaking of the pruning.",
+    ),
+    click.option(
+        "--min-followees",
+        type=click.IntRange(min=0),
+        default=10,
+        show_default=True,
+        help="Eligible users follow at least this many accounts.",
+    ),
+    click.option(
+        "--min-active-weeks",
+        type=click.IntRange(min=0),
+        default=12,
+        show_default=True,
+        help="Eligible units have uploads in at least this many distinct earlier weeks.",
+    ),
+    click.option(
+        "--threshold",
+        type=click.FloatRange(min=0, min_open=True),
+        default=0.25,
+        show_default=True,
+        help="Balance holds when every |SB| is at most this (Eq. 3).",
+    ),
+    click.option(
+        "--delta-control",
+        type=click.FloatRange(min=0),
+        default=0.1,
+        show_default=True,
+        help="Q5 control: |δ| at most this.",
+    ),
+    click.option(
+        "--delta-treatment",
+        type=click.FloatRange(min=0),
+        default=0.3,
+        show_default=True,
+        help="Q5 treatment: δ at least this (see --imbalance-side).",
+    ),
+    click.option(
+        "--imbalance-side",
+        type=click.Choice(["above", "below", "both"]),
+        default="above",
+        show_default=True,
+        help="Q5 treatment δ ≥ t (above, the paper), δ ≤ −t (below) or |δ| ≥ t (both).",
+    ),
+    click.option("--no-plots", is_flag=True, help="Skip rendering the figures."),
+)
 
 
 @analyze.command("matching")
-@_matching_options
+@_MATCHING_OPTIONS
 @pass_app
 def analyze_matching_cmd(
     app,

@@ -15,67 +15,63 @@ from typing import TYPE_CHECKING
 
 import click
 
-from beautygraph.clikit import analyze, cli_steps, echo_json, pass_app
+from beautygraph.clikit import analyze, cli_steps, echo_json, option_bundle, pass_app
 
 if TYPE_CHECKING:
     from beautygraph.pipelines.network_result import NetworkResult
 
 
-def _network_options(fn):
-    """The options of ``analyze network`` (``--out`` … ``--beauty-source``)."""
-    options = [
-        click.option(
-            "--out",
-            "out_dir",
-            type=click.Path(file_okay=False, path_type=Path),
-            required=True,
-            help="Folder for the figures (PNG), tables (CSV) and network.json.",
-        ),
-        click.option(
-            "--json",
-            "json_mode",
-            is_flag=True,
-            help="Print the headline numbers as JSON (gini_beauty, gini_favorites, spearman, "
-            "majority_illusion, spectrum_spearman, nulls, findings, k, clusters …).",
-        ),
-        click.option(
-            "--seed",
-            type=int,
-            default=0,
-            show_default=True,
-            help="Seeds the null permutations, the gap statistic and K-means.",
-        ),
-        click.option(
-            "--null",
-            "n_null",
-            type=click.IntRange(min=0),
-            default=500,
-            show_default=True,
-            help="Permutations of beauty over users for the null of every finding (majority "
-            "illusion, spectrum, degree correlations, assortativity); 0 = none, else >= 20.",
-        ),
-        click.option(
-            "--k",
-            type=click.IntRange(min=1, max=50),
-            default=None,
-            help="Fixed number of user classes (default: K = 1 unless a gap test against "
-            "beauty-shuffled data finds structure, then the gap statistic over K = 2..10).",
-        ),
-        click.option("--no-plots", is_flag=True, help="Skip rendering the figures."),
-        click.option(
-            "--beauty-source",
-            default=None,
-            help="Photo.beauty_source that User.beauty is computed from (input, brisque, "
-            "cnn:<id>); needed when photos carry beauty from several sources.",
-        ),
-    ]
-    for option in reversed(options):
-        fn = option(fn)
-    return fn
+#: The options of ``analyze network`` (``--out`` … ``--beauty-source``).
+_NETWORK_OPTIONS = option_bundle(
+    click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        required=True,
+        help="Folder for the figures (PNG), tables (CSV) and network.json.",
+    ),
+    click.option(
+        "--json",
+        "json_mode",
+        is_flag=True,
+        help="Print the headline numbers as JSON (gini_beauty, gini_favorites, spearman, "
+        "majority_illusion, spectrum_spearman, nulls, findings, k, clusters …).",
+    ),
+    click.option(
+        "--seed",
+        type=int,
+        default=0,
+        show_default=True,
+        help="Seeds the null permutations, the gap statistic and K-means.",
+    ),
+    click.option(
+        "--null",
+        "n_null",
+        type=click.IntRange(min=0),
+        default=500,
+        show_default=True,
+        help="Permutations of beauty over users for the null of every finding (majority "
+        "illusion, spectrum, degree correlations, assortativity); 0 = none, else >= 20.",
+    ),
+    click.option(
+        "--k",
+        type=click.IntRange(min=1, max=50),
+        default=None,
+        help="Fixed number of user classes (default: K = 1 unless a gap test against "
+        "beauty-shuffled data finds structure, then the gap statistic over K = 2..10).",
+    ),
+    click.option("--no-plots", is_flag=True, help="Skip rendering the figures."),
+    click.option(
+        "--beauty-source",
+        default=None,
+        help="Photo.beauty_source that User.beauty is computed from (input, brisque, "
+        "cnn:<id>); needed when photos carry beauty from several sources.",
+    ),
+)
 
 
 @analyze.command("network")
-@_network_options
+@_NETWORK_OPTIONS
 @pass_app
 def analyze_network_cmd(
     app,

@@ -26,7 +26,15 @@ from pathlib import Path
 
 import click
 
-from beautygraph.clikit import analyze, cli_steps, echo_json, pass_app, score, spell_params
+from beautygraph.clikit import (
+    analyze,
+    cli_steps,
+    echo_json,
+    option_bundle,
+    pass_app,
+    score,
+    spell_params,
+)
 from beautygraph.commands.score import backbone_name, positive_int
 
 _DEVICE = click.Choice(["auto", "cpu", "cuda"], case_sensitive=False)
@@ -123,58 +131,50 @@ def _common_options(fn):
     return fn
 
 
-def _labelling_options(fn):
-    """The labelling options of ``score interests`` (``--model`` … ``--limit``)."""
-    options = [
-        click.option(
-            "--model",
-            default="efficientnet_lite0",
-            show_default=True,
-            callback=backbone_name,
-            help="ImageNet CNN: alexnet, vgg16, vgg19, googlenet, resnet50 (torchvision "
-            "weights must be cached) or efficientnet_lite0 / _lite1 / _lite2 (offline; "
-            "224 / 240 / 260 px inputs).",
-        ),
-        click.option(
-            "--weights",
-            default="DEFAULT",
-            show_default=True,
-            help="DEFAULT (pretrained ImageNet weights) or a local .pth state dict.",
-        ),
-        click.option(
-            "--data-dir",
-            type=click.Path(path_type=Path),
-            help="Folder that Photo.path is relative to (the loaded folder; default: cwd).",
-        ),
-        click.option("--device", default="auto", show_default=True, type=_DEVICE),
-        click.option("--batch", default=32, show_default=True, type=int, callback=positive_int),
-        click.option(
-            "--workers",
-            default=0,
-            show_default=True,
-            type=click.IntRange(min=0),
-            help="DataLoader worker processes decoding images.",
-        ),
-        click.option(
-            "--all-photos", is_flag=True, help="Label every photo, not only favourited ones."
-        ),
-        click.option(
-            "--overwrite", is_flag=True, help="Re-label photos that already have a label."
-        ),
-        click.option(
-            "--limit",
-            type=click.IntRange(min=0),
-            default=None,
-            help="Label at most this many photos now (most-favourited first); re-run to continue.",
-        ),
-    ]
-    for option in reversed(options):
-        fn = option(fn)
-    return fn
+#: The labelling options of ``score interests`` (``--model`` … ``--limit``).
+_LABELLING_OPTIONS = option_bundle(
+    click.option(
+        "--model",
+        default="efficientnet_lite0",
+        show_default=True,
+        callback=backbone_name,
+        help="ImageNet CNN: alexnet, vgg16, vgg19, googlenet, resnet50 (torchvision "
+        "weights must be cached) or efficientnet_lite0 / _lite1 / _lite2 (offline; "
+        "224 / 240 / 260 px inputs).",
+    ),
+    click.option(
+        "--weights",
+        default="DEFAULT",
+        show_default=True,
+        help="DEFAULT (pretrained ImageNet weights) or a local .pth state dict.",
+    ),
+    click.option(
+        "--data-dir",
+        type=click.Path(path_type=Path),
+        help="Folder that Photo.path is relative to (the loaded folder; default: cwd).",
+    ),
+    click.option("--device", default="auto", show_default=True, type=_DEVICE),
+    click.option("--batch", default=32, show_default=True, type=int, callback=positive_int),
+    click.option(
+        "--workers",
+        default=0,
+        show_default=True,
+        type=click.IntRange(min=0),
+        help="DataLoader worker processes decoding images.",
+    ),
+    click.option("--all-photos", is_flag=True, help="Label every photo, not only favourited ones."),
+    click.option("--overwrite", is_flag=True, help="Re-label photos that already have a label."),
+    click.option(
+        "--limit",
+        type=click.IntRange(min=0),
+        default=None,
+        help="Label at most this many photos now (most-favourited first); re-run to continue.",
+    ),
+)
 
 
 @score.command("interests")
-@_labelling_options
+@_LABELLING_OPTIONS
 @_common_options
 @pass_app
 @spell_params(batch_size="--batch")
