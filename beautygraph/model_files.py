@@ -1,25 +1,37 @@
 """Models a store keeps between runs: where their file lives and how it is read and written.
 
-A fitted model (the learned whom-to-follow ranker) belongs to one store and is valid for
-one state of its data, named by a *data version* (a hash the caller computes).  An embedded
-store keeps it beside its database (``<database>.<name>.pkl``, removed with it); a Neo4j
-store in the user's cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``, then
-``beautygraph/``), one file per server and database.  Pipelines compute and never touch
-files themselves; this module is the one place that does for them.
+A fitted model (the learned whom-to-follow ranker, and the index it serves from) belongs to
+one store and is valid for one state of its data, named by a *data version* (a hash the
+caller computes).  An embedded store keeps it beside its database (``<database>.<name>.pkl``,
+removed with it); a Neo4j store in the user's cache folder (``$XDG_CACHE_HOME`` or
+``~/.cache``, then ``beautygraph/``), one file per server and database.  Beside a model a
+small *stamp record* (``….stamp.json``) says which data version the store's data stamp
+(:meth:`graphdb.base.Store.data_stamp`) was last seen with, so that a caller can find the
+model without reading the data again.  Pipelines compute and never touch files themselves;
+this module is the one place that does for them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MODEL_FORMAT", "load_model", "model_path", "save_model"]
+__all__ = [
+    "MODEL_FORMAT",
+    "load_model",
+    "model_path",
+    "read_stamp",
+    "save_model",
+    "write_stamp",
+]
 
-#: the pickle layout of a saved model; a file of another layout is treated as absent
-MODEL_FORMAT = 1
+#: the pickle layout of a saved model and the meaning of what it learned from; a file of
+#: another layout is treated as absent (2: personalised PageRank by local push, an index)
+MODEL_FORMAT = 2
 
 
 def model_path(store: Any, name: str) -> Path:
@@ -52,3 +64,31 @@ def save_model(path: Path, version: str, model: Any) -> None:
     with tmp.open("wb") as fh:
         pickle.dump({"format": MODEL_FORMAT, "data_version": version, "model": model}, fh)
     tmp.replace(path)
+
+
+def _stamp_file(path: Path) -> Path:
+    return path.with_name(path.name + ".stamp.json")
+
+
+def read_stamp(path: Path, stamp: str) -> str | None:
+    """The data version recorded beside the model ``path`` for the data stamp ``stamp``;
+    None when the record is missing, unreadable or names another stamp."""
+    try:
+        saved = json.loads(_stamp_file(path).read_text())
+    except (OSError, ValueError):
+        return None
+    ok = isinstance(saved, dict) and saved.get("format") == MODEL_FORMAT
+    if not ok or saved.get("stamp") != stamp or not isinstance(saved.get("data_version"), str):
+        return None
+    return str(saved["data_version"])
+
+
+def write_stamp(path: Path, stamp: str, version: str) -> None:
+    """Record that the data stamp ``stamp`` names the data version ``version``
+    (atomically)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    target = _stamp_file(path)
+    tmp = target.with_name(target.name + ".tmp")
+    record = {"format": MODEL_FORMAT, "stamp": stamp, "data_version": version}
+    tmp.write_text(json.dumps(record))
+    tmp.replace(target)

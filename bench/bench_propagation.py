@@ -21,6 +21,17 @@ Target (issue): ``auto`` beats DeepWalk's Micro- and Macro-F1 at 10 % (35.9 / 21
 
 Run: ``.venv/bin/python bench/bench_propagation.py [--mat PATH] [--quick]``; JSON in
 ``bench/results/bench_propagation.json``, a figure and the README's markdown table beside it.
+
+At a platform's size (``bench/propagation_scale.py``):
+
+* ``--scale [--quick] [--sizes 100k,1M] [--auto]``: generated communities with planted
+  interests, 10 % labelled, ``prone_lr`` beside the ``vote`` and ``majority`` baselines,
+  each size in its own subprocess (wall, CPU, peak RSS, load average); ``--quick`` is 10k
+  users.  JSON in ``bench/results/bench_propagation_scale.json``.
+* ``--threshold``: ``netmf_lr`` beside ``prone_lr`` on generated communities of growing
+  size (``bench/results/bench_propagation_threshold.json``).
+* ``--versus-netmf``: ``prone_lr`` beside ``netmf_lr`` on BlogCatalog at 10 % and 90 %
+  labelled (``bench/results/bench_propagation_versus_netmf.json``).
 """
 
 from __future__ import annotations
@@ -39,11 +50,12 @@ import scipy.sparse as sp
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from analysis.propagation import CANDIDATES, PropagationGraph, propagate, select_method  # noqa: E402
 from analysis.propagation.evaluation import score_predictions  # noqa: E402
-from analysis.propagation.learned import spectral_features  # noqa: E402
-from analysis.propagation.methods import _hide, _prior  # noqa: E402
+from analysis.propagation.learned import prone_features, spectral_features  # noqa: E402
+from analysis.propagation.methods import PRONE_DIM, _hide, _prior  # noqa: E402
 
 DEFAULT_MAT = ROOT.parent / "shared" / "data" / "blogcatalog" / "blogcatalog.mat"
 #: DeepWalk's published BlogCatalog figures (Perozzi et al., KDD 2014), Micro-F1 %, Macro-F1 %
@@ -77,15 +89,20 @@ def _since(t: tuple[float, float]) -> tuple[float, float]:
 
 
 def embed_once(graph: PropagationGraph) -> dict:
-    """The NetMF embedding of the graph, computed once and cached on it (label-free)."""
+    """The NetMF embedding of the graph (and ProNE's, for ``prone_lr``), computed once and
+    cached on it (label-free); the top-level times are NetMF's."""
     graph.cache.clear()
     load = os.getloadavg()[0]
     t = _clock()
     spectral_features(graph)
     wall, cpu = _since(t)
+    t = _clock()
+    prone_features(graph, PRONE_DIM, 0)
+    prone_wall, prone_cpu = _since(t)
     return {
         "wall_s": round(wall, 1),
         "cpu_s": round(cpu, 1),
+        "prone": {"wall_s": round(prone_wall, 1), "cpu_s": round(prone_cpu, 1)},
         "load_avg_1m_before": round(load, 2),
         "load_avg_1m_after": round(os.getloadavg()[0], 2),
     }
@@ -153,7 +170,8 @@ def run_fraction(graph: PropagationGraph, Y: sp.csr_matrix, p: float, seeds: lis
         "auto_all_seeds_cpu_s": round(auto_cpu, 1),
         "auto_per_seed_wall_s": round(auto_wall / len(seeds), 1),
         "includes": f"{len(seeds)} seeds x (auto's 3-fold CV of {len(CANDIDATES)} methods "
-        "+ the final fit); the NetMF embedding is cached (computed once per graph)",
+        "+ the final fit); the NetMF and ProNE embeddings are cached (computed once per "
+        "graph)",
     }
     row["peak_rss_mib"] = round(_rss_mib(), 0)
     row["load_avg_1m"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
@@ -192,9 +210,11 @@ def markdown_table(rows: list[dict], embedding: dict) -> str:
             f"{tm['auto_all_seeds_cpu_s']} s CPU (load {r['load_avg_1m'][0]}-"
             f"{r['load_avg_1m'][1]}) |"
         )
+    prone = embedding.get("prone", {})
     lines.append(
-        f"\nEmbedding (once per graph, reused by every fraction and seed): "
-        f"{embedding['wall_s']} s wall, {embedding['cpu_s']} s CPU "
+        f"\nEmbeddings (once per graph, reused by every fraction and seed): NetMF "
+        f"{embedding['wall_s']} s wall, {embedding['cpu_s']} s CPU; ProNE "
+        f"{prone.get('wall_s', '-')} s wall, {prone.get('cpu_s', '-')} s CPU "
         f"(load {embedding['load_avg_1m_before']}-{embedding['load_avg_1m_after']})."
     )
     return "\n".join(lines)
@@ -221,16 +241,78 @@ def plot(rows: list[dict], path: Path) -> None:
     fig.savefig(path, dpi=100)
 
 
+def _write(res: dict, name: str) -> dict:
+    out = ROOT / "bench" / "results" / name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(res, indent=2))
+    print(f"wrote {out}")
+    return res
+
+
+def _machine() -> dict:
+    return {"python": platform.python_version(), "cpus": os.cpu_count()}
+
+
+def main_scale(args) -> dict:
+    """``--scale``: every requested size in its own subprocess."""
+    from propagation_scale import run_size_subprocess
+
+    sizes = ["10k"] if args.quick else args.sizes.split(",")
+    rows = []
+    for name in sizes:
+        print(f"size {name} (load {os.getloadavg()[0]:.2f})", flush=True)
+        rows.append(run_size_subprocess(name, args.seed, args.auto))
+        print(json.dumps(rows[-1]), flush=True)
+    name = "bench_propagation_scale_quick.json" if args.quick else "bench_propagation_scale.json"
+    # sizes run on their own (the 1M size takes minutes) keep the other sizes' rows
+    path = ROOT / "bench" / "results" / name
+    kept = json.loads(path.read_text())["rows"] if path.exists() else []
+    rows += [r for r in kept if r.get("size") not in sizes]
+    rows.sort(key=lambda r: r["users"])
+    res = {"machine": _machine(), "labelled_share": 0.1, "rows": rows}
+    return _write(res, name)
+
+
+def main_threshold(args) -> dict:
+    from propagation_scale import threshold_sweep
+
+    sizes = [int(x) for x in args.threshold_sizes.split(",")]
+    res = {"machine": _machine(), "rows": threshold_sweep(sizes, args.seed)}
+    return _write(res, "bench_propagation_threshold.json")
+
+
+def main_versus_netmf(args) -> dict:
+    from propagation_scale import versus_netmf
+
+    graph, Y = load_blogcatalog(args.mat)
+    seeds = [0] if args.quick else [0, 1, 2]
+    res = {"machine": _machine(), "seeds": seeds, **versus_netmf(graph, Y, seeds)}
+    return _write(res, "bench_propagation_versus_netmf.json")
+
+
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mat", type=Path, default=DEFAULT_MAT, help="blogcatalog.mat")
-    ap.add_argument("--quick", action="store_true", help="one seed")
+    ap.add_argument("--quick", action="store_true", help="one seed (with --scale: 10k users)")
     ap.add_argument("--fractions", default="0.1,0.5,0.9")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "bench_propagation.json"))
+    ap.add_argument("--scale", action="store_true", help="generated communities at scale")
+    ap.add_argument("--sizes", default="100k,1M", help="with --scale: of 10k, 100k, 1M")
+    ap.add_argument("--auto", action="store_true", help="with --scale: run auto too")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--threshold", action="store_true", help="netmf_lr vs prone_lr by size")
+    ap.add_argument("--threshold-sizes", default="5000,10000,20000")
+    ap.add_argument("--versus-netmf", action="store_true", help="prone_lr vs netmf_lr, BlogCatalog")
     args = ap.parse_args(argv)
+    if args.scale:
+        return main_scale(args)
+    if args.threshold:
+        return main_threshold(args)
     if not args.mat.exists():
         print(f"skipped: {args.mat} not found")
         return {"skipped": f"{args.mat} not found"}
+    if args.versus_netmf:
+        return main_versus_netmf(args)
     graph, Y = load_blogcatalog(args.mat)
     seeds = [0] if args.quick else [0, 1, 2]
     embedding = embed_once(graph)

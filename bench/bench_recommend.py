@@ -21,6 +21,11 @@ Run: ``.venv/bin/python bench/bench_recommend.py [--quick]``.
 
 ``--holdout`` runs instead the real-graph evaluation of every recommender against hidden
 follows (``bench/recommend_holdout.py``; ``bench/results/recommend_holdout.json``).
+
+``--serve`` times the learned ranker's ``recommend USER`` instead: one fit, then the
+per-user latency from the serving index against the full-export path and the CN Cypher in
+the same run, and the command line end to end (``bench/recommend_serve.py``;
+``bench/results/recommend_serve.json``).
 """
 
 from __future__ import annotations
@@ -207,7 +212,24 @@ def main() -> None:
         help="real graphs: every recommender against hidden follows (--holdout-users drawn)",
     )
     ap.add_argument("--holdout-users", type=int, default=1000)
+    ap.add_argument(
+        "--serve",
+        action="store_true",
+        help="the learned ranker's recommend USER: fit once, then per-user latency",
+    )
+    ap.add_argument("--serve-users", type=int, default=200, help="users timed by --serve")
     args = ap.parse_args()
+    if args.serve:
+        from recommend_serve import run as run_serve
+
+        res = run_serve(
+            args.users or 100_000, args.follows or 1_000_000, args.serve_users, args.seed
+        )
+        path = args.out or ROOT / "bench" / "results" / "recommend_serve.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(strict_json.dumps(res, indent=2) + "\n")
+        print(f"wrote {path}")
+        return
     if args.holdout:
         from recommend_holdout import run
 
@@ -256,7 +278,7 @@ def main() -> None:
                 batch = recommend_batch(store, method, k=10, tolerance=0.10)
                 t_batch = time.perf_counter() - t0
                 frame = batch.frame[batch.frame.user.isin(sample)]
-                got = {u: [] for u in sample}
+                got: dict[str, list] = {u: [] for u in sample}
                 for u, c, s in frame[["user", "candidate", "score"]].itertuples(index=False):
                     got[u].append((c, round(float(s), 9)))
                 loop_extrapolated = float(lat.mean() * n_users)

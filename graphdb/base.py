@@ -121,6 +121,38 @@ class Store(abc.ABC):
 
         return self.query_df(cypher.load(name, self.dialect), params)
 
+    # -- the data stamp --------------------------------------------------------------
+    def data_stamp(self) -> str | None:
+        """A short token that changes whenever the store's data changes, cheap to read
+        (no export): a result computed from the data, such as a fitted model, stays valid
+        while the token it was computed under is the store's token.  None when the store
+        cannot tell; then the data itself must be compared.
+
+        The embedded store keeps a token beside its database, renewed before and after
+        every write made through this interface (:meth:`_writing`); Neo4j names its last
+        committed transaction, which moves with every commit by any client.  So the
+        embedded token misses only writes made without beautygraph (another program
+        opening the database file), and Neo4j's misses nothing that was committed.
+        """
+        return None
+
+    def _renew_stamp(self) -> None:
+        """Give :meth:`data_stamp` a new value (backends whose stamp does not follow their
+        writes by itself); called before and after every write (:meth:`_writing`).
+        Default: nothing, for a store whose stamp moves with its commits."""
+        return None
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Around every write: the stamp is renewed before it (a write that fails half-way
+        still changes it) and after it (a reader that saw the first renewal and the old
+        data does not keep the old data under the final stamp)."""
+        self._renew_stamp()
+        try:
+            yield
+        finally:
+            self._renew_stamp()
+
     # -- counts ----------------------------------------------------------------------
     def counts(self) -> dict:
         """``{"nodes": {label: n}, "relationships": {type: n}}`` for every schema type."""
@@ -143,7 +175,10 @@ class Store(abc.ABC):
         if "id" not in frame.columns:
             raise ValueError(f"insert_nodes({label!r}) needs an 'id' column")
         schema.check_props(label, [c for c in frame.columns if c != "id"])
-        return self._insert_nodes(label, frame) if len(frame) else 0
+        if not len(frame):
+            return 0
+        with self._writing():
+            return self._insert_nodes(label, frame)
 
     def insert_rels(self, rel: str, frame: pd.DataFrame) -> int:
         """Insert relationships given as a frame with ``src``, ``dst`` and property columns.
@@ -151,7 +186,10 @@ class Store(abc.ABC):
         The caller has removed pairs that already exist; returns count.
         """
         _check_rel_frame(rel, frame, "insert_rels")
-        return self._insert_rels(rel, frame) if len(frame) else 0
+        if not len(frame):
+            return 0
+        with self._writing():
+            return self._insert_rels(rel, frame)
 
     @abc.abstractmethod
     def _insert_nodes(self, label: str, frame: pd.DataFrame) -> int:
@@ -266,7 +304,8 @@ class Store(abc.ABC):
         schema.check_props(label, props)
         if len(frame) == 0 or not props:
             return 0
-        return self._write_node_props(label, frame[["id", *props]], props)
+        with self._writing():
+            return self._write_node_props(label, frame[["id", *props]], props)
 
     @abc.abstractmethod
     def _write_node_props(self, label: str, frame: pd.DataFrame, props: list[str]) -> int:
@@ -283,15 +322,21 @@ class Store(abc.ABC):
         """
         schema.check_rel_props(rel, list(where or {}))
         _check_rel_frame(rel, frame, "replace_rels")
-        return self._replace_rels(rel, frame, dict(where or {}))
+        with self._writing():
+            return self._replace_rels(rel, frame, dict(where or {}))
 
     @abc.abstractmethod
     def _replace_rels(self, rel: str, frame: pd.DataFrame, where: dict) -> int:
         """Backend part of :meth:`replace_rels` (arguments checked)."""
 
-    @abc.abstractmethod
     def clear(self) -> None:
         """Delete every node and relationship (tests and ``init --force``)."""
+        with self._writing():
+            self._clear()
+
+    @abc.abstractmethod
+    def _clear(self) -> None:
+        """Backend part of :meth:`clear`."""
 
     # -- helpers for loaders -----------------------------------------------------------
     def stored_ids(self, label: str, ids: Iterable[str]) -> set[str]:

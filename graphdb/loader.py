@@ -2,7 +2,8 @@
 
 1. read every table (CSV or Parquet) and validate all of it against the folder itself and
    the ids already in the store — any problem raises :class:`ValidationFailed` before a
-   single write;
+   single write; the id columns are dictionary-encoded once (:func:`encode_ids`), which
+   gives both the distinct ids to look up in the store and the reference checks;
 2. drop rows whose node id or relationship key is already stored (so loading the same
    folder twice leaves identical counts, and a bigger folder adds only its new rows);
 3. insert nodes, then relationships, inside one transaction where the backend has one
@@ -54,34 +55,63 @@ def split_list(text: str) -> list[str]:
 Dedupe = Literal["first", "last"]
 
 
-def _mentions(raw: dict[str, pd.DataFrame]) -> dict[str, set[str]]:
-    """Every id the input files mention, per node label (as a node or as an endpoint),
-    read off the specs: id columns name their file's label, ref columns their ``ref``,
-    key columns the label they derive (``groups.group_id`` → Community)."""
-    out: dict[str, set[str]] = {label: set() for label in NODE_TARGETS}
-    for spec in SPECS_IN_ORDER:
-        if spec.name not in raw:
-            continue
-        df = raw[spec.name]
-        for col in spec.columns:
-            label = None
-            if col.kind == "id":
-                label = spec.target
-            elif col.kind == "ref":
-                label = col.ref
-            elif col.kind == "key":
-                label = next((d.target for d in spec.derived if d.unique), None)
-            if label is not None and col.name in df.columns:
-                out[label].update(df[col.name].astype(str).tolist())
+def _key_columns(spec: TableSpec) -> dict[str, str]:
+    """The columns of ``spec`` that hold node ids, each with the label it names: id
+    columns their file's label, ref columns their ``ref``, key columns the label they
+    derive (``groups.group_id`` → Community)."""
+    out: dict[str, str] = {}
+    for col in spec.columns:
+        if col.kind == "id":
+            out[col.name] = spec.target
+        elif col.kind == "ref":
+            assert col.ref is not None
+            out[col.name] = col.ref
+        elif col.kind == "key":
+            label = next((d.target for d in spec.derived if d.unique), None)
+            if label is not None:
+                out[col.name] = label
     return out
 
 
-def existing_ids(store: Store | None, raw: dict[str, pd.DataFrame]) -> dict[str, set[str]]:
+def encode_ids(raw: dict[str, pd.DataFrame]) -> dict[tuple[str, str], v.Encoded]:
+    """Every id column of the files read (:func:`_key_columns`), dictionary-encoded once
+    (:func:`graphdb.validate.encode_columns`) for the stored-id lookup and the checks."""
+    columns = {spec.name: list(_key_columns(spec)) for spec in SPECS_IN_ORDER}
+    return v.encode_columns(raw, columns)
+
+
+def _mentions(
+    raw: dict[str, pd.DataFrame], encoded: dict[tuple[str, str], v.Encoded] | None = None
+) -> dict[str, list[str]]:
+    """Every distinct id the input files mention, per node label (as a node or as an
+    endpoint; :func:`_key_columns`), from the distinct values of each column's
+    dictionary encoding (``encoded``, computed here when not given)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = encode_ids(raw) if encoded is None else encoded
+    found: dict[str, list] = {label: [] for label in NODE_TARGETS}
+    for spec in SPECS_IN_ORDER:
+        for column, label in _key_columns(spec).items():
+            if (spec.name, column) in encoded:
+                found[label].append(encoded[spec.name, column].values)
+    return {
+        label: pc.unique(pa.chunked_array(arrays, type=pa.string())).to_pylist()
+        for label, arrays in found.items()
+    }
+
+
+def existing_ids(
+    store: Store | None,
+    raw: dict[str, pd.DataFrame],
+    encoded: dict[tuple[str, str], v.Encoded] | None = None,
+) -> dict[str, set[str]]:
     """The ids the folder mentions that are already stored, per label (asked once per
-    load, for the mentioned ids only, so the store never exports a whole label)."""
+    load, for the mentioned ids only, so the store never exports a whole label);
+    ``encoded`` is :func:`encode_ids` of ``raw`` where the caller has it."""
     if store is None:
         return {label: set() for label in NODE_TARGETS}
-    return {label: store.stored_ids(label, ids) for label, ids in _mentions(raw).items()}
+    return {label: store.stored_ids(label, ids) for label, ids in _mentions(raw, encoded).items()}
 
 
 def read_folder(
@@ -159,13 +189,15 @@ def _read_and_check(
             raw[name] = df
         stage.advance()
     problems.raise_if_any()
-    stored = existing_ids(store, raw)
+    encoded = encode_ids(raw)
+    stored = existing_ids(store, raw, encoded)
     known = {label: pd.Index(sorted(stored[label]), dtype=object) for label in NODE_TARGETS}
     out: dict[str, pd.DataFrame] = {}
     for spec in SPECS_IN_ORDER:
         if spec.name not in raw:
             continue
-        built = _read_table(spec, files[spec.name].name, raw[spec.name], known, dedupe, problems)
+        name = files[spec.name].name
+        built = _read_table(spec, name, raw[spec.name], known, encoded, dedupe, problems)
         for target, frame in built.items():
             out[target] = frame
             if target in known:
@@ -181,10 +213,12 @@ def _read_table(
     file: str,
     df: pd.DataFrame,
     known: dict[str, pd.Index],
+    encoded: dict[tuple[str, str], v.Encoded],
     dedupe: Dedupe | None,
     problems: v.Problems,
 ) -> dict[str, pd.DataFrame]:
-    """Check one file column by column (its spec), return its target frame(s)."""
+    """Check one file column by column (its spec), return its target frame(s);
+    ``encoded`` holds its id columns' :func:`encode_ids`."""
     present = [c for c in spec.columns if c.name in df.columns]
     codes: dict[str, np.ndarray] = {}
     value_sets: dict[str, object] = {}
@@ -196,9 +230,9 @@ def _read_table(
             assert col.ref is not None
             if col.ref not in value_sets:
                 value_sets[col.ref] = v.value_set(known[col.ref])
-            codes[col.name] = v.check_refs(
-                file, df, col.name, value_sets[col.ref], col.what, problems
-            )
+            ids = encoded.get((spec.name, col.name))
+            known_set = value_sets[col.ref]
+            codes[col.name] = v.check_refs(file, df, col.name, known_set, col.what, problems, ids)
     if spec.no_self_loop:
         a, b = (c.name for c in spec.columns if c.kind == "ref")
         problems.add_rows(file, df, (codes[a] == codes[b]) & (codes[a] >= 0), b, "self-follow")
@@ -546,6 +580,7 @@ def count_rows(frames: dict[str, pd.DataFrame]) -> dict[str, int]:
 __all__ = [
     "load_folder",
     "read_folder",
+    "encode_ids",
     "existing_ids",
     "new_rows",
     "derive_tagged",

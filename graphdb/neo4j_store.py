@@ -15,6 +15,9 @@
 - **New rows are found on the server**: :meth:`Neo4jStore.stored_ids` and
   :meth:`Neo4jStore.new_rel_mask` send the candidate keys in batches instead of exporting
   whole tables.
+- **The data stamp** (:meth:`Neo4jStore.data_stamp`) is the database's id and its last
+  committed transaction (``SHOW DATABASES``, asked of the system database): it moves with
+  every commit by any client — the Neo4j Browser included — so nothing is written for it.
 - Every session names its database (``database=``, default ``neo4j``).  Notifications
   below WARNING are not requested from the server, and each kind of warning is shown once.
 
@@ -536,7 +539,7 @@ class Neo4jStore(Store):
             self._write(work)  # delete-then-insert gives the same set when repeated
         return len(frame)
 
-    def clear(self) -> None:
+    def _clear(self) -> None:
         from neo4j import exceptions as nx
 
         if self._tx is not None:  # CALL … IN TRANSACTIONS cannot run inside atomic()
@@ -552,6 +555,22 @@ class Neo4jStore(Store):
                     session.run(text).consume()
         except nx.Neo4jError as exc:
             raise GraphDBError(f"clear failed: {_reason(exc)}") from exc
+
+    # -- the data stamp ----------------------------------------------------------------
+    def data_stamp(self) -> str | None:
+        """``<database id>:<last committed transaction>`` of this store's database (module
+        docstring); None when the server does not say (an older server, or a user not
+        allowed to list databases)."""
+        from neo4j import exceptions as nx
+
+        if self._driver is None:
+            raise GraphDBError("the store is closed")
+        try:
+            with self._driver.session(database="system") as session:
+                rows = session.run(_STAMP_QUERY).data()
+        except (nx.Neo4jError, nx.DriverError):
+            return None
+        return stamp_from_rows(rows, self.database)
 
     # -- helpers for loaders: new rows found on the server -----------------------------
     def stored_ids(self, label: str, ids: Iterable[str]) -> set[str]:
@@ -585,6 +604,25 @@ class Neo4jStore(Store):
             new = self._read(lambda tx, p=params: [r[0] for r in tx.run(text, p)])
             mask[np.asarray(new, dtype=np.int64) + start] = True
         return mask
+
+
+#: every database with its id and last committed transaction (one row per server)
+_STAMP_QUERY = "SHOW DATABASES YIELD name, databaseID, lastCommittedTxn"
+
+
+def stamp_from_rows(rows: list[dict], database: str) -> str | None:
+    """The stamp of ``database`` from the rows of :data:`_STAMP_QUERY`: its id and the
+    highest transaction any server has committed (a cluster lists one row per server).
+
+    >>> rows = [{"name": "neo4j", "databaseID": "AB", "lastCommittedTxn": 7},
+    ...         {"name": "system", "databaseID": "CD", "lastCommittedTxn": 99}]
+    >>> stamp_from_rows(rows, "neo4j"), stamp_from_rows(rows, "other")
+    ('AB:7', None)
+    """
+    mine = [r for r in rows if r.get("name") == database and r.get("lastCommittedTxn") is not None]
+    if not mine:
+        return None
+    return f"{mine[0].get('databaseID')}:{max(int(r['lastCommittedTxn']) for r in mine)}"
 
 
 def _rollback_quietly(tx) -> None:

@@ -1,5 +1,7 @@
 """Authorities with evidence (min support, per-topic counts), batch Algorithm 2 and the
-follow-link hold-out (analysis/alf/follow_holdout.py) on hand-worked and planted graphs."""
+follow hold-out (analysis/alf/follow_holdout.py) on hand-worked and planted graphs; the
+hold-out is the one evaluation of ``analyze recommenders`` (on the store, LadybugDB always,
+Neo4j when NEO4J_URI is set)."""
 
 from __future__ import annotations
 
@@ -12,8 +14,11 @@ import scipy.sparse as sp
 import analysis.alf.follow_holdout as holdout_mod
 from analysis.alf import algorithm1, find_authorities, follow_matrix
 from analysis.alf.authorities import topical_support
-from analysis.alf.follow_holdout import evaluate_follow_holdout, hidden_follows
+from analysis.alf.follow_holdout import evaluate_follow_holdout
+from analysis.alf.params import AlfParams
 from analysis.alf.recommend import algorithm2
+from analysis.linkpred.evaluate import evaluate_recommenders
+from analysis.linkpred.split import hide_follows
 
 
 def test_doctest():
@@ -83,18 +88,10 @@ def test_algorithm2_orders_topics_by_enthusiasm():
     assert algorithm2(A, ranked, [0], k=1)[0].tolist() == [9]
 
 
-def test_hidden_follows_hides_only_interested_users_links():
-    A = follow_matrix([0, 0, 1, 2, 2], [1, 2, 2, 0, 1], 3)
-    interested = np.array([True, False, True])
-    A_train, hidden = hidden_follows(A, interested, 0.5, np.random.default_rng(1))
-    assert len(hidden) == 2 and set(hidden[:, 0]) <= {0, 2}
-    assert A_train.nnz == A.nnz - 2
-    assert all(A_train[u, v] == 0 and A[u, v] == 1 for u, v in hidden)
-
-
-def _planted_topic_follows(seed=0):
+def _planted_topic_follows(seed=0, reciprocal=False):
     """3 topics x 6 authority accounts; 60 fans per topic interested in it, each following
-    4 of its authorities and 2 random accounts."""
+    4 of its authorities and 2 random accounts (and followed back by all six when
+    ``reciprocal``)."""
     rng = np.random.default_rng(seed)
     T, n_auth, n_fans = 3, 6, 60
     n = T * n_auth + T * n_fans
@@ -112,41 +109,113 @@ def _planted_topic_follows(seed=0):
                 if r != fan:
                     src.append(fan)
                     dst.append(r)
+    if reciprocal:
+        src, dst = src + dst, dst + src
     return follow_matrix(src, dst, n), sp.csr_matrix(S)
 
 
-def test_follow_holdout_recovers_planted_topic_links():
+def _beauty(n, seed=0):
+    """A beauty per user (a tenth without one) and the forlorn mask of the most beautiful
+    fifth: BB±10 and the forlorn share take part."""
+    rng = np.random.default_rng(seed)
+    beauty = rng.uniform(0, 1, n)
+    beauty[rng.choice(n, n // 10, replace=False)] = np.nan
+    return beauty, np.nan_to_num(beauty) > 0.8
+
+
+@pytest.mark.parametrize("reciprocal", [False, True])
+def test_the_authority_holdout_is_the_recommender_evaluation(reciprocal):
+    """One evaluation code: with the same seed, every method's figures (and the best
+    baseline, the intervals, the counts) are those of the evaluation every recommender
+    gets, with ALF's recommender and the topic baselines computed on its remaining graph."""
+    A, S = _planted_topic_follows(seed=1, reciprocal=reciprocal)
+    beauty, forlorn = _beauty(A.shape[0])
+    res = evaluate_follow_holdout(
+        A, S, 0.25, k=5, seed=3, n_users=90, beauty=beauty, forlorn=forlorn, n_boot=200
+    )
+    want = evaluate_recommenders(
+        A, 0.25, 5, n_users=90, seed=3, learned=False, seeds=S, beauty=beauty,
+        forlorn=forlorn, n_boot=200,
+    ).to_json()  # fmt: skip
+    got = res.to_dict()
+    assert {key: got[key] for key in want} == want
+    assert {"authority", "cn", "aa", "most_followed", "pagerank", "random", "bb"} <= set(
+        got["methods"]
+    )
+    assert got["reciprocal_pairs_hidden_together"] is reciprocal
+    assert got["users_in_graph"] == A.shape[0] and got["follows_in_graph"] == A.nnz
+    # the fans (index 18 on) have an interest, the authorities none: drawn when they follow
+    # fans back
+    drawn = hide_follows(A, 0.25, n_users=90, rng=np.random.default_rng(3)).users
+    assert got["users_with_interests"] == int((drawn >= 18).sum())
+    assert (got["users_with_interests"] < 90) is reciprocal
+
+
+def test_alf_params_reach_the_authorities_found_again():
+    A, S = _planted_topic_follows(seed=2)
+    strict = evaluate_follow_holdout(A, S, 0.2, k=5, seed=0, params=AlfParams(min_support=3))
+    none = evaluate_follow_holdout(A, S, 0.2, k=5, seed=0, params=AlfParams(min_support=10**6))
+    assert strict.n_authorities > 0 and none.n_authorities == 0
+    # without authorities Algorithm 2 serves nobody; the other methods are unchanged
+    assert none.evaluation.methods["authority"].users_served == 0.0
+    assert strict.evaluation.methods["authority"].users_served > 0.5
+    assert none.evaluation.methods["cn"] == strict.evaluation.methods["cn"]
+
+
+def test_the_authorities_are_found_again_without_either_direction_of_a_hidden_pair(
+    monkeypatch,
+):
+    """On a reciprocal graph ALF runs on a graph that holds neither ``u → v`` nor
+    ``v → u`` for any hidden ``u → v``; on a graph of one-way follows only the hidden
+    follows go."""
+    seen: dict[str, object] = {}
+    real_split, real_topics = holdout_mod.hide_follows, holdout_mod.topic_recommendations
+
+    def split_spy(*args, **kwargs):
+        seen["split"] = real_split(*args, **kwargs)
+        return seen["split"]
+
+    def topics_spy(A_train, *args, **kwargs):
+        seen["train"] = sp.csr_matrix(A_train)
+        return real_topics(A_train, *args, **kwargs)
+
+    monkeypatch.setattr(holdout_mod, "hide_follows", split_spy)
+    monkeypatch.setattr(holdout_mod, "topic_recommendations", topics_spy)
+    for reciprocal in (True, False):
+        A, S = _planted_topic_follows(seed=4, reciprocal=reciprocal)
+        res = evaluate_follow_holdout(A, S, 0.3, k=5, seed=1, n_users=60, n_boot=10)
+        hidden = seen["split"].hidden
+        train = seen["train"]
+        pairs = {(int(u), int(v)) for u, v in hidden}
+        if reciprocal:
+            pairs |= {(v, u) for u, v in pairs}
+        assert res.to_dict()["reciprocal_pairs_hidden_together"] is reciprocal
+        assert res.follows_removed == len(pairs) == A.nnz - train.nnz
+        assert all(train[u, v] == 0 and A[u, v] == 1 for u, v in pairs)
+        assert len(hidden) == res.evaluation.n_hidden > 0
+
+
+def test_the_authority_recommender_recovers_planted_topic_links():
+    """Fans follow four of their topic's six authorities: the two left are Algorithm 2's
+    first answers, far above the random null."""
     A, S = _planted_topic_follows()
-    res = evaluate_follow_holdout(A, S, 0.2, k=5, seed=0, min_support=3)
-    alf, rnd = res.scores["alf"], res.scores["random"]
-    assert res.n_authorities > 0
-    assert alf.precision is not None and alf.precision > 0.1
-    assert alf.recall > 0.4
-    assert alf.recall > 10 * rnd.recall  # against the null
-    assert res.scores["most_followed"].recall > 0.4
-    assert set(res.to_dict()["methods"]) == {"alf", "most_followed", "cn", "pagerank", "random"}
-    # deterministic for a seed
-    again = evaluate_follow_holdout(A, S, 0.2, k=5, seed=0, min_support=3)
-    assert again.to_dict() == res.to_dict()
-
-
-def test_follow_holdout_counts_against_a_plain_recount():
-    A, S = _planted_topic_follows(seed=3)
-    res = evaluate_follow_holdout(A, S, 0.3, k=5, seed=2, max_users=None)
-    rng = np.random.default_rng(2)
-    _, hidden = hidden_follows(A, S.getnnz(axis=1) > 0, 0.3, rng)
-    assert res.n_hidden == len(hidden)
-    assert res.scores["alf"].hidden == len(hidden)
-    s = res.scores["cn"]
-    assert s.hits <= s.recommended <= 5 * res.n_users
+    m = evaluate_follow_holdout(A, S, 0.2, k=5, seed=0, n_boot=100).evaluation.methods
+    assert m["authority"].recall > 0.4 and m["authority"].users_served == 1.0
+    assert m["authority"].recall > 10 * m["random"].recall
+    assert m["most_followed_topics"].recall > 0.4
 
 
 def test_follow_holdout_refuses_bad_input():
     A, S = _planted_topic_follows()
-    with pytest.raises(ValueError, match="share=0"):
+    with pytest.raises(ValueError, match="holdout_follows=0.0 must be in"):
         evaluate_follow_holdout(A, S, 0.0)
     with pytest.raises(ValueError, match="no user has a seed interest"):
         evaluate_follow_holdout(A, sp.csr_matrix(S.shape), 0.2)
+    with pytest.raises(ValueError, match="S_c has 3 rows"):
+        evaluate_follow_holdout(A, S[:3], 0.2)
+    one_each = follow_matrix([0, 1], [1, 0], 2)
+    with pytest.raises(ValueError, match="no user follows at least two accounts"):
+        evaluate_follow_holdout(one_each, sp.csr_matrix(np.ones((2, 1))), 0.5)
 
 
 @pytest.fixture(scope="module")
@@ -170,3 +239,22 @@ def test_batch_algorithm2_equals_the_cypher_statement(store, small_gen):
     for u, recs in zip(users, batch, strict=True):
         cy = recommend_authorities(store, str(ids[u]), k=8)
         assert [r["user_id"] for r in cy] == [str(ids[v]) for v in recs], ids[u]
+
+
+def test_the_store_holdout_gives_the_numbers_of_analyze_recommenders(store, small_gen):
+    """``analyze authorities --holdout-follows`` and ``analyze recommenders
+    --holdout-follows`` on one store and one seed: the methods they share have the same
+    figures, intervals included, and both hid the same follows."""
+    from beautygraph.pipelines.alf import evaluate_follow_links
+    from beautygraph.pipelines.recommend_holdout import evaluate_holdout
+    from graphdb.loader import load_folder
+
+    load_folder(store, small_gen)
+    held = evaluate_follow_links(store, 0.2, 5, seed=1, n_users=40).to_dict()
+    recs = evaluate_holdout(store, 0.2, 5, n_users=40, seed=1).to_json()
+    for key in ("k", "n_users", "n_hidden", "reciprocity", "best_baseline", "users_in_graph"):
+        assert held[key] == recs[key], key
+    assert set(held["methods"]) == set(recs["methods"]) - {"learned", "learned_balanced"}
+    for name, figures in held["methods"].items():
+        assert figures == recs["methods"][name], name
+    assert held["methods"]["authority"]["users_served"] > 0 and held["authorities"] > 0

@@ -153,7 +153,6 @@ def test_analysis_functions_share_the_defaults():
         find_authorities,
         algorithm1_blocks,
         find_authorities_blocked,
-        evaluate_follow_holdout,
         spark_alf.algorithm1_passes,
     ]
     names = {f.name for f in dataclasses.fields(AlfParams)}
@@ -166,6 +165,7 @@ def test_analysis_functions_share_the_defaults():
                 checked += 1
     assert checked >= 12
     assert inspect.signature(spark_alf.authorities_job).parameters["params"].default is ALF_DEFAULTS
+    assert inspect.signature(evaluate_follow_holdout).parameters["params"].default is ALF_DEFAULTS
 
 
 def test_the_pipeline_turns_a_rule_into_one_user_error():

@@ -199,9 +199,7 @@ def test_analyze_authorities_prints_the_follow_holdout(community, monkeypatch, c
     assert printed == _plain(result.to_json())
     _assert_frozen(result)
     with graphdb.connect(db, read_only=True) as store:
-        held = pipeline.evaluate_follow_links(
-            store, 0.3, 5, interest_sources=("bio",), max_users=50
-        )
+        held = pipeline.evaluate_follow_links(store, 0.3, 5, interest_sources=("bio",), n_users=50)
     assert printed == _plain({**held.to_dict(), "interest_sources": ["bio"]})
 
 

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from analysis.linkpred import hide_follows, paired_bootstrap, ranking_metrics, reciprocity
+from analysis.linkpred.metrics import paired_bootstrap, ranking_metrics
+from analysis.linkpred.split import hide_follows, reciprocity
 from kernel.params import InvalidParams
 
 

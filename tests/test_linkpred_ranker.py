@@ -9,7 +9,7 @@ import scipy.sparse as sp
 
 from analysis.linkpred.candidates import candidates
 from analysis.linkpred.evaluate import evaluate_recommenders
-from analysis.linkpred.learned import fit_ranker
+from analysis.linkpred.learned import MODEL_PARAMS, fit_ranker
 from analysis.linkpred.signals import block_signals, graph_stats, personalised_pagerank
 from analysis.linkpred.split import hide_follows
 
@@ -27,6 +27,9 @@ def _community(n=160, seed=0):
     upper = np.triu(rng.random((n, n)) < p, 1)
     return sp.csr_matrix((upper | upper.T).astype(float))
 
+
+#: a quick fit for the tests of the evaluation's shape (the bench measures the real one)
+QUICK = {"rounds": 2, "model_params": {**MODEL_PARAMS, "max_iter": 30}}
 
 # 0 -> 1, 0 -> 2, 1 -> 3, 2 -> 3, 3 -> 0, 2 -> 4, 4 -> 2
 EDGES = [(0, 1), (0, 2), (1, 3), (2, 3), (3, 0), (2, 4), (4, 2)]
@@ -80,16 +83,16 @@ def test_personalised_pagerank_equals_a_linear_solve():
 def test_training_on_the_evaluation_holdout_is_refused():
     A = _community()
     split = hide_follows(A, 0.2, n_users=40, rng=np.random.default_rng(0))
-    honest = fit_ranker(split.train, rounds=2, rng=np.random.default_rng(1))
+    honest = fit_ranker(split.train, rng=np.random.default_rng(1), **QUICK)
     honest.check_unseen(split.hidden)  # trained on A' only: nothing to refuse
-    leaky = fit_ranker(A, rounds=2, rng=np.random.default_rng(1))
+    leaky = fit_ranker(A, rng=np.random.default_rng(1), **QUICK)
     with pytest.raises(ValueError, match="contains hidden evaluation links"):
         leaky.check_unseen(split.hidden)
 
 
 def test_every_training_round_hides_within_the_given_graph():
     A = _community(seed=4)
-    ranker = fit_ranker(A, rounds=3, rng=np.random.default_rng(2))
+    ranker = fit_ranker(A, rng=np.random.default_rng(2), **{**QUICK, "rounds": 3})
     # what the model saw is A minus what each round hid: never a link outside A
     assert (ranker.trained_on - ranker.trained_on.multiply(A.astype(bool))).nnz == 0
     assert 0 < ranker.n_train_positive < ranker.n_train_pairs
@@ -113,7 +116,7 @@ def _ring(n=150, near=4, rewire=0.05, seed=0):
 
 def test_the_evaluation_json():
     A = _ring()
-    res = evaluate_recommenders(A, 0.2, k=5, n_users=30, seed=1, n_boot=50)
+    res = evaluate_recommenders(A, 0.2, k=5, n_users=30, seed=1, n_boot=50, **QUICK)
     j = res.to_json()
     assert j["reciprocal_pairs_hidden_together"] is True and j["default"] == "learned"
     assert j["n_users"] == 30
@@ -140,6 +143,30 @@ def test_the_evaluation_json():
     assert j["methods"]["learned"]["precision"] > 5 * max(j["methods"]["random"]["precision"], 0.01)
 
 
+def test_the_evaluation_embeds_the_graph_as_recommend_does(monkeypatch):
+    import analysis.linkpred.evaluate as ev
+
+    asked, embedded = [], []
+
+    def embedder_for(n_users):
+        asked.append(n_users)
+        return lambda G: embedded.append(G.nnz) or np.ones((G.shape[0], 2))
+
+    monkeypatch.setattr(ev, "graph_embedder", embedder_for)
+    A = _ring()
+    split = hide_follows(A, 0.2, n_users=30, rng=np.random.default_rng(1))
+    evaluate_recommenders(A, 0.2, k=5, n_users=30, seed=1, n_boot=10, **QUICK)
+    assert asked == [A.shape[0]]
+    # one embedding per training round, each of a graph thinner than the remaining one, then
+    # the remaining graph's own for scoring
+    assert len(embedded) == QUICK["rounds"] + 1
+    assert all(nnz < split.train.nnz for nnz in embedded[:-1])
+    assert embedded[-1] == split.train.nnz
+    asked.clear()
+    evaluate_recommenders(A, 0.2, k=5, n_users=30, seed=1, n_boot=10, embedder=None, **QUICK)
+    assert asked == []
+
+
 def test_bb_keeps_friends_of_friends_within_the_beauty_window():
     from analysis.linkpred.baselines import bb_recommendations
 
@@ -156,7 +183,7 @@ def test_the_forlorn_share_of_random_recommendations_is_the_base_rate():
     beauty = rng.random(200)
     forlorn = rng.random(200) < 0.3
     j = evaluate_recommenders(
-        A, 0.2, k=5, n_users=60, seed=2, n_boot=20, beauty=beauty, forlorn=forlorn
+        A, 0.2, k=5, n_users=60, seed=2, n_boot=20, beauty=beauty, forlorn=forlorn, **QUICK
     ).to_json()
     assert "bb" in j["methods"]
     assert j["methods"]["random"]["forlorn_share"] == pytest.approx(forlorn.mean(), abs=0.1)
@@ -180,22 +207,73 @@ def test_topic_baselines_hand_worked():
     assert not set(recs["authority"][1]) & {1, 4, 5}
 
 
-def test_balance_zero_is_the_plain_ranking_and_one_is_bb():
-    from analysis.linkpred.balance import balanced_scores, top_k
+def _random_candidates(seed=0, n_users=20, per_user=15, n_items=200):
+    rng = np.random.default_rng(seed)
+    user = np.repeat(np.arange(n_users), per_user)
+    pools = [
+        rng.choice(np.arange(n_users, n_items), per_user, replace=False) for _ in range(n_users)
+    ]
+    item = np.concatenate(pools)
+    # coarse scores make ties, which go to the lower account
+    score = rng.integers(0, 6, len(user)) / 5.0
+    forlorn = rng.random(n_items) < 0.2
+    return user, item, score, forlorn
 
-    rng = np.random.default_rng(0)
-    user = np.repeat(np.arange(20), 15)
-    item = np.concatenate([rng.choice(np.arange(20, 200), 15, replace=False) for _ in range(20)])
-    score = rng.random(len(user))
-    beauty = rng.random(200)
+
+def _slots_by_hand(user, item, score, promote, m, k):
+    """The slot rule, one user at a time: the plain list's first k − m, then the best
+    promoted accounts outside them, then the plain list's next ones; shown by score."""
+    out = {}
+    for u in np.unique(user):
+        rows = [(-score[i], int(item[i]), bool(promote[i])) for i in np.flatnonzero(user == u)]
+        plain = sorted(rows)
+        head = plain[: k - m]
+        extra = [r for r in plain[k - m :] if r[2]][:m]
+        rest = [r for r in plain[k - m :] if r not in extra]
+        out[int(u)] = [r[1] for r in sorted(head + extra + rest[: k - len(head) - len(extra)])]
+    return out
+
+
+def test_balance_zero_is_the_plain_learned_ranking():
+    from analysis.linkpred.balance import balanced_top_k, top_k
+
+    user, item, score, forlorn = _random_candidates()
     plain = top_k(user, item, score, 10)
-    assert top_k(user, item, balanced_scores(user, item, score, beauty, 0.0), 10) == plain
-    # a vanishing λ keeps the order: relevance is only rescaled within each user
-    assert top_k(user, item, balanced_scores(user, item, score, beauty, 1e-12), 10) == plain
-    full = balanced_scores(user, item, score, beauty, 1.0)
-    bu, bv = beauty[user], beauty[item]
-    inside = (bv >= 0.9 * bu) & (bv <= 1.1 * bu)
-    np.testing.assert_allclose(full, np.where(inside, bv, 0.0))
+    for lam in (0.0, 0.04):  # fewer than half a slot of ten: no slot is promoted
+        assert balanced_top_k(user, item, score, forlorn[item], lam, 10) == plain
+
+
+def test_balance_slots_equal_a_one_user_at_a_time_rule():
+    from analysis.linkpred.balance import balanced_top_k, promoted_slots
+
+    for seed in range(4):
+        user, item, score, forlorn = _random_candidates(seed)
+        promote = forlorn[item]
+        for lam in (0.1, 0.2, 0.3, 0.5, 1.0):
+            m = promoted_slots(lam, 10)
+            got = balanced_top_k(user, item, score, promote, lam, 10)
+            assert got == _slots_by_hand(user, item, score, promote, m, 10), (seed, lam)
+
+
+def test_balance_slots_hand_worked():
+    from analysis.linkpred.balance import balanced_top_k
+
+    # one user, six candidates best first: 10 11 12 13 14 15; 11 and 14 are forlorn
+    item = np.array([10, 11, 12, 13, 14, 15])
+    user, score = np.zeros(6, dtype=int), np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
+    promote = np.isin(item, [11, 14])
+    # two of four slots: 10 and 11 stay, 14 is the only forlorn one left, 12 fills
+    assert balanced_top_k(user, item, score, promote, 0.5, 4) == {0: [10, 11, 12, 14]}
+    # every slot: both forlorn accounts, then the best others
+    assert balanced_top_k(user, item, score, promote, 1.0, 4) == {0: [10, 11, 12, 14]}
+    assert balanced_top_k(user, item, score, promote, 1.0, 2) == {0: [11, 14]}
+    # one of three: 10 and 11 stay, 14 takes the third slot from 12
+    assert balanced_top_k(user, item, score, promote, 1 / 3, 3) == {0: [10, 11, 14]}
+    # half a slot rounds up: 1.5 of three slots are two, for 12 and 14
+    promote = np.isin(item, [12, 14])
+    assert balanced_top_k(user, item, score, promote, 0.5, 3) == {0: [10, 12, 14]}
+    # a user with no candidate still has a (empty) list
+    assert balanced_top_k(user, item, score, promote, 0.5, 4, np.array([0, 7]))[7] == []
 
 
 def test_choose_balance_keeps_95_percent_of_the_precision():
@@ -213,12 +291,17 @@ def test_the_evaluation_reports_the_balance_curve():
     beauty = rng.random(200)
     forlorn = (beauty > 0.7) & (rng.random(200) < 0.5)
     j = evaluate_recommenders(
-        A, 0.2, k=5, n_users=60, seed=2, n_boot=20, beauty=beauty, forlorn=forlorn
+        A, 0.2, k=5, n_users=60, seed=2, n_boot=20, beauty=beauty, forlorn=forlorn, **QUICK
     ).to_json()
     curve = j["balance_curve"]
     assert curve[0]["beauty_balance"] == 0.0
+    # the λ = 0 point is the learned method's own row
     assert curve[0]["precision"] == j["methods"]["learned"]["precision"]
+    assert curve[0]["forlorn_share"] == j["methods"]["learned"]["forlorn_share"]
     assert j["beauty_balance"] in [p["beauty_balance"] for p in curve]
     at = next(p for p in curve if p["beauty_balance"] == j["beauty_balance"])
     assert at["precision"] == j["methods"]["learned_balanced"]["precision"]
     assert at["precision"] >= 0.95 * curve[0]["precision"]
+    # each more slot can only add forlorn beauties
+    shares = [p["forlorn_share"] for p in curve]
+    assert shares == sorted(shares) and shares[-1] > shares[0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import click
 import pytest
@@ -146,8 +147,8 @@ class _Untouchable:
         (  # sources left out: to fill them in would read the store
             lambda s: _run(s, sources=None, method="netmf_lr", engine="spark"),
             "invalid propagation parameters: method='netmf_lr' and engine='spark' do not go "
-            "together: the Spark job runs vote, algorithm1, alf_interests; netmf_lr runs on "
-            "the scipy engine",
+            "together: the Spark job runs vote, algorithm1, alf_interests, prone_lr (and auto, "
+            "as prone_lr); netmf_lr runs on the scipy engine",
         ),
         (
             lambda s: _run(s, method="vote", direction="out", engine="spark"),
@@ -191,7 +192,7 @@ def _evaluate(store, **kwargs):
         (
             ["interests", "propagate", "--method", "magic"],
             "--method magic must be one of auto, algorithm1, alf_interests, theorem1, "
-            "spreading, netmf_lr, vote, majority",
+            "spreading, netmf_lr, prone_lr, vote, majority",
         ),
         (
             ["interests", "propagate", "--interest-source", "bio,likes"],
@@ -200,7 +201,8 @@ def _evaluate(store, **kwargs):
         (
             ["interests", "propagate", "--method", "spreading", "--engine", "spark"],
             "--method spreading and --engine spark do not go together: the Spark job runs "
-            "vote, algorithm1, alf_interests; spreading runs on the scipy engine",
+            "vote, algorithm1, alf_interests, prone_lr (and auto, as prone_lr); spreading runs "
+            "on the scipy engine",
         ),
         (
             ["analyze", "propagation", "--holdout", "1", "--repeats", "0", "--seed", "-2"],
@@ -255,15 +257,43 @@ HAND_VOTE_JSON = {
 }
 
 
+#: what ``interests propagate --json`` reports of the run's cost (differs run to run)
+COSTS = ("seconds", "peak_rss_mb", "phase_seconds")
+
+
+def _rss_now_mb() -> float:
+    """This process's resident memory now (Linux ``/proc``), MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS in /proc/self/status")
+
+
+def _assert_costs(d: dict, rss_before_mb: float) -> None:
+    """The run's wall time, its phases' and this process's peak RSS: numbers, positive,
+    the phases no longer than the whole; the peak at least the memory in use before the
+    run (a peak never falls) and at most the process's peak now (MiB, not KiB)."""
+    import resource
+
+    assert type(d["seconds"]) is float and d["seconds"] > 0
+    assert type(d["peak_rss_mb"]) is float
+    assert d["phase_seconds"] and all(type(v) is float for v in d["phase_seconds"].values())
+    assert 0 < sum(d["phase_seconds"].values()) <= d["seconds"] + 0.01
+    peak_now = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    assert rss_before_mb - 0.1 <= d["peak_rss_mb"] <= peak_now + 0.1
+
+
 def test_propagation_run_is_frozen_and_its_json_is_todays(hand_store, tmp_path):
     from beautygraph.pipelines.propagation import run_propagation
 
+    rss_before = _rss_now_mb()
     run = run_propagation(hand_store, ("declared",), method="vote", top=2)
     with pytest.raises(dataclasses.FrozenInstanceError):
         run.written = 0  # type: ignore[misc]
     d = run.to_json()
-    assert set(d["seconds"]) == {"export", "propagate", "write"}
-    assert {k: v for k, v in d.items() if k != "seconds"} == HAND_VOTE_JSON
+    assert set(d["phase_seconds"]) == {"export", "propagate", "write"}
+    _assert_costs(d, rss_before)
+    assert {k: v for k, v in d.items() if k not in COSTS} == HAND_VOTE_JSON
     with_out = dataclasses.replace(run, out="p.csv").to_json()
     assert with_out["out"] == "p.csv" and set(with_out) == set(d) | {"out"}
 
@@ -284,6 +314,7 @@ def test_interests_propagate_json_is_one_schema_on_scipy_and_spark(tmp_path, cap
     assert run_cli(["--db", db, "load", str(_write_folder(tmp_path / "hand"))], capsys)[0] == 0
     args = ["interests", "propagate", "--interest-source", "declared", "--method", "vote"]
     got = {}
+    rss_before = _rss_now_mb()
     for engine, extra in (("scipy", []), ("spark", SPARK_ARGS)):
         code, out, err = run_cli(
             ["--db", db, *args, "--top", "2", "--engine", engine, *extra, "--json"], capsys
@@ -293,7 +324,8 @@ def test_interests_propagate_json_is_one_schema_on_scipy_and_spark(tmp_path, cap
     assert_same(schema(got["scipy"]), schema(got["spark"]), "scipy vs spark")
     assert set(got["scipy"]) == set(got["spark"])
     for d in got.values():
-        assert {k: v for k, v in d.items() if k != "seconds"} == HAND_VOTE_JSON
+        _assert_costs(d, rss_before)
+        assert {k: v for k, v in d.items() if k not in COSTS} == HAND_VOTE_JSON
 
 
 def test_the_spark_job_carries_the_params_whole():
@@ -303,8 +335,8 @@ def test_the_spark_job_carries_the_params_whole():
     job = PropagationJob(p, topic_block=7)
     assert job.params is p and job.topic_block == 7 and job.name == "propagation"
     assert spark_params(p.to_dict()) == p  # what crosses to the job comes back equal
-    with pytest.raises(InvalidParams, match="method='auto' and engine='spark'"):
-        PropagationJob(PropagationParams(sources=("bio",)))
+    with pytest.raises(InvalidParams, match="method='spreading' and engine='spark'"):
+        PropagationJob(PropagationParams(method="spreading", sources=("bio",)))
     with pytest.raises(InvalidParams, match="sources=None must name the seed sources"):
         PropagationJob(PropagationParams(method="vote"))
     with pytest.raises(InvalidParams, match="topic_block=0 must be an integer >= 1"):

@@ -96,3 +96,36 @@ def test_the_report_section_shows_the_holdout_beside_the_simulation(store, commu
     assert section.headline["cn"] == {} and held["default"] == "learned"
     assert section.html.startswith("<p>sim</p>") and "hidden" in section.html
     assert "learned, default" in section.html and len(section.figures) == 1
+
+
+def _evaluation(with_curve: bool) -> dict:
+    """A small evaluation JSON, as :meth:`RecommenderEvaluation.to_json` gives."""
+    row = {"precision": 0.05, "recall": 0.1, "ndcg": 0.08, "users_served": 1.0, "coverage": 0.2,
+           "exposure_gini": 0.5, "forlorn_share": 0.02, "diff_vs_best_baseline": [0.0, 0.0]}  # fmt: skip
+    out = {"k": 10, "n_users": 5, "n_hidden": 9, "reciprocal_pairs_hidden_together": False,
+           "default": "learned", "best_baseline": "aa",
+           "methods": {"aa": row, "bb": {**row, "precision": 0.01, "forlorn_share": 0.2},
+                       "learned": {**row, "precision": 0.06}}}  # fmt: skip
+    if with_curve:
+        out["balance_curve"] = [
+            {"beauty_balance": lam, "precision": 0.06 - 0.02 * lam, "forlorn_share": 0.02 + lam}
+            for lam in (0.0, 0.1, 0.5)
+        ]
+        out["beauty_balance"] = 0.1
+    return out
+
+
+def test_the_balance_curve_gets_its_own_figure(tmp_path):
+    from beautygraph.outputs.recommenders import write_holdout
+
+    plain = write_holdout(_evaluation(False), tmp_path / "plain")
+    assert set(plain) == {"json", "figure"}
+    paths = write_holdout(_evaluation(True), tmp_path / "beauty")
+    assert set(paths) == {"json", "figure", "balance_figure"}
+    assert (tmp_path / "beauty" / "recommenders_balance.png").stat().st_size > 10_000
+    assert (
+        json.loads((tmp_path / "beauty" / "recommenders_holdout.json").read_text())[
+            "beauty_balance"
+        ]
+        == 0.1
+    )

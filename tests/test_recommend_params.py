@@ -22,6 +22,7 @@ import graphdb
 from analysis import fof, recsim
 from analysis.recommend_params import (
     BATCH_METHODS,
+    BATCH_MODES,
     METHODS,
     RECOMMEND_DEFAULTS,
     SIMULATION_DEFAULTS,
@@ -39,13 +40,14 @@ from tests.test_recommend_store import fill
 
 def test_defaults_are_the_clis():
     p = RecommendParams()
-    assert (p.method, p.k, p.tolerance, p.sample, p.seed) == ("cn", 10, 0.10, None, 0)
+    assert (p.method, p.k, p.tolerance, p.sample, p.seed) == ("learned", 10, 0.10, None, 0)
     assert (p.n_boot, p.max_paths) == (200, 1_000_000)
     assert RECOMMEND_DEFAULTS == p
     # analyze recommenders: 10 000 sampled photographers, everything else alike
     assert SIMULATION_DEFAULTS == dataclasses.replace(p, sample=10_000)
     assert METHODS == ("cn", "bb", "aa", "authority", "learned")
     assert BATCH_METHODS == ("cn", "bb", "aa")
+    assert BATCH_MODES == (*BATCH_METHODS, "learned")
 
 
 @pytest.mark.parametrize(

@@ -241,7 +241,7 @@ def test_cli_refuses_learned_methods_on_spark_in_one_line(tiny_dir, tmp_path, ca
     db = str(tmp_path / "p.lbdb")
     assert CliRunner().invoke(cli, ["--db", db, "load", str(tiny_dir)]).exit_code == 0
     capsys.readouterr()
-    for method in ("netmf_lr", "spreading", "auto"):
+    for method in ("netmf_lr", "spreading"):  # auto runs prone_lr: tests/test_spark_prone.py
         with pytest.raises(SystemExit) as stop:
             main(["--db", db, "interests", "propagate", "--method", method, "--engine", "spark"])
         out, err = capsys.readouterr()

@@ -65,7 +65,7 @@ def baseline_recommendations(
     out: dict[str, dict[int, list[int]]] = {m: {} for m in BASELINES}
     users = np.asarray(users, dtype=np.int64)
     for i in range(0, len(users), block):
-        sig = block_signals(g, users[i : i + block])
+        sig = block_signals(g, users[i : i + block], ppr="power")
         for r, u in enumerate(sig.users):
             allowed = ~sig.followed[r]
             out["cn"][int(u)] = best_accounts(sig.cn[r], allowed, k, True)

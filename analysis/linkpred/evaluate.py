@@ -14,14 +14,19 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import scipy.sparse as sp
 
-from analysis.linkpred.balance import balance_curve, balanced_scores, choose_balance, top_k
+from analysis.linkpred.balance import balance_curve, balanced_top_k, choose_balance, top_k
 from analysis.linkpred.baselines import BASELINES, baseline_recommendations, bb_recommendations
-from analysis.linkpred.learned import Embedder, LearnedRanker, fit_ranker
+from analysis.linkpred.learned import (
+    ROUNDS,
+    Embedder,
+    fit_ranker,
+    graph_embedder,
+)
 from analysis.linkpred.metrics import (
     RankingMetrics,
     paired_bootstrap,
@@ -29,7 +34,7 @@ from analysis.linkpred.metrics import (
     ranking_metrics,
 )
 from analysis.linkpred.signals import graph_stats
-from analysis.linkpred.split import FollowSplit, hide_follows
+from analysis.linkpred.split import hide_follows
 from analysis.linkpred.topics import TOPIC_METHODS, topic_recommendations
 
 __all__ = ["RecommenderEvaluation", "candidate_recall", "evaluate_recommenders"]
@@ -84,17 +89,19 @@ class RecommenderEvaluation:
         }
 
 
-def candidate_recall(ranker: LearnedRanker, split: FollowSplit, **extra) -> float:
-    """Share of the hidden follows that the ranker's candidates on ``split.train`` contain:
-    the ceiling of its recall (``extra``: the interests or beauty the ranker was given)."""
-    g = graph_stats(split.train)
-    emb = ranker.embedder(g.A) if ranker.embedder is not None else None
-    found = 0
-    hidden = {(int(u), int(v)) for u, v in split.hidden}
-    for i in range(0, len(split.users), 256):
-        c = ranker.candidate_pairs(g, split.users[i : i + 256], emb, **extra)
-        found += sum((int(u), int(v)) in hidden for u, v in zip(c.user, c.item, strict=True))
-    return found / len(hidden) if hidden else math.nan
+def candidate_recall(user: np.ndarray, item: np.ndarray, hidden: np.ndarray) -> float:
+    """Share of the ``hidden`` ``[u, v]`` follows among the candidate pairs
+    ``(user[i], item[i])``: the ceiling of a ranker's recall on them.
+
+    >>> import numpy as np
+    >>> candidate_recall(np.array([0, 0, 1]), np.array([2, 3, 2]), np.array([[0, 3], [1, 4]]))
+    0.5
+    """
+    if not len(hidden):
+        return math.nan
+    n = int(max(user.max(initial=0), item.max(initial=0), hidden.max()) + 1)
+    found = np.isin(hidden[:, 0] * n + hidden[:, 1], user.astype(np.int64) * n + item)
+    return float(found.mean())
 
 
 def evaluate_recommenders(
@@ -104,24 +111,29 @@ def evaluate_recommenders(
     n_users: int | None = 1000,
     seed: int = 0,
     learned: bool = True,
-    embedder: Embedder = None,
+    embedder: Embedder | Literal["auto"] = "auto",
     n_boot: int = 1000,
-    rounds: int = 4,
+    rounds: int = ROUNDS,
     labels: sp.spmatrix | None = None,
     beauty: np.ndarray | None = None,
     forlorn: np.ndarray | None = None,
     seeds: sp.spmatrix | None = None,
     extra_methods: Mapping[str, Mapping[int, list[int]]] | None = None,
+    model_params: Mapping[str, Any] | None = None,
 ) -> RecommenderEvaluation:
     """Hide ``share`` of the follows of ``n_users`` drawn users of ``A`` and score every
-    method on recovering them (module docstring).  ``labels``: a users × topics interest
+    method on recovering them (module docstring).  The learned ranker is fitted as
+    ``recommend`` fits it, unless told otherwise: ``embedder`` makes its embedding of a
+    graph (``"auto"``: :func:`analysis.linkpred.learned.graph_embedder`; None: none),
+    ``rounds`` and ``model_params`` go to :func:`analysis.linkpred.learned.fit_ranker`.
+    ``labels``: a users × topics interest
     matrix for the learned ranker's ``topic_overlap`` (None: no interests); ``beauty`` (NaN =
     none) adds BB±10, and ``forlorn`` (a mask of forlorn-beauty accounts) the share of
     recommendations that reach them; ``seeds`` (users × topics seed interests) adds ALF's
     authority recommender and the topic baselines (:mod:`analysis.linkpred.topics`).  With
-    beauty and the forlorn mask the learned ranker is also re-ranked toward the BB window
-    (:mod:`analysis.linkpred.balance`): ``balance_curve`` holds precision@k and the
-    forlorn share over λ, ``beauty_balance`` the largest λ keeping 95 % of the λ = 0
+    the forlorn mask the learned lists also give a share λ of their slots to forlorn
+    beauties (:mod:`analysis.linkpred.balance`): ``balance_curve`` holds precision@k and
+    the forlorn share over λ, ``beauty_balance`` the largest λ keeping 95 % of the λ = 0
     precision, and ``learned_balanced`` the lists at that λ."""
     rng = np.random.default_rng(seed)
     A = sp.csr_matrix(A, dtype=np.float64)
@@ -141,16 +153,28 @@ def evaluate_recommenders(
         known: dict[str, Any] = {"labels": labels}
         if beauty is not None:
             known.update(beauty=beauty, forlorn=forlorn)
-        ranker = fit_ranker(split.train, share, rounds=rounds, rng=rng, embedder=embedder, **known)
+        if embedder == "auto":
+            embedder = graph_embedder(A.shape[0])
+        ranker = fit_ranker(
+            split.train,
+            share,
+            rounds=rounds,
+            rng=rng,
+            embedder=embedder,
+            model_params=model_params,
+            **known,
+        )
         ranker.check_unseen(split.hidden)
         user, item, score = ranker.scored_pairs(split.train, split.users, **known)
         recs["learned"] = top_k(user, item, score, k, split.users)
-        ceiling = candidate_recall(ranker, split, **known)
-        if beauty is not None and forlorn is not None:
-            curve = balance_curve(user, item, score, beauty, forlorn, targets, k)
+        ceiling = candidate_recall(user, item, split.hidden)
+        if forlorn is not None:
+            curve = balance_curve(user, item, score, forlorn, targets, k)
             chosen = choose_balance(curve)
-            balanced = balanced_scores(user, item, score, beauty, chosen)
-            recs["learned_balanced"] = top_k(user, item, balanced, k, split.users)
+            promote = np.asarray(forlorn, dtype=bool)[item]
+            recs["learned_balanced"] = balanced_top_k(
+                user, item, score, promote, chosen, k, split.users
+            )
             extras["balance_curve"] = [
                 {
                     "beauty_balance": p.balance,

@@ -1,9 +1,13 @@
-"""Whom to follow on hidden follows: every recommender's precision@k and nDCG@k.
+"""Whom to follow on hidden follows: every recommender's precision@k and nDCG@k, and the
+beauty-balance curve.
 
-Left, precision@k per method, with the 95 % paired-bootstrap interval of its difference
+:func:`plot_holdout`: left, precision@k per method, with the 95 % paired-bootstrap interval of its difference
 from the best baseline drawn around that baseline's level plus the difference (a bar whose
 whisker clears the dashed line is better than the best baseline beyond chance); right,
-nDCG@k.  The input is :meth:`analysis.linkpred.evaluate.RecommenderEvaluation.to_json`.
+nDCG@k.  :func:`plot_balance`: precision@k against the forlorn-beauty share of the learned
+lists as the knob λ gives more slots to forlorn beauties
+(:mod:`analysis.linkpred.balance`), the chosen λ marked, BB±10 beside it.  The input is
+:meth:`analysis.linkpred.evaluate.RecommenderEvaluation.to_json`.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["plot_holdout"]
+__all__ = ["plot_balance", "plot_holdout"]
 
 
 def plot_holdout(evaluation: dict[str, Any], title: str | None = None):
@@ -51,5 +55,36 @@ def plot_holdout(evaluation: dict[str, Any], title: str | None = None):
         ),
         fontsize=10,
     )
+    fig.tight_layout()
+    return fig
+
+
+def plot_balance(evaluation: dict[str, Any], keep: float = 0.95):
+    """Precision@k over forlorn-beauty share for each λ of ``evaluation["balance_curve"]``,
+    the chosen λ (``beauty_balance``) circled, the line of ``keep`` × the λ = 0 precision
+    (the choice rule) dashed, and BB±10 and the best baseline as reference points."""
+    import matplotlib.pyplot as plt
+
+    curve, k = evaluation["balance_curve"], evaluation["k"]
+    x = [p["forlorn_share"] for p in curve]
+    y = [p["precision"] for p in curve]
+    fig, ax = plt.subplots(figsize=(6.0, 4.2))
+    ax.plot(x, y, "o-", color="tab:red", label="learned, λ of the slots to forlorn beauties")
+    for p in curve:
+        ax.annotate(f"λ {p['beauty_balance']:g}", (p["forlorn_share"], p["precision"]),
+                    textcoords="offset points", xytext=(5, 4), fontsize=8)  # fmt: skip
+    chosen = next(p for p in curve if p["beauty_balance"] == evaluation["beauty_balance"])
+    ax.plot(chosen["forlorn_share"], chosen["precision"], "o", ms=14, mfc="none", color="black",
+            label=f"default λ = {chosen['beauty_balance']:g}")  # fmt: skip
+    ax.axhline(keep * y[0], color="grey", ls="--", lw=1, label=f"{keep:.0%} of λ = 0")
+    rows, best = evaluation["methods"], evaluation["best_baseline"]
+    for name, marker in (("bb", "s"), (best, "^")):
+        if name in rows and rows[name]["forlorn_share"] is not None:
+            ax.plot(rows[name]["forlorn_share"], rows[name]["precision"], marker, color="tab:blue")
+            ax.annotate(name, (rows[name]["forlorn_share"], rows[name]["precision"]),
+                        textcoords="offset points", xytext=(5, -10), fontsize=8)  # fmt: skip
+    ax.set_xlabel("share of recommendations to forlorn beauties")
+    ax.set_ylabel(f"precision@{k}")
+    ax.legend(fontsize=8, loc="upper right")
     fig.tight_layout()
     return fig

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-__all__ = ["plot_f1_curve", "plot_follow_holdout"]
+__all__ = ["plot_f1_curve"]
 
 
 def plot_f1_curve(curve, reference: dict | None = None) -> Figure:
@@ -38,21 +38,5 @@ def plot_f1_curve(curve, reference: dict | None = None) -> Figure:
         ax.set_ylabel(key.replace("_", "-"))
         ax.set_ylim(bottom=0)
     axes[1].legend(fontsize=6, loc="best")
-    fig.tight_layout()
-    return fig
-
-
-def plot_follow_holdout(result) -> Figure:
-    """Precision and recall@k of each recommender on the hidden follow links."""
-    frame = result.to_frame()
-    fig = Figure(figsize=(6, 3))
-    ax = fig.subplots(1, 1)
-    x = range(len(frame))
-    prec = [p if p is not None else 0.0 for p in frame["precision"]]
-    ax.bar([i - 0.2 for i in x], prec, width=0.4, label=f"precision@{result.k}")
-    ax.bar([i + 0.2 for i in x], frame["recall"], width=0.4, label=f"recall@{result.k}")
-    ax.set_xticks(list(x), list(frame["method"]))
-    ax.set_title(f"{result.n_hidden} hidden follow links, {result.n_users} users")
-    ax.legend(fontsize=7)
     fig.tight_layout()
     return fig

@@ -14,14 +14,25 @@ is the binary seed matrix (:mod:`analysis.propagation.graph`).  Registered here:
 ``majority``     the majority topic (baseline);
 ``spreading``    label spreading, Zhou et al. 2004 (α = 0.9);
 ``netmf_lr``     one-vs-rest logistic regression on a NetMF embedding plus the
-                 labelled-neighbour vote (:mod:`analysis.propagation.learned`).
+                 labelled-neighbour vote (:mod:`analysis.propagation.learned`);
+``prone_lr``     the same learner on a ProNE embedding (Zhang et al., IJCAI 2019;
+                 :mod:`analysis.propagation.prone`) plus each topic's share of a user's ties
+                 — time O(follows · dim), memory O(users · dim), for any number of users.
 
 A new method (another engine, another learner) is one :func:`register_method` call.
 
 ``auto`` (:func:`select_method`) runs every candidate on ``folds``-fold splits of the seed
 users — each fold's seeds hidden in turn, the method run on the rest, the hidden ones scored
 by the DeepWalk protocol — and picks the best mean Micro-F1 (Macro-F1 breaks ties).  It never
-sees users outside ``Y``.
+sees users outside ``Y``.  Which candidates it weighs depends on the graph's size
+(:func:`auto_candidates`):
+
+* up to :data:`DENSE_NETMF_MAX_USERS` users, all of :data:`CANDIDATES`, dense NetMF and
+  ProNE alike, so NetMF stays wherever it cross-validates better;
+* above, NetMF's dense V × V matrix is out (:data:`SCALABLE_CANDIDATES`);
+* above :data:`ITERATIVE_MAX_USERS` users, label spreading and Theorem 1, which iterate
+  over the whole graph and every topic until they converge, are not cross-validated
+  either (:data:`LARGE_CANDIDATES`).
 
 Example
 -------
@@ -52,10 +63,17 @@ from analysis.propagation.spreading import label_spreading
 __all__ = [
     "BASELINES",
     "CANDIDATES",
+    "DENSE_NETMF_MAX_USERS",
+    "ITERATIVE_MAX_USERS",
+    "LARGE_CANDIDATES",
     "METHODS",
+    "PRONE_DIM",
+    "PRONE_MAX_TRAIN",
+    "SCALABLE_CANDIDATES",
     "Method",
     "Propagated",
     "Selection",
+    "auto_candidates",
     "cross_validate",
     "propagate",
     "register_method",
@@ -118,6 +136,29 @@ def _netmf_lr(g: PropagationGraph, Y: sp.csr_matrix, seed: int) -> np.ndarray:
     return learned_scores(g, Y, seed=seed).F
 
 
+#: ``prone_lr``'s embedding dimension.  On BlogCatalog (``bench/bench_propagation.py
+#: --versus-netmf``) 256 brings it within a point of NetMF's F1 at 10 % and 90 % labelled,
+#: where 128 fell 1.3 to 1.8 points short on Macro-F1 at 90 %.
+PRONE_DIM = 256
+#: ``prone_lr`` trains its classifiers on at most this many seed users, drawn at random:
+#: the liblinear fits grow linearly with them.  On a generated 100,000-user community with
+#: 89,920 seed users, 50,000 of them give Micro-F1 94.16 against 94.36 for all, at 61 % of
+#: the CPU time (20,000: 93.98 at 21 %).
+PRONE_MAX_TRAIN = 50_000
+
+
+def _prone_lr(g: PropagationGraph, Y: sp.csr_matrix, seed: int) -> np.ndarray:
+    return learned_scores(
+        g,
+        Y,
+        seed=seed,
+        embedding="prone",
+        neighbours="shares",
+        dim=PRONE_DIM,
+        max_train=PRONE_MAX_TRAIN,
+    ).F
+
+
 _ALF = "Pal et al., Discovery of Topical Authorities in Instagram, WWW 2016"
 for _m in (
     Method("algorithm1", _algorithm1, "ALF Algorithm 1, F = F^e + F^i", f"{_ALF}, §4.2"),
@@ -136,6 +177,12 @@ for _m in (
         "Qiu et al., Network Embedding as Matrix Factorization, WSDM 2018",
     ),
     Method(
+        "prone_lr",
+        _prone_lr,
+        "logistic regression on a ProNE embedding + neighbours' topic shares",
+        "Zhang et al., ProNE: Fast and Scalable Network Representation Learning, IJCAI 2019",
+    ),
+    Method(
         "vote",
         _vote,
         "one-pass weighted vote of labelled neighbours",
@@ -146,16 +193,57 @@ for _m in (
 ):
     register_method(_m)
 
-#: methods ``auto`` chooses from, and the baselines reported beside them
+#: methods ``auto`` chooses from on a graph of at most :data:`DENSE_NETMF_MAX_USERS` users,
+#: and the baselines reported beside them
 CANDIDATES: tuple[str, ...] = (
     "algorithm1",
     "alf_interests",
     "theorem1",
     "spreading",
     "netmf_lr",
+    "prone_lr",
     "vote",
 )
 BASELINES: tuple[str, ...] = ("majority", "vote")
+#: ``auto``'s candidates above :data:`DENSE_NETMF_MAX_USERS` users: no dense V × V matrix
+SCALABLE_CANDIDATES: tuple[str, ...] = tuple(m for m in CANDIDATES if m != "netmf_lr")
+#: ``auto``'s candidates above :data:`ITERATIVE_MAX_USERS` users: one pass over the graph
+#: per topic block (Algorithm 1, the vote) or O(follows · dim) (``prone_lr``)
+LARGE_CANDIDATES: tuple[str, ...] = tuple(
+    m for m in SCALABLE_CANDIDATES if m not in ("spreading", "theorem1")
+)
+#: Above this many users ``auto`` no longer weighs ``netmf_lr``.  Measured
+#: (``bench/bench_propagation.py --threshold`` and ``--versus-netmf``; CPU seconds of the
+#: embedding, Micro-/Macro-F1 of ``netmf_lr`` vs ``prone_lr``): on generated communities
+#: with 10 follows per user and 10 % labelled, NetMF takes 48 / 89 / 156 CPU s at 5,000 /
+#: 10,000 / 20,000 users against ProNE's 1.8 / 2.7 / 4.5 s and is never better (80.9 vs
+#: 86.7, 86.3 vs 88.6, 90.1 vs 90.4 Micro-F1); on BlogCatalog (10,312 users) it takes 68
+#: CPU s against 2.3 s and is better by up to 0.9 point.  Dense NetMF is kept as long as
+#: its V × V matrix is formed at all (20,000 users: 1.6 GB in float32, 2.6 CPU minutes),
+#: so ``auto`` keeps it wherever it cross-validates better; above, its streamed path
+#: (10 minutes on BlogCatalog's 10,000 users, growing as V²) never pays.
+DENSE_NETMF_MAX_USERS = 20_000
+#: Above this many users ``auto`` no longer cross-validates label spreading and Theorem 1:
+#: each run iterates to convergence over every follow and topic (at 100,000 users and
+#: 1M follows, 50 topics: 7 and 4 CPU s per run, so three folds at a million users would
+#: take 3–4 CPU minutes on top of ``prone_lr``), and neither won on any graph measured.
+ITERATIVE_MAX_USERS = 200_000
+
+
+def auto_candidates(n_users: int) -> tuple[str, ...]:
+    """The methods ``auto`` cross-validates on a graph of ``n_users`` users (module
+    docstring).
+
+    >>> "netmf_lr" in auto_candidates(10_000), "netmf_lr" in auto_candidates(50_000)
+    (True, False)
+    >>> auto_candidates(1_000_000)
+    ('algorithm1', 'alf_interests', 'prone_lr', 'vote')
+    """
+    if n_users <= DENSE_NETMF_MAX_USERS:
+        return CANDIDATES
+    if n_users <= ITERATIVE_MAX_USERS:
+        return SCALABLE_CANDIDATES
+    return LARGE_CANDIDATES
 
 
 @dataclass(frozen=True)
@@ -253,12 +341,15 @@ def cross_validate(
 def select_method(
     graph: PropagationGraph,
     Y,
-    methods: Sequence[str] = CANDIDATES,
+    methods: Sequence[str] | None = None,
     *,
     folds: int = 3,
     seed: int = 0,
 ) -> Selection:
-    """``auto``: the candidate with the best cross-validated Micro-F1 (module docstring)."""
+    """``auto``: the candidate with the best cross-validated Micro-F1 (module docstring);
+    ``methods`` None weighs :func:`auto_candidates` of the graph's size."""
+    if methods is None:
+        methods = auto_candidates(graph.n_users)
     scores = cross_validate(graph, Y, methods, folds=folds, seed=seed)
     ranked = sorted(scores, key=lambda m: (-scores[m].micro_f1, -scores[m].macro_f1, m))
     best = ranked[0]

@@ -11,17 +11,17 @@ References
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from beautygraph.clikit import analyze, cli_steps, echo_json, main, pass_app, spell_params
 from beautygraph.commands.engine_options import engine_options
+from beautygraph.commands.holdout_table import pairs_phrase
 from beautygraph.commands.interest_source import interest_source_option
 from beautygraph.errors import UserError
 
 if TYPE_CHECKING:
-    from analysis.alf.follow_holdout import FollowHoldout
     from beautygraph.pipelines.alf import AuthoritiesSummary, AuthorityEvaluation
 
 
@@ -173,17 +173,18 @@ def _default_truth(db: str) -> Path:
     "--holdout-follows",
     type=click.FloatRange(0, 1, min_open=True, max_open=True),
     default=None,
-    help="Judge without a truth file: hide this share of the interested users' follow "
-    "links and score Algorithm 2 against most-followed-in-topic, CN, PageRank and random.",
+    help="Judge without a truth file: hide this share of the follows of --users drawn users "
+    "(both directions of a reciprocal pair together), find the authorities again and score "
+    "Algorithm 2 beside every baseline of `analyze recommenders --holdout-follows`.",
 )
 @click.option(
     "--users",
-    "max_users",
+    "n_users",
     type=click.IntRange(min=1),
-    default=2000,
+    default=1000,
     show_default=True,
-    help="With --holdout-follows: score the hidden links of a seeded sample of this many "
-    "users who lost a link (recall is computed over their hidden links).",
+    help="With --holdout-follows: users whose follows are hidden, drawn among those who "
+    "follow at least two accounts (the same draw as `analyze recommenders` for a seed).",
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
@@ -194,14 +195,23 @@ def _default_truth(db: str) -> Path:
 )
 @interest_source_option
 @_evidence_options
-@click.option("--json", "json_mode", is_flag=True, help="Print the table as JSON.")
+@click.option(
+    "--json",
+    "json_mode",
+    is_flag=True,
+    help="Print the table as JSON; with --holdout-follows that of `analyze recommenders "
+    "--holdout-follows` ({k, n_users, n_hidden, reciprocal_pairs_hidden_together, "
+    "best_baseline, methods: {NAME: {precision, recall, ndcg, users_served, coverage, "
+    "exposure_gini, forlorn_share, diff_vs_best_baseline}}, …}) with share, authorities, "
+    "users_with_interests, follows_removed and interest_sources.",
+)
 @pass_app
-@spell_params(share="--holdout-follows")
+@spell_params(share="--holdout-follows", n_users="--users")
 def analyze_authorities(
     app,
     k: int | None,
     holdout_follows: float | None,
-    max_users: int,
+    n_users: int,
     seed: int,
     truth: Path | None,
     sources,
@@ -223,12 +233,13 @@ def analyze_authorities(
             interest_sources=sources,
             seed=seed,
             params=params,
-            max_users=max_users,
+            n_users=n_users,
+            steps=cli_steps(json_mode, app.quiet),
         )
         if json_mode:
             echo_json(held.to_json())
         else:
-            _print_holdout(held.holdout, holdout_follows, held.interest_sources)
+            _print_holdout(held.to_json())
         return
     truth_path = truth if truth is not None else _default_truth(app.db)
     result = analyze_authorities(
@@ -258,36 +269,22 @@ def _print_table6(result: AuthorityEvaluation) -> None:
     Console().print(t)
 
 
-def _print_holdout(res: FollowHoldout, share: float, sources: tuple[str, ...]) -> None:
+def _print_holdout(res: dict[str, Any]) -> None:
+    """The follow hold-out as the table of ``analyze recommenders --holdout-follows``."""
     from rich.console import Console
-    from rich.table import Table
 
-    k = res.k
-    t = Table(title=holdout_title(res, share, sources))
-    for col in ("method", f"precision@{k}", f"recall@{k}", "hits", "users served"):
-        t.add_column(col, justify="left" if col == "method" else "right")
-    for m, s in res.scores.items():
-        t.add_row(
-            m,
-            "n/a" if s.precision is None else f"{s.precision:.4f}",
-            f"{s.recall:.4f}",
-            f"{s.hits:,}",
-            f"{s.users_served:,}",
-        )
-    Console().print(t)
+    from beautygraph.commands.holdout_table import holdout_table
+
+    Console().print(holdout_table(res, holdout_title(res)))
 
 
-def holdout_title(res, share: float, sources: tuple[str, ...]) -> str:
-    """The table title: the hidden links recall is computed over (those of the sampled
-    users), and all of them when the sample is smaller."""
-    sampled = (
-        f" (a sample of the {res.n_users_all:,} who lost one; {res.n_hidden_all:,} links hidden "
-        "in all)"
-        if res.n_users < res.n_users_all
-        else ""
-    )
+def holdout_title(res: dict[str, Any]) -> str:
+    """The table title: the users and hidden follows every figure is computed over, how
+    reciprocal pairs were hidden, and what ALF was found again from."""
     return (
-        f"{res.n_hidden:,} hidden follow links of {res.n_users:,} users{sampled}; "
-        f"{100 * share:.0f} % of the interested users' links hidden, k={res.k}, interests "
-        f"from {', '.join(sources)}; {res.n_authorities:,} authorities recomputed"
+        f"{res['n_users']:,} users, {res['n_hidden']:,} hidden follows "
+        f"({100 * res['share']:.0f} % of each drawn user's; {pairs_phrase(res)}; "
+        f"{res['follows_removed']:,} follows removed in all), k={res['k']}; interests from "
+        f"{', '.join(res['interest_sources'])} ({res['users_with_interests']:,} of the drawn "
+        f"users have one); {res['authorities']:,} authorities found again without them"
     )

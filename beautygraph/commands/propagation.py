@@ -39,8 +39,8 @@ def interests_group() -> None:
     "--method",
     default="auto",
     show_default=True,
-    help="auto (cross-validated on the seed users), netmf_lr, spreading, vote, algorithm1, "
-    "alf_interests, theorem1 or majority.",
+    help="auto (cross-validated on the seed users), netmf_lr, prone_lr, spreading, vote, "
+    "algorithm1, alf_interests, theorem1 or majority.",
 )
 @click.option("--top", type=int, default=5, show_default=True, help="Topics kept per user.")
 @click.option("--seed", type=int, default=0, show_default=True)
@@ -56,7 +56,8 @@ def interests_group() -> None:
 def propagate_cmd(app, sources, method, top, seed, out, engine, spark, json_mode) -> None:
     """Propagate seed interests; write the top K per user as INTERESTED_IN {source:'propagated'}.
 
-    --engine spark runs vote, algorithm1 and alf_interests as a Spark job."""
+    --engine spark runs vote, algorithm1, alf_interests and prone_lr (auto: prone_lr) as a
+    Spark job."""
     from analysis.propagation.params import PropagationParams
     from beautygraph.pipelines.propagation import check_engine, run_propagation
 
@@ -94,8 +95,23 @@ def propagate_cmd(app, sources, method, top, seed, out, engine, spark, json_mode
         f"interests (top {params.top}) from {run.n_seed_users:,} seed users "
         f"({', '.join(run.sources)}); {run.written:,} INTERESTED_IN {{source:'propagated'}} written"
     )
+    click.echo(_cost_line(run, engine))
     if out is not None:
         click.echo(f"wrote {out}")
+
+
+def _cost_line(run, engine: str) -> str:
+    """``time: 2.8 s (export 0.4 s, propagate 2.1 s, write 0.3 s); peak RSS 412 MiB``: the
+    run's wall time by phase and this process's peak memory (on Spark the driver's; the
+    JVM and the executors are not counted)."""
+    phases = ", ".join(f"{name} {s:.1f} s" for name, s in run.phase_seconds.items())
+    if run.peak_rss_mb is None:
+        memory = "peak RSS unknown on this platform"
+    else:
+        memory = f"peak RSS {run.peak_rss_mb:,.0f} MiB"
+        if engine == "spark":
+            memory += " (this process; Spark's JVM not counted)"
+    return f"time: {run.seconds:.1f} s ({phases}); {memory}"
 
 
 @analyze.command("propagation")

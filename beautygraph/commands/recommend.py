@@ -97,9 +97,9 @@ def _print_user(result: UserRecommendations) -> None:
     console.print(table)
     if not recs:
         click.echo(
-            "no authorities to recommend"
-            if method == "authority"
-            else "no candidates at distance 2"
+            {"authority": "no authorities to recommend", "learned": "no candidates"}.get(
+                method, "no candidates at distance 2"
+            )
         )
 
 
@@ -115,8 +115,10 @@ def _print_user(result: UserRecommendations) -> None:
     type=click.Choice(list(METHODS)),
     default=RECOMMEND_DEFAULTS.method,
     show_default=True,
-    help="cn: common neighbours; bb: beauty-balanced ±tolerance; aa: Adamic–Adar; "
-    "authority: topical authorities (ALF).",
+    help="learned: a gradient-boosted ranker fitted on the store's own follows (the best "
+    "on hidden follows; fitted on first use and whenever the data changes); cn: common "
+    "neighbours; bb: beauty-balanced ±tolerance; aa: Adamic–Adar; authority: topical "
+    "authorities (ALF).",
 )
 @click.option(
     "--k",
@@ -144,7 +146,13 @@ def _print_user(result: UserRecommendations) -> None:
     type=click.IntRange(min=0),
     default=RECOMMEND_DEFAULTS.seed,
     show_default=True,
-    help="Seed of --sample.",
+    help="Seed of --sample and of the learned ranker's fit.",
+)
+@click.option(
+    "--refit",
+    is_flag=True,
+    help="learned: fit the model again even if the store reports no change (after edits "
+    "made outside beautygraph, e.g. another program writing the embedded database).",
 )
 @click.option(
     "--write",
@@ -164,29 +172,34 @@ def recommend(
     all_users: bool,
     sample: int | None,
     seed: int,
+    refit: bool,
     write: bool,
     engine: str,
     spark,
     json_mode: bool,
 ) -> None:
-    """Whom should USER follow?  Friend-of-friend recommenders of §7 (beautiful-and-damned).
+    """Whom should USER follow?  By default the learned ranker; also the friend-of-friend
+    recommenders of §7 (beautiful-and-damned) and ALF's topical authorities.
 
-    With USER: answered by Cypher, with explanations.  With --all or --sample N: batch mode
-    on sparse matrices (same answers), optionally written back with --write.
+    With USER: one answer with explanations (the learned ranker from its index on disk,
+    Cypher for cn, bb, aa).  With --all or --sample N: batch mode (the same answers),
+    optionally written back with --write.
     """
     from beautygraph.pipelines.recommend import recommend_params
 
     _check_mode(user, all_users, sample, write)
     if engine == "spark" and not all_users:
         raise click.UsageError("--engine spark answers --all (and writes RECOMMENDED)")
+    if refit and method != "learned":
+        raise click.UsageError("--refit applies to --method learned only")
     # every parameter is checked before the store is opened
     params = recommend_params(method=method, k=k, tolerance=tolerance, sample=sample, seed=seed)
     if engine == "spark":
-        _recommend_spark(app, params, spark, json_mode)
+        _recommend_spark(app, params, spark, json_mode, refit)
     elif user is not None:
-        _recommend_one(app, user, params, json_mode)
+        _recommend_one(app, user, params, json_mode, refit)
     else:
-        _recommend_batch(app, params, write, json_mode)
+        _recommend_batch(app, params, write, json_mode, refit)
 
 
 def _check_mode(user: str | None, all_users: bool, sample: int | None, write: bool) -> None:
@@ -202,13 +215,33 @@ def _check_mode(user: str | None, all_users: bool, sample: int | None, write: bo
         raise click.UsageError("--write needs batch mode (--all or --sample N)")
 
 
-def _recommend_spark(app, params: RecommendParams, spark, json_mode: bool) -> None:
-    """``--engine spark``: the --all batch on Spark, RECOMMENDED written back."""
-    from beautygraph.pipelines.spark_jobs import recommend_spark
+def _prepare_learned(
+    store, params: RecommendParams, json_mode: bool, app, refit: bool, user: str | None = None
+) -> None:
+    """For the learned method: fit or load the ranker first, with progress bars (the
+    answer that follows then comes from memory); an unknown USER is refused before."""
+    if params.method != "learned":
+        return
+    from beautygraph.pipelines.learned_recommend import served_ranker
+    from beautygraph.pipelines.recommend import user_beauty
 
-    answer = recommend_spark(
-        app.store(), params, options=spark, steps=cli_steps(json_mode, app.quiet)
-    )
+    if user is not None:
+        user_beauty(store, user)  # raises for an unknown user
+    served_ranker(store, params.seed, cli_steps(json_mode, app.quiet), refit)
+
+
+def _recommend_spark(app, params: RecommendParams, spark, json_mode: bool, refit: bool) -> None:
+    """``--engine spark``: the --all batch on Spark, RECOMMENDED written back."""
+    store = app.store()
+    steps = cli_steps(json_mode, app.quiet)
+    if params.method == "learned":
+        from beautygraph.pipelines.learned_recommend import learned_spark
+
+        answer = learned_spark(store, params, options=spark, steps=steps, refit=refit)
+    else:
+        from beautygraph.pipelines.spark_jobs import recommend_spark
+
+        answer = recommend_spark(store, params, options=spark, steps=steps)
     if json_mode:
         echo_json(answer.to_json(), compact=True)  # the scipy batch's schema
     else:
@@ -219,22 +252,27 @@ def _recommend_spark(app, params: RecommendParams, spark, json_mode: bool) -> No
         )
 
 
-def _recommend_one(app, user: str, params: RecommendParams, json_mode: bool) -> None:
-    """One USER, answered by Cypher, with explanations (§7 of [1])."""
+def _recommend_one(app, user: str, params: RecommendParams, json_mode: bool, refit: bool) -> None:
+    """One USER, with explanations (the learned ranker, or Cypher: §7 of [1])."""
     from beautygraph.pipelines.recommend import user_recommendations
 
-    result = user_recommendations(app.store(read_only=True), user, params)
+    store = app.store(read_only=True)
+    _prepare_learned(store, params, json_mode, app, refit, user)
+    result = user_recommendations(store, user, params)
     if json_mode:
         echo_json(result.to_json())
     else:
         _print_user(result)
 
 
-def _recommend_batch(app, params: RecommendParams, write: bool, json_mode: bool) -> None:
-    """--all or --sample N: batch mode on sparse matrices, optionally written back."""
+def _recommend_batch(
+    app, params: RecommendParams, write: bool, json_mode: bool, refit: bool
+) -> None:
+    """--all or --sample N: batch mode, optionally written back."""
     from beautygraph.pipelines.recommend import recommend_batch
 
     store = app.store(read_only=not write)
+    _prepare_learned(store, params, json_mode, app, refit)
     result = recommend_batch(store, params, write=write, steps=cli_steps(json_mode, app.quiet))
     if json_mode:
         echo_json(result.to_json(), compact=True)  # one entry per recommendation
@@ -374,29 +412,14 @@ def _holdout(app, share, k, n_users, seed, interest_sources, out_dir, json_mode)
         echo_json(res)
         return
     from rich.console import Console
-    from rich.table import Table
 
-    pairs = "hidden together" if res["reciprocal_pairs_hidden_together"] else "not paired"
-    table = Table(
-        title=f"{res['n_users']:,} users, {res['n_hidden']:,} hidden follows "
-        f"(reciprocity {res['reciprocity']:.2f}: pairs {pairs}); candidate recall "
-        f"{res['candidate_recall']:.3f}"
+    from beautygraph.commands.holdout_table import holdout_table, pairs_phrase
+
+    table = holdout_table(
+        res,
+        f"{res['n_users']:,} users, {res['n_hidden']:,} hidden follows ({pairs_phrase(res)}); "
+        f"candidate recall {res['candidate_recall']:.3f}",
     )
-    table.add_column("method", no_wrap=True)
-    for col in (f"P@{k}", f"R@{k}", f"nDCG@{k}", "served", "cover", "gini"):
-        table.add_column(col, justify="right")
-    table.add_column(f"ΔP vs {res['best_baseline']} (95 % CI)", justify="right", no_wrap=True)
-    table.add_column("forlorn", justify="right")
-    for name, m in res["methods"].items():
-        lo, hi = m["diff_vs_best_baseline"]
-        forlorn = "–" if m["forlorn_share"] is None else f"{m['forlorn_share']:.3f}"
-        table.add_row(
-            name + (" (default)" if name == res["default"] else ""),
-            *(f"{m[c]:.4f}" for c in ("precision", "recall", "ndcg")),
-            *(f"{m[c]:.3f}" for c in ("users_served", "coverage", "exposure_gini")),
-            f"{lo:+.4f}..{hi:+.4f}",
-            forlorn,
-        )
     Console().print(table)
     if res.get("balance_curve"):
         points = ", ".join(

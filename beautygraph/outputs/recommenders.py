@@ -17,7 +17,13 @@ from pathlib import Path
 from beautygraph.artifacts import Figure, dumps
 from beautygraph.pipelines.recommend import SimulationResult
 
-__all__ = ["holdout_figure", "recommenders_figure", "write_holdout", "write_simulation"]
+__all__ = [
+    "balance_figure",
+    "holdout_figure",
+    "recommenders_figure",
+    "write_holdout",
+    "write_simulation",
+]
 
 
 def recommenders_figure(sim: SimulationResult) -> Figure:
@@ -64,10 +70,28 @@ def holdout_figure(evaluation: dict) -> Figure:
     )
 
 
+def balance_figure(evaluation: dict) -> Figure:
+    """The beauty-balance curve of the learned lists
+    (:func:`analysis.plots.linkpred.plot_balance`); needs ``balance_curve``."""
+    from analysis.plots.linkpred import plot_balance
+
+    return Figure.from_matplotlib(
+        plot_balance(evaluation),
+        "recommenders_balance",
+        f"Beauty balance: precision@{evaluation['k']} against the share of recommendations "
+        f"to forlorn beauties as λ of the slots go to them; default λ = "
+        f"{evaluation['beauty_balance']:g}",
+    )
+
+
 def write_holdout(evaluation: dict, out_dir: str | Path) -> dict[str, str]:
-    """Write ``recommenders_holdout.json`` and its figure into ``out_dir``."""
+    """Write ``recommenders_holdout.json`` and its figure into ``out_dir``, and the
+    beauty-balance figure when the evaluation has its curve."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "recommenders_holdout.json"
     path.write_text(dumps(evaluation))
-    return {"json": str(path), "figure": str(holdout_figure(evaluation).save(out))}
+    paths = {"json": str(path), "figure": str(holdout_figure(evaluation).save(out))}
+    if evaluation.get("balance_curve"):
+        paths["balance_figure"] = str(balance_figure(evaluation).save(out))
+    return paths

@@ -45,7 +45,7 @@ from analysis.alf.table6 import (
 )
 from analysis.bio_interests import TopicVocabulary, extract_interests
 from beautygraph.errors import UserError, refuse, user_errors
-from kernel.params import Problem
+from kernel.params import Problem, check_int
 from kernel.steps import Steps, as_steps
 
 if TYPE_CHECKING:
@@ -76,8 +76,9 @@ __all__ = [
 
 #: sources an INTERESTED_IN relationship may have that can seed the propagation
 INTEREST_SOURCES = SEED_SOURCES
-#: users whose hidden links the follow-link hold-out scores (a seeded sample)
-DEFAULT_HOLDOUT_USERS = 2000
+#: users drawn by the follow hold-out, as many as ``analyze recommenders`` draws, so that
+#: the two evaluations agree on one seed
+DEFAULT_HOLDOUT_USERS = 1000
 #: the engines of the authority search: in memory (dense or topic blocks) and Spark
 ENGINES = ("scipy", "spark")
 
@@ -705,32 +706,45 @@ def evaluate_follow_links(
     interest_sources: Sequence[str] | None = None,
     seed: int = 0,
     params: AlfParams | None = None,
-    max_users: int | None = DEFAULT_HOLDOUT_USERS,
+    n_users: int | None = DEFAULT_HOLDOUT_USERS,
+    steps: Steps | None = None,
     **changes: Any,
 ) -> FollowHoldout:
-    """The follow-link hold-out (:func:`analyze_follow_links`): hide ``share`` of the
-    interested users' follow links, recompute ALF, score Algorithm 2 against
-    most-followed-in-topic, CN, topic PageRank and random on the hidden links
-    (:mod:`analysis.alf.follow_holdout`).  Nothing is written.  ``params``
+    """The follow hold-out (:mod:`analysis.alf.follow_holdout`): hide ``share`` of the
+    follows of ``n_users`` drawn users (both directions of a reciprocal pair together),
+    find the authorities again without them and score Algorithm 2 beside every baseline of
+    ``analyze recommenders --holdout-follows``, on the same graph export (beauty and user
+    classes included).  Nothing is written.  ``params``
     (:class:`analysis.alf.params.AlfParams`, ``changes`` replacing some fields) gives ALF's
     Pass 1 denominator and evidence rule."""
+    # the recommenders' export reads ALF's seeded graph: imported here, not at the top
+    from beautygraph.pipelines.learned_recommend import store_graph
+
     alf = alf_params(params, **changes)
     refuse(
         ([] if 0 < share < 1 else [Problem(("share",), (share,), "must be in (0, 1)")])
         + _k_problems(k)
+        + ([] if n_users is None else check_int("n_users", n_users, 1))
     )
-    graph = seeded_graph(store, interest_sources)
-    with user_errors("follow hold-out"):
-        return evaluate_follow_holdout(
-            graph.A,
-            graph.S_c,
-            share,
-            k=k,
-            seed=seed,
-            pass1_denominator=alf.pass1_denominator,
-            min_support=alf.min_support,
-            max_users=max_users,
-        )
+    steps = as_steps(steps)
+    sources = resolve_interest_sources(store, interest_sources, with_bios=True)
+    with steps("export the graph"):
+        g = store_graph(store, sources)
+    if g.seeds is None:
+        raise no_interests_error(store, sources)
+    with steps("hold out, find the authorities again, recommend and score"):
+        with user_errors("follow hold-out"):
+            return evaluate_follow_holdout(
+                g.A,
+                g.seeds,
+                share,
+                k=k,
+                seed=seed,
+                n_users=n_users,
+                params=alf,
+                beauty=g.beauty,
+                forlorn=g.forlorn,
+            )
 
 
 def evaluate_authorities(
@@ -794,8 +808,9 @@ class AuthorityEvaluation:
 
 @dataclass(frozen=True)
 class FollowLinkEvaluation:
-    """What ``analyze authorities`` reports without a truth file: the follow-link hold-out
-    (:mod:`analysis.alf.follow_holdout`) and the seed sources ALF ran from."""
+    """What ``analyze authorities`` reports without a truth file: the follow hold-out
+    (:mod:`analysis.alf.follow_holdout`, in the JSON of ``analyze recommenders
+    --holdout-follows``) and the seed sources ALF ran from."""
 
     holdout: FollowHoldout
     interest_sources: tuple[str, ...]
@@ -825,7 +840,8 @@ def analyze_follow_links(
     interest_sources: Sequence[str] | None = None,
     seed: int = 0,
     params: AlfParams | None = None,
-    max_users: int | None = DEFAULT_HOLDOUT_USERS,
+    n_users: int | None = DEFAULT_HOLDOUT_USERS,
+    steps: Steps | None = None,
 ) -> FollowLinkEvaluation:
     """:func:`evaluate_follow_links` from the seed sources ``interest_sources`` (None:
     every seed source present, biographies counted), with the sources it used."""
@@ -837,6 +853,7 @@ def analyze_follow_links(
         interest_sources=sources,
         seed=seed,
         params=params,
-        max_users=max_users,
+        n_users=n_users,
+        steps=steps,
     )
     return FollowLinkEvaluation(holdout=res, interest_sources=sources)

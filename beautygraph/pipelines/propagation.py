@@ -24,6 +24,8 @@ registered there (another engine, another learner) is available here unchanged.
 
 from __future__ import annotations
 
+import sys
+import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -58,6 +60,7 @@ __all__ = [
     "PropagationRun",
     "check_engine",
     "evaluate_propagation",
+    "peak_rss_mb",
     "propagated_rows",
     "propagation_rows",
     "run_propagation",
@@ -165,11 +168,28 @@ def _selection_json(s: Selection | None) -> dict[str, Any] | None:
     }
 
 
+def peak_rss_mb() -> float | None:
+    """This process's peak resident set size so far, in MiB (``getrusage``'s
+    ``ru_maxrss``: KiB on Linux, bytes on macOS); None where the platform has no
+    ``resource`` module (Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+
+
 @dataclass(frozen=True, eq=False)
 class PropagationRun:
     """What :func:`run_propagation` computed and wrote, on either engine (the Spark path
-    reads its rows back from the store; it has no ``selection``, as it runs no ``auto``).
+    reads its rows back from the store; its ``selection`` is None: it runs no
+    cross-validation, see :func:`run_propagation`).
 
+    ``seconds``: wall time of the whole run (export, choice, propagation, write-back);
+    ``phase_seconds``: the same per phase (the engine's own phases); ``peak_rss_mb``: this
+    process's peak resident memory at the end of the run (:func:`peak_rss_mb`; on Spark the
+    driver's Python process — the JVM and the executors are not counted).
     ``out``: the CSV file the rows were also written to, when the caller wrote one
     (``dataclasses.replace`` it in).
     """
@@ -183,7 +203,9 @@ class PropagationRun:
     n_seed_users: int
     selection: Selection | None
     written: int
-    seconds: dict[str, float] = field(default_factory=dict)
+    seconds: float = 0.0
+    peak_rss_mb: float | None = None
+    phase_seconds: dict[str, float] = field(default_factory=dict)
     out: str | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -199,7 +221,9 @@ class PropagationRun:
             "rows": len(self.rows),
             "written": self.written,
             "selection": _selection_json(self.selection),
-            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+            "seconds": round(float(self.seconds), 3),
+            "peak_rss_mb": None if self.peak_rss_mb is None else round(self.peak_rss_mb, 1),
+            "phase_seconds": {k: round(v, 3) for k, v in self.phase_seconds.items()},
         }
         if self.out is not None:
             d["out"] = self.out
@@ -211,7 +235,7 @@ def _run_on_spark(
 ) -> PropagationRun:
     """:func:`run_propagation` with ``engine="spark"`` (export → Spark → import-results)."""
     from beautygraph.engines.runner import run_spark_job
-    from beautygraph.engines.spark_propagation import PropagationJob
+    from beautygraph.engines.spark_propagation import PropagationJob, spark_method
     from beautygraph.engines.spark_session import SparkOptions
 
     assert params.sources is not None  # filled in by run_propagation
@@ -226,7 +250,7 @@ def _run_on_spark(
     n_users = store.query(schema.count_nodes_query("User"))[0]["n"]
     n_topics = store.query(schema.count_nodes_query("Topic"))[0]["n"]
     return PropagationRun(
-        method=params.method,
+        method=spark_method(params.method),
         requested=params.method,
         rows=propagated_rows(store),
         sources=params.sources,
@@ -235,7 +259,7 @@ def _run_on_spark(
         n_seed_users=n_seed_users,
         selection=None,
         written=int(run.written.get("INTERESTED_IN", 0)),
-        seconds=dict(run.seconds),
+        phase_seconds=dict(run.seconds),
     )
 
 
@@ -267,18 +291,25 @@ def run_propagation(
     neither ties nor seed interests get no propagated interest.  With ``write`` the old
     ``INTERESTED_IN {source:'propagated'}`` edges are replaced in one bulk write
     (``store.replace_rels``); other sources are left alone.  ``engine="spark"`` runs the
-    graph-propagation methods (:data:`beautygraph.engines.spark_propagation.SPARK_METHODS`)
-    as a Spark job over a Parquet export (``spark``: its
-    :class:`~beautygraph.engines.spark_session.SparkOptions`) with the same result.
+    methods of :data:`beautygraph.engines.spark_propagation.SPARK_METHODS` as a Spark job
+    over a Parquet export (``spark``: its
+    :class:`~beautygraph.engines.spark_session.SparkOptions`): the graph propagations with
+    the same result, ``prone_lr`` with the same F1 within a point; ``auto`` runs
+    ``prone_lr`` there (:data:`~beautygraph.engines.spark_propagation.SPARK_AUTO`, without
+    a cross-validation: ``selection`` is None).  The result's ``seconds`` and
+    ``peak_rss_mb`` are the run's wall time and this process's peak memory.
     """
     if sources is not None:
         changes["sources"] = sources
     checked = _checked(PropagationParams, params, changes)
     check_engine(checked, engine, write)
+    t0 = time.perf_counter()
     checked = _with_sources(store, checked)
     if engine == "spark":
-        return _run_on_spark(store, checked, steps, spark)
-    return _run_on_scipy(store, checked, write, as_steps(steps))
+        run = _run_on_spark(store, checked, steps, spark)
+    else:
+        run = _run_on_scipy(store, checked, write, as_steps(steps))
+    return replace(run, seconds=time.perf_counter() - t0, peak_rss_mb=peak_rss_mb())
 
 
 def _choose(
@@ -334,7 +365,7 @@ def _run_on_scipy(
         n_seed_users=int(len(seed_users(g.S_c))),
         selection=selection,
         written=written,
-        seconds=seconds,
+        phase_seconds=seconds,
     )
 
 

@@ -6,6 +6,9 @@
 * :func:`recommend_batch` answers many users at once with sparse matrices
   (:mod:`analysis.fof`) — the same answers as the Cypher, much faster — and can write them
   back as ``(u)-[:RECOMMENDED {method, rank, score}]->(v)``;
+* ``learned``, the default method, is the learned ranker of
+  :mod:`beautygraph.pipelines.learned_recommend`: one user from its serving index, many
+  users a block at a time through the same path;
 * :func:`simulate_recommenders` runs the §7 simulation (Fig. 12, :mod:`analysis.recsim`);
   its figure and files come from :mod:`beautygraph.outputs.recommenders`;
 * the ``recommenders`` report section (:mod:`beautygraph.sections.recommenders`) puts the
@@ -39,6 +42,7 @@ import pandas as pd
 from analysis import fof, recsim
 from analysis.recommend_params import (
     BATCH_METHODS,
+    BATCH_MODES,
     RECOMMEND_DEFAULTS,
     SIMULATION_DEFAULTS,
     RecommendParams,
@@ -258,6 +262,8 @@ def _as_recommendation(item: Any, rank: int, method: str) -> Recommendation:
 #: method name -> function(store, user_id, params) -> list[Recommendation]; the keys are
 #: :data:`analysis.recommend_params.METHODS`
 def _learned(store: Store, user_id: str, params: RecommendParams) -> list[Recommendation]:
+    """The learned ranker (:mod:`beautygraph.pipelines.learned_recommend`; an unknown user
+    is refused before a model is fitted)."""
     from beautygraph.pipelines.learned_recommend import learned_recommendations
 
     return learned_recommendations(store, user_id, params.k, params.seed)
@@ -470,15 +476,24 @@ def recommend_batch(
 ) -> BatchRecommendations:
     """Recommendations for many users at once (all users, ``users`` ids, or a seeded
     ``params.sample`` of N users) via :func:`analysis.fof.recommend` — equal to the
-    per-user Cypher answers; ``params`` and ``changes`` as :func:`recommend_params` reads
-    them.  With ``write`` the method's ``RECOMMENDED`` relationships are replaced by these
+    per-user Cypher answers — or, for ``learned``, through the learned ranker's own
+    per-user path a block at a time
+    (:func:`beautygraph.pipelines.learned_recommend.learned_batch`, equal to its
+    ``recommend USER`` answers); ``params`` and ``changes`` as :func:`recommend_params`
+    reads them.  With ``write`` the method's ``RECOMMENDED`` relationships are replaced by these
     (``store.replace_rels('RECOMMENDED', frame, where={'method': method})``).  ``steps``
     gets one ``<method> batch`` stage advancing per recipient."""
     params = recommend_params(params, **changes)
     method = params.method
     with user_errors():
-        batch_rule = f"has no batch mode; batch methods: {', '.join(BATCH_METHODS)}"
-        check_method(method, BATCH_METHODS, batch_rule)
+        batch_rule = f"has no batch mode; batch methods: {', '.join(BATCH_MODES)}"
+        check_method(method, BATCH_MODES, batch_rule)
+    if method == "learned":
+        from beautygraph.pipelines.learned_recommend import learned_batch
+
+        frame, n_users = learned_batch(store, params, users, steps)
+        written = _write_recommended(store, frame, method) if write else 0
+        return BatchRecommendations(params, n_users, frame, written)
     users_tbl, follows = _export_graph(store)
     rows = _resolve_users(users_tbl, users, params)
     beauty = users_tbl.props["beauty"]

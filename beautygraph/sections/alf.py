@@ -156,33 +156,35 @@ def alf_section(ctx: DemoContext) -> Section | None:
 
 
 def _follow_holdout_part(ctx: DemoContext, headline, comparisons, figures, parts) -> None:
-    """The truth-free evaluation: 20 % of the interested users' follow links hidden,
-    Algorithm 2 against most-followed-in-topic, CN, PageRank and random."""
-    from analysis.plots.propagation import plot_follow_holdout
+    """The truth-free evaluation of ``analyze authorities --holdout-follows``: a fifth of the
+    follows of drawn users hidden (reciprocal pairs together), ALF found again without them,
+    Algorithm 2 beside every baseline of the recommender hold-out."""
+    from analysis.plots.linkpred import plot_holdout
+    from beautygraph.sections.recommenders import holdout_html
 
     with ctx.steps("alf: follow hold-out"):
-        res = evaluate_follow_links(
+        held = evaluate_follow_links(
             ctx.store, 0.2, 10, interest_sources=PAPER_SOURCES, seed=ctx.seed
         )
-    ctx.alf_holdout = res
-    headline["holdout_follows"] = res.to_dict()
-    for m, s in res.scores.items():
+    ctx.alf_holdout = held
+    res = held.to_dict()
+    headline["holdout_follows"] = res
+    for m, s in res["methods"].items():
         comparisons.append(
             Comparison(
-                f"hidden follows: {m} precision / recall@{res.k}",
+                f"hidden follows: {m} precision / recall@{res['k']}",
                 "-",
-                "n/a" if s.precision is None else f"{s.precision:.3f} / {s.recall:.3f}",
+                f"{s['precision']:.3f} / {s['recall']:.3f}",
                 "random = chance" if m == "random" else "",
                 NO_PAPER_FIGURE,
             )
         )
     parts.append(
-        f"<p>Hold-out without a truth file: {res.n_hidden_all:,} follow links of interested "
-        f"users hidden, ALF recomputed without them; {res.n_users:,} users scored on their "
-        f"{res.n_hidden:,} hidden links.</p>" + frame_to_html(res.to_frame())
+        f"<p>Hold-out without a truth file: {res['authorities']:,} authorities found again "
+        f"without the hidden follows; {res['users_with_interests']:,} of the "
+        f"{res['n_users']:,} drawn users have a seed interest (the topic baselines serve "
+        "only them).</p>" + holdout_html(res)
     )
     figures.append(
-        Figure.from_matplotlib(
-            plot_follow_holdout(res), "alf_holdout_follows", "Recovered hidden follow links"
-        )
+        Figure.from_matplotlib(plot_holdout(res), "alf_holdout_follows", "Recovered hidden follows")
     )
