@@ -14,11 +14,12 @@ this module is the one place that does for them.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 from pathlib import Path
 from typing import Any
+
+from beautygraph.strict_json import loads_strict, write_json
 
 __all__ = [
     "MODEL_FORMAT",
@@ -74,7 +75,7 @@ def read_stamp(path: Path, stamp: str) -> str | None:
     """The data version recorded beside the model ``path`` for the data stamp ``stamp``;
     None when the record is missing, unreadable or names another stamp."""
     try:
-        saved = json.loads(_stamp_file(path).read_text())
+        saved = loads_strict(_stamp_file(path).read_text())
     except (OSError, ValueError):
         return None
     ok = isinstance(saved, dict) and saved.get("format") == MODEL_FORMAT
@@ -90,5 +91,5 @@ def write_stamp(path: Path, stamp: str, version: str) -> None:
     target = _stamp_file(path)
     tmp = target.with_name(target.name + ".tmp")
     record = {"format": MODEL_FORMAT, "stamp": stamp, "data_version": version}
-    tmp.write_text(json.dumps(record))
+    write_json(record, tmp, compact=True)
     tmp.replace(target)

@@ -254,5 +254,7 @@ def test_cli_holdout_follows(planted_dir, tmp_path, capsys):
     )
     assert code == 0, err
     d = json.loads(out)
-    assert set(d["methods"]) == {"alf", "most_followed", "cn", "pagerank", "random"}
-    assert d["hidden_links"] > 0 and d["k"] == 10
+    assert {"authority", "most_followed", "cn", "aa", "ppr", "pagerank", "random"} <= set(
+        d["methods"]
+    )
+    assert d["n_hidden"] > 0 and d["k"] == 10

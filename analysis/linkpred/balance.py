@@ -50,6 +50,8 @@ from analysis.linkpred.metrics import ranking_metrics
 from analysis.recommend_params import RECOMMEND_DEFAULTS
 
 __all__ = [
+    "KEEP_PRECISION",
+    "LAMBDAS",
     "BalancePoint",
     "balance_curve",
     "balanced_scores",
@@ -61,6 +63,8 @@ __all__ = [
 
 #: the λ values of the curve (tenths of ten slots, then coarser)
 LAMBDAS: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
+#: the default λ is the largest that keeps this share of the λ = 0 precision
+KEEP_PRECISION = 0.95
 
 
 def _check_balance(balance: float) -> None:
@@ -166,7 +170,7 @@ def balance_curve(
     return out
 
 
-def choose_balance(curve: Sequence[BalancePoint], keep: float = 0.95) -> float:
+def choose_balance(curve: Sequence[BalancePoint], keep: float = KEEP_PRECISION) -> float:
     """The largest λ whose precision is at least ``keep`` of the λ = 0 precision."""
     base = next(p.precision for p in curve if p.balance == 0)
     ok = [p.balance for p in curve if p.precision >= keep * base]

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from analysis.linkpred.balance import KEEP_PRECISION
+
 __all__ = ["plot_balance", "plot_holdout"]
 
 
@@ -59,7 +61,7 @@ def plot_holdout(evaluation: dict[str, Any], title: str | None = None):
     return fig
 
 
-def plot_balance(evaluation: dict[str, Any], keep: float = 0.95):
+def plot_balance(evaluation: dict[str, Any], keep: float = KEEP_PRECISION):
     """Precision@k over forlorn-beauty share for each λ of ``evaluation["balance_curve"]``,
     the chosen λ (``beauty_balance``) circled, the line of ``keep`` × the λ = 0 precision
     (the choice rule) dashed, and BB±10 and the best baseline as reference points."""

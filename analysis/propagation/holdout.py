@@ -30,9 +30,9 @@ from analysis.propagation.evaluation import score_predictions, split_seeds
 from analysis.propagation.graph import PropagationGraph, check_seeds, seed_users
 from analysis.propagation.methods import (
     BASELINES,
-    CANDIDATES,
     _hide,
     _prior,
+    auto_candidates,
     propagate,
     select_method,
 )
@@ -97,7 +97,7 @@ def evaluate_holdout(
     Y,
     holdout: float = 0.5,
     *,
-    methods: Sequence[str] = CANDIDATES + ("majority",),
+    methods: Sequence[str] | None = None,
     repeats: int = 3,
     seed: int = 0,
     folds: int = 3,
@@ -106,12 +106,18 @@ def evaluate_holdout(
     """Hide ``holdout`` of the seed users ``repeats`` times and score every method on them.
 
     ``auto`` is scored as the method it picks by :func:`select_method` on the labelled
-    users of that repeat (its seconds include the cross-validation).
+    users of that repeat (its seconds include the cross-validation).  ``methods``
+    defaults to what ``auto`` would consider on this graph
+    (:func:`~analysis.propagation.methods.auto_candidates`: no dense NetMF above its size)
+    and the majority baseline.
     """
     problems = check_int("repeats", repeats, 1)
     if problems:
         raise InvalidParams(FAMILY, problems)
     Y = check_seeds(Y, graph.n_users)
+    considered = auto_candidates(graph.n_users)
+    if methods is None:
+        methods = (*considered, "majority")
     methods = tuple(dict.fromkeys(list(methods) + list(BASELINES)))
     truth = np.asarray(Y.todense()) > 0
     rng = np.random.default_rng(seed)
@@ -131,7 +137,7 @@ def evaluate_holdout(
             per[name].append(runs[name])
         if auto:
             t0 = time.perf_counter()
-            cands = [m for m in CANDIDATES if m in methods]
+            cands = [m for m in considered if m in methods]
             sel = select_method(graph, Y_train, cands, folds=folds, seed=seed + rep)
             cv_seconds = time.perf_counter() - t0
             picks.append(sel.best)
@@ -158,7 +164,7 @@ def labelled_curve(
     Y,
     fractions: Sequence[float] = (0.1, 0.5, 0.9),
     *,
-    methods: Sequence[str] = CANDIDATES + ("majority",),
+    methods: Sequence[str] | None = None,
     repeats: int = 1,
     seed: int = 0,
 ) -> pd.DataFrame:

@@ -380,7 +380,7 @@ def band_pass_times(
 ) -> np.ndarray:
     """``L̃ E = g(L) E`` with ``L = I − D̂^-1 Ŵ`` and ``Ŵ = W + I`` (self-loops, as ProNE's
     released implementation: every user, isolated ones too, has a degree), by ``order``
-    terms of the Chebyshev series (module docstring) — 2(order − 1) sparse products, no
+    terms of the Chebyshev series (module docstring) — two sparse products per term, no
     eigendecomposition.
 
     With ``y = (λ − μ)²/2 − 1``, ``g(λ) = e^{−θ/2} e^{−θ y}`` and

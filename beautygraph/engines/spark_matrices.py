@@ -206,7 +206,7 @@ def driver_gaussian(spark, n: int, width: int, seed: int, block: int):
     parts = []
     for start in range(0, n, SKETCH_ROWS):
         rows = min(SKETCH_ROWS, n - start)
-        draw = rng.standard_normal((rows, width))
+        draw = rng.standard_normal((rows, width), dtype=np.float32).astype(np.float64)
         frame = pd.DataFrame({"index": np.arange(start, start + rows), "x": list(draw)})
         parts.append(spark.createDataFrame(frame, "index long, x array<double>"))
     rows_df = parts[0]
