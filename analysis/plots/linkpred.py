@@ -87,6 +87,6 @@ def plot_balance(evaluation: dict[str, Any], keep: float = KEEP_PRECISION):
                         textcoords="offset points", xytext=(5, -10), fontsize=8)  # fmt: skip
     ax.set_xlabel("share of recommendations to forlorn beauties")
     ax.set_ylabel(f"precision@{k}")
-    ax.legend(fontsize=8, loc="upper right")
+    ax.legend(fontsize=8, loc="lower center")
     fig.tight_layout()
     return fig
