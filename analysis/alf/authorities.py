@@ -41,6 +41,7 @@ from analysis.alf.params import ALF_DEFAULTS, AlfParams, check_fp1_levels
 
 __all__ = [
     "AuthorityResult",
+    "binary_seeds",
     "eligible",
     "find_authorities",
     "fp1_filter",
@@ -59,12 +60,21 @@ def topical_support(A, S_c) -> np.ndarray:
     import scipy.sparse as sp
 
     A = sp.csr_matrix(A, dtype=np.float64)
+    S = binary_seeds(S_c, A.shape[0])
+    return np.asarray((A.T @ S).todense())
+
+
+def binary_seeds(S_c, n_users: int):
+    """``S^c`` as a float64 CSR matrix of ones where any positive seed value stands (a
+    ``ValueError`` unless it has a row for each of the ``n_users`` users of the graph)."""
+    import scipy.sparse as sp
+
     S = sp.csr_matrix(S_c, dtype=np.float64).copy()
-    if S.shape[0] != A.shape[0]:
-        raise ValueError(f"S_c has {S.shape[0]} rows, the adjacency {A.shape[0]}")
+    if S.shape[0] != n_users:
+        raise ValueError(f"S_c has {S.shape[0]} rows, the adjacency {n_users}")
     S.eliminate_zeros()
     S.data[:] = 1.0
-    return np.asarray((A.T @ S).todense())
+    return S
 
 
 def zscores(F: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

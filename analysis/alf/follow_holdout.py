@@ -45,14 +45,13 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from analysis.alf.algorithm1 import algorithm1
-from analysis.alf.authorities import find_authorities, topical_support
+from analysis.alf.authorities import binary_seeds
 from analysis.alf.params import ALF_DEFAULTS, AlfParams
 from analysis.linkpred.evaluate import RecommenderEvaluation, evaluate_recommenders
 from analysis.linkpred.split import hide_follows
-from analysis.linkpred.topics import topic_recommendations
+from analysis.linkpred.topics import topic_authorities, topic_recommendations
 
-__all__ = ["FollowHoldout", "count_authorities", "evaluate_follow_holdout"]
+__all__ = ["FollowHoldout", "evaluate_follow_holdout"]
 
 
 @dataclass(frozen=True)
@@ -93,23 +92,10 @@ class FollowHoldout:
         }
 
 
-def count_authorities(A: sp.spmatrix, S: sp.spmatrix, params: AlfParams = ALF_DEFAULTS) -> int:
-    """Users that ALF (Algorithm 1, then :func:`analysis.alf.find_authorities` with the
-    filters of ``params``) declares an authority on some topic of the graph ``A``."""
-    n_in = np.asarray(A.sum(axis=0)).ravel()
-    F = algorithm1(A, S, pass1_denominator=params.pass1_denominator).F
-    auth = find_authorities(F, n_in, support=topical_support(A, S), **params.filters())
-    return int((auth.topic >= 0).sum())
-
-
 def _binary_seeds(S_c: sp.spmatrix, n: int) -> sp.csr_matrix:
-    S = sp.csr_matrix(S_c, dtype=np.float64).copy()
-    if S.shape[0] != n:
-        raise ValueError(f"S_c has {S.shape[0]} rows, the adjacency {n}")
-    S.eliminate_zeros()
+    S = binary_seeds(S_c, n)
     if S.nnz == 0:
         raise ValueError("no user has a seed interest: there is no authority to judge")
-    S.data[:] = 1.0
     return S
 
 
@@ -141,7 +127,8 @@ def evaluate_follow_holdout(
     split = hide_follows(A, share, n_users=n_users, rng=np.random.default_rng(seed))
     if not len(split.users):
         raise ValueError("no user follows at least two accounts: no follow can be hidden")
-    topic_lists = topic_recommendations(split.train, S, split.users, k, params)
+    authorities = topic_authorities(split.train, S, params)
+    topic_lists = topic_recommendations(split.train, S, split.users, k, params, authorities)
     evaluation = evaluate_recommenders(
         A,
         share,
@@ -161,7 +148,7 @@ def evaluate_follow_holdout(
     return FollowHoldout(
         evaluation=evaluation,
         share=float(share),
-        n_authorities=count_authorities(split.train, S, params),
+        n_authorities=int((authorities.topic >= 0).sum()),
         users_with_interests=int(np.count_nonzero(S.getnnz(axis=1)[split.users])),
         follows_removed=int(A_loopless.nnz - split.train.nnz),
         users_in_graph=int(A.shape[0]),

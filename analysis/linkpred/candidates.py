@@ -34,7 +34,17 @@ import scipy.sparse as sp
 from analysis.linkpred.signals import BlockSignals, GraphStats
 from analysis.recommend_params import RECOMMEND_DEFAULTS
 
-__all__ = ["FEATURES", "OPTIONAL", "Candidates", "candidates"]
+__all__ = [
+    "FEATURES",
+    "OPTIONAL",
+    "Candidates",
+    "bb_window_scores",
+    "beauty_columns",
+    "candidates",
+    "top_allowed",
+    "unit_interest_rows",
+    "within_user",
+]
 
 FEATURES: tuple[str, ...] = (
     "cn",
@@ -80,7 +90,7 @@ def share_of_best(row: np.ndarray, value: np.ndarray) -> np.ndarray:
     return np.divide(value, best[row], out=np.zeros(len(value)), where=best[row] > 0)
 
 
-def _within_user(row: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def within_user(row: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each pair's ``value`` relative to the same user's other candidates: the share of the
     user's best value, and the rank (1 = best).  Raw counts drift with how dense a graph is
     (the training graph has fewer follows than the one recommended on); these do not."""
@@ -93,7 +103,7 @@ def _within_user(row: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, np.nda
     return share, rank
 
 
-def _top(score: np.ndarray, allowed: np.ndarray, m: int) -> np.ndarray:
+def top_allowed(score: np.ndarray, allowed: np.ndarray, m: int) -> np.ndarray:
     """Boolean mask of the ``m`` best positive ``score`` entries per row among ``allowed``."""
     s = np.where(allowed & (score > 0), score, -np.inf)
     m = min(m, s.shape[1])
@@ -103,6 +113,43 @@ def _top(score: np.ndarray, allowed: np.ndarray, m: int) -> np.ndarray:
     keep = np.isfinite(s[rows, idx.ravel()])
     mask[rows[keep], idx.ravel()[keep]] = True
     return mask
+
+
+def unit_interest_rows(labels: sp.spmatrix) -> sp.csr_matrix:
+    """Interest rows scaled to length 1 (a user without interests keeps a zero row): the
+    ``topic`` source and feature are cosines of these rows."""
+    L = sp.csr_matrix(labels, dtype=np.float64)
+    norms = np.sqrt(np.asarray(L.multiply(L).sum(axis=1)).ravel())
+    return sp.csr_matrix(
+        sp.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ L
+    )
+
+
+def bb_window_scores(beauty: np.ndarray, users: np.ndarray, cn: np.ndarray) -> np.ndarray:
+    """The ``bb`` source's score of every account for each of ``users`` (rows of ``cn``,
+    their common-neighbour counts): the account's beauty where it is a friend of a friend
+    within BB's ±tolerance window of the user's beauty (§7), else 0."""
+    b = np.asarray(beauty, dtype=float)
+    bu = b[users][:, None]
+    bv = b[None, :]
+    tol = RECOMMEND_DEFAULTS.tolerance
+    window = np.isfinite(bu) & np.isfinite(bv) & (bv >= bu * (1 - tol)) & (bv <= bu * (1 + tol))
+    return np.where(window & (cn > 0), np.nan_to_num(bv) + 1e-9, 0.0)
+
+
+def beauty_columns(
+    beauty: np.ndarray, forlorn: np.ndarray | None, u: np.ndarray | int, item: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The beauty features of the pairs ``(u, item)``: ``|b_u − b_v|`` and ``b_v`` (−1
+    where unknown) and whether ``v`` is a forlorn beauty."""
+    b = np.asarray(beauty, dtype=float)
+    return {
+        "beauty_gap": np.nan_to_num(np.abs(b[u] - b[item]), nan=-1.0),
+        "v_beauty": np.nan_to_num(b[item], nan=-1.0),
+        "v_forlorn": (
+            np.asarray(forlorn, dtype=float)[item] if forlorn is not None else np.zeros(len(item))
+        ),
+    }
 
 
 def candidates(
@@ -121,28 +168,21 @@ def candidates(
     """
     allowed = ~sig.followed
     found = np.zeros(sig.cn.shape, dtype=np.int8)
-    found |= _top(sig.aa, allowed, per_source).astype(np.int8)
-    found |= _top(sig.ppr, allowed, per_source).astype(np.int8) << 1
+    found |= top_allowed(sig.aa, allowed, per_source).astype(np.int8)
+    found |= top_allowed(sig.ppr, allowed, per_source).astype(np.int8) << 1
     if sig.emb is not None:
-        found |= _top(sig.emb + 1.0, allowed, per_source).astype(np.int8) << 2
+        found |= top_allowed(sig.emb + 1.0, allowed, per_source).astype(np.int8) << 2
     pop = np.zeros(sig.cn.shape[1], dtype=bool)
     pop[np.argsort(-g.in_deg, kind="stable")[:popular]] = True
     found |= (allowed & pop[None, :]).astype(np.int8) << 3
     topic = None
     if labels is not None:
-        L = sp.csr_matrix(labels, dtype=np.float64)
-        norms = np.sqrt(np.asarray(L.multiply(L).sum(axis=1)).ravel())
-        unit = sp.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ L
+        unit = unit_interest_rows(labels)
         topic = np.asarray((unit[sig.users] @ unit.T).todense())
-        found |= _top(topic, allowed, per_source).astype(np.int8) << 4
+        found |= top_allowed(topic, allowed, per_source).astype(np.int8) << 4
     if beauty is not None:
-        b = np.asarray(beauty, dtype=float)
-        bu = b[sig.users][:, None]
-        bv = b[None, :]
-        tol = RECOMMEND_DEFAULTS.tolerance
-        window = np.isfinite(bu) & np.isfinite(bv) & (bv >= bu * (1 - tol)) & (bv <= bu * (1 + tol))
-        bb = np.where(window & (sig.cn > 0), np.nan_to_num(bv) + 1e-9, 0.0)
-        found |= _top(bb, allowed, per_source).astype(np.int8) << 5
+        bb = bb_window_scores(beauty, sig.users, sig.cn)
+        found |= top_allowed(bb, allowed, per_source).astype(np.int8) << 5
     r, item = np.nonzero(found)
     u = sig.users[r]
     cols = {
@@ -164,14 +204,9 @@ def candidates(
     if topic is not None:
         cols["topic_overlap"] = topic[r, item]
     if beauty is not None:
-        b = np.asarray(beauty, dtype=float)
-        cols["beauty_gap"] = np.nan_to_num(np.abs(b[u] - b[item]), nan=-1.0)
-        cols["v_beauty"] = np.nan_to_num(b[item], nan=-1.0)
-        cols["v_forlorn"] = (
-            np.asarray(forlorn, dtype=float)[item] if forlorn is not None else np.zeros(len(r))
-        )
+        cols.update(beauty_columns(beauty, forlorn, u, item))
     for name in RELATIVE + tuple(c for c in RELATIVE_OPTIONAL if c in cols):
-        share, rank = _within_user(r, cols[name])
+        share, rank = within_user(r, cols[name])
         cols[f"{name}_share"], cols[f"{name}_rank"] = share, rank
     names = tuple(cols)
     return Candidates(

@@ -49,8 +49,11 @@ from analysis.linkpred.candidates import (
     RELATIVE,
     RELATIVE_OPTIONAL,
     Candidates,
-    _top,
-    _within_user,
+    bb_window_scores,
+    beauty_columns,
+    top_allowed,
+    unit_interest_rows,
+    within_user,
 )
 from analysis.linkpred.signals import (
     GraphStats,
@@ -60,7 +63,6 @@ from analysis.linkpred.signals import (
     ppr_push,
     unit_rows,
 )
-from analysis.recommend_params import RECOMMEND_DEFAULTS
 
 if TYPE_CHECKING:
     from analysis.linkpred.learned import LearnedRanker
@@ -111,15 +113,6 @@ class ServingIndex:
         return np.intersect1d(self.followees(u), self.followers_of(v), assume_unique=True)
 
 
-def _unit_topics(labels: sp.spmatrix) -> sp.csr_matrix:
-    """Interest rows scaled to length 1, exactly as the candidates' ``topic`` source."""
-    L = sp.csr_matrix(labels, dtype=np.float64)
-    norms = np.sqrt(np.asarray(L.multiply(L).sum(axis=1)).ravel())
-    return sp.csr_matrix(
-        sp.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ L
-    )
-
-
 def build_index(
     A: sp.spmatrix,
     ranker: LearnedRanker,
@@ -134,7 +127,7 @@ def build_index(
     unit = None
     if ranker.embedder is not None:
         unit = unit_rows(ranker.embedder(g.A))
-    topics = _unit_topics(labels) if labels is not None else None
+    topics = unit_interest_rows(labels) if labels is not None else None
     return ServingIndex(
         g=g,
         followers=g.A.T.tocsr(),
@@ -174,34 +167,31 @@ def user_candidates(index: ServingIndex, u: int, per_source: int, popular: int) 
     allowed[0, index.followees(u)] = False
     allowed[0, u] = False  # never recommend u to u
     found = np.zeros((1, n), dtype=np.int8)
-    found |= _top(aa.toarray(), allowed, per_source).astype(np.int8)
+    found |= top_allowed(aa.toarray(), allowed, per_source).astype(np.int8)
     found |= (
-        _top(_dense(n, ppr.index, ppr.value)[None, :], allowed, per_source).astype(np.int8) << 1
+        top_allowed(_dense(n, ppr.index, ppr.value)[None, :], allowed, per_source).astype(np.int8)
+        << 1
     )
     emb = cosine_row(index.unit, u) if index.unit is not None else None
     if emb is not None:
-        found |= _top(emb[None, :] + 1.0, allowed, per_source).astype(np.int8) << 2
+        found |= top_allowed(emb[None, :] + 1.0, allowed, per_source).astype(np.int8) << 2
     found[0, index.popular[:popular]] |= allowed[0, index.popular[:popular]].astype(np.int8) << 3
     topic = None
     if index.topics is not None and index.topics_t is not None:
         topic = index.topics[[u]] @ index.topics_t
-        found |= _top(topic.toarray(), allowed, per_source).astype(np.int8) << 4
+        found |= top_allowed(topic.toarray(), allowed, per_source).astype(np.int8) << 4
     cn_row = two.toarray()
     if index.beauty is not None:
-        found |= _top(_bb_row(index.beauty, u, cn_row), allowed, per_source).astype(np.int8) << 5
+        found |= (
+            top_allowed(
+                bb_window_scores(index.beauty, np.array([u]), cn_row), allowed, per_source
+            ).astype(np.int8)
+            << 5
+        )
     item = np.flatnonzero(found[0])
     return _features(
         index, u, item, found[0, item], two, aa, ra, paths3, ppr, ppr_local, emb, topic
     )
-
-
-def _bb_row(beauty: np.ndarray, u: int, cn_row: np.ndarray) -> np.ndarray:
-    """BB's window score of every account for ``u``, as the candidates' ``bb`` source."""
-    bu = beauty[[u]][:, None]
-    bv = beauty[None, :]
-    tol = RECOMMEND_DEFAULTS.tolerance
-    window = np.isfinite(bu) & np.isfinite(bv) & (bv >= bu * (1 - tol)) & (bv <= bu * (1 + tol))
-    return np.where(window & (cn_row > 0), np.nan_to_num(bv) + 1e-9, 0.0)
 
 
 def _features(index, u, item, found_by, two, aa, ra, paths3, ppr, ppr_local, emb, topic):
@@ -229,17 +219,10 @@ def _features(index, u, item, found_by, two, aa, ra, paths3, ppr, ppr_local, emb
     if topic is not None:
         cols["topic_overlap"] = _at(topic, item)
     if index.beauty is not None:
-        b = index.beauty
-        cols["beauty_gap"] = np.nan_to_num(np.abs(b[u] - b[item]), nan=-1.0)
-        cols["v_beauty"] = np.nan_to_num(b[item], nan=-1.0)
-        cols["v_forlorn"] = (
-            np.asarray(index.forlorn, dtype=float)[item]
-            if index.forlorn is not None
-            else np.zeros(m)
-        )
+        cols.update(beauty_columns(index.beauty, index.forlorn, u, item))
     row = np.zeros(m, dtype=np.int64)
     for name in RELATIVE + tuple(c for c in RELATIVE_OPTIONAL if c in cols):
-        cols[f"{name}_share"], cols[f"{name}_rank"] = _within_user(row, cols[name])
+        cols[f"{name}_share"], cols[f"{name}_rank"] = within_user(row, cols[name])
     names = tuple(cols)
     return Candidates(
         user=np.full(m, u, dtype=np.int64),

@@ -368,6 +368,19 @@ def series_terms(order: int, theta: float) -> int:
     return int(small[0]) if small.size else order
 
 
+def _filter_operands(
+    W: sp.spmatrix, E: np.ndarray, order: int, mu: float, theta: float
+) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """The checked inputs of the spectral filter: ``Ŵ = W + I``, ``D̂^-1`` and ``E`` as
+    float32 with one row per user."""
+    _check_filter(order, mu, theta)
+    W_hat, inv_deg = _self_looped(W)
+    E = np.asarray(E, dtype=np.float32)
+    if E.ndim != 2 or E.shape[0] != W_hat.shape[0]:
+        raise ValueError(f"E must have {W_hat.shape[0]} rows, got shape {E.shape}")
+    return W_hat, inv_deg, E
+
+
 def band_pass_times(
     W: sp.spmatrix,
     E: np.ndarray,
@@ -392,11 +405,7 @@ def band_pass_times(
     (``None``: one per CPU, at most 4), so memory is O(V · block) per thread beyond ``E``
     and the result (about 0.5 GB per thread at a million users and ``block = 16``).
     """
-    _check_filter(order, mu, theta)
-    W_hat, inv_deg = _self_looped(W)
-    E = np.asarray(E, dtype=np.float32)
-    if E.ndim != 2 or E.shape[0] != W_hat.shape[0]:
-        raise ValueError(f"E must have {W_hat.shape[0]} rows, got shape {E.shape}")
+    W_hat, inv_deg, E = _filter_operands(W, E, order, mu, theta)
     return _by_column_blocks(
         lambda X: _filter_block(W_hat, inv_deg, X, order, mu, theta), E, _workers(workers), block
     )
@@ -431,11 +440,7 @@ def chebyshev_propagate(
     the better F1 (0.6 point Micro-F1 at 10 % labelled, measured beside it).  An isolated
     user whose row of ``E`` is zero keeps a zero row.
     """
-    _check_filter(order, mu, theta)
-    W_hat, inv_deg = _self_looped(W)
-    E = np.asarray(E, dtype=np.float32)
-    if E.ndim != 2 or E.shape[0] != W_hat.shape[0]:
-        raise ValueError(f"E must have {W_hat.shape[0]} rows, got shape {E.shape}")
+    W_hat, inv_deg, E = _filter_operands(W, E, order, mu, theta)
 
     def propagate(X: np.ndarray) -> np.ndarray:
         return np.asarray(W_hat @ (X - _filter_block(W_hat, inv_deg, X, order, mu, theta)))
