@@ -20,7 +20,9 @@ Writes ``bench/results/recommend.json`` (``recommend_quick.json`` with ``--quick
 Run: ``.venv/bin/python bench/bench_recommend.py [--quick]``.
 
 ``--holdout`` runs instead the real-graph evaluation of every recommender against hidden
-follows (``bench/recommend_holdout.py``; ``bench/results/recommend_holdout.json``).
+follows (``bench/recommend_holdout.py``; ``bench/results/recommend_holdout.json``), then
+the beauty balance at ``recommend``'s default λ on three generated communities
+(``--community-only``: that part alone, ``bench/results/recommend_balance.json``).
 
 ``--serve`` times the learned ranker's ``recommend USER`` instead: one fit, then the
 per-user latency from the serving index against the full-export path and the CN Cypher in
@@ -213,6 +215,11 @@ def main() -> None:
     )
     ap.add_argument("--holdout-users", type=int, default=1000)
     ap.add_argument(
+        "--community-only",
+        action="store_true",
+        help="with --holdout: only the beauty balance on generated communities",
+    )
+    ap.add_argument(
         "--serve",
         action="store_true",
         help="the learned ranker's recommend USER: fit once, then per-user latency",
@@ -233,8 +240,9 @@ def main() -> None:
     if args.holdout:
         from recommend_holdout import run
 
-        res = run(args.holdout_users, args.seed)
-        path = args.out or ROOT / "bench" / "results" / "recommend_holdout.json"
+        res = run(args.holdout_users, args.seed, args.community_only)
+        name = "recommend_balance.json" if args.community_only else "recommend_holdout.json"
+        path = args.out or ROOT / "bench" / "results" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(strict_json.dumps(res) + "\n")
         print(f"wrote {path}")

@@ -15,9 +15,11 @@
 - **New rows are found on the server**: :meth:`Neo4jStore.stored_ids` and
   :meth:`Neo4jStore.new_rel_mask` send the candidate keys in batches instead of exporting
   whole tables.
-- **The data stamp** (:meth:`Neo4jStore.data_stamp`) is the database's id and its last
-  committed transaction (``SHOW DATABASES``, asked of the system database): it moves with
-  every commit by any client — the Neo4j Browser included — so nothing is written for it.
+- **The data stamp** (:meth:`Neo4jStore.data_stamp`) is the database's id and the bookmark
+  of one read transaction: the server's bookmark for a read names the last transaction
+  committed to the database, so it moves with every commit by any client — the Neo4j
+  Browser included — and nothing is written for it.  (``SHOW DATABASES``' ``lastCommittedTxn``
+  would say the same, but Community 5 reports it as null.)
 - Every session names its database (``database=``, default ``neo4j``).  Notifications
   below WARNING are not requested from the server, and each kind of warning is shown once.
 
@@ -558,19 +560,20 @@ class Neo4jStore(Store):
 
     # -- the data stamp ----------------------------------------------------------------
     def data_stamp(self) -> str | None:
-        """``<database id>:<last committed transaction>`` of this store's database (module
-        docstring); None when the server does not say (an older server, or a user not
-        allowed to list databases)."""
+        """``<database id>|<bookmark>`` of this store's database (module docstring): the
+        bookmark the server returns for a read transaction names the last transaction
+        committed to the database, by any client; None when the server gives none."""
         from neo4j import exceptions as nx
 
         if self._driver is None:
             raise GraphDBError("the store is closed")
         try:
-            with self._driver.session(database="system") as session:
-                rows = session.run(_STAMP_QUERY).data()
+            with self._session() as session:
+                ident = session.execute_read(lambda tx: tx.run(_STAMP_QUERY).single())
+                bookmarks = session.last_bookmarks()
         except (nx.Neo4jError, nx.DriverError):
             return None
-        return stamp_from_rows(rows, self.database)
+        return stamp_of(ident["id"] if ident else None, bookmarks.raw_values)
 
     # -- helpers for loaders: new rows found on the server -----------------------------
     def stored_ids(self, label: str, ids: Iterable[str]) -> set[str]:
@@ -606,23 +609,21 @@ class Neo4jStore(Store):
         return mask
 
 
-#: every database with its id and last committed transaction (one row per server)
-_STAMP_QUERY = "SHOW DATABASES YIELD name, databaseID, lastCommittedTxn"
+#: the database's id; the read's bookmark comes with the answer
+_STAMP_QUERY = "CALL db.info() YIELD id RETURN id"
 
 
-def stamp_from_rows(rows: list[dict], database: str) -> str | None:
-    """The stamp of ``database`` from the rows of :data:`_STAMP_QUERY`: its id and the
-    highest transaction any server has committed (a cluster lists one row per server).
+def stamp_of(database_id: str | None, bookmarks: Iterable[str]) -> str | None:
+    """The stamp from the database's id and the bookmarks of a read of it (None without
+    either).  A bookmark is opaque to clients, so it is compared whole, never parsed.
 
-    >>> rows = [{"name": "neo4j", "databaseID": "AB", "lastCommittedTxn": 7},
-    ...         {"name": "system", "databaseID": "CD", "lastCommittedTxn": 99}]
-    >>> stamp_from_rows(rows, "neo4j"), stamp_from_rows(rows, "other")
-    ('AB:7', None)
+    >>> stamp_of("AB", {"FB:x1"}), stamp_of("AB", set()), stamp_of(None, {"FB:x1"})
+    ('AB|FB:x1', None, None)
     """
-    mine = [r for r in rows if r.get("name") == database and r.get("lastCommittedTxn") is not None]
-    if not mine:
+    marks = sorted(bookmarks)
+    if database_id is None or not marks:
         return None
-    return f"{mine[0].get('databaseID')}:{max(int(r['lastCommittedTxn']) for r in mine)}"
+    return "|".join([str(database_id), *marks])
 
 
 def _rollback_quietly(tx) -> None:

@@ -12,6 +12,7 @@ from analysis.linkpred.evaluate import evaluate_recommenders
 from analysis.linkpred.learned import MODEL_PARAMS, fit_ranker
 from analysis.linkpred.signals import block_signals, graph_stats, personalised_pagerank
 from analysis.linkpred.split import hide_follows
+from analysis.recommend_params import RECOMMEND_DEFAULTS
 
 
 def _graph(edges, n):
@@ -298,10 +299,20 @@ def test_the_evaluation_reports_the_balance_curve():
     # the λ = 0 point is the learned method's own row
     assert curve[0]["precision"] == j["methods"]["learned"]["precision"]
     assert curve[0]["forlorn_share"] == j["methods"]["learned"]["forlorn_share"]
-    assert j["beauty_balance"] in [p["beauty_balance"] for p in curve]
+    # learned_balanced is recommend's default λ, a point of the curve
+    assert j["beauty_balance"] == RECOMMEND_DEFAULTS.beauty_balance
     at = next(p for p in curve if p["beauty_balance"] == j["beauty_balance"])
     assert at["precision"] == j["methods"]["learned_balanced"]["precision"]
-    assert at["precision"] >= 0.95 * curve[0]["precision"]
+    assert at["forlorn_share"] == j["methods"]["learned_balanced"]["forlorn_share"]
+    # the suggestion is the choice rule applied to the curve
+    kept = [p["beauty_balance"] for p in curve if p["precision"] >= 0.95 * curve[0]["precision"]]
+    assert j["suggested_balance"] == max(kept)
+    other = evaluate_recommenders(
+        A, 0.2, k=5, n_users=60, seed=2, n_boot=20, beauty=beauty, forlorn=forlorn,
+        balance=0.35, **QUICK,
+    ).to_json()  # fmt: skip
+    assert other["beauty_balance"] == 0.35
+    assert 0.35 in [p["beauty_balance"] for p in other["balance_curve"]]
     # each more slot can only add forlorn beauties
     shares = [p["forlorn_share"] for p in curve]
     assert shares == sorted(shares) and shares[-1] > shares[0]

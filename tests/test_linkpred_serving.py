@@ -81,17 +81,23 @@ def test_one_user_equals_the_block_path(embedder, with_known, per_source):
     assert block.names[-1] == ("topic_overlap_rank" if with_known else "v_in_rank")
 
 
-def test_serving_top_k_equals_the_rankers_full_path():
+@pytest.mark.parametrize("balance", [0.0, 0.3])
+def test_serving_top_k_equals_the_rankers_full_path(balance):
     A = _graph(seed=3)
     known = _known(A.shape[0], seed=4)
     ranker = fit_ranker(
         A, rng=np.random.default_rng(0), n_users=40, rounds=2, embedder=_spectral, **known
     )
     users = np.arange(A.shape[0])
-    full = ranker.recommend(A, users, k=10, **known)
-    served = recommend_users(build_index(A, ranker, **known), ranker, users, k=10, block=32)
+    full = ranker.recommend(A, users, k=10, balance=balance, **known)
+    index = build_index(A, ranker, **known)
+    served = recommend_users(index, ranker, users, k=10, block=32, balance=balance)
     assert served == full
     assert sum(map(len, served.values())) > 10 * len(users) // 2
+    if balance:  # the promoted slots are filled: the knob is applied on both paths
+        plain = recommend_users(index, ranker, users, k=10, block=32, balance=0.0)
+        share = np.mean([known["forlorn"][v] for lst in served.values() for v in lst])
+        assert share > np.mean([known["forlorn"][v] for lst in plain.values() for v in lst])
 
 
 def _exact_ppr(A, u, alpha):

@@ -284,6 +284,11 @@ def test_unknown_user_and_the_cli(served, tmp_path):
     assert batch["method"] == "learned" and batch["n_users"] == 200
     res = CliRunner().invoke(cli, ["--db", db, "recommend", USER, "--method", "cn", "--refit"])
     assert res.exit_code == 2 and "--refit applies to --method learned only" in res.output
+    args = ["--db", db, "recommend", USER, "--method", "cn", "--beauty-balance", "0.2"]
+    res = CliRunner().invoke(cli, args)
+    assert res.exit_code == 2 and "--beauty-balance applies to --method learned only" in res.output
+    res = CliRunner().invoke(cli, ["--db", db, "recommend", USER, "--beauty-balance", "1.5"])
+    assert res.exit_code == 2 and "1.5" in res.output
 
 
 def test_the_data_version_sees_every_input():
@@ -315,6 +320,24 @@ def test_a_stamp_record_of_another_stamp_or_format_is_ignored(tmp_path):
 
 
 def test_learned_on_spark_is_the_local_batch(served):
+    options = _spark_options()
+    params = pipe.recommend_params("learned", k=3)
+    local = pipe.recommend_batch(served, params)
+    spark = lr.learned_spark(served, params, options)
+    assert spark.to_json().keys() == local.to_json().keys()
+    assert spark.n_users == local.n_users and spark.written == len(spark.frame) > 0
+    pd.testing.assert_frame_equal(spark.frame, local.frame, check_exact=False, rtol=1e-12)
+    rows = served.query(
+        "MATCH (a:User)-[r:RECOMMENDED {method: 'learned'}]->(b:User) "
+        "RETURN a.id AS user, b.id AS candidate, r.rank AS rank ORDER BY user, rank"
+    )
+    assert [(r["user"], r["candidate"]) for r in rows] == list(
+        zip(local.frame.user, local.frame.candidate, strict=True)
+    )
+
+
+def _spark_options():
+    """Local Spark for a test, or a skip naming what is missing."""
     pytest.importorskip("pyspark", reason="the [spark] extra (pyspark) is not installed")
     from beautygraph.engines.spark_session import SparkOptions, require_spark
 
@@ -327,19 +350,58 @@ def test_learned_on_spark_is_the_local_batch(served):
         "spark.default.parallelism": "2",
         "spark.ui.enabled": "false",
     }
-    params = pipe.recommend_params("learned", k=3)
-    local = pipe.recommend_batch(served, params)
-    spark = lr.learned_spark(served, params, SparkOptions(master="local[2]", conf=conf))
-    assert spark.to_json().keys() == local.to_json().keys()
-    assert spark.n_users == local.n_users and spark.written == len(spark.frame) > 0
-    pd.testing.assert_frame_equal(spark.frame, local.frame, check_exact=False, rtol=1e-12)
-    rows = served.query(
-        "MATCH (a:User)-[r:RECOMMENDED {method: 'learned'}]->(b:User) "
-        "RETURN a.id AS user, b.id AS candidate, r.rank AS rank ORDER BY user, rank"
+    return SparkOptions(master="local[2]", conf=conf)
+
+
+def test_the_beauty_balance_on_every_path(loaded):
+    """With beauty and forlorn beauties in the store, λ = 0.3 gives three of ten slots to
+    forlorn beauties on the one-user path (flagged and explained), the batch and Spark, each
+    equal to the ranker's full path at the same λ; λ = 0 is the plain ranking."""
+    from analysis.linkpred.explain import PROMOTED
+
+    rng = np.random.default_rng(8)
+    ids = [f"u{i:06d}" for i in range(1, 201)]
+    forlorn = rng.random(len(ids)) < 0.2
+    loaded.write_node_props(
+        "User",
+        pd.DataFrame(
+            {
+                "id": ids,
+                "beauty": np.round(rng.random(len(ids)), 2),
+                "cluster_name": np.where(forlorn, "forlorn beauties", "average joes"),
+            }
+        ),
     )
-    assert [(r["user"], r["candidate"]) for r in rows] == list(
-        zip(local.frame.user, local.frame.candidate, strict=True)
-    )
+    served_ranker = lr.served_ranker(loaded)
+    g = lr.store_graph(loaded)
+    assert g.forlorn is not None and g.forlorn.sum() == forlorn.sum()
+    users = ids[::17]
+    rows = np.searchsorted(g.user_ids, users)
+    full = served_ranker.ranker.recommend(g.A, rows, k=10, balance=0.3, **g.known())
+    plain = served_ranker.ranker.recommend(g.A, rows, k=10, balance=0.0, **g.known())
+    promoted_seen = 0
+    for u, row in zip(users, rows, strict=True):
+        recs = lr.learned_recommendations(loaded, u, k=10, balance=0.3)
+        assert [r.user_id for r in recs] == g.user_ids[full[int(row)]].tolist(), u
+        zero = lr.learned_recommendations(loaded, u, k=10, balance=0.0)
+        assert [r.user_id for r in zero] == g.user_ids[plain[int(row)]].tolist(), u
+        head = set(g.user_ids[plain[int(row)][:7]])
+        for r in recs:
+            in_slot = bool(g.forlorn[np.searchsorted(g.user_ids, r.user_id)]) and (
+                r.user_id not in head
+            )
+            assert r.extra["promoted"] is in_slot
+            assert r.extra["why"].startswith(PROMOTED) is in_slot
+            promoted_seen += in_slot
+    assert promoted_seen > len(users)  # the knob acted: more than one slot a user
+    params = pipe.recommend_params("learned", k=10, beauty_balance=0.3)
+    batch = pipe.recommend_batch(loaded, params, users=users)
+    for u, row in zip(users, rows, strict=True):
+        got = batch.frame[batch.frame.user == u]["candidate"].tolist()
+        assert got == g.user_ids[full[int(row)]].tolist(), u
+    everyone = pipe.recommend_batch(loaded, params)
+    spark = lr.learned_spark(loaded, params, _spark_options())
+    pd.testing.assert_frame_equal(spark.frame, everyone.frame, check_exact=False, rtol=1e-12)
 
 
 def test_removing_the_database_removes_the_ranker_files(tmp_path, community):

@@ -41,6 +41,7 @@ from tests.test_recommend_store import fill
 def test_defaults_are_the_clis():
     p = RecommendParams()
     assert (p.method, p.k, p.tolerance, p.sample, p.seed) == ("learned", 10, 0.10, None, 0)
+    assert p.beauty_balance == 0.1
     assert (p.n_boot, p.max_paths) == (200, 1_000_000)
     assert RECOMMEND_DEFAULTS == p
     # analyze recommenders: 10 000 sampled photographers, everything else alike
@@ -58,6 +59,8 @@ def test_defaults_are_the_clis():
         ({"k": 2.5}, "k=2.5 must be an integer >= 1"),
         ({"k": True}, "k=True must be an integer >= 1"),
         ({"tolerance": -0.1}, "tolerance=-0.1 must be a finite number >= 0"),
+        ({"beauty_balance": 1.5}, "beauty_balance=1.5 must be a number in [0, 1]"),
+        ({"beauty_balance": float("nan")}, "beauty_balance=nan must be a number in [0, 1]"),
         ({"tolerance": math.inf}, "tolerance=inf must be a finite number >= 0"),
         ({"tolerance": math.nan}, "tolerance=nan must be a finite number >= 0"),
         ({"tolerance": "0.1"}, "tolerance='0.1' must be a finite number >= 0"),
@@ -239,6 +242,9 @@ def test_click_options_equal_the_dataclass():
     tol = _option(rec, "tolerance")
     assert tol.default == RECOMMEND_DEFAULTS.tolerance
     assert isinstance(tol.type, click.FloatRange) and tol.type.min == 0.0
+    lam = _option(rec, "beauty_balance")
+    assert lam.default == RECOMMEND_DEFAULTS.beauty_balance
+    assert isinstance(lam.type, click.FloatRange) and (lam.type.min, lam.type.max) == (0.0, 1.0)
     sim = analyze.commands["recommenders"]
     bounds: tuple[tuple[str, float], ...] = (("sample", 1), ("seed", 0), ("tolerance", 0.0))
     for name, floor in bounds:

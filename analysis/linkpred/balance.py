@@ -19,10 +19,10 @@ real follow.  The knob keeps the learned ranking's head and spends only its tail
 relevance (not by beauty as BB does).  Why slots and not a blend of scores: the learned
 model's hits crowd the head of the list (on the generated community of 2,000 users, rank 1
 holds 31 % of the hits of the top ten and rank 10 holds 4 %), so one tail slot costs a few
-per cent of the precision and reaches every user.  A blend ``(1 − λ) p + λ 1[window] b``
-(kept as :func:`balanced_scores`) reorders the head first: there it left the forlorn share
-at 6 % up to λ = 0.5 (83 % of the precision), where one slot of ten (λ = 0.1) gave 16 % at
-98 %.
+per cent of the precision and reaches every user.  A blend of scores toward BB's window,
+``(1 − λ) p / max p + λ 1[window] b``, reorders the head first: measured there, it left the
+forlorn share at 6 % up to λ = 0.5 (83 % of the precision), where one slot of ten (λ = 0.1)
+gave 16 % at 98 %.
 
 :func:`balance_curve` gives precision@k and the forlorn-beauty share for several λ on one set
 of scored candidates, and :func:`choose_balance` picks the largest λ that keeps ``keep`` of
@@ -45,18 +45,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analysis.linkpred.candidates import share_of_best
 from analysis.linkpred.metrics import ranking_metrics
-from analysis.recommend_params import RECOMMEND_DEFAULTS
+from analysis.recommend_params import check_values
 
 __all__ = [
     "KEEP_PRECISION",
     "LAMBDAS",
     "BalancePoint",
     "balance_curve",
-    "balanced_scores",
     "balanced_top_k",
     "choose_balance",
+    "promoted",
     "promoted_slots",
     "top_k",
 ]
@@ -67,9 +66,13 @@ LAMBDAS: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 KEEP_PRECISION = 0.95
 
 
-def _check_balance(balance: float) -> None:
-    if not 0 <= balance <= 1:
-        raise ValueError(f"beauty_balance={balance} must be in [0, 1]")
+def promoted(forlorn: np.ndarray | None, item: np.ndarray) -> np.ndarray:
+    """Whether each candidate ``item`` is promoted: a forlorn beauty of the mask
+    ``forlorn`` over every account (all false without one: nobody to promote)."""
+    item = np.asarray(item, dtype=np.int64)
+    if forlorn is None:
+        return np.zeros(len(item), dtype=bool)
+    return np.asarray(forlorn, dtype=bool)[item]
 
 
 def promoted_slots(balance: float, k: int) -> int:
@@ -78,7 +81,7 @@ def promoted_slots(balance: float, k: int) -> int:
     >>> [promoted_slots(lam, 10) for lam in (0.0, 0.04, 0.05, 0.1, 0.3, 1.0)]
     [0, 0, 1, 1, 3, 10]
     """
-    _check_balance(balance)
+    balance = check_values(beauty_balance=balance)["beauty_balance"]
     # the small epsilon keeps 0.3 · 10 = 3.0000000000000004 and 0.05 · 10 = 0.5 exact
     return min(k, int(math.floor(balance * k + 0.5 + 1e-9)))
 
@@ -175,26 +178,3 @@ def choose_balance(curve: Sequence[BalancePoint], keep: float = KEEP_PRECISION) 
     base = next(p.precision for p in curve if p.balance == 0)
     ok = [p.balance for p in curve if p.precision >= keep * base]
     return max(ok) if ok else 0.0
-
-
-def balanced_scores(
-    user: np.ndarray,
-    item: np.ndarray,
-    score: np.ndarray,
-    beauty: np.ndarray,
-    balance: float,
-    tolerance: float = RECOMMEND_DEFAULTS.tolerance,
-) -> np.ndarray:
-    """The score blend toward BB's window, ``(1 − λ) p(u, v) / max_v' p(u, v') + λ
-    1[b_v ∈ [b_u (1 − tol), b_u (1 + tol)]] b_v``: λ = 0 the learned scores, λ = 1 BB's
-    order.  Measured against :func:`balanced_top_k` (module docstring), which replaces it."""
-    _check_balance(balance)
-    if balance == 0:
-        return np.asarray(score, dtype=float)
-    relevance = share_of_best(user, np.asarray(score, dtype=float))
-    b = np.asarray(beauty, dtype=float)
-    bu, bv = b[user], b[item]
-    lo, hi = bu * (1 - tolerance), bu * (1 + tolerance)
-    in_window = np.isfinite(bu) & np.isfinite(bv) & (bv >= lo) & (bv <= hi)
-    bonus = np.where(in_window, np.nan_to_num(bv), 0.0)
-    return (1 - balance) * relevance + balance * bonus

@@ -19,7 +19,14 @@ from typing import Any, Literal
 import numpy as np
 import scipy.sparse as sp
 
-from analysis.linkpred.balance import balance_curve, balanced_top_k, choose_balance, top_k
+from analysis.linkpred.balance import (
+    LAMBDAS,
+    balance_curve,
+    balanced_top_k,
+    choose_balance,
+    promoted,
+    top_k,
+)
 from analysis.linkpred.baselines import BASELINES, baseline_recommendations, bb_recommendations
 from analysis.linkpred.learned import (
     ROUNDS,
@@ -36,6 +43,7 @@ from analysis.linkpred.metrics import (
 from analysis.linkpred.signals import graph_stats
 from analysis.linkpred.split import hide_follows
 from analysis.linkpred.topics import TOPIC_METHODS, topic_recommendations
+from analysis.recommend_params import RECOMMEND_DEFAULTS
 
 __all__ = ["RecommenderEvaluation", "candidate_recall", "evaluate_recommenders"]
 
@@ -120,6 +128,7 @@ def evaluate_recommenders(
     seeds: sp.spmatrix | None = None,
     extra_methods: Mapping[str, Mapping[int, list[int]]] | None = None,
     model_params: Mapping[str, Any] | None = None,
+    balance: float = RECOMMEND_DEFAULTS.beauty_balance,
 ) -> RecommenderEvaluation:
     """Hide ``share`` of the follows of ``n_users`` drawn users of ``A`` and score every
     method on recovering them (module docstring).  The learned ranker is fitted as
@@ -132,9 +141,12 @@ def evaluate_recommenders(
     recommendations that reach them; ``seeds`` (users × topics seed interests) adds ALF's
     authority recommender and the topic baselines (:mod:`analysis.linkpred.topics`).  With
     the forlorn mask the learned lists also give a share λ of their slots to forlorn
-    beauties (:mod:`analysis.linkpred.balance`): ``balance_curve`` holds precision@k and
-    the forlorn share over λ, ``beauty_balance`` the largest λ keeping 95 % of the λ = 0
-    precision, and ``learned_balanced`` the lists at that λ."""
+    beauties (:mod:`analysis.linkpred.balance`): ``learned_balanced`` holds the lists at
+    ``balance`` (``beauty_balance`` in the extras; default ``recommend``'s), and
+    ``balance_curve`` precision@k and the forlorn share over λ, with
+    ``suggested_balance`` the largest λ of the curve keeping
+    :data:`~analysis.linkpred.balance.KEEP_PRECISION` of the λ = 0 precision on this
+    graph."""
     rng = np.random.default_rng(seed)
     A = sp.csr_matrix(A, dtype=np.float64)
     split = hide_follows(A, share, n_users=n_users, rng=rng)
@@ -169,11 +181,11 @@ def evaluate_recommenders(
         recs["learned"] = top_k(user, item, score, k, split.users)
         ceiling = candidate_recall(user, item, split.hidden)
         if forlorn is not None:
-            curve = balance_curve(user, item, score, forlorn, targets, k)
-            chosen = choose_balance(curve)
-            promote = np.asarray(forlorn, dtype=bool)[item]
+            lambdas = sorted({*LAMBDAS, float(balance)})
+            curve = balance_curve(user, item, score, forlorn, targets, k, lambdas)
+            promote = promoted(forlorn, item)
             recs["learned_balanced"] = balanced_top_k(
-                user, item, score, promote, chosen, k, split.users
+                user, item, score, promote, balance, k, split.users
             )
             extras["balance_curve"] = [
                 {
@@ -183,7 +195,8 @@ def evaluate_recommenders(
                 }
                 for p in curve
             ]
-            extras["beauty_balance"] = chosen
+            extras["beauty_balance"] = float(balance)
+            extras["suggested_balance"] = choose_balance(curve)
     n = A.shape[0]
     methods = {name: ranking_metrics(r, targets, k, n, forlorn) for name, r in recs.items()}
     baselines = [m for m in methods if m in BASELINES + ("bb",) + TOPIC_METHODS and m != "random"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-__all__ = ["explain", "reasons"]
+__all__ = ["PROMOTED", "explain", "reasons"]
 
 
 def _shared(f: Mapping[str, float]) -> str | None:
@@ -68,7 +68,18 @@ def reasons(features: Mapping[str, float]) -> list[str]:
     return [r for r in (rule(features) for rule in REASONS) if r]
 
 
-def explain(features: Mapping[str, float], most: int = 2) -> str:
-    """The ``most`` strongest reasons, joined (module docstring)."""
+#: said first of an account in a slot the beauty balance gives to forlorn beauties
+PROMOTED = "a forlorn beauty (beautiful photos, few followers) given a slot by the beauty balance"
+
+
+def explain(features: Mapping[str, float], most: int = 2, promoted: bool = False) -> str:
+    """The ``most`` strongest reasons, joined (module docstring); an account ``promoted``
+    into a slot of the beauty balance (:mod:`analysis.linkpred.balance`) says so first.
+
+    >>> explain({"cn": 2}, promoted=True).split("; ")[1]
+    '2 of the people you follow follow them'
+    """
     found = reasons(features)[:most]
+    if promoted:
+        return "; ".join([PROMOTED, *found])
     return "; ".join(found) if found else "popular with people like you"

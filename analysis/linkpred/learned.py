@@ -31,10 +31,11 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from analysis.linkpred.balance import balanced_scores, top_k
+from analysis.linkpred.balance import balanced_top_k, promoted
 from analysis.linkpred.candidates import Candidates, candidates
 from analysis.linkpred.signals import GraphStats, block_signals, graph_stats
 from analysis.linkpred.split import hide_follows
+from analysis.recommend_params import RECOMMEND_DEFAULTS
 
 __all__ = ["LearnedRanker", "fit_ranker", "graph_embedder", "netmf_rows", "prone_rows"]
 
@@ -125,19 +126,22 @@ class LearnedRanker:
         self,
         A: sp.spmatrix,
         users: np.ndarray,
-        k: int = 10,
+        k: int = RECOMMEND_DEFAULTS.k,
         block: int = 256,
-        balance: float = 0.0,
+        balance: float = RECOMMEND_DEFAULTS.beauty_balance,
         beauty: np.ndarray | None = None,
+        forlorn: np.ndarray | None = None,
         **extra,
     ) -> dict[int, list[int]]:
-        """Top-``k`` accounts per user of ``users`` on the graph ``A`` (ties by account);
-        ``balance`` λ > 0 re-ranks toward the BB window of ``beauty``
-        (:func:`analysis.linkpred.balance.balanced_scores`)."""
-        user, item, score = self.scored_pairs(A, users, block, beauty=beauty, **extra)
-        if balance and beauty is not None:
-            score = balanced_scores(user, item, score, beauty, balance)
-        return top_k(user, item, score, k, np.asarray(users))
+        """Top-``k`` accounts per user of ``users`` on the graph ``A`` (ties by account),
+        with a share ``balance`` of the slots given to the forlorn beauties of the mask
+        ``forlorn`` (:func:`analysis.linkpred.balance.balanced_top_k`; without a mask, the
+        plain ranking)."""
+        user, item, score = self.scored_pairs(
+            A, users, block, beauty=beauty, forlorn=forlorn, **extra
+        )
+        promote = promoted(forlorn, item)
+        return balanced_top_k(user, item, score, promote, balance, k, np.asarray(users))
 
 
 def _inner_users(A: sp.csr_matrix, n_users: int | None) -> int:

@@ -63,6 +63,7 @@ from analysis.linkpred.signals import (
     ppr_push,
     unit_rows,
 )
+from analysis.recommend_params import RECOMMEND_DEFAULTS
 
 if TYPE_CHECKING:
     from analysis.linkpred.learned import LearnedRanker
@@ -295,16 +296,19 @@ def recommend_users(
     index: ServingIndex,
     ranker: LearnedRanker,
     users: np.ndarray,
-    k: int = 10,
+    k: int = RECOMMEND_DEFAULTS.k,
     block: int = 256,
+    balance: float = RECOMMEND_DEFAULTS.beauty_balance,
 ) -> dict[int, list[int]]:
-    """Top-``k`` accounts of each of ``users`` (ties to the lower account), as
+    """Top-``k`` accounts of each of ``users`` (ties to the lower account), a share
+    ``balance`` of the slots given to the index's forlorn beauties, as
     :meth:`LearnedRanker.recommend` on the graph of ``index``."""
-    from analysis.linkpred.balance import top_k
+    from analysis.linkpred.balance import balanced_top_k, promoted
 
     users = np.asarray(users, dtype=np.int64)
     out: dict[int, list[int]] = {int(u): [] for u in users}
     for c, prob in scored_users(index, ranker, users, block):
         assert prob is not None
-        out.update(top_k(c.user, c.item, prob, k))
+        promote = promoted(index.forlorn, c.item)
+        out.update(balanced_top_k(c.user, c.item, prob, promote, balance, k))
     return out

@@ -9,6 +9,9 @@ then applies the fitted model: it is broadcast once, and ``mapInPandas`` scores 
 partition's pairs with ``predict_proba`` (the model unpickled once per partition, on the
 executors); the top ``k`` per user follow from a window ordered by score, then by the
 candidate's index (its id order) — the order of :func:`analysis.linkpred.balance.top_k`.
+With a beauty balance λ > 0 a second window gives the last ``m(λ)`` slots to the
+best-scored forlorn beauties outside the first ``k − m`` (the ``promote`` column), as
+:func:`analysis.linkpred.balance.balanced_top_k` does.
 
 The results are the other Spark recommenders' (:mod:`beautygraph.engines.spark_fof`):
 ``relationships/RECOMMENDED.parquet`` ``{src, dst, method, rank, score}`` for
@@ -39,7 +42,7 @@ if TYPE_CHECKING:
 __all__ = ["LearnedRecommendJob", "candidate_parts", "score_partitions"]
 
 #: the columns of a candidate part besides the features
-_KEYS = ("u", "v", "user", "candidate", "n_common")
+_KEYS = ("u", "v", "user", "candidate", "n_common", "promote")
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ class LearnedRecommendJob:
                 self.index, self.ranker, self.user_ids, folder, self.block, step.advance
             )
         with steps("Spark: score the candidates with the learned model"):
-            return _score_job(spark, folder, results_dir, self.ranker, names, self.params.k)
+            return _score_job(spark, folder, results_dir, self.ranker, names, self.params)
 
 
 def candidate_parts(
@@ -88,6 +91,7 @@ def candidate_parts(
     of users, float64 as the model saw them) into ``folder``; returns the feature names."""
     import pandas as pd
 
+    from analysis.linkpred.balance import promoted
     from analysis.linkpred.serving import scored_users
 
     os.makedirs(folder, exist_ok=True)
@@ -96,6 +100,7 @@ def candidate_parts(
     for part, (c, _) in enumerate(scored_users(index, ranker, users, block, score=False)):
         names = c.names
         frame = pd.DataFrame(c.X, columns=[f"f{i}" for i in range(len(names))])
+        frame.insert(0, "promote", promoted(index.forlorn, c.item))
         frame.insert(0, "n_common", c.X[:, names.index("cn")].astype(np.int64))
         frame.insert(0, "candidate", user_ids[c.item])
         frame.insert(0, "user", user_ids[c.user])
@@ -125,19 +130,32 @@ def score_partitions(
     return score
 
 
-def _score_job(spark, folder: str, results_dir: str, ranker, names, k: int) -> dict:
+def _score_job(spark, folder: str, results_dir: str, ranker, names, params) -> dict:
     from pyspark.sql import Window
     from pyspark.sql import functions as f
 
+    from analysis.linkpred.balance import promoted_slots
+
     pairs = spark.read.parquet(folder) if names else None
     target = _p(results_dir, "relationships", "RECOMMENDED.parquet")
-    schema = "u long, v long, user string, candidate string, n_common long, score double"
+    schema = (
+        "u long, v long, user string, candidate string, n_common long, promote boolean, "
+        "score double"
+    )
     if pairs is None:  # nobody has a candidate
         pairs = spark.createDataFrame([], schema)
     else:
         model = spark.sparkContext.broadcast(pickle.dumps(ranker.model))
         pairs = pairs.mapInPandas(score_partitions(model, len(names)), schema)
+    k, m = params.k, promoted_slots(params.beauty_balance, params.k)
     order = Window.partitionBy("u").orderBy(f.col("score").desc(), f.col("v").asc())
+    if m:  # the head by score, then the promoted outside it, then the rest
+        tier = f.when(f.row_number().over(order) <= k - m, 2).when(f.col("promote"), 1).otherwise(0)
+        by_tier = Window.partitionBy("u").orderBy(
+            f.col("tier").desc(), f.col("score").desc(), f.col("v").asc()
+        )
+        pairs = pairs.withColumn("tier", tier)
+        pairs = pairs.withColumn("slot", f.row_number().over(by_tier)).where(f.col("slot") <= k)
     top = pairs.withColumn("rank", f.row_number().over(order)).where(f.col("rank") <= k)
     top = top.cache()
     top.select(

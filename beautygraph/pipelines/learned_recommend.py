@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from analysis.recommend_params import RECOMMEND_DEFAULTS
 from beautygraph import model_files as files
 from beautygraph.errors import UserError
 from kernel.steps import Steps, as_steps
@@ -273,7 +274,9 @@ def served_ranker(
     return served
 
 
-def _recommendation(served: ServedRanker, u: int, v: int, rank: int, prob: float, features):
+def _recommendation(
+    served: ServedRanker, u: int, v: int, rank: int, prob: float, features, promoted: bool
+):
     from analysis.linkpred.explain import explain
     from beautygraph.pipelines.recommend import Recommendation
 
@@ -292,23 +295,26 @@ def _recommendation(served: ServedRanker, u: int, v: int, rank: int, prob: float
         common_neighbors=sorted(common),
         beauty=_b(v),
         user_beauty=_b(u),
-        extra={"why": explain(features)},
+        extra={"why": explain(features, promoted=promoted), "promoted": promoted},
     )
 
 
 def learned_recommendations(
     store: Store,
     user_id: str,
-    k: int = 10,
-    seed: int = 0,
+    k: int = RECOMMEND_DEFAULTS.k,
+    seed: int = RECOMMEND_DEFAULTS.seed,
     steps: Steps | None = None,
     refit: bool = False,
+    balance: float = RECOMMEND_DEFAULTS.beauty_balance,
 ) -> list[Recommendation]:
-    """``user_id``'s top-``k`` accounts by the learned ranker, each with its explanation
-    (``extra["why"]``), its probability as ``score`` and the followed accounts that follow
-    it as ``common_neighbors``: the user's candidates and their features from the serving
-    index (:func:`analysis.linkpred.serving.user_candidates`), one model call."""
-    from analysis.linkpred.balance import top_k
+    """``user_id``'s top-``k`` accounts by the learned ranker, a share ``balance`` of the
+    slots given to forlorn beauties (:mod:`analysis.linkpred.balance`), each with its
+    explanation (``extra["why"]``; ``extra["promoted"]`` for an account in a promotion
+    slot), its probability as ``score`` and the followed accounts that follow it as
+    ``common_neighbors``: the user's candidates and their features from the serving index
+    (:func:`analysis.linkpred.serving.user_candidates`), one model call."""
+    from analysis.linkpred.balance import balanced_top_k, promoted, promoted_slots, top_k
     from analysis.linkpred.serving import one_user_probabilities, user_candidates
 
     served = None if refit else ready_ranker(store)
@@ -323,12 +329,16 @@ def learned_recommendations(
     if not len(c.item):
         return []
     prob = one_user_probabilities(ranker, c.X)
+    promote = promoted(served.index.forlorn, c.item)
+    ranked = balanced_top_k(c.user, c.item, prob, promote, balance, k)[u]
+    head = set(top_k(c.user, c.item, prob, k - promoted_slots(balance, k))[u])
     row_of = {int(v): i for i, v in enumerate(c.item)}
     out = []
-    for rank, v in enumerate(top_k(c.user, c.item, prob, k)[u], start=1):
+    for rank, v in enumerate(ranked, start=1):
         i = row_of[v]
         features = dict(zip(c.names, c.X[i].tolist(), strict=True))
-        out.append(_recommendation(served, u, v, rank, float(prob[i]), features))
+        in_slot = bool(promote[i]) and v not in head
+        out.append(_recommendation(served, u, v, rank, float(prob[i]), features, in_slot))
     return out
 
 
@@ -345,7 +355,6 @@ def learned_batch(
     users per model call.  Returns the batch frame (``user``, ``candidate``, ``rank``,
     ``score``, ``n_common``, ``method``) and the number of recipients."""
     from analysis import recsim
-    from analysis.linkpred.balance import top_k
     from analysis.linkpred.serving import scored_users
 
     steps = as_steps(steps)
@@ -366,18 +375,23 @@ def learned_batch(
             chunk = rows[start : start + block]
             for c, prob in scored_users(served.index, served.ranker, chunk, len(chunk)):
                 assert prob is not None
-                parts.append(_batch_rows(served, c, prob, params.k, top_k))
+                parts.append(_batch_rows(served, c, prob, params))
             step.advance(len(chunk))
     return _batch_frame(parts), len(rows)
 
 
-def _batch_rows(served: ServedRanker, c, prob: np.ndarray, k: int, top_k) -> pd.DataFrame:
-    """One block's recommendations: the top ``k`` of each user with the pair's common
-    neighbours (the ``cn`` feature, the count of ``u → w → v`` paths)."""
+def _batch_rows(served: ServedRanker, c, prob: np.ndarray, params: RecommendParams):
+    """One block's recommendations: the top ``params.k`` of each user, a share
+    ``params.beauty_balance`` of them forlorn beauties, with the pair's common neighbours
+    (the ``cn`` feature, the count of ``u → w → v`` paths)."""
+    from analysis.linkpred.balance import balanced_top_k, promoted
+
+    promote = promoted(served.index.forlorn, c.item)
+    lists = balanced_top_k(c.user, c.item, prob, promote, params.beauty_balance, params.k)
     cn = c.X[:, c.names.index("cn")]
     key = {(int(u), int(v)): i for i, (u, v) in enumerate(zip(c.user, c.item, strict=True))}
     user, cand, rank, score, common = [], [], [], [], []
-    for u, ranked in top_k(c.user, c.item, prob, k).items():
+    for u, ranked in lists.items():
         for r, v in enumerate(ranked, start=1):
             i = key[(u, v)]
             user.append(u)

@@ -266,7 +266,9 @@ def _learned(store: Store, user_id: str, params: RecommendParams) -> list[Recomm
     is refused before a model is fitted)."""
     from beautygraph.pipelines.learned_recommend import learned_recommendations
 
-    return learned_recommendations(store, user_id, params.k, params.seed)
+    return learned_recommendations(
+        store, user_id, params.k, params.seed, balance=params.beauty_balance
+    )
 
 
 METHODS: dict[str, Callable[[Store, str, RecommendParams], list[Recommendation]]] = {

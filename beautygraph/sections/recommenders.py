@@ -156,6 +156,28 @@ def holdout_html(evaluation: dict[str, Any]) -> str:
         f"({paired}), and every recommender ranked accounts on the remaining graph "
         "(<code>analyze recommenders --holdout-follows</code>). Chance is the random row.</p>"
         + frame_to_html(pd.DataFrame(rows))
+        + _balance_html(evaluation)
+    )
+
+
+def _balance_html(evaluation: dict[str, Any]) -> str:
+    """What the beauty balance costs and buys here (empty without the curve)."""
+    from analysis.linkpred.balance import KEEP_PRECISION
+
+    if not evaluation.get("balance_curve"):
+        return ""
+    at = {p["beauty_balance"]: p for p in evaluation["balance_curve"]}
+    base, used = at[0.0], at[evaluation["beauty_balance"]]
+    bb = evaluation["methods"].get("bb", {}).get("forlorn_share")
+    kept = used["precision"] / base["precision"] if base["precision"] else float("nan")
+    return (
+        f"<p>Beauty balance: <code>recommend</code> gives λ = "
+        f"{evaluation['beauty_balance']:g} of each learned list's slots to forlorn beauties "
+        f"(<code>learned_balanced</code>): {kept:.0%} of the λ = 0 precision, forlorn share "
+        f"{used['forlorn_share']:.3f} against {base['forlorn_share']:.3f} at λ = 0"
+        + (f" and {bb:.3f} for BB±10" if bb is not None else "")
+        + f"; on this graph the largest λ keeping {KEEP_PRECISION:.0%} is "
+        f"{evaluation['suggested_balance']:g} (figure).</p>"
     )
 
 
@@ -164,7 +186,7 @@ def with_holdout(section: Section, ctx: DemoContext) -> Section:
     ``holdout`` in the headline); unchanged, with the reason logged, when it cannot run."""
     from dataclasses import replace
 
-    from beautygraph.outputs.recommenders import holdout_figure
+    from beautygraph.outputs.recommenders import balance_figure, holdout_figure
     from beautygraph.pipelines.recommend_holdout import evaluate_holdout
 
     try:
@@ -179,5 +201,9 @@ def with_holdout(section: Section, ctx: DemoContext) -> Section:
         section,
         headline=headline,
         html=section.html + "\n" + holdout_html(evaluation),
-        figures=[*section.figures, holdout_figure(evaluation)],
+        figures=[
+            *section.figures,
+            holdout_figure(evaluation),
+            *([balance_figure(evaluation)] if evaluation.get("balance_curve") else []),
+        ],
     )
