@@ -20,7 +20,7 @@ from beautygraph import strict_json
 from beautygraph.errors import UserError
 from beautygraph.report import dumps
 from kernel.params import InvalidParams
-from kernel.steps import LogSteps, Step, Steps
+from kernel.steps import LogSteps, Step, Steps, finished_line
 
 
 class AppContext:
@@ -213,10 +213,14 @@ def echo_json(obj, compact: bool = False) -> None:
 
 class RichSteps(Steps):
     """The CLI's :class:`~kernel.steps.Steps`: one transient rich bar per open stage
-    (a spinner for stages without a total), labelled ``outer › inner``."""
+    (a spinner for stages without a total), labelled ``outer › inner``; with ``memory``,
+    each stage of the first two levels leaves a line with its time and the process's peak
+    memory by its end (:func:`kernel.steps.finished_line`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, memory: bool = False) -> None:
         super().__init__()
+        self._memory = memory
+        self._labels: dict[int, str] = {}
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -243,7 +247,9 @@ class RichSteps(Steps):
     def _started(self, step: Step) -> None:
         if not self._tasks:
             self._bar.start()
-        self._tasks[id(step)] = self._bar.add_task(" › ".join(self.path), total=step.total)
+        label = " › ".join(self.path)
+        self._labels[id(step)] = label
+        self._tasks[id(step)] = self._bar.add_task(label, total=step.total)
 
     def _advanced(self, step: Step, n: int) -> None:
         task = self._tasks.get(id(step))
@@ -252,19 +258,24 @@ class RichSteps(Steps):
 
     def _finished(self, step: Step) -> None:
         task = self._tasks.pop(id(step), None)
+        label = self._labels.pop(id(step), step.name)
         if task is not None:
             self._bar.remove_task(task)
+        if self._memory and step.depth < 2:
+            self._bar.console.print(finished_line(step, label, memory=True), highlight=False)
         if not self._tasks:
             self._bar.stop()
 
 
-def cli_steps(json_mode: bool, quiet: bool = False) -> Steps:
+def cli_steps(json_mode: bool, quiet: bool = False, memory: bool = False) -> Steps:
     """Rich progress bars on a terminal; plain lines (:class:`~kernel.steps.LogSteps`:
     each stage's start, progress at most every 10 s, end with seconds) when stderr is a
-    log or a pipe; silent (timing only) in --json / --quiet mode."""
+    log or a pipe; silent (timing only) in --json / --quiet mode.  ``memory``: each
+    finished stage also shows the process's peak memory (for the commands whose memory
+    matters at scale)."""
     if json_mode or quiet:
         return Steps()
-    return RichSteps() if sys.stderr.isatty() else LogSteps()
+    return RichSteps(memory) if sys.stderr.isatty() else LogSteps(memory=memory)
 
 
 def show_progress(json_mode: bool, quiet: bool = False) -> bool:

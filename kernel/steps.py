@@ -3,9 +3,10 @@
 Every pipeline, the loader, the generator and the scoring loops take one optional
 ``steps: Steps | None`` parameter.  A *stage* is opened with ``steps(name, total=None)``;
 the context manager yields a :class:`Step` whose :meth:`Step.advance` reports progress and
-whose :attr:`Step.seconds` holds the stage's wall time once the block is left.  Stages nest
-(a pipeline's stages inside a report section's stage); :attr:`Steps.seconds` sums the time
-per stage name.
+whose :attr:`Step.seconds` holds the stage's wall time once the block is left, and
+:attr:`Step.peak_rss_mb` the process's peak memory by then (:func:`peak_rss_mb`).  Stages
+nest (a pipeline's stages inside a report section's stage); :attr:`Steps.seconds` sums the
+time per stage name and :attr:`Steps.peak_rss_mb` keeps the peak memory at each stage's end.
 
 :class:`Steps` itself is the silent implementation (it only times), so library code writes
 ``steps = as_steps(steps)`` and never tests for ``None``.  The other implementations override
@@ -14,7 +15,8 @@ the three hooks ``_started``, ``_advanced`` and ``_finished``:
 * :class:`RecordingSteps` keeps every event (for tests);
 * :class:`LineSteps` writes one plain line per stage to a stream (the demo's status lines);
 * :class:`LogSteps` writes plain lines for a log: each stage's start, its progress at most
-  every 10 s, and its end with the seconds it took (the CLI when stderr is not a terminal);
+  every 10 s, and its end with the seconds it took — and, with ``memory``, the peak memory
+  (the CLI when stderr is not a terminal);
 * ``beautygraph.clikit.RichSteps`` draws rich progress bars (the CLI).
 
 This module uses the standard library only, so every layer may take a ``Steps``.
@@ -37,12 +39,35 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-__all__ = ["Step", "Steps", "RecordingSteps", "LineSteps", "LogSteps", "as_steps"]
+__all__ = [
+    "Step",
+    "Steps",
+    "RecordingSteps",
+    "LineSteps",
+    "LogSteps",
+    "as_steps",
+    "finished_line",
+    "peak_rss_mb",
+]
+
+
+def peak_rss_mb() -> float | None:
+    """This process's peak resident set size so far, in MiB (``getrusage``'s
+    ``ru_maxrss``: KiB on Linux, bytes on macOS); None where the platform has no
+    ``resource`` module (Windows).  The peak only grows: a stage's value is the most the
+    process has held up to that stage's end, which bounds what the stage itself held."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    peak = float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
 
 
 class Step:
-    """One running stage: ``advance(n)`` reports progress; ``seconds`` is set on exit and
-    ``failed`` tells whether the stage's block ended with an exception."""
+    """One running stage: ``advance(n)`` reports progress; ``seconds`` and ``peak_rss_mb``
+    are set on exit and ``failed`` tells whether the stage's block ended with an
+    exception."""
 
     def __init__(self, owner: Steps, name: str, total: int | None, depth: int) -> None:
         self.name = name
@@ -50,6 +75,7 @@ class Step:
         self.depth = depth
         self.done = 0
         self.seconds = 0.0
+        self.peak_rss_mb: float | None = None
         self.failed = False
         self._owner = owner
 
@@ -68,6 +94,7 @@ class Steps:
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self.peak_rss_mb: dict[str, float] = {}
         self._open: list[Step] = []
 
     @contextmanager
@@ -83,7 +110,10 @@ class Steps:
             raise
         finally:
             step.seconds = time.perf_counter() - t0
+            step.peak_rss_mb = peak_rss_mb()
             self.seconds[name] = self.seconds.get(name, 0.0) + step.seconds
+            if step.peak_rss_mb is not None:
+                self.peak_rss_mb[name] = max(self.peak_rss_mb.get(name, 0.0), step.peak_rss_mb)
             self._open.pop()
             self._finished(step)
 
@@ -152,7 +182,8 @@ class LogSteps(LineSteps):
     """Plain lines for a log (stderr not a terminal: CI, ``nohup``, a pipe), for stages at
     most ``max_depth`` deep: one when a stage starts, one at most every ``every`` seconds
     while it advances (so a long stage shows it is alive without flooding the log), and
-    one when it ends, with the seconds it took.  ``clock`` is injectable for tests.
+    one when it ends, with the seconds it took and, with ``memory``, the process's peak
+    memory by then (:func:`finished_line`).  ``clock`` is injectable for tests.
 
     >>> import io
     >>> now = [0.0]
@@ -175,10 +206,12 @@ class LogSteps(LineSteps):
         max_depth: int = 3,
         every: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
+        memory: bool = False,
     ) -> None:
         super().__init__(stream, max_depth)
         self._every = every
         self._clock = clock
+        self._memory = memory
         #: per shown stage: its label, when it started and when it last printed
         self._shown: dict[int, tuple[str, float, float]] = {}
 
@@ -207,11 +240,26 @@ class LogSteps(LineSteps):
         shown = self._shown.pop(id(step), None)
         if shown is None:
             return
-        done = f": {_progress(step, percent=False)}" if step.done else ""
-        if step.failed:
-            self._print(f"✗ {shown[0]}{done} stopped after {step.seconds:.1f} s")
-        else:
-            self._print(f"✓ {shown[0]}{done} in {step.seconds:.1f} s")
+        self._print(finished_line(step, shown[0], self._memory))
+
+
+def finished_line(step: Step, label: str, memory: bool = False) -> str:
+    """The line that closes a stage: ``✓ label: done in T s``, ``✗ … stopped after T s``
+    for a failed one, and with ``memory`` the peak memory by then.
+
+    >>> step = Step(Steps(), "embed", 4, 0)
+    >>> step.done, step.seconds, step.peak_rss_mb = 4, 2.5, 1536.0
+    >>> finished_line(step, "propagate › embed", memory=True)
+    '✓ propagate › embed: 4/4 in 2.5 s, peak RSS 1,536 MiB'
+    """
+    done = f": {_progress(step, percent=False)}" if step.done else ""
+    if step.failed:
+        line = f"✗ {label}{done} stopped after {step.seconds:.1f} s"
+    else:
+        line = f"✓ {label}{done} in {step.seconds:.1f} s"
+    if memory and step.peak_rss_mb is not None:
+        line += f", peak RSS {step.peak_rss_mb:,.0f} MiB"
+    return line
 
 
 def _progress(step: Step, percent: bool = True) -> str:

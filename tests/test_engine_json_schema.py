@@ -25,7 +25,7 @@ from tests.test_recommend_store import run_cli
 pytest.importorskip("pyspark", reason="the [spark] extra (pyspark) is not installed")
 
 #: maps whose keys are data (phases, topic ids), not field names
-OPEN_MAPS = {"seconds", "phase_seconds", "per_topic", "top"}
+OPEN_MAPS = {"seconds", "phase_seconds", "phase_peak_rss_mb", "per_topic", "top"}
 #: local Spark settings for small data (as tests/test_spark_engine.py)
 SPARK_CONF = {
     "spark.sql.shuffle.partitions": "1",

@@ -153,3 +153,46 @@ def test_the_load_commits_inside_its_own_commit_stage(store, monkeypatch):
     assert rec.events[-2:] == [("start", "commit", None), ("end", "commit", 0)]
     if store.atomic_load:  # LadybugDB's one COMMIT runs while the stage is open
         assert seen == [["commit"]]
+
+
+_ALLOCATE = """
+import io, numpy as np
+from kernel.steps import LogSteps
+out = io.StringIO()
+steps = LogSteps(out, memory=True)
+status = open("/proc/self/status").read().split("VmRSS:")[1].split()
+before = int(status[0]) / 1024  # resident now, MiB
+with steps("allocate") as stage:
+    block = np.ones(300 * 2**20 // 8)  # 300 MiB, every page touched
+    del block
+with steps("idle"):
+    pass
+print(before)
+print(stage.peak_rss_mb)
+print(steps.peak_rss_mb["allocate"])
+print(out.getvalue(), end="")
+"""
+
+
+def test_memory_lines_show_the_peak_a_stage_reached():
+    """A planted 300 MiB allocation inside a stage is in the peak its end line shows (at
+    least the memory resident before it plus the block); the next stage's peak does not
+    fall."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _ALLOCATE], capture_output=True, text=True, cwd=ROOT,
+        timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    before, peak, recorded, *lines = proc.stdout.splitlines()
+    assert float(peak) >= float(before) + 290 and float(recorded) == float(peak)
+    shown = [re.fullmatch(rf"✓ (\w+) in {SECONDS}, peak RSS ([\d,]+) MiB", x) for x in lines[1::2]]
+    assert all(shown), lines
+    values = {m.group(1): int(m.group(2).replace(",", "")) for m in shown if m}
+    assert abs(values["allocate"] - float(peak)) <= 1 and values["idle"] >= values["allocate"]
+
+
+def test_stage_lines_have_no_memory_unless_asked():
+    out = io.StringIO()
+    with LogSteps(out)("plain"):
+        pass
+    assert "peak RSS" not in out.getvalue()

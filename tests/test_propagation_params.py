@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import click
@@ -258,7 +259,7 @@ HAND_VOTE_JSON = {
 
 
 #: what ``interests propagate --json`` reports of the run's cost (differs run to run)
-COSTS = ("seconds", "peak_rss_mb", "phase_seconds")
+COSTS = ("seconds", "peak_rss_mb", "phase_seconds", "phase_peak_rss_mb")
 
 
 def _rss_now_mb() -> float:
@@ -281,6 +282,12 @@ def _assert_costs(d: dict, rss_before_mb: float) -> None:
     assert 0 < sum(d["phase_seconds"].values()) <= d["seconds"] + 0.01
     peak_now = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     assert rss_before_mb - 0.1 <= d["peak_rss_mb"] <= peak_now + 0.1
+    # each local phase's peak: within the run's, and never falling from phase to phase
+    phase_peaks = list(d["phase_peak_rss_mb"].values())
+    if phase_peaks:
+        assert list(d["phase_peak_rss_mb"]) == list(d["phase_seconds"])
+        assert phase_peaks == sorted(phase_peaks)
+        assert rss_before_mb - 0.1 <= phase_peaks[0] and phase_peaks[-1] <= d["peak_rss_mb"]
 
 
 def test_propagation_run_is_frozen_and_its_json_is_todays(hand_store, tmp_path):
@@ -326,6 +333,21 @@ def test_interests_propagate_json_is_one_schema_on_scipy_and_spark(tmp_path, cap
     for d in got.values():
         _assert_costs(d, rss_before)
         assert {k: v for k, v in d.items() if k not in COSTS} == HAND_VOTE_JSON
+
+
+def test_interests_propagate_shows_time_and_memory_in_its_steps(tmp_path, capsys):
+    """Issue: propagation's memory and time appear in the progress steps (stderr a log:
+    one end line per stage, each with its seconds and the peak memory by then)."""
+    from tests.test_recommend_store import run_cli
+
+    db = str(tmp_path / "hand.lbdb")
+    assert run_cli(["--db", db, "load", str(_write_folder(tmp_path / "hand"))], capsys)[0] == 0
+    args = ["interests", "propagate", "--interest-source", "declared", "--method", "vote"]
+    code, _, err = run_cli(["--db", db, *args], capsys)
+    assert code == 0, err
+    ends = [line for line in err.splitlines() if line.startswith("✓")]
+    assert len(ends) == 3, err  # export, propagate, write
+    assert all(re.search(r" in \d+\.\d s, peak RSS [\d,]+ MiB$", line) for line in ends), err
 
 
 def test_the_spark_job_carries_the_params_whole():

@@ -66,7 +66,7 @@ def propagate_cmd(app, sources, method, top, seed, out, engine, spark, json_mode
     run = run_propagation(
         app.store(),
         params=params,
-        steps=cli_steps(json_mode, app.quiet),
+        steps=cli_steps(json_mode, app.quiet, memory=True),
         engine=engine,
         spark=spark,
     )

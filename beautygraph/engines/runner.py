@@ -21,7 +21,7 @@ import pandas as pd
 
 from beautygraph.engines.spark_session import SparkOptions, get_session, require_spark
 from beautygraph.errors import UserError
-from kernel.steps import Steps, as_steps
+from kernel.steps import Steps, as_steps, peak_rss_mb
 
 if TYPE_CHECKING:
     from graphdb.base import Store
@@ -34,7 +34,9 @@ JOBS = ("authorities", "recommend", "beauty", "propagation")
 
 @dataclass
 class SparkRun:
-    """What one Spark job did: job counts, rows written back, seconds per phase."""
+    """What one Spark job did: job counts, rows written back, seconds per phase and this
+    (the driver's Python) process's peak memory at each phase's end (the JVM's is not
+    counted)."""
 
     job: str
     counts: dict[str, Any]
@@ -44,6 +46,7 @@ class SparkRun:
     #: tables a job leaves beside its results for the caller (``extras/NAME.parquet``, not
     #: imported into the store), e.g. the recommendations with their common neighbours
     extras: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -96,22 +99,31 @@ def run_spark_job(
     )
     export_dir, results_dir = work / "export", work / f"results-{job.name}"
     seconds: dict[str, float] = {}
+    peaks: dict[str, float] = {}
+
+    def ended(phase: str, started: float) -> None:
+        seconds[phase] = time.perf_counter() - started
+        peak = peak_rss_mb()
+        if peak is not None:
+            peaks[phase] = peak
+
     steps = as_steps(steps)
     try:
         t = time.perf_counter()
         export_store(store, export_dir, job.export_spec(), steps=steps)
-        seconds["export"] = time.perf_counter() - t
-        with steps("starting Spark") as step:
+        ended("export", t)
+        t = time.perf_counter()
+        with steps("starting Spark"):
             spark = get_session(options.master, options.conf)
-        seconds["session"] = step.seconds
+        ended("session", t)
         if results_dir.exists():
             shutil.rmtree(results_dir)
         t = time.perf_counter()
         counts = job.run(spark, str(export_dir), str(results_dir), steps)
-        seconds["spark"] = time.perf_counter() - t
+        ended("spark", t)
         t = time.perf_counter()
         res = import_results(store, results_dir, steps=steps)
-        seconds["import"] = time.perf_counter() - t
+        ended("import", t)
         extras = {
             path.stem: pd.read_parquet(path)
             for path in sorted((results_dir / "extras").glob("*.parquet"))
@@ -119,4 +131,5 @@ def run_spark_job(
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
-    return SparkRun(job.name, counts, res.written, seconds, str(work) if keep else None, extras)
+    work_kept = str(work) if keep else None
+    return SparkRun(job.name, counts, res.written, seconds, work_kept, extras, peaks)

@@ -24,7 +24,6 @@ registered there (another engine, another learner) is available here unchanged.
 
 from __future__ import annotations
 
-import sys
 import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
@@ -46,7 +45,7 @@ from beautygraph.pipelines.alf import (
 )
 from graphdb import schema
 from kernel.params import Problem, check_int
-from kernel.steps import Steps, as_steps
+from kernel.steps import Step, Steps, as_steps, peak_rss_mb
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -60,7 +59,6 @@ __all__ = [
     "PropagationRun",
     "check_engine",
     "evaluate_propagation",
-    "peak_rss_mb",
     "propagated_rows",
     "propagation_rows",
     "run_propagation",
@@ -168,18 +166,6 @@ def _selection_json(s: Selection | None) -> dict[str, Any] | None:
     }
 
 
-def peak_rss_mb() -> float | None:
-    """This process's peak resident set size so far, in MiB (``getrusage``'s
-    ``ru_maxrss``: KiB on Linux, bytes on macOS); None where the platform has no
-    ``resource`` module (Windows)."""
-    try:
-        import resource
-    except ImportError:
-        return None
-    peak = float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
-
-
 @dataclass(frozen=True, eq=False)
 class PropagationRun:
     """What :func:`run_propagation` computed and wrote, on either engine (the Spark path
@@ -188,8 +174,11 @@ class PropagationRun:
 
     ``seconds``: wall time of the whole run (export, choice, propagation, write-back);
     ``phase_seconds``: the same per phase (the engine's own phases); ``peak_rss_mb``: this
-    process's peak resident memory at the end of the run (:func:`peak_rss_mb`; on Spark the
-    driver's Python process — the JVM and the executors are not counted).
+    process's peak resident memory at the end of the run
+    (:func:`kernel.steps.peak_rss_mb`; on Spark the driver's Python process — the JVM and
+    the executors are not counted); ``phase_peak_rss_mb``: the same at the end of each
+    phase (the peak only grows, so the first phase whose value jumps is the one that
+    needed the memory).
     ``out``: the CSV file the rows were also written to, when the caller wrote one
     (``dataclasses.replace`` it in).
     """
@@ -206,6 +195,7 @@ class PropagationRun:
     seconds: float = 0.0
     peak_rss_mb: float | None = None
     phase_seconds: dict[str, float] = field(default_factory=dict)
+    phase_peak_rss_mb: dict[str, float] = field(default_factory=dict)
     out: str | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -224,6 +214,7 @@ class PropagationRun:
             "seconds": round(float(self.seconds), 3),
             "peak_rss_mb": None if self.peak_rss_mb is None else round(self.peak_rss_mb, 1),
             "phase_seconds": {k: round(v, 3) for k, v in self.phase_seconds.items()},
+            "phase_peak_rss_mb": {k: round(v, 1) for k, v in self.phase_peak_rss_mb.items()},
         }
         if self.out is not None:
             d["out"] = self.out
@@ -260,6 +251,7 @@ def _run_on_spark(
         selection=None,
         written=int(run.written.get("INTERESTED_IN", 0)),
         phase_seconds=dict(run.seconds),
+        phase_peak_rss_mb=dict(run.peak_rss_mb),
     )
 
 
@@ -314,9 +306,9 @@ def run_propagation(
 
 def _choose(
     g: AlfGraph, pg: PropagationGraph, params: PropagationParams, steps: Steps
-) -> tuple[Selection, float]:
+) -> tuple[Selection, Step]:
     """``auto``: the method with the best cross-validated Micro-F1 on the seed users, and
-    the seconds it took."""
+    its closed stage (seconds, peak memory)."""
     n_seeds = len(seed_users(g.S_c))
     if n_seeds < params.folds:
         _refuse(
@@ -329,7 +321,7 @@ def _choose(
         )
     with steps("choosing a method by cross-validation") as st, user_errors("auto"):
         selection = select_method(pg, g.S_c, folds=params.folds, seed=params.seed)
-    return selection, st.seconds
+    return selection, st
 
 
 def _run_on_scipy(
@@ -337,24 +329,21 @@ def _run_on_scipy(
 ) -> PropagationRun:
     """:func:`run_propagation` with ``engine="scipy"`` (export → scipy → one bulk write)."""
     assert params.sources is not None  # filled in by run_propagation
-    seconds: dict[str, float] = {}
-    with steps("exporting seeds and follower graph") as st:
+    phases: dict[str, Step] = {}
+    with steps("exporting seeds and follower graph") as phases["export"]:
         g, pg = _export(store, params.sources, params.direction)
-    seconds["export"] = st.seconds
     selection = None
     chosen = params.method
     if params.method == "auto":
-        selection, seconds["select"] = _choose(g, pg, params, steps)
+        selection, phases["select"] = _choose(g, pg, params, steps)
         chosen = selection.best
-    with steps(f"propagating ({chosen})") as st, user_errors(chosen):
+    with steps(f"propagating ({chosen})") as phases["propagate"], user_errors(chosen):
         F = propagate(pg, g.S_c, chosen, seed=params.seed).F
-    seconds["propagate"] = st.seconds
     rows = propagation_rows(F, g.user_ids, g.topic_ids, params.top)
     written = 0
     if write:
-        with steps("writing propagated interests") as st:
+        with steps("writing propagated interests") as phases["write"]:
             written = _write(store, rows, chosen)
-        seconds["write"] = st.seconds
     return PropagationRun(
         method=chosen,
         requested=params.method,
@@ -365,7 +354,10 @@ def _run_on_scipy(
         n_seed_users=int(len(seed_users(g.S_c))),
         selection=selection,
         written=written,
-        phase_seconds=seconds,
+        phase_seconds={name: st.seconds for name, st in phases.items()},
+        phase_peak_rss_mb={
+            name: st.peak_rss_mb for name, st in phases.items() if st.peak_rss_mb is not None
+        },
     )
 
 
