@@ -225,14 +225,22 @@ def main() -> None:
         help="the learned ranker's recommend USER: fit once, then per-user latency",
     )
     ap.add_argument("--serve-users", type=int, default=200, help="users timed by --serve")
+    ap.add_argument(
+        "--skip-ladybug", action="store_true", help="with --serve: the Neo4j store only"
+    )
     args = ap.parse_args()
     if args.serve:
         from recommend_serve import run as run_serve
 
         res = run_serve(
-            args.users or 100_000, args.follows or 1_000_000, args.serve_users, args.seed
+            args.users or 100_000,
+            args.follows or 1_000_000,
+            args.serve_users,
+            args.seed,
+            ladybug=not args.skip_ladybug,
         )
-        path = args.out or ROOT / "bench" / "results" / "recommend_serve.json"
+        name = "recommend_serve_neo4j.json" if args.skip_ladybug else "recommend_serve.json"
+        path = args.out or ROOT / "bench" / "results" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(strict_json.dumps(res, indent=2) + "\n")
         print(f"wrote {path}")

@@ -20,8 +20,9 @@ users, 1M follows, Pareto popularity, user beauty) is loaded into an embedded La
 * **batch**: ``recommend --sample N`` with the learned ranker (users per second).
 
 Load average is recorded before and after: other work on the machine slows every figure.
-Run: ``.venv/bin/python bench/bench_recommend.py --serve [--users N --follows M]``; writes
-``bench/results/recommend_serve.json``.
+Run: ``.venv/bin/python bench/bench_recommend.py --serve [--users N --follows M]
+[--skip-ladybug]``; writes ``bench/results/recommend_serve.json``
+(``recommend_serve_neo4j.json`` with ``--skip-ladybug``).
 """
 
 from __future__ import annotations
@@ -139,7 +140,14 @@ def serve_store(store, sample: list[str], n_baseline: int, label: str) -> dict:
     return out
 
 
-def run(n_users: int, n_follows: int, n_sample: int, seed: int, n_baseline: int = 3) -> dict:
+def run(
+    n_users: int,
+    n_follows: int,
+    n_sample: int,
+    seed: int,
+    n_baseline: int = 3,
+    ladybug: bool = True,
+) -> dict:
     from bench_recommend import fill_store, synthetic_graph
 
     import graphdb
@@ -155,20 +163,25 @@ def run(n_users: int, n_follows: int, n_sample: int, seed: int, n_baseline: int 
         "machine": f"{os.cpu_count()} cpus",
         "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
     }
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "serve.lbdb"
-        store = graphdb.connect(db)
-        t0 = time.perf_counter()
-        fill_store(store, ids, src, dst, beauty)
-        result["load_s"] = time.perf_counter() - t0
-        result["ladybug"] = serve_store(store, sample, n_baseline, "ladybug")
-        store.close()
-        result["ladybug"]["cli"] = cli_walls(str(db), sample[0])
-        print(f"ladybug CLI: {result['ladybug']['cli']}", flush=True)
+    if not ladybug:
+        result["ladybug"] = "skipped: --skip-ladybug"
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Path(tmp) / "serve.lbdb"
+            store = graphdb.connect(db)
+            t0 = time.perf_counter()
+            fill_store(store, ids, src, dst, beauty)
+            result["load_s"] = time.perf_counter() - t0
+            result["ladybug"] = serve_store(store, sample, n_baseline, "ladybug")
+            store.close()
+            result["ladybug"]["cli"] = cli_walls(str(db), sample[0])
+            print(f"ladybug CLI: {result['ladybug']['cli']}", flush=True)
     if os.environ.get("NEO4J_URI"):
         store = graphdb.connect(os.environ["NEO4J_URI"])
         store.clear()
+        t0 = time.perf_counter()
         fill_store(store, ids, src, dst, beauty)
+        result["neo4j_load_s"] = time.perf_counter() - t0
         result["neo4j"] = serve_store(store, sample, n_baseline, "neo4j")
         store.clear()
         store.close()

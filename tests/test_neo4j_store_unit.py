@@ -302,7 +302,9 @@ def test_notifications_below_warning_hidden_and_each_warning_once():
     assert not f.filter(rec(logging.INFO, "03N42"))
     assert f.filter(rec(logging.WARNING, "01N50"))
     assert not f.filter(rec(logging.WARNING, "01N50"))
-    assert f.filter(rec(logging.WARNING, "01G11"))
+    assert f.filter(rec(logging.WARNING, "01N02"))
+    # a null dropped by count() after an OPTIONAL MATCH is how the queries count: silent
+    assert not f.filter(rec(logging.WARNING, "01G11"))
 
 
 @pytest.mark.parametrize(
