@@ -129,15 +129,7 @@ def test_a_model_is_kept_while_the_graph_is_unchanged(served, monkeypatch):
     assert not fitted
 
 
-def _needs_stamp(store) -> None:
-    """Skip, saying why, where the server gives no cheap data stamp (Neo4j Community 5
-    lists no lastCommittedTxn): there every call reads the graph by design."""
-    if store.data_stamp() is None:
-        pytest.skip("this store reports no data stamp: every call reads the graph")
-
-
 def test_repeated_calls_are_served_from_memory(served, monkeypatch):
-    _needs_stamp(served)
     first = lr.learned_recommendations(served, USER)
 
     def no_read(*args, **kwargs):
@@ -149,7 +141,6 @@ def test_repeated_calls_are_served_from_memory(served, monkeypatch):
 
 
 def test_a_new_process_loads_the_files_without_reading_the_graph(served, monkeypatch):
-    _needs_stamp(served)
     first = lr.learned_recommendations(served, USER)
     lr._SERVED.clear()  # what a new process holds
 
@@ -173,7 +164,6 @@ def _count_calls(monkeypatch, module, name: str) -> list:
 
 
 def test_a_write_the_ranker_does_not_read_keeps_model_and_index(served, monkeypatch):
-    _needs_stamp(served)
     first = lr.learned_recommendations(served, USER)
     served.replace_rels(
         "RECOMMENDED",
