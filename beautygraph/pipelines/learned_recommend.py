@@ -163,13 +163,20 @@ def _fit_block(n_users: int) -> int:
 
 
 def learned_ranker(
-    store: Store, g: StoreGraph, seed: int = 0, steps: Steps | None = None, refit: bool = False
+    store: Store,
+    g: StoreGraph,
+    seed: int = 0,
+    steps: Steps | None = None,
+    refit: bool = False,
+    version: str | None = None,
 ) -> tuple[LearnedRanker, bool]:
     """The store's ranker and whether it was fitted now (False: loaded, the data version
-    unchanged; ``refit`` fits it again regardless)."""
+    unchanged; ``refit`` fits it again regardless); ``version`` is ``data_version(g)``
+    where the caller has it already (it hashes every follow)."""
     from analysis.linkpred.learned import fit_ranker, graph_embedder
 
-    path, version = model_path(store), data_version(g)
+    path = model_path(store)
+    version = data_version(g) if version is None else version
     ranker = None if refit else files.load_model(path, version)
     if ranker is not None:
         return ranker, False
@@ -259,8 +266,8 @@ def served_ranker(
     steps = as_steps(steps)
     with steps("export the graph"):
         g = store_graph(store)
-    ranker, fitted = learned_ranker(store, g, seed, steps, refit)
     version = data_version(g)
+    ranker, fitted = learned_ranker(store, g, seed, steps, refit, version)
     index_path = files.model_path(store, INDEX_NAME)
     saved = None if fitted else files.load_model(index_path, version)
     if saved is None:
