@@ -316,3 +316,34 @@ def test_the_evaluation_reports_the_balance_curve():
     # each more slot can only add forlorn beauties
     shares = [p["forlorn_share"] for p in curve]
     assert shares == sorted(shares) and shares[-1] > shares[0]
+
+
+def test_another_model_and_per_user_precision():
+    """``model_factory`` replaces the boosting model (the benchmark's LightGBM comparison)
+    and gets the fit's seed; the per-user precision of an evaluation averages to its
+    precision and pairs two evaluations that differ in the model only."""
+    from sklearn.linear_model import LogisticRegression
+
+    seeds: list[int] = []
+
+    def logistic(seed: int):
+        seeds.append(seed)
+        return LogisticRegression(max_iter=200)
+
+    A = _ring(n=200)
+    base = evaluate_recommenders(A, 0.2, k=5, n_users=60, seed=2, n_boot=20, **QUICK)
+    other = evaluate_recommenders(
+        A, 0.2, k=5, n_users=60, seed=2, n_boot=20, model_factory=logistic, **QUICK
+    )
+    assert len(seeds) == 1 and 0 <= seeds[0] < 2**31
+    for ev in (base, other):
+        for name, m in ev.methods.items():
+            assert ev.per_user_precision(name).mean() == pytest.approx(m.precision), name
+    # the same split: every baseline's per-user row is the same array
+    np.testing.assert_array_equal(base.per_user_precision("cn"), other.per_user_precision("cn"))
+    assert not np.array_equal(
+        base.per_user_precision("learned"), other.per_user_precision("learned")
+    )
+    ranker = fit_ranker(A, rng=np.random.default_rng(0), n_users=40, rounds=1,
+                        model_factory=logistic)  # fmt: skip
+    assert isinstance(ranker.model, LogisticRegression)

@@ -12,7 +12,7 @@ minus that baseline's.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -63,6 +63,14 @@ class RecommenderEvaluation:
     diff_vs_best_baseline: dict[str, tuple[float, float]]
     candidate_recall: float | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    #: each method's precision@k per drawn user (the users in one fixed order, the same
+    #: for every evaluation of the same graph, share, users and seed): two evaluations
+    #: that differ in the learned ranker only can be compared pair by pair
+    per_user: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    def per_user_precision(self, name: str) -> np.ndarray:
+        """``name``'s precision@k of each drawn user (see ``per_user``)."""
+        return self.per_user[name]
 
     def with_extras(self, **extras: Any) -> RecommenderEvaluation:
         """The same evaluation with more keys for :meth:`to_json` (what the caller knows:
@@ -128,13 +136,15 @@ def evaluate_recommenders(
     seeds: sp.spmatrix | None = None,
     extra_methods: Mapping[str, Mapping[int, list[int]]] | None = None,
     model_params: Mapping[str, Any] | None = None,
+    model_factory: Callable[[int], Any] | None = None,
     balance: float = RECOMMEND_DEFAULTS.beauty_balance,
 ) -> RecommenderEvaluation:
     """Hide ``share`` of the follows of ``n_users`` drawn users of ``A`` and score every
     method on recovering them (module docstring).  The learned ranker is fitted as
     ``recommend`` fits it, unless told otherwise: ``embedder`` makes its embedding of a
     graph (``"auto"``: :func:`analysis.linkpred.learned.graph_embedder`; None: none),
-    ``rounds`` and ``model_params`` go to :func:`analysis.linkpred.learned.fit_ranker`.
+    ``rounds``, ``model_params`` and ``model_factory`` go to
+    :func:`analysis.linkpred.learned.fit_ranker`.
     ``labels``: a users × topics interest
     matrix for the learned ranker's ``topic_overlap`` (None: no interests); ``beauty`` (NaN =
     none) adds BB±10, and ``forlorn`` (a mask of forlorn-beauty accounts) the share of
@@ -174,6 +184,7 @@ def evaluate_recommenders(
             rng=rng,
             embedder=embedder,
             model_params=model_params,
+            model_factory=model_factory,
             **known,
         )
         ranker.check_unseen(split.hidden)
@@ -220,4 +231,5 @@ def evaluate_recommenders(
         diff_vs_best_baseline=diffs,
         candidate_recall=ceiling,
         extras=extras,
+        per_user=per_user,
     )

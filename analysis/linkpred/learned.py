@@ -156,7 +156,9 @@ def _inner_users(A: sp.csr_matrix, n_users: int | None) -> int:
 
 #: the boosting model: shallow trees, at least 100 pairs a leaf and an L2 penalty, because
 #: the positives are few (hundreds to a few thousand hidden follows) and deeper trees fitted
-#: to them ranked worse on the hold-out (bench/recommend_holdout.py measures both)
+#: to them ranked worse on the hold-out (bench/recommend_holdout.py measures both).
+#: LightGBM with the same settings tied it on the three real graphs (``--models``), so the
+#: ranker keeps scikit-learn, which the tool needs anyway
 MODEL_PARAMS: dict[str, Any] = {
     "max_iter": 200,
     "learning_rate": 0.05,
@@ -182,12 +184,15 @@ def fit_ranker(
     embedder: Embedder = None,
     block: int = 256,
     model_params: Mapping[str, Any] | None = None,
+    model_factory: Callable[[int], Any] | None = None,
     **extra,
 ) -> LearnedRanker:
     """Fit the ranker on the graph ``A`` alone (module docstring): in each of ``rounds``
     rounds, hide ``share`` of the follows of ``n_users`` drawn users (:func:`_inner_users`
     when None) and learn which of their candidates were hidden.  ``model_params``: the
-    boosting settings (None: :data:`MODEL_PARAMS`)."""
+    boosting settings (None: :data:`MODEL_PARAMS`); ``model_factory``: another classifier
+    instead, made from a random seed (anything with ``fit`` and ``predict_proba``; the
+    benchmark's LightGBM comparison)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     if rounds < 1:
@@ -211,10 +216,13 @@ def fit_ranker(
             pairs = zip(c.user, c.item, strict=True)
             ys.append(np.fromiter(((u, v) in hidden for u, v in pairs), bool, len(c.user)))
     X, y = np.concatenate(Xs), np.concatenate(ys)
-    model = HistGradientBoostingClassifier(
-        **(MODEL_PARAMS if model_params is None else model_params),
-        random_state=int(rng.integers(2**31)),
-    )
+    seed = int(rng.integers(2**31))
+    if model_factory is not None:
+        model = model_factory(seed)
+    else:
+        model = HistGradientBoostingClassifier(
+            **(MODEL_PARAMS if model_params is None else model_params), random_state=seed
+        )
     model.fit(X, y)
     return LearnedRanker(
         model=model,
