@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 from click.testing import CliRunner
@@ -79,6 +80,36 @@ def test_the_cli_names_its_flags_and_prints_the_json(tmp_path, community):
     assert printed["best_baseline"] in printed["methods"]
     assert json.loads((tmp_path / "out" / "recommenders_holdout.json").read_text()) == printed
     assert (tmp_path / "out" / "recommenders_holdout.png").stat().st_size > 10_000
+
+
+def test_the_beauty_balance_of_the_holdout_is_a_flag(tmp_path, community):
+    """With beauty and classes, ``--beauty-balance`` sets learned_balanced's λ (a point of
+    the curve); it is refused without --holdout-follows and outside [0, 1]."""
+    import graphdb
+    from beautygraph.cli import cli
+
+    db = tmp_path / "b.lbdb"
+    rng = np.random.default_rng(4)
+    with graphdb.connect(db, create=True) as s:
+        load_folder(s, community)
+        ids = [r["id"] for r in s.query("MATCH (u:User) RETURN u.id AS id")]
+        forlorn = rng.random(len(ids)) < 0.2
+        s.write_node_props("User", pd.DataFrame({
+            "id": ids, "beauty": rng.random(len(ids)),
+            "cluster_name": np.where(forlorn, "forlorn beauties", "average joes")}))  # fmt: skip
+    base = ["--db", str(db), "--quiet", "analyze", "recommenders"]
+    args = [*base, "--holdout-follows", "0.2", "--users", "40", "--k", "10", "--json"]
+    res = CliRunner().invoke(cli, [*args, "--beauty-balance", "0.3"])
+    assert res.exit_code == 0, res.output
+    printed = json.loads(res.output)
+    at = {p["beauty_balance"]: p for p in printed["balance_curve"]}
+    assert printed["beauty_balance"] == 0.3
+    assert at[0.3]["precision"] == printed["methods"]["learned_balanced"]["precision"]
+    assert at[0.3]["forlorn_share"] == printed["methods"]["learned_balanced"]["forlorn_share"]
+    res = CliRunner().invoke(cli, [*base, "--beauty-balance", "0.3"])
+    assert res.exit_code == 2 and "applies to --holdout-follows only" in res.output
+    res = CliRunner().invoke(cli, [*args, "--beauty-balance", "1.2"])
+    assert res.exit_code == 2 and "1.2" in res.output
 
 
 def test_the_report_section_shows_the_holdout_beside_the_simulation(store, community):
