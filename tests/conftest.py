@@ -28,6 +28,34 @@ BACKENDS = ["ladybug"] + (
 )
 
 
+#: local Spark for small data: one shuffle partition, two cores, no UI
+SPARK_CONF = {
+    "spark.sql.shuffle.partitions": "1",
+    "spark.default.parallelism": "2",
+    "spark.ui.enabled": "false",
+}
+#: the same settings as command-line flags
+SPARK_ARGS = ["--spark-master", "local[2]"] + [
+    a for k, v in SPARK_CONF.items() for a in ("--spark-conf", f"{k}={v}")
+]
+
+
+def local_spark_options():
+    """:class:`~beautygraph.engines.spark_session.SparkOptions` for a local test session
+    (started here once and shared by every job after), or a skip saying what is missing:
+    the ``[spark]`` extra or a Java runtime."""
+    pytest.importorskip("pyspark", reason="the [spark] extra (pyspark) is not installed")
+    from beautygraph.engines.spark_session import SparkOptions, get_session, require_spark
+    from beautygraph.errors import UserError
+
+    try:
+        require_spark()
+    except UserError as exc:
+        pytest.skip(str(exc))
+    get_session("local[2]", SPARK_CONF)
+    return SparkOptions(master="local[2]", conf=SPARK_CONF)
+
+
 def open_store(backend: str, tmp_path: Path):
     if backend == "ladybug":
         return graphdb.connect(tmp_path / "test.lbdb")

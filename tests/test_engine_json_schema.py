@@ -18,23 +18,14 @@ from typing import Any
 import pytest
 
 import graphdb
-from beautygraph.errors import UserError
 from graphdb.loader import load_folder
+from tests.conftest import SPARK_ARGS, local_spark_options
 from tests.test_recommend_store import run_cli
 
 pytest.importorskip("pyspark", reason="the [spark] extra (pyspark) is not installed")
 
 #: maps whose keys are data (phases, topic ids), not field names
 OPEN_MAPS = {"seconds", "phase_seconds", "phase_peak_rss_mb", "per_topic", "top"}
-#: local Spark settings for small data (as tests/test_spark_engine.py)
-SPARK_CONF = {
-    "spark.sql.shuffle.partitions": "1",
-    "spark.default.parallelism": "2",
-    "spark.ui.enabled": "false",
-}
-SPARK_ARGS = ["--spark-master", "local[2]"] + [
-    a for k, v in SPARK_CONF.items() for a in ("--spark-conf", f"{k}={v}")
-]
 
 
 def schema(value: Any, key: str = "") -> Any:
@@ -86,13 +77,7 @@ def test_schema_comparison_catches_what_it_should():
 
 @pytest.fixture(scope="module")
 def spark_ready():
-    from beautygraph.engines.spark_session import get_session, require_spark
-
-    try:
-        require_spark()
-    except UserError as exc:
-        pytest.skip(str(exc))
-    get_session("local[2]", SPARK_CONF)  # started once, reused by every command below
+    local_spark_options()  # started once, reused by every command below
 
 
 @pytest.fixture(scope="module")

@@ -308,15 +308,11 @@ def test_propagation_run_is_frozen_and_its_json_is_todays(hand_store, tmp_path):
 def test_interests_propagate_json_is_one_schema_on_scipy_and_spark(tmp_path, capsys):
     """The same keys, value types and values (but the seconds per phase) on both engines,
     on the six-user hand-worked graph."""
-    pytest.importorskip("pyspark", reason="the [spark] extra (pyspark) is not installed")
-    from beautygraph.engines.spark_session import require_spark
-    from tests.test_engine_json_schema import SPARK_ARGS, assert_same, schema
+    from tests.conftest import SPARK_ARGS, local_spark_options
+    from tests.test_engine_json_schema import assert_same, schema
     from tests.test_recommend_store import run_cli
 
-    try:
-        require_spark()
-    except UserError as exc:
-        pytest.skip(str(exc))
+    local_spark_options()
     db = str(tmp_path / "hand.lbdb")
     assert run_cli(["--db", db, "load", str(_write_folder(tmp_path / "hand"))], capsys)[0] == 0
     args = ["interests", "propagate", "--interest-source", "declared", "--method", "vote"]

@@ -21,6 +21,7 @@ from beautygraph.errors import UserError
 from beautygraph.pipelines import learned_recommend as lr
 from beautygraph.pipelines import recommend as pipe
 from graphdb.loader import load_folder
+from tests.conftest import local_spark_options
 
 USER = "u000003"
 
@@ -310,7 +311,7 @@ def test_a_stamp_record_of_another_stamp_or_format_is_ignored(tmp_path):
 
 
 def test_learned_on_spark_is_the_local_batch(served):
-    options = _spark_options()
+    options = local_spark_options()
     params = pipe.recommend_params("learned", k=3)
     local = pipe.recommend_batch(served, params)
     spark = lr.learned_spark(served, params, options)
@@ -324,23 +325,6 @@ def test_learned_on_spark_is_the_local_batch(served):
     assert [(r["user"], r["candidate"]) for r in rows] == list(
         zip(local.frame.user, local.frame.candidate, strict=True)
     )
-
-
-def _spark_options():
-    """Local Spark for a test, or a skip naming what is missing."""
-    pytest.importorskip("pyspark", reason="the [spark] extra (pyspark) is not installed")
-    from beautygraph.engines.spark_session import SparkOptions, require_spark
-
-    try:
-        require_spark()
-    except UserError as exc:
-        pytest.skip(str(exc))
-    conf = {
-        "spark.sql.shuffle.partitions": "2",
-        "spark.default.parallelism": "2",
-        "spark.ui.enabled": "false",
-    }
-    return SparkOptions(master="local[2]", conf=conf)
 
 
 def test_the_beauty_balance_on_every_path(loaded):
@@ -390,7 +374,7 @@ def test_the_beauty_balance_on_every_path(loaded):
         got = batch.frame[batch.frame.user == u]["candidate"].tolist()
         assert got == g.user_ids[full[int(row)]].tolist(), u
     everyone = pipe.recommend_batch(loaded, params)
-    spark = lr.learned_spark(loaded, params, _spark_options())
+    spark = lr.learned_spark(loaded, params, local_spark_options())
     pd.testing.assert_frame_equal(spark.frame, everyone.frame, check_exact=False, rtol=1e-12)
 
 

@@ -466,17 +466,11 @@ def test_simulation_result_is_frozen_and_prints_to_json(tmp_path):
 def spark_db(tmp_path_factory) -> str:
     """A small generated community with User.beauty (from the photos' input beauty) and one
     local Spark session shared by the runs below."""
-    pytest.importorskip("pyspark", reason="the [spark] extra (pyspark) is not installed")
-    from beautygraph.engines.spark_session import get_session, require_spark
     from beautygraph.generate import GeneratorConfig, generate
     from graphdb.loader import load_folder
-    from tests.test_engine_json_schema import SPARK_CONF
+    from tests.conftest import local_spark_options
 
-    try:
-        require_spark()
-    except UserError as exc:
-        pytest.skip(str(exc))
-    get_session("local[2]", SPARK_CONF)
+    local_spark_options()
     folder = tmp_path_factory.mktemp("rec_engines")
     generate(GeneratorConfig(n_users=150, seed=4, weeks=4, influence=False, churn=False), folder)
     db = folder / "store.lbdb"
@@ -492,7 +486,8 @@ def test_recommend_all_json_is_the_same_on_every_engine(spark_db, method):
     types at every level, and the same answer (AA's rounded sums to 1e-9).  The per-user
     Cypher statements answer ``recommend USER`` only; tests/test_recommend_store.py holds
     them equal to the scipy batch."""
-    from tests.test_engine_json_schema import SPARK_ARGS, assert_same, schema
+    from tests.conftest import SPARK_ARGS
+    from tests.test_engine_json_schema import assert_same, schema
 
     args = ["--db", spark_db, "recommend", "--all", "--method", method, "--k", "3", "--write"]
     out = {}

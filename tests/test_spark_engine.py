@@ -21,20 +21,12 @@ pytest.importorskip("pyspark", reason="the [spark] extra (pyspark) is not instal
 
 @pytest.fixture(scope="session")
 def spark_options():
-    from beautygraph.engines.spark_session import SparkOptions, get_session, require_spark
+    from dataclasses import replace
 
-    try:
-        require_spark()
-    except UserError as exc:
-        pytest.skip(str(exc))
-    # small data: one shuffle partition and no UI keep every stage short
-    conf = {
-        "spark.sql.shuffle.partitions": "1",
-        "spark.default.parallelism": "2",
-        "spark.ui.enabled": "false",
-    }
-    get_session("local[2]", conf)  # started once, reused by every job below
-    return SparkOptions(master="local[2]", conf=conf, topic_block=40)
+    from tests.conftest import local_spark_options
+
+    # small topic blocks, so the propagation job runs several of them
+    return replace(local_spark_options(), topic_block=40)
 
 
 @pytest.fixture(scope="module")

@@ -18,28 +18,19 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from beautygraph.errors import UserError
 from kernel.params import InvalidParams
 from kernel.steps import Steps
+from tests.conftest import local_spark_options
 
 pytest.importorskip("pyspark", reason="the [spark] extra (pyspark) is not installed")
-
-CONF = {
-    "spark.sql.shuffle.partitions": "1",
-    "spark.default.parallelism": "2",
-    "spark.ui.enabled": "false",
-}
 
 
 @pytest.fixture(scope="module")
 def spark():
-    from beautygraph.engines.spark_session import get_session, require_spark
+    from beautygraph.engines.spark_session import get_session
 
-    try:
-        require_spark()
-    except UserError as exc:
-        pytest.skip(str(exc))
-    return get_session("local[2]", CONF)
+    options = local_spark_options()
+    return get_session(options.master, options.conf)
 
 
 def _blocks_to_numpy(X) -> np.ndarray:
@@ -198,7 +189,6 @@ def test_spark_auto_runs_prone_lr_within_a_point_of_the_local_run(planted_store,
     are within 1 point of the scipy engine's ``prone_lr`` on the same split, both far above
     the majority baseline; it writes the same rows (every informed user her ``top`` best,
     ranks 1..top, ``method`` prone_lr) and the same JSON keys and types."""
-    from beautygraph.engines.spark_session import SparkOptions
     from beautygraph.pipelines.propagation import propagated_rows, run_propagation
     from tests.test_engine_json_schema import assert_same, schema
 
@@ -206,7 +196,7 @@ def test_spark_auto_runs_prone_lr_within_a_point_of_the_local_run(planted_store,
     top = N_TOPICS
     local = run_propagation(store, ("declared",), method="prone_lr", top=top)
     majority = run_propagation(store, ("declared",), method="majority", top=top, write=False)
-    options = SparkOptions(master="local[2]", conf=CONF)
+    options = local_spark_options()
     remote = run_propagation(
         store, ("declared",), method="auto", top=top, engine="spark", spark=options
     )

@@ -20,29 +20,18 @@ import pandas as pd
 import pytest
 
 from beautygraph.errors import UserError
+from tests.conftest import SPARK_CONF, local_spark_options
 
 pytest.importorskip("pyspark", reason="the [spark] extra (pyspark) is not installed")
 pytest.importorskip("cv2", reason="the brisque model needs opencv-contrib-python-headless")
 
 #: photos with an image, by id; "bad" is not an image, "gone" names no file, "blank" no path
 GOOD = [f"p{i}" for i in range(6)]
-CONF = {
-    "spark.sql.shuffle.partitions": "1",
-    "spark.default.parallelism": "2",
-    "spark.ui.enabled": "false",
-}
 
 
 @pytest.fixture(scope="session")
 def spark_options():
-    from beautygraph.engines.spark_session import SparkOptions, get_session, require_spark
-
-    try:
-        require_spark()
-    except UserError as exc:
-        pytest.skip(str(exc))
-    get_session("local[2]", CONF)  # started once, reused by every job below
-    return SparkOptions(master="local[2]", conf=CONF)
+    return local_spark_options()
 
 
 def _write_images(folder: Path, ids: list[str], seed: int = 0) -> None:
@@ -235,7 +224,7 @@ def test_cli_round_trip_through_import_results(spark_options, data_dir, tmp_path
 
     db = str(tmp_path / "store.lbdb")
     spark_args = ["--spark-master", "local[2]"]
-    spark_args += [a for k, v in CONF.items() for a in ("--spark-conf", f"{k}={v}")]
+    spark_args += [a for k, v in SPARK_CONF.items() for a in ("--spark-conf", f"{k}={v}")]
     code, _, err = _run_cli(["--db", db, "load", str(data_dir), "--json"], capsys)
     assert code == 0, err
     export, results = tmp_path / "export", tmp_path / "results"
