@@ -220,7 +220,6 @@ class RichSteps(Steps):
     def __init__(self, memory: bool = False) -> None:
         super().__init__()
         self._memory = memory
-        self._labels: dict[int, str] = {}
         from rich.console import Console
         from rich.progress import (
             BarColumn,
@@ -247,9 +246,7 @@ class RichSteps(Steps):
     def _started(self, step: Step) -> None:
         if not self._tasks:
             self._bar.start()
-        label = " › ".join(self.path)
-        self._labels[id(step)] = label
-        self._tasks[id(step)] = self._bar.add_task(label, total=step.total)
+        self._tasks[id(step)] = self._bar.add_task(" › ".join(self.path), total=step.total)
 
     def _advanced(self, step: Step, n: int) -> None:
         task = self._tasks.get(id(step))
@@ -258,10 +255,10 @@ class RichSteps(Steps):
 
     def _finished(self, step: Step) -> None:
         task = self._tasks.pop(id(step), None)
-        label = self._labels.pop(id(step), step.name)
         if task is not None:
             self._bar.remove_task(task)
-        if self._memory and step.depth < 2:
+        if self._memory and step.depth < 2:  # the step is closed: self.path holds its parents
+            label = " › ".join([*self.path, step.name])
             self._bar.console.print(finished_line(step, label, memory=True), highlight=False)
         if not self._tasks:
             self._bar.stop()

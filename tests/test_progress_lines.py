@@ -196,3 +196,18 @@ def test_stage_lines_have_no_memory_unless_asked():
     with LogSteps(out)("plain"):
         pass
     assert "peak RSS" not in out.getvalue()
+
+
+def test_bars_with_memory_leave_one_line_per_stage_with_its_label():
+    """On a terminal the bars are transient; with memory each closed stage of the first two
+    levels leaves its full label, time and peak memory (the third level stays silent)."""
+    from beautygraph.clikit import RichSteps
+
+    steps = RichSteps(memory=True)
+    shown = io.StringIO()
+    steps._bar.console.file = shown
+    with steps("outer"), steps("inner"), steps("deepest"):
+        pass
+    lines = [x for x in shown.getvalue().splitlines() if x.strip()]
+    assert [x.split(" in ")[0] for x in lines] == ["✓ outer › inner", "✓ outer"], lines
+    assert all(re.search(rf" in {SECONDS}, peak RSS [\d,]+ MiB$", x) for x in lines), lines
