@@ -163,7 +163,7 @@ def balance_curve(
     """Precision@k and forlorn-beauty share of :func:`balanced_top_k` for each λ, the
     forlorn-beauty accounts (mask ``forlorn`` over every account) promoted."""
     forlorn = np.asarray(forlorn, dtype=bool)
-    promote = forlorn[np.asarray(item, dtype=np.int64)]
+    promote = promoted(forlorn, item)
     users = np.fromiter(targets, dtype=np.int64, count=len(targets))
     out = []
     for lam in lambdas:

@@ -108,6 +108,13 @@ def _print_user(result: UserRecommendations) -> None:
 # tests/test_recommend_params.py holds the two equal.
 
 
+def _typed(param: str) -> bool:
+    """Whether the running command's ``param`` was given on the command line (not its
+    default): an option that means nothing in the chosen mode is refused only then."""
+    source = click.get_current_context().get_parameter_source(param)
+    return source is click.core.ParameterSource.COMMANDLINE
+
+
 def beauty_balance_option(help_text: str):
     """``--beauty-balance λ``: RecommendParams.beauty_balance's default and bounds."""
     return click.option(
@@ -209,8 +216,7 @@ def recommend(
         raise click.UsageError("--engine spark answers --all (and writes RECOMMENDED)")
     if refit and method != "learned":
         raise click.UsageError("--refit applies to --method learned only")
-    given = click.get_current_context().get_parameter_source("beauty_balance")
-    if method != "learned" and given is click.core.ParameterSource.COMMANDLINE:
+    if method != "learned" and _typed("beauty_balance"):
         raise click.UsageError("--beauty-balance applies to --method learned only")
     # every parameter is checked before the store is opened
     params = recommend_params(
@@ -395,8 +401,7 @@ def analyze_recommenders(
     if holdout is not None:
         _holdout(app, holdout, k, n_users, seed, sources, out_dir, json_mode, beauty_balance)
         return
-    given = click.get_current_context().get_parameter_source("beauty_balance")
-    if given is click.core.ParameterSource.COMMANDLINE:
+    if _typed("beauty_balance"):
         raise click.UsageError("--beauty-balance applies to --holdout-follows only")
 
     params = recommend_params(SIMULATION_DEFAULTS, sample=sample, seed=seed, tolerance=tolerance)
