@@ -31,8 +31,9 @@ __all__ = [
 ]
 
 #: the pickle layout of a saved model and the meaning of what it learned from; a file of
-#: another layout is treated as absent (2: personalised PageRank by local push, an index)
-MODEL_FORMAT = 2
+#: another layout is treated as absent (2: personalised PageRank by local push, an index;
+#: 3: the interest signals — authorities and propagated interests — and the topic ids)
+MODEL_FORMAT = 3
 
 
 def model_path(store: Any, name: str) -> Path:

@@ -168,6 +168,32 @@ def test_the_evaluation_embeds_the_graph_as_recommend_does(monkeypatch):
     assert asked == []
 
 
+def test_the_interest_signals_never_see_a_hidden_follow(monkeypatch):
+    """Authorities and propagated interests are found again on each training round's graph
+    and on the evaluation's remaining graph: none of the graphs they are computed on holds
+    an evaluation link, and each training round's holds none of the links it hid."""
+    import analysis.linkpred.learned as learned
+
+    seen = []
+    real = learned.interest_signals
+
+    def recording(G, seeds, *args, **kwargs):
+        seen.append(sp.csr_matrix(G, copy=True))
+        return real(G, seeds, *args, **kwargs)
+
+    monkeypatch.setattr(learned, "interest_signals", recording)
+    A, seeds = _two_topic_graph(seed=3)
+    split = hide_follows(A, 0.2, n_users=20, rng=np.random.default_rng(2))
+    evaluate_recommenders(A, 0.2, k=5, n_users=20, seed=2, n_boot=10, seeds=seeds, **QUICK)
+    assert len(seen) == QUICK["rounds"] + 1
+    hidden = split.hidden
+    for G in seen:
+        assert not np.asarray(G[hidden[:, 0], hidden[:, 1]]).any()
+    for G in seen[:-1]:  # a training round's graph: a part of the remaining graph
+        assert G.nnz < split.train.nnz and (G - G.multiply(split.train)).nnz == 0
+    assert (seen[-1] != split.train).nnz == 0  # scoring: the remaining graph itself
+
+
 def test_bb_keeps_friends_of_friends_within_the_beauty_window():
     from analysis.linkpred.baselines import bb_recommendations
 
@@ -347,3 +373,90 @@ def test_another_model_and_per_user_precision():
     ranker = fit_ranker(A, rng=np.random.default_rng(0), n_users=40, rounds=1,
                         model_factory=logistic)  # fmt: skip
     assert isinstance(ranker.model, LogisticRegression)
+
+
+def _two_topic_graph(seed=0):
+    """Fans 0–19 of topic 0 and 20–39 of topic 1 (seeds), 40–59 without a seed, sparse
+    random follows; accounts 40, 41, 42 followed by 80, 60 and 40 % of topic 0's fans, 43,
+    44, 45 by topic 1's (planted authorities); 50 follows only 40, 51 only 43."""
+    rng = np.random.default_rng(seed)
+    n = 60
+    topic = np.repeat([0, 1, -1], 20)
+    A = rng.random((n, n)) < 0.04
+    for t, accounts in ((0, (40, 41, 42)), (1, (43, 44, 45))):
+        fans = np.flatnonzero(topic == t)
+        for v, p in zip(accounts, (0.8, 0.6, 0.4), strict=True):
+            A[fans, v] |= rng.random(len(fans)) < p
+    A[[50, 51]] = False
+    A[50, 40] = A[51, 43] = True
+    np.fill_diagonal(A, False)
+    seeds = sp.csr_matrix((np.ones(40), (np.arange(40), topic[:40])), shape=(n, 2))
+    return sp.csr_matrix(A.astype(float)), seeds
+
+
+def _interest_rows_by_hand(A, S):
+    """ALF's Algorithm 1 as printed (Pass 1 over all followers, the default), by loops:
+    each account's label F = Fᵉ + Fⁱ, each user's re-estimated interests Sⁱ; the user's
+    interests seed + Sⁱ and the account's profile F, both scaled to length 1."""
+    A, S = A.toarray(), S.toarray()
+    n, T = S.shape
+    followers = [np.flatnonzero(A[:, v]) for v in range(n)]
+    followees = [np.flatnonzero(A[u]) for u in range(n)]
+    Fe = np.array([S[f].mean(axis=0) if len(f) else np.zeros(T) for f in followers])
+    Si = np.array([Fe[w].mean(axis=0) if len(w) else np.zeros(T) for w in followees])
+    Fi = np.array([Si[f].mean(axis=0) if len(f) else np.zeros(T) for f in followers])
+
+    def unit(X):
+        norm = np.linalg.norm(X, axis=1, keepdims=True)
+        return np.divide(X, norm, out=np.zeros_like(X), where=norm > 0)
+
+    return unit(S + Si), unit(Fe + Fi)
+
+
+def test_interest_features_hand_worked():
+    from analysis.linkpred.interests import interest_signals
+    from analysis.linkpred.topics import topic_authorities
+
+    A, seeds = _two_topic_graph()
+    interests, profile = _interest_rows_by_hand(A, seeds)
+    auth = topic_authorities(A, seeds)  # ALF's search, tested on its own
+    assert set(auth.ranked[0]) == {40, 41, 42} and set(auth.ranked[1]) == {43, 44, 45}
+    best = {t: max(auth.score[auth.topic == t]) for t in (0, 1)}
+    g = graph_stats(A)
+    users = np.array([0, 25, 50, 51, 55])
+    sig = block_signals(g, users, interests=interest_signals(A, seeds))
+    c = candidates(g, sig, per_source=60, popular=0)
+    col = {name: c.X[:, i] for i, name in enumerate(c.names)}
+    for u, v, authority, match in zip(
+        c.user, c.item, col["authority"], col["interest_match"], strict=True
+    ):
+        t = auth.topic[v]
+        expected = interests[u, t] * auth.score[v] / best[t] if t >= 0 else 0.0
+        assert authority == pytest.approx(expected, abs=1e-6), (u, v)
+        assert match == pytest.approx(interests[u] @ profile[v], abs=1e-6), (u, v)
+    row = {(int(u), int(v)): i for i, (u, v) in enumerate(zip(c.user, c.item, strict=True))}
+    # 50 declared nothing and follows 40 only: her propagated interests are (mostly) topic
+    # 0's, so topic 0's other authorities score far above topic 1's; 51 the other way
+    authority = {pair: col["authority"][i] for pair, i in row.items()}
+    assert authority[(50, 41)] > 5 * authority[(50, 44)] and authority[(50, 41)] > 0.5
+    assert authority[(51, 44)] > 5 * authority[(51, 41)] and authority[(51, 44)] > 0.5
+
+
+def test_the_auth_source_finds_the_authorities_of_the_users_topics():
+    from analysis.linkpred.interests import interest_signals
+
+    A, seeds = _two_topic_graph()
+    g = graph_stats(A)
+    fan = next(u for u in range(20, 40) if not A[u, 44])  # of topic 1, not following 44
+    users = np.array([50, 51, fan])
+    sig = block_signals(g, users, interests=interest_signals(A, seeds))
+    c = candidates(g, sig, per_source=2, popular=0)
+    found = {}
+    for u, v, by in zip(c.user, c.item, c.found_by, strict=True):
+        if by & 64:
+            found.setdefault(int(u), set()).add(int(v))
+    assert found[50] == {41, 42}  # topic 0's authorities she does not follow yet
+    assert found[51] == {44, 45}
+    # a topic-1 fan: topic 1's authorities she does not follow come first
+    missing = {43, 44, 45} - set(A[fan].indices)
+    assert 44 in found[fan] and len(found[fan] & missing) == min(2, len(missing))

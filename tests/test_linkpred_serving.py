@@ -9,6 +9,7 @@ import pytest
 import scipy.sparse as sp
 
 from analysis.linkpred.candidates import candidates
+from analysis.linkpred.interests import interest_signals
 from analysis.linkpred.learned import fit_ranker
 from analysis.linkpred.serving import build_index, recommend_users, user_candidates
 from analysis.linkpred.signals import (
@@ -40,7 +41,8 @@ def _known(n, seed=1):
     beauty = np.round(rng.uniform(0.3, 0.6, n), 2)
     beauty[rng.random(n) < 0.15] = np.nan
     forlorn = rng.random(n) < 0.1
-    return {"labels": labels, "beauty": beauty, "forlorn": forlorn}
+    # the same interests seed the propagated interests and the authorities
+    return {"labels": labels, "seeds": labels, "beauty": beauty, "forlorn": forlorn}
 
 
 def _spectral(A):
@@ -70,7 +72,9 @@ def test_one_user_equals_the_block_path(embedder, with_known, per_source):
     g = graph_stats(A)
     emb = embedder(g.A) if embedder is not None else None
     users = np.arange(0, 150, 7)
-    block = candidates(g, block_signals(g, users, emb), per_source, 5, **known)
+    seeds = known.pop("seeds", None)
+    interests = interest_signals(g.A, seeds) if seeds is not None else None
+    block = candidates(g, block_signals(g, users, emb, interests=interests), per_source, 5, **known)
     for u in users:
         mine = user_candidates(index, int(u), per_source, 5)
         rows = block.user == u
@@ -78,7 +82,10 @@ def test_one_user_equals_the_block_path(embedder, with_known, per_source):
         np.testing.assert_array_equal(mine.item, block.item[rows])
         np.testing.assert_array_equal(mine.found_by, block.found_by[rows])
         np.testing.assert_array_equal(mine.X, block.X[rows])
-    assert block.names[-1] == ("topic_overlap_rank" if with_known else "v_in_rank")
+    assert block.names[-1] == ("interest_match_rank" if with_known else "v_in_rank")
+    if with_known:  # the authorities of the users' topics are among the candidates
+        assert interests is not None and interests.n_authorities > 0
+        assert np.any(block.found_by & 64)
 
 
 @pytest.mark.parametrize("balance", [0.0, 0.3])

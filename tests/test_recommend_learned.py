@@ -110,6 +110,29 @@ def test_explanations_name_real_paths(served):
     assert [r.score for r in recs] == sorted((r.score for r in recs), reverse=True)
 
 
+def test_an_authority_explanation_names_the_accounts_topic(served):
+    """ "authority on X": ALF's search on the store's graph makes the account an authority
+    on X, and X is among the user's interests — declared, or reached through an account
+    she follows that someone interested in X follows (Algorithm 1's Pass 2)."""
+    from analysis.linkpred.topics import topic_authorities
+
+    g = lr.store_graph(served)
+    found = topic_authorities(g.A, g.seeds)
+    S = (g.seeds > 0).astype(float)
+    reach = ((g.A @ g.A.T @ S) > 0).toarray() | (S > 0).toarray()  # u -> w <- x, x in X
+    said = 0
+    for u in g.user_ids[::4]:
+        for r in lr.learned_recommendations(served, str(u), k=10):
+            if "authority on " not in r.extra["why"]:
+                continue
+            said += 1
+            topic = r.extra["why"].split("authority on ")[1].split(";")[0]
+            v, row = np.searchsorted(g.user_ids, [r.user_id, u])
+            assert g.topic_ids[found.topic[v]] == topic, (u, r.user_id)
+            assert reach[row, g.topic_ids.index(topic)], (u, r.user_id, topic)
+    assert said > 0
+
+
 def test_the_served_answer_is_the_rankers_full_path(served):
     """The serving index answers exactly as the ranker's block path on the exported graph
     (:meth:`LearnedRanker.recommend`, which computes every signal of every account)."""
@@ -295,6 +318,9 @@ def test_the_data_version_sees_every_input():
     assert lr.data_version(replace(g, beauty=np.array([0.1, 0.3, np.nan]))) != v
     assert lr.data_version(replace(g, user_ids=np.array(["a", "b", "d"]))) != v
     assert lr.data_version(replace(g, seeds=sp.csr_matrix(np.eye(3)))) != v
+    seeded = replace(g, seeds=sp.csr_matrix(np.eye(3)), topic_ids=("x", "y", "z"))
+    # the explanations name the topics: renamed topics make a new version
+    assert lr.data_version(replace(seeded, topic_ids=("x", "y", "w"))) != lr.data_version(seeded)
     assert lr.data_version(replace(g)) == v
 
 

@@ -12,6 +12,9 @@ ceiling of every recommender built on it.  For each user it is the union of
 * ``bb`` — with beauty, the ``per_source`` friends of friends that BB±10 would rank first
   (beauty within ±10 % of the user's, most beautiful first), so that a re-ranking toward
   the BB window (:mod:`analysis.linkpred.balance`) can reach them;
+* ``auth`` — with seed interests, the ``per_source`` topic authorities of the user's
+  interests, by their authority score in her topics
+  (:mod:`analysis.linkpred.interests`);
 
 never the user nor an account the user follows already.
 
@@ -20,7 +23,10 @@ exist only with interests or beauty):
 
 * graph: ``cn``, ``aa``, ``ra``, ``paths3``, ``jaccard``, ``ppr``, ``ppr_local``, ``emb``, ``u_out``, ``u_in``, ``v_in``,
   ``v_out``, ``v_pagerank``, ``follows_back`` (``v → u`` is in the graph);
-* interests: ``topic_overlap``, the cosine of the two users' interest vectors;
+* interests: ``topic_overlap``, the cosine of the two users' interest vectors; with seed
+  interests ``authority`` (the candidate's authority score in the user's topics) and
+  ``interest_match`` (the user's propagated interests against those of the candidate's
+  followers), both of :mod:`analysis.linkpred.interests`;
 * beauty: ``beauty_gap`` ``|b_u − b_v|``, ``v_beauty``, ``v_forlorn``.
 """
 
@@ -62,18 +68,25 @@ FEATURES: tuple[str, ...] = (
     "v_pagerank",
     "follows_back",
 )
-OPTIONAL: tuple[str, ...] = ("topic_overlap", "beauty_gap", "v_beauty", "v_forlorn")
+OPTIONAL: tuple[str, ...] = (
+    "topic_overlap",
+    "authority",
+    "interest_match",
+    "beauty_gap",
+    "v_beauty",
+    "v_forlorn",
+)
 #: signals also given relative to the user's other candidates (``NAME_share``, ``NAME_rank``)
 RELATIVE: tuple[str, ...] = ("cn", "aa", "ra", "paths3", "ppr", "ppr_local", "emb", "v_in")
 #: relative forms of the optional signals, when present
-RELATIVE_OPTIONAL: tuple[str, ...] = ("topic_overlap",)
+RELATIVE_OPTIONAL: tuple[str, ...] = ("topic_overlap", "authority", "interest_match")
 
 
 @dataclass(frozen=True)
 class Candidates:
     """Pairs ``(user[i], item[i])`` with feature rows ``X[i]`` (columns ``names``) and the
     candidate source that found each pair (a bit mask: 1 fof, 2 ppr, 4 emb, 8 popular,
-    16 topic, 32 bb)."""
+    16 topic, 32 bb, 64 auth)."""
 
     user: np.ndarray
     item: np.ndarray
@@ -183,6 +196,8 @@ def candidates(
     if beauty is not None:
         bb = bb_window_scores(beauty, sig.users, sig.cn)
         found |= top_allowed(bb, allowed, per_source).astype(np.int8) << 5
+    if sig.authority is not None:
+        found |= top_allowed(sig.authority, allowed, per_source).astype(np.int8) << 6
     r, item = np.nonzero(found)
     u = sig.users[r]
     cols = {
@@ -203,6 +218,9 @@ def candidates(
     }
     if topic is not None:
         cols["topic_overlap"] = topic[r, item]
+    if sig.authority is not None and sig.interest_match is not None:
+        cols["authority"] = sig.authority[r, item]
+        cols["interest_match"] = sig.interest_match[r, item]
     if beauty is not None:
         cols.update(beauty_columns(beauty, forlorn, u, item))
     for name in RELATIVE + tuple(c for c in RELATIVE_OPTIONAL if c in cols):

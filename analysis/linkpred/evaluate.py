@@ -149,7 +149,9 @@ def evaluate_recommenders(
     matrix for the learned ranker's ``topic_overlap`` (None: no interests); ``beauty`` (NaN =
     none) adds BB±10, and ``forlorn`` (a mask of forlorn-beauty accounts) the share of
     recommendations that reach them; ``seeds`` (users × topics seed interests) adds ALF's
-    authority recommender and the topic baselines (:mod:`analysis.linkpred.topics`).  With
+    authority recommender and the topic baselines (:mod:`analysis.linkpred.topics`), and
+    gives the learned ranker its authority candidates and interest features
+    (:mod:`analysis.linkpred.interests`), all found again on the remaining graph.  With
     the forlorn mask the learned lists also give a share λ of their slots to forlorn
     beauties (:mod:`analysis.linkpred.balance`): ``learned_balanced`` holds the lists at
     ``balance`` (``beauty_balance`` in the extras; default ``recommend``'s), and
@@ -172,7 +174,7 @@ def evaluate_recommenders(
     extras: dict[str, Any] = {}
     if learned:
         # what the ranker knows of the users besides the graph: interests, beauty, classes
-        known: dict[str, Any] = {"labels": labels}
+        known: dict[str, Any] = {"labels": labels, "seeds": seeds}
         if beauty is not None:
             known.update(beauty=beauty, forlorn=forlorn)
         if embedder == "auto":

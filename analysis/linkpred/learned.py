@@ -5,7 +5,10 @@ a second hold-out hides more follows of a few drawn users
 (:func:`analysis.linkpred.split.hide_follows`, with the same pairing of reciprocal
 follows); candidates and features are computed on what is left, ``A''``, and a pair is a
 positive when it was hidden from ``A''``.  Several rounds, each with other users, gather
-enough positives while each ``A''`` stays almost as dense as ``A'``.  The model, a
+enough positives while each ``A''`` stays almost as dense as ``A'``.  Whatever is derived
+from a graph — the embedding, the propagated interests and the topical authorities
+(:mod:`analysis.linkpred.interests`) — is derived again from each ``A''`` and from ``A'``,
+never carried from one graph to another.  The model, a
 scikit-learn ``HistGradientBoostingClassifier`` (Ke et al.'s histogram boosting, as in
 LightGBM, NeurIPS 2017), then scores the candidates computed on ``A'`` itself.  An
 evaluation that hides follows from ``A`` to make ``A'`` can therefore never train on what it
@@ -33,6 +36,7 @@ import scipy.sparse as sp
 
 from analysis.linkpred.balance import balanced_top_k, promoted
 from analysis.linkpred.candidates import Candidates, candidates
+from analysis.linkpred.interests import InterestSignals, interest_signals
 from analysis.linkpred.signals import GraphStats, block_signals, graph_stats
 from analysis.linkpred.split import hide_follows
 from analysis.recommend_params import RECOMMEND_DEFAULTS
@@ -101,20 +105,33 @@ class LearnedRanker:
             )
 
     def candidate_pairs(
-        self, g: GraphStats, users: np.ndarray, emb: np.ndarray | None, **extra
+        self,
+        g: GraphStats,
+        users: np.ndarray,
+        emb: np.ndarray | None,
+        interests: InterestSignals | None = None,
+        **extra,
     ) -> Candidates:
-        sig = block_signals(g, users, emb)
+        sig = block_signals(g, users, emb, interests=interests)
         return candidates(g, sig, self.per_source, self.popular, **extra)
 
     def scored_pairs(
-        self, A: sp.spmatrix, users: np.ndarray, block: int = 256, **extra
+        self,
+        A: sp.spmatrix,
+        users: np.ndarray,
+        block: int = 256,
+        seeds: sp.spmatrix | None = None,
+        **extra,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``(user, item, probability)`` of every candidate pair of ``users`` on ``A``."""
+        """``(user, item, probability)`` of every candidate pair of ``users`` on ``A``; the
+        interest signals come from ``A`` and the seed interests ``seeds`` (the ones the
+        ranker was fitted with)."""
         g = graph_stats(A)
         emb = self.embedder(g.A) if self.embedder is not None else None
+        interests = interest_signals(g.A, seeds) if seeds is not None else None
         parts = []
         for chunk in _blocks(np.asarray(users, dtype=np.int64), block):
-            c = self.candidate_pairs(g, chunk, emb, **extra)
+            c = self.candidate_pairs(g, chunk, emb, interests, **extra)
             p = self.model.predict_proba(c.X)[:, 1]  # type: ignore[attr-defined]
             parts.append((c.user, c.item, p))
         if not parts:
@@ -185,11 +202,15 @@ def fit_ranker(
     block: int = 256,
     model_params: Mapping[str, Any] | None = None,
     model_factory: Callable[[int], Any] | None = None,
+    seeds: sp.spmatrix | None = None,
     **extra,
 ) -> LearnedRanker:
     """Fit the ranker on the graph ``A`` alone (module docstring): in each of ``rounds``
     rounds, hide ``share`` of the follows of ``n_users`` drawn users (:func:`_inner_users`
-    when None) and learn which of their candidates were hidden.  ``model_params``: the
+    when None) and learn which of their candidates were hidden.  ``seeds``: the users ×
+    topics seed interests, from which each round's graph gets its interest signals
+    (:mod:`analysis.linkpred.interests`; None: none); ``extra``: the interest rows, beauty
+    and forlorn mask of :func:`analysis.linkpred.candidates.candidates`.  ``model_params``: the
     boosting settings (None: :data:`MODEL_PARAMS`); ``model_factory``: another classifier
     instead, made from a random seed (anything with ``fit`` and ``predict_proba``; the
     benchmark's LightGBM comparison)."""
@@ -208,9 +229,11 @@ def fit_ranker(
         g = graph_stats(inner.train)
         seen = seen + g.A
         emb = embedder(g.A) if embedder is not None else None
+        interests = interest_signals(g.A, seeds) if seeds is not None else None
         hidden = {(int(u), int(v)) for u, v in inner.hidden}
         for chunk in _blocks(inner.users, block):
-            c = candidates(g, block_signals(g, chunk, emb), per_source, popular, **extra)
+            sig = block_signals(g, chunk, emb, interests=interests)
+            c = candidates(g, sig, per_source, popular, **extra)
             names = c.names
             Xs.append(c.X)
             pairs = zip(c.user, c.item, strict=True)

@@ -4,7 +4,9 @@ A :class:`ServingIndex` holds what a ranker needs about the whole graph, compute
 graph (and kept beside the model by the caller): the follow matrix and its transpose, each
 account's degrees, Adamic–Adar and resource-allocation weights and PageRank
 (:class:`analysis.linkpred.signals.GraphStats`), the unit rows of the embedding, the unit
-interest rows and their transpose, beauty, the forlorn mask and the most-followed accounts.
+interest rows and their transpose, the interest signals (propagated interests and topical
+authorities, :mod:`analysis.linkpred.interests`), beauty, the forlorn mask and the
+most-followed accounts.
 :func:`user_candidates` then computes one user's candidate pairs and their features with
 the same columns, the same values and the same choice of candidates as the block path of
 training (:func:`analysis.linkpred.candidates.candidates` over
@@ -15,8 +17,8 @@ training (:func:`analysis.linkpred.candidates.candidates` over
 * personalised PageRank is the local push of :func:`analysis.linkpred.signals.ppr_push`,
   which touches only the accounts the walk reaches with enough mass;
 * interest overlap is the user's sparse row against the users who share a topic;
-* the embedding's cosine is one matrix–vector product (the one signal that reads every
-  account);
+* the embedding's cosine and the interest match are one matrix–vector product each, and
+  the authority score one gather (the signals that read every account);
 * the per-source choice of candidates is the block path's own function over one row, so
   ties at a source's cut fall the same way.
 
@@ -55,6 +57,12 @@ from analysis.linkpred.candidates import (
     unit_interest_rows,
     within_user,
 )
+from analysis.linkpred.interests import (
+    InterestSignals,
+    authority_row,
+    interest_signals,
+    match_row,
+)
 from analysis.linkpred.signals import (
     GraphStats,
     cosine_row,
@@ -84,7 +92,8 @@ class ServingIndex:
 
     ``followers`` is ``A`` transposed (row ``v``: who follows ``v``); ``unit`` the unit rows
     of the ranker's embedding of ``A`` (None without one); ``topics`` the unit rows of the
-    interest matrix and ``topics_t`` its transpose (None without interests); ``popular``
+    interest matrix and ``topics_t`` its transpose (None without interests); ``interests``
+    the interest signals of ``A`` and the seed interests (None without seeds); ``popular``
     the ranker's most-followed accounts, most followed first.
     """
 
@@ -96,6 +105,7 @@ class ServingIndex:
     beauty: np.ndarray | None
     forlorn: np.ndarray | None
     popular: np.ndarray
+    interests: InterestSignals | None = None
 
     @property
     def n(self) -> int:
@@ -120,10 +130,12 @@ def build_index(
     labels: sp.spmatrix | None = None,
     beauty: np.ndarray | None = None,
     forlorn: np.ndarray | None = None,
+    seeds: sp.spmatrix | None = None,
 ) -> ServingIndex:
     """The index of the graph ``A`` for ``ranker``: its statistics, the ranker's embedding
-    of it, the interests, beauty and forlorn mask (the ``labels``, ``beauty``, ``forlorn``
-    the ranker was fitted with)."""
+    of it, the interests, the interest signals of ``A`` and the seed interests, beauty and
+    forlorn mask (the ``labels``, ``seeds``, ``beauty``, ``forlorn`` the ranker was fitted
+    with)."""
     g = graph_stats(A)
     unit = None
     if ranker.embedder is not None:
@@ -138,6 +150,7 @@ def build_index(
         beauty=None if beauty is None else np.asarray(beauty, dtype=float),
         forlorn=None if forlorn is None else np.asarray(forlorn),
         popular=np.argsort(-g.in_deg, kind="stable")[: ranker.popular],
+        interests=interest_signals(g.A, seeds) if seeds is not None else None,
     )
 
 
@@ -189,13 +202,19 @@ def user_candidates(index: ServingIndex, u: int, per_source: int, popular: int) 
             ).astype(np.int8)
             << 5
         )
+    authority = match = None
+    if index.interests is not None:
+        authority = authority_row(index.interests, u)
+        match = match_row(index.interests, u)
+        found |= top_allowed(authority[None, :], allowed, per_source).astype(np.int8) << 6
     item = np.flatnonzero(found[0])
-    return _features(
-        index, u, item, found[0, item], two, aa, ra, paths3, ppr, ppr_local, emb, topic
-    )
+    signals = (two, aa, ra, paths3, ppr, ppr_local, emb, topic, authority, match)
+    return _features(index, u, item, found[0, item], *signals)
 
 
-def _features(index, u, item, found_by, two, aa, ra, paths3, ppr, ppr_local, emb, topic):
+def _features(
+    index, u, item, found_by, two, aa, ra, paths3, ppr, ppr_local, emb, topic, authority, match
+):
     """The feature rows of ``u``'s candidates ``item`` (the candidates' columns)."""
     g = index.g
     m = len(item)
@@ -219,6 +238,9 @@ def _features(index, u, item, found_by, two, aa, ra, paths3, ppr, ppr_local, emb
     }
     if topic is not None:
         cols["topic_overlap"] = _at(topic, item)
+    if authority is not None and match is not None:
+        cols["authority"] = authority[item]
+        cols["interest_match"] = match[item]
     if index.beauty is not None:
         cols.update(beauty_columns(index.beauty, index.forlorn, u, item))
     row = np.zeros(m, dtype=np.int64)

@@ -17,7 +17,11 @@ signal is a dense ``|U| × n`` array (rows: the block, columns: every account):
   the same with restart 0.5 (it stays near ``u``);
 * ``emb`` — cosine similarity of two rows of an embedding (e.g. the NetMF embedding of
   :func:`analysis.propagation.embedding.netmf_embedding`), one user's row at a time
-  (:func:`cosine_row`).
+  (:func:`cosine_row`);
+* ``authority`` and ``interest_match`` — the interest signals of
+  :mod:`analysis.linkpred.interests` (ALF's authorities in the user's topics, and the
+  match of the user's propagated interests with the account's followers'), one user's row
+  at a time.
 
 Every signal of one user is computed by the same function whether the user comes in a
 block (training, evaluation, a batch) or alone (:mod:`analysis.linkpred.serving`, which
@@ -43,6 +47,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from analysis.fof import aa_weights
+from analysis.linkpred.interests import InterestSignals, authority_row, match_row
 
 __all__ = [
     "PUSH_EPS",
@@ -241,6 +246,8 @@ class BlockSignals:
     ppr_local: np.ndarray
     emb: np.ndarray | None
     followed: np.ndarray
+    authority: np.ndarray | None = None
+    interest_match: np.ndarray | None = None
 
 
 def _push_block(g: GraphStats, users: np.ndarray, alpha: float) -> np.ndarray:
@@ -251,15 +258,25 @@ def _push_block(g: GraphStats, users: np.ndarray, alpha: float) -> np.ndarray:
     return out
 
 
+def _stacked(row, interests: InterestSignals, users: np.ndarray, n: int) -> np.ndarray:
+    """``row(interests, u)`` of each user of ``users``, one row each."""
+    out = np.zeros((len(users), n))
+    for i, u in enumerate(users):
+        out[i] = row(interests, int(u))
+    return out
+
+
 def block_signals(
     A: sp.spmatrix | GraphStats,
     users: np.ndarray,
     embedding: np.ndarray | None = None,
     alpha: float = 0.15,
     ppr: str = "push",
+    interests: InterestSignals | None = None,
 ) -> BlockSignals:
     """Every signal of the users ``users`` against every account (module docstring);
-    ``alpha`` is the restart probability of ``ppr``.  ``ppr="power"`` computes both
+    ``interests`` are :func:`analysis.linkpred.interests.interest_signals` of the same
+    graph (None: no interest signals); ``alpha`` is the restart probability of ``ppr``.  ``ppr="power"`` computes both
     personalised PageRanks by the power iteration instead of the push
     (:func:`personalised_pagerank`: the whole graph, 30 and 15 passes): the ranking a
     personalised-PageRank baseline means, not the ranker's feature."""
@@ -277,6 +294,10 @@ def block_signals(
         emb = np.stack([cosine_row(unit, int(u)) for u in users])
     followed = np.asarray(g.A[users].todense()) > 0
     followed[np.arange(len(users)), users] = True  # never recommend u to u
+    authority = match = None
+    if interests is not None:
+        authority = _stacked(authority_row, interests, users, g.A.shape[0])
+        match = _stacked(match_row, interests, users, g.A.shape[0])
     return BlockSignals(
         users=users,
         cn=cn,
@@ -296,4 +317,6 @@ def block_signals(
         ),
         emb=emb,
         followed=followed,
+        authority=authority,
+        interest_match=match,
     )

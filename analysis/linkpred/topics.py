@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from analysis.alf.algorithm1 import algorithm1
+from analysis.alf.algorithm1 import Propagation, algorithm1
 from analysis.alf.authorities import (
     AuthorityResult,
     binary_seeds,
@@ -49,17 +49,21 @@ def topic_authorities(
     seeds: sp.spmatrix,
     params: AlfParams = ALF_DEFAULTS,
     support: np.ndarray | None = None,
+    propagation: Propagation | None = None,
 ) -> AuthorityResult:
     """ALF's authorities of the graph ``A_train`` with the seed interests ``seeds`` (any
     positive value counts): Algorithm 1 with ``params``' Pass 1 denominator, then
     :func:`analysis.alf.find_authorities` with its filters and evidence rule; ``support``
-    is :func:`analysis.alf.authorities.topical_support` of the same graph when the caller
-    has it already."""
+    (:func:`analysis.alf.authorities.topical_support`) and ``propagation`` (Algorithm 1's
+    result) are those of the same graph, seeds and ``params`` when the caller has them
+    already."""
     A, S = _binary(A_train, seeds)
     n_in = np.asarray(A.sum(axis=0)).ravel()
     if support is None:
         support = topical_support(A, S)
-    F = algorithm1(A, S, pass1_denominator=params.pass1_denominator).F
+    if propagation is None:
+        propagation = algorithm1(A, S, pass1_denominator=params.pass1_denominator)
+    F = propagation.F
     return find_authorities(F, n_in, support=support, **params.filters())
 
 

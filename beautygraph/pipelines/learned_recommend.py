@@ -81,8 +81,8 @@ _SERVED: dict[str, tuple[str, ServedRanker]] = {}
 @dataclass(frozen=True)
 class StoreGraph:
     """What the recommenders read from a store: user ids (the index order), the follow
-    matrix, seed interests (None without any), user beauty and the forlorn-beauty mask
-    (None when the store has none)."""
+    matrix, seed interests (None without any) and the ids of their topics (the columns),
+    user beauty and the forlorn-beauty mask (None when the store has none)."""
 
     user_ids: np.ndarray
     A: sp.csr_matrix
@@ -90,10 +90,12 @@ class StoreGraph:
     beauty: np.ndarray | None
     forlorn: np.ndarray | None
     sources: tuple[str, ...]
+    topic_ids: tuple[str, ...] = ()
 
     def known(self) -> dict[str, Any]:
-        """The ranker's inputs besides the graph (interests, beauty, classes)."""
-        out: dict[str, Any] = {"labels": self.seeds}
+        """The ranker's inputs besides the graph: the seed interests, as interest rows
+        and as the seeds of the propagated interests and authorities, beauty, classes."""
+        out: dict[str, Any] = {"labels": self.seeds, "seeds": self.seeds}
         if self.beauty is not None:
             out.update(beauty=self.beauty, forlorn=self.forlorn)
         return out
@@ -132,6 +134,7 @@ def store_graph(store: Store, interest_sources=None) -> StoreGraph:
         beauty=beauty,
         forlorn=forlorn if beauty is not None else None,
         sources=tuple(graph.sources) if seeds is not None else (),
+        topic_ids=tuple(str(t) for t in graph.topic_ids) if seeds is not None else (),
     )
 
 
@@ -148,6 +151,7 @@ def data_version(g: StoreGraph) -> str:
         S = g.seeds.tocsr()
         S.sort_indices()
         h.update(S.indptr.astype(np.int64).tobytes() + S.indices.astype(np.int64).tobytes())
+        h.update("\n".join(g.topic_ids).encode())
     return h.hexdigest()
 
 
@@ -196,13 +200,22 @@ def learned_ranker(
 
 @dataclass(frozen=True)
 class ServedRanker:
-    """A ranker with the index it answers from, the ids of the index's accounts (sorted)
-    and the data version both were made for."""
+    """A ranker with the index it answers from, the ids of the index's accounts (sorted),
+    the data version both were made for and the ids of the interest topics (the columns of
+    the seed interests; empty without any)."""
 
     ranker: LearnedRanker
     index: ServingIndex
     user_ids: np.ndarray
     data_version: str
+    topic_ids: tuple[str, ...] = ()
+
+    def authority_topic(self, v: int) -> str | None:
+        """The id of the topic account ``v`` is an authority on (None: none)."""
+        interests = self.index.interests
+        if interests is None or interests.topic[v] < 0 or not self.topic_ids:
+            return None
+        return self.topic_ids[int(interests.topic[v])]
 
     def position(self, user_id: str) -> int:
         """The index of ``user_id``; a :class:`UserError` for an unknown user."""
@@ -231,8 +244,8 @@ def _from_files(store: Store, stamp: str) -> ServedRanker | None:
     saved = files.load_model(files.model_path(store, INDEX_NAME), version)
     if ranker is None or saved is None:
         return None
-    index, ids = saved
-    return ServedRanker(ranker, index, ids, version)
+    index, ids, topics = saved
+    return ServedRanker(ranker, index, ids, version, topics)
 
 
 def ready_ranker(store: Store) -> ServedRanker | None:
@@ -272,9 +285,10 @@ def served_ranker(
     saved = None if fitted else files.load_model(index_path, version)
     if saved is None:
         with steps("index the graph for serving"):
-            saved = (build_index(g.A, ranker, **g.known()), _sorted_ids(g.user_ids))
+            index = build_index(g.A, ranker, **g.known())
+            saved = (index, _sorted_ids(g.user_ids), g.topic_ids)
         files.save_model(index_path, version, saved)
-    served = ServedRanker(ranker, saved[0], saved[1], version)
+    served = ServedRanker(ranker, saved[0], saved[1], version, saved[2])
     if stamp is not None:
         files.write_stamp(model_path(store), stamp, version)
         _SERVED[str(model_path(store))] = (stamp, served)
@@ -302,7 +316,10 @@ def _recommendation(
         common_neighbors=sorted(common),
         beauty=_b(v),
         user_beauty=_b(u),
-        extra={"why": explain(features, promoted=promoted), "promoted": promoted},
+        extra={
+            "why": explain(features, promoted=promoted, topic=served.authority_topic(v)),
+            "promoted": promoted,
+        },
     )
 
 
