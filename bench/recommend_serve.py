@@ -1,8 +1,11 @@
 """Serving the learned whom-to-follow ranker: ``recommend USER`` latency at 100k users.
 
 A synthetic follow graph of the paper's shape (``bench_recommend.synthetic_graph``: 100k
-users, 1M follows, Pareto popularity, user beauty) is loaded into an embedded LadybugDB
-(and into Neo4j when ``NEO4J_URI`` is set), then:
+users, 1M follows, Pareto popularity, user beauty) with declared interests (34 topics; 30 %
+of the users declare one to three, :func:`fill_interests`, so that the ranker computes its
+interest signals — the propagated interests and the topic authorities — at fit, index and
+serving time) is loaded into an embedded LadybugDB (and into Neo4j when ``NEO4J_URI`` is
+set), then:
 
 * **fit**: the ranker is fitted once and its serving index built (export, data version,
   fit, index: seconds per stage);
@@ -78,6 +81,29 @@ def full_export_path(store, user: str, ranker) -> list[str]:
     c = ranker.candidate_pairs(stats, np.array([u]), emb, **g.known())
     prob = ranker.model.predict_proba(c.X)[:, 1]
     return g.user_ids[top_k(c.user, c.item, prob, 10)[u]].tolist()
+
+
+#: topics of the generated interests: as many as the BabelNet domains of the papers
+N_TOPICS = 34
+
+
+def fill_interests(store, ids: np.ndarray, seed: int, share: float = 0.3) -> int:
+    """Topics and declared interests (``INTERESTED_IN {source: 'declared'}``): a ``share``
+    of the users, drawn with ``seed``, each with one to three topics drawn at random
+    (the latency does not depend on what the interests mean).  Returns the number of
+    interests."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed + 2)
+    topics = np.array([f"topic{t:02d}" for t in range(N_TOPICS)], dtype=object)
+    store.insert_nodes("Topic", pd.DataFrame({"id": topics, "name": topics}))
+    users = ids[rng.random(len(ids)) < share]
+    per_user = rng.integers(1, 4, len(users))
+    who = np.repeat(users, per_user)
+    what = topics[rng.integers(0, N_TOPICS, len(who))]
+    pairs = pd.DataFrame({"src": who, "dst": what}).drop_duplicates()
+    pairs["source"] = "declared"
+    return store.insert_rels("INTERESTED_IN", pairs)
 
 
 def _cli_seconds(args: list[str], env: dict) -> float:
@@ -171,6 +197,7 @@ def run(
             store = graphdb.connect(db)
             t0 = time.perf_counter()
             fill_store(store, ids, src, dst, beauty)
+            result["interests"] = fill_interests(store, ids, seed)
             result["load_s"] = time.perf_counter() - t0
             result["ladybug"] = serve_store(store, sample, n_baseline, "ladybug")
             store.close()
@@ -181,6 +208,7 @@ def run(
         store.clear()
         t0 = time.perf_counter()
         fill_store(store, ids, src, dst, beauty)
+        result["interests"] = fill_interests(store, ids, seed)
         result["neo4j_load_s"] = time.perf_counter() - t0
         result["neo4j"] = serve_store(store, sample, n_baseline, "neo4j")
         store.clear()
