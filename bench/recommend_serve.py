@@ -68,8 +68,10 @@ def _timed(fn, users) -> tuple[list[float], dict]:
 
 def full_export_path(store, user: str, ranker) -> list[str]:
     """The path the serving index replaces: export and hash the graph, then its statistics,
-    the embedding and every signal of the user against every account (the block path)."""
+    the embedding, the interest signals and every signal of the user against every account
+    (the block path)."""
     from analysis.linkpred.balance import top_k
+    from analysis.linkpred.interests import interest_signals
     from analysis.linkpred.signals import graph_stats
     from beautygraph.pipelines.learned_recommend import data_version, store_graph
 
@@ -78,7 +80,10 @@ def full_export_path(store, user: str, ranker) -> list[str]:
     u = int(np.searchsorted(g.user_ids, user))
     stats = graph_stats(g.A)
     emb = ranker.embedder(stats.A) if ranker.embedder is not None else None
-    c = ranker.candidate_pairs(stats, np.array([u]), emb, **g.known())
+    known = g.known()
+    seeds = known.pop("seeds")
+    interests = interest_signals(stats.A, seeds) if seeds is not None else None
+    c = ranker.candidate_pairs(stats, np.array([u]), emb, interests, **known)
     prob = ranker.model.predict_proba(c.X)[:, 1]
     return g.user_ids[top_k(c.user, c.item, prob, 10)[u]].tolist()
 

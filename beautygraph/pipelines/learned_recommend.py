@@ -2,10 +2,12 @@
 
 The ranker (:mod:`analysis.linkpred.learned`) is fitted on the store's graph — follows
 hidden from it, never an evaluation's — and saved with the store's **data version**, a
-SHA-256 of the users, the follows, the user beauty and the seed interests it learned from.
-Beside it lies its **serving index** (:class:`analysis.linkpred.serving.ServingIndex`: the
-follow matrix and its transpose, each account's statistics, the embedding rows, the
-interests, beauty, and the id map), saved for the same data version.  Where the files
+SHA-256 of the users, the follows, the user beauty and the seed interests (and the ids of
+their topics) it learned from.  Beside it lies its **serving index**
+(:class:`analysis.linkpred.serving.ServingIndex`: the follow matrix and its transpose, each
+account's statistics, the embedding rows, the interests, the propagated interests and
+topic authorities, beauty; with the id map and the topic ids), saved for the same data
+version.  Where the files
 live, and the reading and writing, are :mod:`beautygraph.model_files`' (beside an embedded
 database, in the user's cache folder for Neo4j).
 
