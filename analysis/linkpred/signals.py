@@ -276,10 +276,10 @@ def block_signals(
 ) -> BlockSignals:
     """Every signal of the users ``users`` against every account (module docstring);
     ``interests`` are :func:`analysis.linkpred.interests.interest_signals` of the same
-    graph (None: no interest signals); ``alpha`` is the restart probability of ``ppr``.  ``ppr="power"`` computes both
-    personalised PageRanks by the power iteration instead of the push
-    (:func:`personalised_pagerank`: the whole graph, 30 and 15 passes): the ranking a
-    personalised-PageRank baseline means, not the ranker's feature."""
+    graph (None: no interest signals); ``alpha`` is the restart probability of ``ppr``.
+    ``ppr="power"`` computes both personalised PageRanks by the power iteration instead of
+    the push (:func:`personalised_pagerank`: the whole graph, 30 and 15 passes): the
+    ranking a personalised-PageRank baseline means, not the ranker's feature."""
     if ppr not in ("push", "power"):
         raise ValueError(f"ppr={ppr!r} must be 'push' or 'power'")
     g = A if isinstance(A, GraphStats) else graph_stats(A)
