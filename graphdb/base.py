@@ -346,10 +346,11 @@ class Store(abc.ABC):
         store); the Neo4j backend asks the server in batches instead.
         """
         schema.check_label(label)
-        have = self.export_nodes(label).ids
-        if not len(have):  # a first load: nothing to compare the folder's ids with
+        wanted = set(map(str, ids))
+        if not wanted:
             return set()
-        return set(map(str, ids)).intersection(have.tolist())
+        have = self.export_nodes(label).ids
+        return wanted.intersection(have.tolist())
 
     def new_rel_mask(self, rel: str, frame: pd.DataFrame) -> np.ndarray:
         """Boolean mask of the rows of ``frame`` (``src``, ``dst`` + the key properties of
