@@ -76,12 +76,6 @@ class InterestSignals:
         return int(np.count_nonzero(self.topic >= 0))
 
 
-def _unit(X: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(X, axis=1)
-    out = X / np.where(norms > 0, norms, 1.0)[:, None]
-    return out.astype(np.float32)
-
-
 def _strength(topic: np.ndarray, score: np.ndarray, n_topics: int) -> np.ndarray:
     """Each authority's score over the best score of its topic (module docstring)."""
     best = np.zeros(n_topics)
@@ -98,6 +92,8 @@ def interest_signals(
     """The interest signals of the graph ``A`` with the seed interests ``seeds`` (module
     docstring); ``params`` are ALF's (the Pass 1 denominator, the filters, the evidence
     rule)."""
+    # imported here: signals imports this module for its row functions
+    from analysis.linkpred.signals import unit_rows
     from analysis.linkpred.topics import topic_authorities
 
     A = sp.csr_matrix(A, dtype=np.float64)
@@ -108,8 +104,8 @@ def interest_signals(
     # topical follower), so the strength lies in (0, 1]
     strength = _strength(found.topic, np.nan_to_num(found.score), S.shape[1])
     return InterestSignals(
-        interests=_unit(S.toarray() + run.S_i),
-        profile=_unit(run.F),
+        interests=unit_rows(S.toarray() + run.S_i).astype(np.float32),
+        profile=unit_rows(run.F).astype(np.float32),
         topic=found.topic.astype(np.int64),
         strength=strength,
     )
