@@ -268,14 +268,42 @@ def lightgbm_model(seed: int):
     )
 
 
+def paired_variants(
+    A: sp.csr_matrix, variants: dict[str, dict], n_users: int, seed: int, diff_key: str
+) -> dict:
+    """Two variants of the learned ranker on the same hold-out of ``A`` (same seed, same
+    drawn users, same split; ``variants`` maps each name to its
+    :func:`analysis.linkpred.evaluate.evaluate_recommenders` options, in order): per
+    variant its precision@10, candidate recall, the best baseline and its precision and the
+    seconds, and under ``diff_key`` the 95 % paired-bootstrap interval of the first minus
+    the second."""
+    from analysis.linkpred.evaluate import evaluate_recommenders
+    from analysis.linkpred.metrics import paired_bootstrap
+
+    rows: dict[str, Any] = {}
+    hits: list[np.ndarray] = []
+    for variant, options in variants.items():
+        t = time.perf_counter()
+        res = evaluate_recommenders(A, 0.2, 10, n_users=n_users, seed=seed, **options)
+        j = res.to_json()
+        rows[variant] = {
+            "precision": j["methods"]["learned"]["precision"],
+            "candidate_recall": j["candidate_recall"],
+            "best_baseline": j["best_baseline"],
+            "best_baseline_precision": j["methods"][j["best_baseline"]]["precision"],
+            "seconds": round(time.perf_counter() - t, 1),
+        }
+        hits.append(res.per_user_precision("learned"))
+    lo, hi = paired_bootstrap(hits[0], hits[1], 1000, rng=np.random.default_rng(seed))
+    rows[diff_key] = [lo, hi]
+    return rows
+
+
 def compare_models(users: int, seed: int) -> dict:
     """Issue: scikit-learn's ``HistGradientBoostingClassifier`` or LightGBM, picked by
     measurement.  Both with the same settings on the same hold-out of each real graph (same
     seed, same drawn users, same candidates and features): precision@10, the paired
     interval of LightGBM minus scikit-learn, and the seconds of each evaluation."""
-    from analysis.linkpred.evaluate import evaluate_recommenders
-    from analysis.linkpred.metrics import paired_bootstrap
-
     try:
         import lightgbm  # noqa: F401
     except ImportError:
@@ -285,23 +313,9 @@ def compare_models(users: int, seed: int) -> dict:
     out: dict = {}
     for name, load in GRAPHS.items():
         A, _ = load()
-        rows: dict[str, Any] = {}
-        hits: dict[str, np.ndarray] = {}
-        for model, factory in (("scikit-learn", None), ("lightgbm", lightgbm_model)):
-            t = time.perf_counter()
-            res = evaluate_recommenders(A, 0.2, 10, n_users=users, seed=seed, model_factory=factory)
-            j = res.to_json()
-            rows[model] = {
-                "precision": j["methods"]["learned"]["precision"],
-                "best_baseline": j["best_baseline"],
-                "best_baseline_precision": j["methods"][j["best_baseline"]]["precision"],
-                "seconds": round(time.perf_counter() - t, 1),
-            }
-            hits[model] = res.per_user_precision("learned")
-        lo, hi = paired_bootstrap(
-            hits["lightgbm"], hits["scikit-learn"], 1000, rng=np.random.default_rng(seed)
-        )
-        rows["lightgbm_minus_sklearn"] = [lo, hi]
+        models = {"lightgbm": {"model_factory": lightgbm_model}, "scikit-learn": {}}
+        rows = paired_variants(A, models, users, seed, "lightgbm_minus_sklearn")
+        lo, hi = rows["lightgbm_minus_sklearn"]
         out[name] = rows
         print(
             f"{name:<12} scikit-learn {rows['scikit-learn']['precision']:.4f} "
@@ -338,9 +352,6 @@ def compare_interest_signals(users: int, seed: int) -> dict:
     of seeds 1 and 2 (500 drawn users of 2,000) with their biographies' interests.
     Precision@10 of each, the paired interval of with − without, the candidate recall of
     each and the seconds."""
-    from analysis.linkpred.evaluate import evaluate_recommenders
-    from analysis.linkpred.metrics import paired_bootstrap
-
     cases = {}
     if DATA.is_dir():
         cases["blogcatalog+groups"] = (*blogcatalog(), None, users)
@@ -349,33 +360,10 @@ def compare_interest_signals(users: int, seed: int) -> dict:
         cases[f"community seed {s}"] = (g.A, g.seeds, g.beauty, 500)
     out: dict = {}
     for name, (A, interests, beauty, n_drawn) in cases.items():
-        rows: dict[str, Any] = {}
-        hits = {}
-        for variant, seeds in (("with", interests), ("without", None)):
-            t = time.perf_counter()
-            res = evaluate_recommenders(
-                A,
-                0.2,
-                10,
-                n_users=n_drawn,
-                seed=seed,
-                labels=interests,
-                seeds=seeds,
-                beauty=beauty,
-            )
-            j = res.to_json()
-            rows[variant] = {
-                "precision": j["methods"]["learned"]["precision"],
-                "candidate_recall": j["candidate_recall"],
-                "best_baseline": j["best_baseline"],
-                "best_baseline_precision": j["methods"][j["best_baseline"]]["precision"],
-                "seconds": round(time.perf_counter() - t, 1),
-            }
-            hits[variant] = res.per_user_precision("learned")
-        lo, hi = paired_bootstrap(
-            hits["with"], hits["without"], 1000, rng=np.random.default_rng(seed)
-        )
-        rows["with_minus_without"] = [lo, hi]
+        known = {"labels": interests, "beauty": beauty}
+        variants = {"with": {**known, "seeds": interests}, "without": known}
+        rows = paired_variants(A, variants, n_drawn, seed, "with_minus_without")
+        lo, hi = rows["with_minus_without"]
         out[name] = rows
         w, wo = rows["with"], rows["without"]
         print(

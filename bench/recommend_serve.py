@@ -184,6 +184,14 @@ def run(
     import graphdb
 
     ids, src, dst, beauty = synthetic_graph(n_users, n_follows, seed)
+
+    def fill(store) -> tuple[float, int]:
+        """The graph and the interests into ``store``: seconds, interests."""
+        t0 = time.perf_counter()
+        fill_store(store, ids, src, dst, beauty)
+        interests = fill_interests(store, ids, seed)
+        return time.perf_counter() - t0, interests
+
     rng = np.random.default_rng(seed + 1)
     sample = sorted(rng.choice(ids, n_sample, replace=False).tolist())
     result: dict = {
@@ -200,10 +208,7 @@ def run(
         with tempfile.TemporaryDirectory() as tmp:
             db = Path(tmp) / "serve.lbdb"
             store = graphdb.connect(db)
-            t0 = time.perf_counter()
-            fill_store(store, ids, src, dst, beauty)
-            result["interests"] = fill_interests(store, ids, seed)
-            result["load_s"] = time.perf_counter() - t0
+            result["load_s"], result["interests"] = fill(store)
             result["ladybug"] = serve_store(store, sample, n_baseline, "ladybug")
             store.close()
             result["ladybug"]["cli"] = cli_walls(str(db), sample[0])
@@ -211,10 +216,7 @@ def run(
     if os.environ.get("NEO4J_URI"):
         store = graphdb.connect(os.environ["NEO4J_URI"])
         store.clear()
-        t0 = time.perf_counter()
-        fill_store(store, ids, src, dst, beauty)
-        result["interests"] = fill_interests(store, ids, seed)
-        result["neo4j_load_s"] = time.perf_counter() - t0
+        result["neo4j_load_s"], result["interests"] = fill(store)
         result["neo4j"] = serve_store(store, sample, n_baseline, "neo4j")
         store.clear()
         store.close()
